@@ -1,0 +1,50 @@
+"""Every constraint family, in one ordered registry: hard rules first, then soft."""
+
+from __future__ import annotations
+
+from .base import ConstraintFamily, HardFamily, ModelContext, SoftFamily
+from .cover import CoverFamily
+from .duties import DutiesFamily
+from .fairness import FairnessFamily
+from .goals import GoalsFamily
+from .pins import PinsFamily
+from .placement import PlacementFamily
+from .ratio import RatioFamily
+from .requests import RequestsFamily
+from .rest import RestFamily
+from .sequences import SequencesFamily
+from .stability import StabilityFamily
+from .supervision import SupervisionFamily
+from .variety import VarietyFamily
+from .volunteering import VolunteeringFamily
+from .weekends import WeekendsFamily
+from .workload import WorkloadFamily
+
+REGISTRY: tuple[ConstraintFamily, ...] = (
+    PlacementFamily(),
+    SupervisionFamily(),
+    RestFamily(),
+    SequencesFamily(),
+    WeekendsFamily(),
+    WorkloadFamily(),
+    RatioFamily(),
+    PinsFamily(),
+    CoverFamily(),
+    RequestsFamily(),
+    GoalsFamily(),
+    VolunteeringFamily(),
+    DutiesFamily(),
+    FairnessFamily(),
+    StabilityFamily(),
+    VarietyFamily(),
+)
+
+__all__ = ["REGISTRY", "ConstraintFamily", "HardFamily", "ModelContext", "SoftFamily", "family"]
+
+
+def family(name: str) -> ConstraintFamily:
+    """The registered family with this name."""
+    for fam in REGISTRY:
+        if fam.name == name:
+            return fam
+    raise KeyError(name)

@@ -1,0 +1,21 @@
+"""PLACEHOLDER: Station cover (to be written)."""
+
+from __future__ import annotations
+
+from ..penalties import Cost
+from ..problem import Problem, Rota
+from .base import SoftFamily, ModelContext
+
+
+class CoverFamily(SoftFamily):
+    """Station cover."""
+
+    name = "cover"
+    title = "Station cover"
+
+    def build(self, ctx: ModelContext) -> None:
+        """Post nothing yet."""
+
+    def check(self, problem: Problem, rota: Rota) -> list[Cost]:
+        """Find nothing yet."""
+        return []

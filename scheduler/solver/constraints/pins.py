@@ -1,0 +1,21 @@
+"""PLACEHOLDER: Pinned assignments (to be written)."""
+
+from __future__ import annotations
+
+from ..penalties import Violation
+from ..problem import Problem, Rota
+from .base import HardFamily, ModelContext
+
+
+class PinsFamily(HardFamily):
+    """Pinned assignments."""
+
+    name = "pins"
+    title = "Pinned assignments"
+
+    def build(self, ctx: ModelContext) -> None:
+        """Post nothing yet."""
+
+    def check(self, problem: Problem, rota: Rota) -> list[Violation]:
+        """Find nothing yet."""
+        return []

@@ -1,0 +1,21 @@
+"""PLACEHOLDER: Shift requests (to be written)."""
+
+from __future__ import annotations
+
+from ..penalties import Cost
+from ..problem import Problem, Rota
+from .base import SoftFamily, ModelContext
+
+
+class RequestsFamily(SoftFamily):
+    """Shift requests."""
+
+    name = "requests"
+    title = "Shift requests"
+
+    def build(self, ctx: ModelContext) -> None:
+        """Post nothing yet."""
+
+    def check(self, problem: Problem, rota: Rota) -> list[Cost]:
+        """Find nothing yet."""
+        return []

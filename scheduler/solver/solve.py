@@ -1,0 +1,219 @@
+"""Build the CP-SAT model from the registry, solve it with a time limit, report progress."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from .constraints import REGISTRY
+from .constraints.base import ModelContext
+from .penalties import Cost, evaluated
+from .problem import Assignment, Mode, Problem, Rota
+from .variables import RotaVars
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A snapshot of a running solve: best score so far, proven bound, time spent."""
+
+    objective: float | None
+    bound: float | None
+    seconds: float
+    solutions: int
+    time_limit: float
+
+
+@dataclass
+class SolveResult:
+    """What a solve produced: status, the best rota (if any), its score and explanation."""
+
+    status: str  # optimal | feasible | infeasible | unknown
+    rota: Rota | None
+    objective: int | None
+    bound: float | None
+    seconds: float
+    build_seconds: float
+    costs: list[Cost] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # why no rota exists, in plain words
+    solutions: int = 0
+
+    @property
+    def has_rota(self) -> bool:
+        """Whether a rota came back (optimal or feasible)."""
+        return self.rota is not None
+
+
+def default_workers() -> int:
+    """Search workers for this machine; measured best on 2 cores (see README)."""
+    return max(1, min(8, 2 * (os.cpu_count() or 1)))
+
+
+def build_model(problem: Problem, diagnose: bool = False) -> ModelContext:
+    """Create variables and post every family of the registry (hard only when diagnosing)."""
+    model = cp_model.CpModel()
+    ctx = ModelContext(model=model, vars=RotaVars(model, problem), problem=problem, diagnose=diagnose)
+    for family in REGISTRY:
+        if diagnose and not family.hard:
+            continue
+        family.build(ctx)
+    if not diagnose and ctx.penalties:
+        model.minimize(sum(p.weight * p.amount for p in ctx.penalties))
+    return ctx
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    """Counts solutions and passes each improvement to the progress callback."""
+
+    def __init__(self, time_limit: float, on_progress: Callable[[Progress], None] | None) -> None:
+        super().__init__()
+        self.time_limit = time_limit
+        self.on_progress = on_progress
+        self.solutions = 0
+        self.objective: float | None = None
+        self.bound: float | None = None
+        self.started = time.monotonic()
+        self.lock = threading.Lock()
+
+    def on_solution_callback(self) -> None:
+        with self.lock:
+            self.solutions += 1
+            self.objective = self.objective_value
+            self.bound = self.best_objective_bound
+        self.report()
+
+    def on_bound(self, bound: float) -> None:
+        with self.lock:
+            self.bound = bound
+
+    def report(self) -> None:
+        if self.on_progress is None:
+            return
+        with self.lock:
+            snapshot = Progress(
+                objective=self.objective,
+                bound=self.bound,
+                seconds=time.monotonic() - self.started,
+                solutions=self.solutions,
+                time_limit=self.time_limit,
+            )
+        self.on_progress(snapshot)
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit: float = 10.0,
+    workers: int | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    stop: threading.Event | None = None,
+    hint: Rota | None = None,
+    explain_infeasible: bool = True,
+    log: bool = False,
+    seed: int = 0,
+) -> SolveResult:
+    """Solve a rota problem within ``time_limit`` seconds and return the best rota found.
+
+    ``on_progress`` is called on every better rota and about once a second while
+    the search runs; setting ``stop`` ends the search early, keeping the best rota.
+    When the hard rules cannot all hold, ``reasons`` names the conflicting rules.
+    """
+    t0 = time.monotonic()
+    ctx = build_model(problem)
+    if hint is not None:
+        _add_hint(ctx, hint)
+    build_seconds = time.monotonic() - t0
+
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.max_time_in_seconds = max(0.1, time_limit - build_seconds)
+    params.num_workers = workers or default_workers()
+    params.random_seed = seed
+    params.log_search_progress = log
+    reporter = _Reporter(time_limit, on_progress)
+    solver.best_bound_callback = reporter.on_bound
+
+    finished = threading.Event()
+    watcher = threading.Thread(
+        target=_watch, args=(solver, reporter, stop, finished), daemon=True
+    )
+    watcher.start()
+    try:
+        status = solver.solve(ctx.model, reporter)
+    finally:
+        finished.set()
+        watcher.join()
+    seconds = time.monotonic() - t0
+
+    result = SolveResult(
+        status=_status_name(status),
+        rota=None,
+        objective=None,
+        bound=None,
+        seconds=seconds,
+        build_seconds=build_seconds,
+        solutions=reporter.solutions,
+    )
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        result.rota = extract_rota(solver, ctx)
+        result.costs = [evaluated(p, int(solver.value(p.amount))) for p in ctx.penalties]
+        result.costs = [c for c in result.costs if c.amount]
+        result.objective = sum(c.total for c in result.costs)
+        result.bound = solver.best_objective_bound if ctx.penalties else 0.0
+    elif status == cp_model.INFEASIBLE and explain_infeasible:
+        from .explain import diagnose  # local import: explain builds on this module
+
+        result.reasons = diagnose(problem, time_limit=max(5.0, time_limit / 2))
+    elif status == cp_model.MODEL_INVALID:  # a bug of ours, never the user's input
+        raise RuntimeError(f"invalid CP-SAT model: {ctx.model.validate()}")
+    if on_progress is not None:
+        on_progress(
+            Progress(result.objective, result.bound, seconds, reporter.solutions, time_limit)
+        )
+    return result
+
+
+def _watch(solver, reporter: _Reporter, stop: threading.Event | None, finished: threading.Event):
+    """Report elapsed time about once a second and stop the search when asked."""
+    while not finished.wait(0.25 if stop is not None else 1.0):
+        if stop is not None and stop.is_set():
+            solver.stop_search()
+            return
+        if time.monotonic() - reporter.started >= 1.0:
+            reporter.report()
+
+
+def _status_name(status: int) -> str:
+    return {
+        cp_model.OPTIMAL: "optimal",
+        cp_model.FEASIBLE: "feasible",
+        cp_model.INFEASIBLE: "infeasible",
+        cp_model.UNKNOWN: "unknown",
+        cp_model.MODEL_INVALID: "invalid",
+    }[status]
+
+
+def _add_hint(ctx: ModelContext, hint: Rota) -> None:
+    """Suggest a previous rota to the solver as a starting point."""
+    chosen = {(a.person, a.day, a.shift, a.activity, a.mode) for a in hint.assignments}
+    for key, var in ctx.vars.assign.items():
+        ctx.model.add_hint(var, key in chosen)
+
+
+def extract_rota(solver: cp_model.CpSolver, ctx: ModelContext) -> Rota:
+    """Read the assignments (and each trainee's trainer) out of a solved model."""
+    trainer_of: dict[tuple[str, int, str], str] = {}
+    for (trainer, trainee, day, shift, _station), var in ctx.vars.pair.items():
+        if solver.boolean_value(var):
+            trainer_of[(trainee, day, shift)] = trainer
+    out = []
+    for (person, day, shift, activity, mode), var in ctx.vars.assign.items():
+        if solver.boolean_value(var):
+            trainer = trainer_of.get((person, day, shift)) if mode is Mode.TRAINEE else None
+            out.append(Assignment(person, day, shift, activity, mode, trainer))
+    out.sort(key=lambda a: (a.day, a.shift, a.activity, a.person))
+    return Rota(tuple(out))

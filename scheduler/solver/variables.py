@@ -1,0 +1,157 @@
+"""The decision variables of a rota model, created only where a placement is possible."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from ortools.sat.python import cp_model
+
+from .problem import Mode, Problem
+
+AssignKey = tuple[str, int, str, str, Mode]  # person, day, shift, activity, mode
+PairKey = tuple[str, str, int, str, str]  # trainer, trainee, day, shift, station
+
+
+class RotaVars:
+    """Booleans for who stands where, with indexes to query them.
+
+    ``assign[(person, day, shift, activity, mode)]`` exists only when the person is
+    available on that slot and may take that activity in that mode (qualified,
+    trainable, or eligible for the duty). ``works[(person, day, shift)]`` is the sum
+    of a slot's assignments, ``on[(person, day)]`` whether they work that day, and
+    ``pair[(trainer, trainee, day, shift, station)]`` says who supervises whom.
+    """
+
+    def __init__(self, model: cp_model.CpModel, problem: Problem) -> None:
+        self.model = model
+        self.problem = problem
+        self.assign: dict[AssignKey, cp_model.IntVar] = {}
+        self.works: dict[tuple[str, int, str], cp_model.IntVar] = {}
+        self.on: dict[tuple[str, int], cp_model.IntVar] = {}
+        self.pair: dict[PairKey, cp_model.IntVar] = {}
+        self.training: dict[tuple[str, int, str], tuple[str, ...]] = {}  # (person, day, station)
+        self._by_slot: dict[tuple[int, str], list[AssignKey]] = defaultdict(list)
+        self._by_person: dict[str, list[AssignKey]] = defaultdict(list)
+        self._by_activity: dict[tuple[int, str, str], list[AssignKey]] = defaultdict(list)
+        self._create()
+
+    # ----- creation ------------------------------------------------------
+
+    def _create(self) -> None:
+        p = self.problem
+        for person in p.people:
+            for day in range(p.days):
+                day_vars = []
+                for st in p.shift_types:
+                    if person.is_unavailable(day, st.id):
+                        continue
+                    slot_vars = []
+                    for station in p.stations:
+                        if station.site != st.site:
+                            continue
+                        if p.can_work(person, station, day):
+                            slot_vars.append(self._new(person.id, day, st.id, station.id, Mode.WORKS))
+                        learning = p.training_competencies(person, station, day)
+                        if learning:
+                            self.training[(person.id, day, station.id)] = learning
+                            slot_vars.append(
+                                self._new(person.id, day, st.id, station.id, Mode.TRAINEE)
+                            )
+                    for duty in p.duties:
+                        if p.can_do_duty(person, duty, day, st.id):
+                            slot_vars.append(self._new(person.id, day, st.id, duty.id, Mode.WORKS))
+                    if not slot_vars:
+                        continue
+                    works = self.model.new_bool_var(f"works[{person.id},{day},{st.id}]")
+                    self.model.add(sum(slot_vars) == works)
+                    self.works[(person.id, day, st.id)] = works
+                    day_vars.append(works)
+                if day_vars:
+                    on = self.model.new_bool_var(f"on[{person.id},{day}]")
+                    self.model.add(sum(day_vars) == on)  # at most one shift a day
+                    self.on[(person.id, day)] = on
+        self._create_pairs()
+
+    def _new(self, person: str, day: int, shift: str, activity: str, mode: Mode) -> cp_model.IntVar:
+        key = (person, day, shift, activity, mode)
+        var = self.model.new_bool_var(f"x[{person},{day},{shift},{activity},{mode}]")
+        self.assign[key] = var
+        self._by_slot[(day, shift)].append(key)
+        self._by_person[person].append(key)
+        self._by_activity[(day, shift, activity)].append(key)
+        return var
+
+    def _create_pairs(self) -> None:
+        p = self.problem
+        for key in list(self.assign):
+            person, day, shift, station, mode = key
+            if mode is not Mode.TRAINEE:
+                continue
+            learning = self.training[(person, day, station)]
+            for trainer in p.people:
+                if trainer.id == person:
+                    continue
+                tkey = (trainer.id, day, shift, station, Mode.WORKS)
+                if tkey in self.assign and p.can_train(trainer, learning, day):
+                    self.pair[(trainer.id, person, day, shift, station)] = self.model.new_bool_var(
+                        f"pair[{trainer.id},{person},{day},{shift},{station}]"
+                    )
+
+    # ----- queries -------------------------------------------------------
+
+    def keys(
+        self,
+        person: str | None = None,
+        day: int | None = None,
+        shift: str | None = None,
+        activity: str | None = None,
+        mode: Mode | None = None,
+    ) -> list[AssignKey]:
+        """Assignment keys matching every given field."""
+        if day is not None and shift is not None and activity is not None:
+            pool: Iterable[AssignKey] = self._by_activity.get((day, shift, activity), ())
+        elif day is not None and shift is not None:
+            pool = self._by_slot.get((day, shift), ())
+        elif person is not None:
+            pool = self._by_person.get(person, ())
+        else:
+            pool = self.assign.keys()
+        return [
+            k
+            for k in pool
+            if (person is None or k[0] == person)
+            and (day is None or k[1] == day)
+            and (shift is None or k[2] == shift)
+            and (activity is None or k[3] == activity)
+            and (mode is None or k[4] == mode)
+        ]
+
+    def select(self, **fields) -> list[cp_model.IntVar]:
+        """Assignment variables matching the fields of :meth:`keys`."""
+        return [self.assign[k] for k in self.keys(**fields)]
+
+    def worked(self, person: str, day: int, shift: str | None = None):
+        """A 0/1 expression: the person works that day (or that slot)."""
+        if shift is None:
+            return self.on.get((person, day), 0)
+        return self.works.get((person, day, shift), 0)
+
+    def pairs(
+        self,
+        trainer: str | None = None,
+        trainee: str | None = None,
+        day: int | None = None,
+        shift: str | None = None,
+        station: str | None = None,
+    ) -> list[tuple[PairKey, cp_model.IntVar]]:
+        """Trainer-trainee pair variables matching every given field."""
+        return [
+            (k, v)
+            for k, v in self.pair.items()
+            if (trainer is None or k[0] == trainer)
+            and (trainee is None or k[1] == trainee)
+            and (day is None or k[2] == day)
+            and (shift is None or k[3] == shift)
+            and (station is None or k[4] == station)
+        ]
