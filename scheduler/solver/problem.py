@@ -400,24 +400,25 @@ class Problem:
         wall-clock time ``minutes`` later, so a night across a daylight-saving change
         is an hour shorter or longer than usual.
         """
-        return self._windows[(day, shift)]
+        key = (day, shift)
+        found = self._windows.get(key)
+        if found is None:
+            st = self.shift[shift]
+            zone = ZoneInfo(self.site[st.site].timezone)
+            local_start = datetime.combine(self.date_of(day), st.start)
+            local_end = local_start + timedelta(minutes=st.minutes)
+            a = local_start.replace(tzinfo=zone).astimezone(UTC)
+            b = local_end.replace(tzinfo=zone).astimezone(UTC)
+            found = (
+                int((a - self._epoch).total_seconds() // 60),
+                int((b - self._epoch).total_seconds() // 60),
+            )
+            self._windows[key] = found
+        return found
 
     @cached_property
     def _windows(self) -> dict[tuple[int, str], tuple[int, int]]:
-        out = {}
-        first = min([0] + [h.day for p in self.people for h in p.history])
-        for st in self.shift_types:
-            zone = ZoneInfo(self.site[st.site].timezone)
-            for day in range(first, self.days):
-                local_start = datetime.combine(self.date_of(day), st.start)
-                local_end = local_start + timedelta(minutes=st.minutes)
-                a = local_start.replace(tzinfo=zone).astimezone(UTC)
-                b = local_end.replace(tzinfo=zone).astimezone(UTC)
-                out[(day, st.id)] = (
-                    int((a - self._epoch).total_seconds() // 60),
-                    int((b - self._epoch).total_seconds() // 60),
-                )
-        return out
+        return {}
 
     def slot_minutes(self, day: int, shift: str) -> int:
         """Real length of a slot in minutes (differs from nominal across a clock change)."""

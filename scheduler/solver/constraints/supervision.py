@@ -1,21 +1,96 @@
-"""PLACEHOLDER: Trainees beside a trainer (to be written)."""
+"""Supervision: every trainee stands beside one qualified trainer, who takes only so many."""
 
 from __future__ import annotations
 
-from ..penalties import Violation
-from ..problem import Problem, Rota
+from collections import Counter, defaultdict
+
+from ..penalties import Subject, Violation
+from ..problem import Mode, Problem, Rota
 from .base import HardFamily, ModelContext
 
 
 class SupervisionFamily(HardFamily):
-    """Trainees beside a trainer."""
+    """Each trainee assignment is paired with exactly one trainer working at that station."""
 
     name = "supervision"
     title = "Trainees beside a trainer"
 
     def build(self, ctx: ModelContext) -> None:
-        """Post nothing yet."""
+        """Tie trainee assignments, trainer assignments and pair variables together."""
+        p, v, model = ctx.problem, ctx.vars, ctx.model
+        of_trainee = defaultdict(list)
+        of_trainer = defaultdict(list)
+        for (trainer, trainee, day, shift, station), pair in v.pair.items():
+            # A pair means both people stand at that station on that slot.
+            model.add_implication(pair, v.assign[(trainer, day, shift, station, Mode.WORKS)])
+            model.add_implication(pair, v.assign[(trainee, day, shift, station, Mode.TRAINEE)])
+            of_trainee[(trainee, day, shift, station)].append(pair)
+            of_trainer[(trainer, day, shift)].append(pair)
+        for (person, day, shift, station, mode), x in v.assign.items():
+            if mode is not Mode.TRAINEE:
+                continue
+            who, where = p.person[person], p.station[station]
+            lits = ctx.guard(
+                self.name,
+                f"{person}:{day}:{shift}:{station}",
+                f"{who.name} training at {where.name} on {p.slot_label(day, shift)} "
+                "needs one trainer beside them",
+            )
+            pairs = of_trainee.get((person, day, shift, station), [])
+            model.add(sum(pairs) == x).only_enforce_if(lits)
+        for (trainer, day, shift), pairs in of_trainer.items():
+            who = p.person[trainer]
+            if len(pairs) <= who.max_trainees:
+                continue
+            lits = ctx.guard(
+                self.name,
+                f"{trainer}:{day}:{shift}:capacity",
+                f"{who.name} can supervise at most {who.max_trainees} trainee(s) at once "
+                f"({p.slot_label(day, shift)})",
+            )
+            model.add(sum(pairs) <= who.max_trainees * v.worked(trainer, day, shift)).only_enforce_if(
+                lits
+            )
 
     def check(self, problem: Problem, rota: Rota) -> list[Violation]:
-        """Find nothing yet."""
-        return []
+        """Trainees without a trainer, unqualified or absent trainers, overloaded trainers."""
+        out = []
+        works_at = {
+            (a.person, a.day, a.shift, a.activity) for a in rota.assignments if a.mode is Mode.WORKS
+        }
+        load: Counter[tuple[str, int, str]] = Counter()
+        for a in rota.assignments:
+            if a.mode is not Mode.TRAINEE or a.person not in problem.person:
+                continue
+            if a.activity not in problem.station or a.shift not in problem.shift:
+                continue  # placement reports it
+            who, station = problem.person[a.person], problem.station[a.activity]
+            subject = Subject(a.person, a.day, a.shift, a.activity)
+            where = f"{who.name}'s training at {station.name} on {problem.slot_label(a.day, a.shift)}"
+            if a.trainer is None or a.trainer == a.person:
+                out.append(Violation(self.name, subject, f"{where} has no trainer"))
+                continue
+            trainer = problem.person.get(a.trainer)
+            if trainer is None:
+                out.append(Violation(self.name, subject, f"{where} names unknown trainer '{a.trainer}'"))
+                continue
+            load[(a.trainer, a.day, a.shift)] += 1
+            if (a.trainer, a.day, a.shift, a.activity) not in works_at:
+                out.append(Violation(
+                    self.name, subject, f"{where}: {trainer.name} is not working at {station.name}"
+                ))
+            learning = problem.training_competencies(who, station, a.day)
+            if not problem.can_train(trainer, learning, a.day):
+                out.append(Violation(
+                    self.name, subject, f"{where}: {trainer.name} is not a signed-off trainer there"
+                ))
+        for (trainer, day, shift), n in load.items():
+            most = problem.person[trainer].max_trainees
+            if n > most:
+                out.append(Violation(
+                    self.name,
+                    Subject(trainer, day, shift),
+                    f"{problem.person[trainer].name} supervises {n} trainees on "
+                    f"{problem.slot_label(day, shift)}; at most {most}",
+                ))
+        return out

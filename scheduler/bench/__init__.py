@@ -1,0 +1,1 @@
+"""Benchmark harness: the published staff-scheduling benchmark run through the rota engine."""

@@ -1,0 +1,57 @@
+"""The benchmark parser, its mapping onto the engine, and the roster writer."""
+
+from pathlib import Path
+
+from scheduler.bench import nrp
+from scheduler.bench.__main__ import main
+from scheduler.solver import solve, validate
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_parser_reads_every_section_of_instance2():
+    inst = nrp.parse(DATA / "Instance2.txt")
+    assert inst.days == 14
+    assert len(inst.staff) == 14
+    assert {s.id for s in inst.shifts} == {"D", "N"}
+    night = next(s for s in inst.shifts if s.id == "N")
+    assert night.forbidden_next == ("D",)
+    assert len(inst.cover) == 14 * 2
+    assert all(under == 100 and over == 1 for *_x, under, over in inst.cover)
+    first = inst.staff[0]
+    assert set(first.max_shifts) == {"D", "N"}
+    assert first.max_minutes >= first.min_minutes > 0
+
+
+def test_mapping_reproduces_the_benchmark_objective_for_any_roster():
+    inst = nrp.parse(DATA / "Instance1.txt")
+    problem = nrp.to_problem(inst)
+    # Everyone works Monday to Friday of the first week, nothing else.
+    lines = [" ".join([e.id] + ["D" if d < 5 else "." for d in range(14)]) for e in inst.staff]
+    rota = nrp.read_roster(inst, lines)
+    assert validate(problem, rota).objective == nrp.score(inst, rota)
+    assert nrp.roster_lines(inst, rota) == lines
+
+
+def test_instance1_solves_to_its_proven_optimum_607():
+    inst = nrp.parse(DATA / "Instance1.txt")
+    problem = nrp.to_problem(inst)
+    result = solve(problem, time_limit=30, workers=2)
+    assert result.status == "optimal"
+    assert result.objective == 607
+    report = validate(problem, result.rota)
+    assert report.ok
+    assert report.objective == 607 == nrp.score(inst, result.rota)
+
+
+def test_cli_prints_one_json_line_and_writes_the_roster(tmp_path, capsys):
+    out = tmp_path / "roster.txt"
+    assert main(["nrp", str(DATA / "Instance1.txt"), "--time-limit", "20", "--roster-out", str(out)]) == 0
+    import json
+
+    record = json.loads(capsys.readouterr().out.strip())
+    assert record["instance"] == "Instance1"
+    assert record["objective"] == record["benchmark_objective"] == record["validator_objective"]
+    lines = out.read_text().splitlines()
+    assert len(lines) == 8
+    assert all(len(line.split()) == 15 for line in lines)
