@@ -13,13 +13,13 @@ def test_parser_reads_every_section_of_instance2():
     inst = nrp.parse(DATA / "Instance2.txt")
     assert inst.days == 14
     assert len(inst.staff) == 14
-    assert {s.id for s in inst.shifts} == {"D", "N"}
-    night = next(s for s in inst.shifts if s.id == "N")
-    assert night.forbidden_next == ("D",)
+    assert {s.id for s in inst.shifts} == {"E", "L"}
+    late = next(s for s in inst.shifts if s.id == "L")
+    assert late.forbidden_next == ("E",)  # an early shift may not follow a late one
     assert len(inst.cover) == 14 * 2
     assert all(under == 100 and over == 1 for *_x, under, over in inst.cover)
     first = inst.staff[0]
-    assert set(first.max_shifts) == {"D", "N"}
+    assert set(first.max_shifts) == {"E", "L"}
     assert first.max_minutes >= first.min_minutes > 0
 
 

@@ -8,9 +8,14 @@ from typing import Any, ClassVar
 
 from ortools.sat.python import cp_model
 
-from ..penalties import Cost, Penalty, Subject, Violation
+from ..penalties import Cost, Penalty, Subject, Violation, evaluated
 from ..problem import Problem, Rota
 from ..variables import RotaVars
+
+
+def literal(text: str) -> str:
+    """Escape braces so a name or label prints as written inside a penalty sentence."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 @dataclass
@@ -52,6 +57,14 @@ class ModelContext:
             self._guard_index[(family, key)] = found
             self.guards.append(found)
         return [found.literal]
+
+    def positive_part(self, expr: Any, high: int, name: str) -> Any:
+        """An integer variable equal to max(0, expr) exactly, for an expression at most ``high``."""
+        if high <= 0:
+            return 0
+        part = self.model.new_int_var(0, high, name)
+        self.model.add_max_equality(part, [0, expr])
+        return part
 
     def penalise(
         self,
@@ -98,3 +111,10 @@ class SoftFamily(ConstraintFamily):
     @abstractmethod
     def check(self, problem: Problem, rota: Rota) -> list[Cost]:
         """Every cost this rule charges a rota, without the solver; sums match the model."""
+
+    def cost(
+        self, key: str, weight: int, amount: int, sentence: str, subject: Subject | None = None
+    ) -> Cost:
+        """A cost of this family as the model would report it, with its sentence filled in."""
+        penalty = Penalty(self.name, key, weight, amount, subject or Subject(), sentence)
+        return evaluated(penalty, amount)

@@ -1,21 +1,122 @@
-"""PLACEHOLDER: Station cover (to be written)."""
+"""Station cover: head counts below the minimum, below the ideal and above the ideal cost points.
+
+Only people standing at a station in WORKS mode count; trainees are supernumerary.
+For a line (day, shift, station, minimum, ideal) with x people counted, the costs
+are ``under_weight * max(0, minimum - x)``, ``ideal_weight * max(0, ideal - x)``
+and ``over_weight * max(0, x - ideal)``. With minimum == ideal, ideal_weight 0,
+under_weight 100 and over_weight 1 this is exactly the Curtois & Qu cover term.
+"""
 
 from __future__ import annotations
 
-from ..penalties import Cost
-from ..problem import Problem, Rota
-from .base import SoftFamily, ModelContext
+from collections import Counter
+
+from ..penalties import Cost, Subject
+from ..problem import Cover, Level, Mode, Problem, Rota
+from .base import ModelContext, SoftFamily, literal
+
+MAX_REASONS = 3  # people named in a "short of the minimum" sentence
+
+
+def _short_reasons(problem: Problem, line: Cover) -> list[str]:
+    """Up to three people who could have filled a gap but are on leave or have a lapsed skill."""
+    station = problem.station[line.station]
+    on = problem.date_of(line.day)
+    reasons = []
+    for person in problem.people:
+        if person.site != station.site:
+            continue
+        held = [person.skills.get(c) for c in station.competencies]
+        if any(s is None or s.level < Level.INDEPENDENT for s in held):
+            continue
+        if (line.day, None) in person.unavailable:
+            reasons.append(f"{person.name} on leave")
+        elif (line.day, line.shift) in person.unavailable:
+            reasons.append(f"{person.name} unavailable")
+        else:
+            lapsed = [
+                (c, s.valid_until)
+                for c, s in zip(station.competencies, held, strict=True)
+                if not s.valid_on(on)
+            ]
+            if not lapsed:
+                continue
+            comp, until = lapsed[0]
+            name = problem.competency[comp].name if comp in problem.competency else comp
+            reasons.append(f"{person.name}'s {name} lapsed {until.day} {until:%b}")
+        if len(reasons) == MAX_REASONS:
+            break
+    return reasons
+
+
+def _terms(problem: Problem, line: Cover) -> list[tuple[str, int, str, str]]:
+    """The (key, weight, side, sentence) of each weighted term of a cover line."""
+    station = problem.station[line.station]
+    where = literal(f"{problem.slot_label(line.day, line.shift)}, {station.name}")
+    base = f"cover:{line.day}:{line.shift}:{line.station}"
+    short = f"{where}: {{amount}} short of the minimum {line.minimum}"
+    reasons = _short_reasons(problem, line) if line.under_weight and line.minimum > 0 else []
+    if reasons:
+        short += literal(f" ({'; '.join(reasons)})")
+    terms = [
+        (f"{base}:under", line.under_weight, "under", short),
+        (f"{base}:ideal", line.ideal_weight, "ideal",
+         f"{where}: {{amount}} below the ideal {line.ideal}"),
+        (f"{base}:over", line.over_weight, "over",
+         f"{where}: {{amount}} above the ideal {line.ideal}"),
+    ]
+    return [t for t in terms if t[1]]
+
+
+def _gap(line: Cover, side: str, x: int) -> int:
+    """The amount of one side of a cover line for a head count of x."""
+    if side == "under":
+        return max(0, line.minimum - x)
+    if side == "ideal":
+        return max(0, line.ideal - x)
+    return max(0, x - line.ideal)
 
 
 class CoverFamily(SoftFamily):
-    """Station cover."""
+    """Penalise heads short of the minimum, short of the ideal and above the ideal at a station."""
 
     name = "cover"
     title = "Station cover"
 
     def build(self, ctx: ModelContext) -> None:
-        """Post nothing yet."""
+        """Count the WORKS assignments on each cover line and price its gaps exactly."""
+        for line in ctx.problem.cover:
+            terms = _terms(ctx.problem, line)
+            if not terms:
+                continue
+            heads = ctx.vars.select(
+                day=line.day, shift=line.shift, activity=line.station, mode=Mode.WORKS
+            )
+            x = sum(heads)
+            n = len(heads)
+            for key, weight, side, sentence in terms:
+                if not heads:
+                    amount = _gap(line, side, 0)
+                elif side == "under":
+                    amount = ctx.positive_part(line.minimum - x, line.minimum, key)
+                elif side == "ideal":
+                    amount = ctx.positive_part(line.ideal - x, line.ideal, key)
+                else:
+                    amount = ctx.positive_part(x - line.ideal, n - line.ideal, key)
+                subject = Subject(day=line.day, shift=line.shift, activity=line.station)
+                ctx.penalise(self.name, key, weight, amount, sentence, subject)
 
     def check(self, problem: Problem, rota: Rota) -> list[Cost]:
-        """Find nothing yet."""
-        return []
+        """Price every cover line's gaps from the rota's head counts."""
+        heads = Counter(
+            (a.day, a.shift, a.activity) for a in rota.assignments if a.mode is Mode.WORKS
+        )
+        out = []
+        for line in problem.cover:
+            x = heads[(line.day, line.shift, line.station)]
+            for key, weight, side, sentence in _terms(problem, line):
+                amount = _gap(line, side, x)
+                if amount:
+                    subject = Subject(day=line.day, shift=line.shift, activity=line.station)
+                    out.append(self.cost(key, weight, amount, sentence, subject))
+        return out

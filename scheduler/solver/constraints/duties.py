@@ -1,21 +1,71 @@
-"""PLACEHOLDER: Duties assigned (to be written)."""
+"""Duties assigned: each duty is done ``per_week`` times in every week of the horizon.
+
+For each week of ``Problem.weeks`` (seven days from day 0; a shorter last week
+still asks for the full ``per_week``) the number of assignments n to the duty is
+capped at ``per_week`` as a hard limit posted here, so a duty is never
+over-assigned by the solver, and the shortfall ``weight * (per_week - n)`` is
+penalised. The validator returns costs only: a hand-made rota that over-assigns a
+duty has a shortfall of 0 for that week.
+"""
 
 from __future__ import annotations
 
-from ..penalties import Cost
-from ..problem import Problem, Rota
-from .base import SoftFamily, ModelContext
+from collections import Counter, defaultdict
+
+from ..penalties import Cost, Subject
+from ..problem import Duty, Problem, Rota
+from .base import ModelContext, SoftFamily, literal
+
+
+def _terms(problem: Problem, duty: Duty) -> list[tuple[tuple[int, ...], str, str]]:
+    """The (week days, key, sentence) of each week a duty is wanted in."""
+    if duty.per_week <= 0 or duty.weight <= 0:
+        return []
+    return [
+        (
+            week,
+            f"duties:{duty.id}:{w}",
+            literal(f"{duty.name}, week from {problem.day_label(week[0])}: ")
+            + f"{{amount}} of {duty.per_week} not rostered",
+        )
+        for w, week in enumerate(problem.weeks)
+    ]
 
 
 class DutiesFamily(SoftFamily):
-    """Duties assigned."""
+    """Cap each duty at its weekly count and penalise every occurrence short of it."""
 
     name = "duties"
     title = "Duties assigned"
 
     def build(self, ctx: ModelContext) -> None:
-        """Post nothing yet."""
+        """Count each week's duty assignments, cap them and price the shortfall."""
+        taken_on: dict[tuple[str, int], list] = defaultdict(list)
+        for (_person, day, _shift, activity, _mode), var in ctx.vars.assign.items():
+            if activity in ctx.problem.duty:
+                taken_on[(activity, day)].append(var)
+        for duty in ctx.problem.duties:
+            if duty.per_week <= 0:
+                continue
+            priced = {week: (key, sentence) for week, key, sentence in _terms(ctx.problem, duty)}
+            for week in ctx.problem.weeks:
+                taken = [var for d in week for var in taken_on[(duty.id, d)]]
+                if len(taken) > duty.per_week:
+                    ctx.model.add(sum(taken) <= duty.per_week)
+                if week in priced:
+                    key, sentence = priced[week]
+                    subject = Subject(day=week[0], activity=duty.id)
+                    ctx.penalise(self.name, key, duty.weight, duty.per_week - sum(taken),
+                                 sentence, subject)
 
     def check(self, problem: Problem, rota: Rota) -> list[Cost]:
-        """Find nothing yet."""
-        return []
+        """Price each week's shortfall of every duty in the rota."""
+        done = Counter((a.activity, a.day) for a in rota.assignments)
+        out = []
+        for duty in problem.duties:
+            for week, key, sentence in _terms(problem, duty):
+                amount = max(0, duty.per_week - sum(done[(duty.id, d)] for d in week))
+                if amount:
+                    subject = Subject(day=week[0], activity=duty.id)
+                    out.append(self.cost(key, duty.weight, amount, sentence, subject))
+        return out

@@ -1,21 +1,84 @@
-"""PLACEHOLDER: Pinned assignments (to be written)."""
+"""Pins: assignments fixed by hand must appear in the rota exactly as pinned."""
 
 from __future__ import annotations
 
-from ..penalties import Violation
-from ..problem import Problem, Rota
+from ..penalties import Subject, Violation
+from ..problem import Assignment, Mode, Problem, Rota
 from .base import HardFamily, ModelContext
+from .placement import placement_reason
+
+
+def pin_sentence(problem: Problem, pin: Assignment) -> str:
+    """'Pin: Ben on Tue 3 Mar day at IV room (as a trainee beside Cat)', raw ids if unknown."""
+    try:
+        who = problem.person[pin.person].name
+        when = problem.slot_label(pin.day, pin.shift)
+        where = (
+            problem.station[pin.activity].name if pin.activity in problem.station
+            else problem.duty[pin.activity].name
+        )
+    except KeyError:
+        return f"Pin: {pin.person} on day {pin.day} {pin.shift} at {pin.activity}"
+    text = f"Pin: {who} on {when} at {where}"
+    if pin.mode == Mode.TRAINEE:
+        trainer = problem.person.get(pin.trainer) if pin.trainer else None
+        text += f" as a trainee beside {trainer.name}" if trainer else " as a trainee"
+    return text
+
+
+def _pair_reason(problem: Problem, pin: Assignment) -> str:
+    """Why the pinned trainer cannot supervise the pinned trainee there."""
+    trainer = problem.person.get(pin.trainer)
+    if trainer is None:
+        return f"unknown trainer '{pin.trainer}'"
+    works = Assignment(pin.trainer, pin.day, pin.shift, pin.activity)
+    return placement_reason(problem, works) or f"{trainer.name} is not a signed-off trainer there"
 
 
 class PinsFamily(HardFamily):
-    """Pinned assignments."""
+    """Each pinned assignment (and pinned trainer) holds; an impossible pin is named."""
 
     name = "pins"
     title = "Pinned assignments"
 
     def build(self, ctx: ModelContext) -> None:
-        """Post nothing yet."""
+        """Fix each pin's variable to 1, or post a guarded falsehood when it cannot exist."""
+        p, v = ctx.problem, ctx.vars
+        for pin in p.pins:
+            key = (pin.person, pin.day, pin.shift, pin.activity, pin.mode)
+            var = v.assign.get(key)
+            pair = None
+            reason = None
+            if var is None:
+                reason = placement_reason(p, pin) or "no such placement is possible"
+            elif pin.mode == Mode.TRAINEE and pin.trainer is not None:
+                pair = v.pair.get((pin.trainer, pin.person, pin.day, pin.shift, pin.activity))
+                if pair is None:
+                    reason = _pair_reason(p, pin)
+            sentence = pin_sentence(p, pin)
+            if reason:
+                sentence += f" (impossible: {reason})"
+            lits = ctx.guard(self.name, "|".join(map(str, (*key, pin.trainer))), sentence)
+            if reason:
+                ctx.model.add_bool_or([]).only_enforce_if(lits)
+                continue
+            ctx.model.add(var == 1).only_enforce_if(lits)
+            if pair is not None:
+                ctx.model.add(pair == 1).only_enforce_if(lits)
 
     def check(self, problem: Problem, rota: Rota) -> list[Violation]:
-        """Find nothing yet."""
-        return []
+        """Every pin missing from the rota (or with another trainer)."""
+        present = {
+            (a.person, a.day, a.shift, a.activity, a.mode): a.trainer for a in rota.assignments
+        }
+        out = []
+        for pin in problem.pins:
+            key = (pin.person, pin.day, pin.shift, pin.activity, pin.mode)
+            subject = Subject(pin.person, pin.day, pin.shift, pin.activity)
+            if key not in present:
+                out.append(Violation(self.name, subject, f"{pin_sentence(problem, pin)}: missing"))
+            elif pin.trainer is not None and present[key] != pin.trainer:
+                out.append(Violation(
+                    self.name, subject, f"{pin_sentence(problem, pin)}: another trainer was placed"
+                ))
+        return out

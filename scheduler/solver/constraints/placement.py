@@ -52,11 +52,12 @@ def placement_reason(problem: Problem, a: Assignment) -> str | None:
         return away
     if a.activity in problem.duty:
         duty = problem.duty[a.activity]
-        if a.mode is not Mode.WORKS or not problem.can_do_duty(who, duty, a.day, a.shift):
-            return f"{who.name} may not take the duty {duty.name} on {problem.slot_label(a.day, a.shift)}"
+        if a.mode != Mode.WORKS or not problem.can_do_duty(who, duty, a.day, a.shift):
+            when = problem.slot_label(a.day, a.shift)
+            return f"{who.name} may not take the duty {duty.name} on {when}"
         return None
     station = problem.station[a.activity]
-    if a.mode is Mode.TRAINEE:
+    if a.mode == Mode.TRAINEE:
         if problem.training_competencies(who, station, a.day):
             return None
         return f"{who.name} is not in training for {station.name}"
@@ -114,5 +115,5 @@ def _describe(problem: Problem, a: Assignment) -> str:
         when = problem.slot_label(a.day, a.shift)
     except KeyError:
         return f"{a.person} on day {a.day} {a.shift} at {a.activity}"
-    mode = " as a trainee" if a.mode is Mode.TRAINEE else ""
+    mode = " as a trainee" if a.mode == Mode.TRAINEE else ""
     return f"{who} on {when} at {where}{mode}"

@@ -27,7 +27,7 @@ class SupervisionFamily(HardFamily):
             of_trainee[(trainee, day, shift, station)].append(pair)
             of_trainer[(trainer, day, shift)].append(pair)
         for (person, day, shift, station, mode), x in v.assign.items():
-            if mode is not Mode.TRAINEE:
+            if mode != Mode.TRAINEE:
                 continue
             who, where = p.person[person], p.station[station]
             lits = ctx.guard(
@@ -48,31 +48,32 @@ class SupervisionFamily(HardFamily):
                 f"{who.name} can supervise at most {who.max_trainees} trainee(s) at once "
                 f"({p.slot_label(day, shift)})",
             )
-            model.add(sum(pairs) <= who.max_trainees * v.worked(trainer, day, shift)).only_enforce_if(
-                lits
-            )
+            capacity = who.max_trainees * v.worked(trainer, day, shift)
+            model.add(sum(pairs) <= capacity).only_enforce_if(lits)
 
     def check(self, problem: Problem, rota: Rota) -> list[Violation]:
         """Trainees without a trainer, unqualified or absent trainers, overloaded trainers."""
         out = []
         works_at = {
-            (a.person, a.day, a.shift, a.activity) for a in rota.assignments if a.mode is Mode.WORKS
+            (a.person, a.day, a.shift, a.activity) for a in rota.assignments if a.mode == Mode.WORKS
         }
         load: Counter[tuple[str, int, str]] = Counter()
         for a in rota.assignments:
-            if a.mode is not Mode.TRAINEE or a.person not in problem.person:
+            if a.mode != Mode.TRAINEE or a.person not in problem.person:
                 continue
             if a.activity not in problem.station or a.shift not in problem.shift:
                 continue  # placement reports it
             who, station = problem.person[a.person], problem.station[a.activity]
             subject = Subject(a.person, a.day, a.shift, a.activity)
-            where = f"{who.name}'s training at {station.name} on {problem.slot_label(a.day, a.shift)}"
+            when = problem.slot_label(a.day, a.shift)
+            where = f"{who.name}'s training at {station.name} on {when}"
             if a.trainer is None or a.trainer == a.person:
                 out.append(Violation(self.name, subject, f"{where} has no trainer"))
                 continue
             trainer = problem.person.get(a.trainer)
             if trainer is None:
-                out.append(Violation(self.name, subject, f"{where} names unknown trainer '{a.trainer}'"))
+                sentence = f"{where} names unknown trainer '{a.trainer}'"
+                out.append(Violation(self.name, subject, sentence))
                 continue
             load[(a.trainer, a.day, a.shift)] += 1
             if (a.trainer, a.day, a.shift, a.activity) not in works_at:

@@ -1,21 +1,59 @@
-"""PLACEHOLDER: Weekends worked (to be written)."""
+"""Weekends: a person works at most their contract's number of weekends in the horizon."""
 
 from __future__ import annotations
 
-from ..penalties import Violation
-from ..problem import Problem, Rota
+from ..penalties import Subject, Violation
+from ..problem import Person, Problem, Rota
 from .base import HardFamily, ModelContext
 
 
+def _sentence(person: Person) -> str:
+    return f"{person.name}'s contract: at most {person.contract.max_weekends} weekend(s) worked"
+
+
 class WeekendsFamily(HardFamily):
-    """Weekends worked."""
+    """A weekend counts as worked when any of its days has a shift."""
 
     name = "weekends"
     title = "Weekends worked"
 
     def build(self, ctx: ModelContext) -> None:
-        """Post nothing yet."""
+        """Define one 'works that weekend' bool per person and weekend, and bound their sum."""
+        p, model = ctx.problem, ctx.model
+        for person in p.people:
+            most = person.contract.max_weekends
+            if most is None:
+                continue
+            worked = []
+            for days in p.weekends:
+                on = [ctx.vars.on[(person.id, d)] for d in days if (person.id, d) in ctx.vars.on]
+                if not on:
+                    continue
+                w = model.new_bool_var(f"weekend[{person.id},{days[0]}]")
+                model.add_max_equality(w, on)
+                worked.append(w)
+            if len(worked) <= most:
+                continue
+            lits = ctx.guard(self.name, person.id, _sentence(person))
+            model.add(sum(worked) <= most).only_enforce_if(lits)
 
     def check(self, problem: Problem, rota: Rota) -> list[Violation]:
-        """Find nothing yet."""
-        return []
+        """Every person who works more weekends than their contract allows."""
+        out = []
+        worked_days = {(a.person, a.day) for a in rota.assignments}
+        for person in problem.people:
+            most = person.contract.max_weekends
+            if most is None:
+                continue
+            worked = [
+                days for days in problem.weekends
+                if any((person.id, d) in worked_days for d in days)
+            ]
+            if len(worked) > most:
+                dates = ", ".join(problem.day_label(days[0]) for days in worked)
+                out.append(Violation(
+                    self.name,
+                    Subject(person.id),
+                    f"{_sentence(person)}, but works {len(worked)} (from {dates})",
+                ))
+        return out

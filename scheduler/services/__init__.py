@@ -1,0 +1,1 @@
+"""Services: the only code that touches both the database and the rota engine."""

@@ -1,0 +1,702 @@
+"""Load a week's rota problem from the database, run the solver, and store what it returns.
+
+This is the only module that knows both the ORM models and the solver's plain
+data. Solver ids carry a prefix and the database id ("p12" is staff 12, "st3"
+station 3, "sh2" shift type 2, "d4" duty 4, "c5" competency 5, "s1" site 1);
+:class:`IdMap` maps them back.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import func, update
+
+from .. import solver as sv
+from ..extensions import db
+from ..models import (
+    AssignmentMode,
+    Competency,
+    CoverRequirement,
+    DevelopmentGoal,
+    GoalStatus,
+    Leave,
+    Rota,
+    RotaAssignment,
+    RotaStatus,
+    ShiftRequest,
+    Site,
+    SolveRun,
+    SolveStatus,
+    Staff,
+    VolunteerOffer,
+    station_competencies,
+    utcnow,
+    weekday_set,
+)
+
+PREFIX = {
+    "site": "s",
+    "staff": "p",
+    "station": "st",
+    "shift": "sh",
+    "duty": "d",
+    "competency": "c",
+}
+UNAPPROVED_LEAVE_WEIGHT = 5
+HISTORY_DAYS = 7
+WEEKEND_PERIOD_WEEKS = 4
+
+
+def monday_of(day: date) -> date:
+    """The Monday on or before a date."""
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass
+class IdMap:
+    """Solver ids of one problem and the database ids they stand for."""
+
+    sites: dict[str, int] = field(default_factory=dict)
+    staff: dict[str, int] = field(default_factory=dict)
+    stations: dict[str, int] = field(default_factory=dict)
+    shifts: dict[str, int] = field(default_factory=dict)
+    duties: dict[str, int] = field(default_factory=dict)
+    competencies: dict[str, int] = field(default_factory=dict)
+
+    def add(self, kind: str, db_id: int) -> str:
+        """Register a database row and return its solver id."""
+        key = f"{PREFIX[kind]}{db_id}"
+        self._table(kind)[key] = db_id
+        return key
+
+    def _table(self, kind: str) -> dict[str, int]:
+        return {
+            "site": self.sites,
+            "staff": self.staff,
+            "station": self.stations,
+            "shift": self.shifts,
+            "duty": self.duties,
+            "competency": self.competencies,
+        }[kind]
+
+    @staticmethod
+    def key(kind: str, db_id: int) -> str:
+        """The solver id of a database row (whether or not it is in this problem)."""
+        return f"{PREFIX[kind]}{db_id}"
+
+
+def _sites(sites: Site | int | Iterable[Site | int]) -> list[Site]:
+    items = [sites] if isinstance(sites, Site | int) else list(sites)
+    out = []
+    for item in items:
+        site = item if isinstance(item, Site) else db.session.get(Site, item)
+        if site is None:
+            raise LookupError(f"no site with id {item}")
+        out.append(site)
+    return sorted(out, key=lambda s: s.id)
+
+
+def published_rota(site_id: int, week_start: date) -> Rota | None:
+    """The latest published version of a site's rota for a week, if any."""
+    return db.session.scalar(
+        db.select(Rota)
+        .where(
+            Rota.site_id == site_id,
+            Rota.week_start == week_start,
+            Rota.status == RotaStatus.PUBLISHED,
+        )
+        .order_by(Rota.version.desc())
+        .limit(1)
+    )
+
+
+def latest_rota(site_id: int, week_start: date, status: RotaStatus | None = None) -> Rota | None:
+    """The highest version of a site's rota for a week, optionally of one status."""
+    query = db.select(Rota).where(Rota.site_id == site_id, Rota.week_start == week_start)
+    if status is not None:
+        query = query.where(Rota.status == status)
+    return db.session.scalar(query.order_by(Rota.version.desc()).limit(1))
+
+
+def shifts_done(goal: DevelopmentGoal, before: date | None = None) -> int:
+    """Trainee shifts a person has in published rotas at stations needing the goal's competency."""
+    latest = (
+        db.select(Rota.site_id, Rota.week_start, func.max(Rota.version).label("version"))
+        .where(Rota.status == RotaStatus.PUBLISHED)
+        .group_by(Rota.site_id, Rota.week_start)
+        .subquery()
+    )
+    query = (
+        db.select(func.count(RotaAssignment.id))
+        .join(Rota, RotaAssignment.rota_id == Rota.id)
+        .join(
+            latest,
+            (latest.c.site_id == Rota.site_id)
+            & (latest.c.week_start == Rota.week_start)
+            & (latest.c.version == Rota.version),
+        )
+        .join(station_competencies, station_competencies.c.station_id == RotaAssignment.station_id)
+        .where(
+            Rota.status == RotaStatus.PUBLISHED,
+            RotaAssignment.staff_id == goal.staff_id,
+            RotaAssignment.mode == AssignmentMode.TRAINEE,
+            station_competencies.c.competency_id == goal.competency_id,
+        )
+    )
+    if before is not None:
+        query = query.where(RotaAssignment.on_date < before)
+    return db.session.scalar(query) or 0
+
+
+def _weekends_worked(staff_ids: list[int], site_ids: list[int], week_start: date) -> dict[int, int]:
+    """Weekends each person worked in the published rotas of the three weeks before a week."""
+    worked: dict[int, set[date]] = {sid: set() for sid in staff_ids}
+    for back in range(1, WEEKEND_PERIOD_WEEKS):
+        week = week_start - timedelta(weeks=back)
+        for site_id in site_ids:
+            rota = published_rota(site_id, week)
+            if rota is None:
+                continue
+            for a in rota.assignments:
+                if a.on_date.weekday() >= 5 and a.staff_id in worked:
+                    worked[a.staff_id].add(week)
+    return {sid: len(weeks) for sid, weeks in worked.items()}
+
+
+def _level(name: str) -> sv.Level:
+    return sv.Level[name.upper()]
+
+
+def _to_assignment(a: RotaAssignment, start: date) -> sv.Assignment:
+    activity = (
+        IdMap.key("station", a.station_id)
+        if a.station_id is not None
+        else IdMap.key("duty", a.duty_id)
+    )
+    return sv.Assignment(
+        person=IdMap.key("staff", a.staff_id),
+        day=(a.on_date - start).days,
+        shift=IdMap.key("shift", a.shift_type_id),
+        activity=activity,
+        mode=sv.Mode(a.mode.value),
+        trainer=IdMap.key("staff", a.trainer_id) if a.trainer_id is not None else None,
+    )
+
+
+def rota_to_solver(rota: Rota) -> sv.Rota:
+    """A stored rota as the solver's plain Rota, for the validator or as a reference."""
+    return sv.Rota(tuple(_to_assignment(a, rota.week_start) for a in rota.assignments))
+
+
+def build_problem(
+    sites: Site | int | Iterable[Site | int],
+    week_start: date,
+    days: int = 7,
+    reference: Rota | None = None,
+) -> tuple[sv.Problem, IdMap]:
+    """Read one week (or ``days`` days) of one site or a site group into a solver Problem.
+
+    Contracts are scaled to the horizon, with the minimum cut pro rata for days
+    of approved leave; approved leave makes a person unavailable and unapproved
+    leave becomes a don't-want request; shifts that do not run on a weekday are
+    closed to everyone; history is the previous week's published rota.
+    """
+    if week_start.weekday() != 0:
+        raise ValueError(f"{week_start} is not a Monday")
+    chosen = _sites(sites)
+    site_ids = [s.id for s in chosen]
+    end = week_start + timedelta(days=days)
+    ids = IdMap()
+    scale = days / 7
+
+    def day_of(d: date) -> int:
+        return (d - week_start).days
+
+    def in_horizon(start_date: date, end_date: date) -> range:
+        first = max(start_date, week_start)
+        last = min(end_date, end - timedelta(days=1))
+        return range(day_of(first), day_of(last) + 1) if first <= last else range(0)
+
+    # --- sites, shifts, competencies, stations --------------------------------
+    problem_sites = []
+    shift_rows = []
+    for site in chosen:
+        rule = site.ratio_rule
+        ratio = (
+            sv.RatioRule(
+                name=rule.label,
+                techs_per_pharmacist=rule.techs_per_pharmacist,
+                offset=rule.offset,
+                certified_extra=rule.certified_extra,
+                trainees_count=rule.trainees_count,
+                source=rule.source,
+            )
+            if rule is not None
+            else None
+        )
+        problem_sites.append(sv.Site(ids.add("site", site.id), site.name, site.timezone, ratio))
+        shift_rows.extend(site.shift_types)
+    for st in shift_rows:
+        ids.add("shift", st.id)
+    shift_types = tuple(
+        sv.ShiftType(
+            id=IdMap.key("shift", st.id),
+            name=st.name,
+            site=IdMap.key("site", st.site_id),
+            start=st.start,
+            minutes=st.minutes,
+            forbidden_next=frozenset(
+                IdMap.key("shift", nxt.id) for nxt in st.forbidden_next if nxt.site_id in site_ids
+            ),
+            night=st.night,
+        )
+        for st in shift_rows
+    )
+    competencies = tuple(
+        sv.Competency(
+            id=ids.add("competency", c.id),
+            name=c.name,
+            prerequisite=IdMap.key("competency", c.prerequisite_id) if c.prerequisite_id else None,
+        )
+        for c in db.session.scalars(db.select(Competency).order_by(Competency.id))
+    )
+    station_rows = [st for site in chosen for st in site.stations]
+    stations = tuple(
+        sv.Station(
+            id=ids.add("station", st.id),
+            name=st.name,
+            site=IdMap.key("site", st.site_id),
+            competencies=tuple(IdMap.key("competency", c.id) for c in st.competencies),
+        )
+        for st in station_rows
+    )
+
+    # --- people ---------------------------------------------------------------
+    staff_rows = list(
+        db.session.scalars(
+            db.select(Staff)
+            .where(Staff.home_site_id.in_(site_ids), Staff.active.is_(True))
+            .order_by(Staff.id)
+        )
+    )
+    staff_ids = [s.id for s in staff_rows]
+    for s in staff_rows:
+        ids.add("staff", s.id)
+    leave_rows = db.session.scalars(
+        db.select(Leave).where(
+            Leave.staff_id.in_(staff_ids), Leave.start_date < end, Leave.end_date >= week_start
+        )
+    ).all()
+    closed = frozenset(
+        (d, IdMap.key("shift", st.id))
+        for st in shift_rows
+        for d in range(days)
+        if not st.runs_on((week_start + timedelta(days=d)).weekday())
+    )
+    unavailable: dict[int, set[tuple[int, str | None]]] = {sid: set(closed) for sid in staff_ids}
+    leave_days: dict[int, set[int]] = {sid: set() for sid in staff_ids}
+    requests: list[sv.Request] = []
+    for lv in leave_rows:
+        shift = IdMap.key("shift", lv.shift_type_id) if lv.shift_type_id else None
+        for d in in_horizon(lv.start_date, lv.end_date):
+            if lv.approved:
+                unavailable[lv.staff_id].add((d, shift))
+                if shift is None:
+                    leave_days[lv.staff_id].add(d)
+            else:
+                requests.append(
+                    sv.Request(
+                        IdMap.key("staff", lv.staff_id), d, shift, False, UNAPPROVED_LEAVE_WEIGHT
+                    )
+                )
+    weekends_done = _weekends_worked(staff_ids, site_ids, week_start)
+    history = _history(site_ids, staff_ids, week_start)
+    caps = {
+        IdMap.key("shift", st.id): math.ceil(st.max_per_week * scale)
+        for st in shift_rows
+        if st.max_per_week is not None
+    }
+    people = []
+    for s in staff_rows:
+        present = (days - len(leave_days[s.id])) / days
+        contract = sv.Contract(
+            min_minutes=round(s.min_minutes_per_week * scale * present),
+            max_minutes=(
+                round(s.max_minutes_per_week * scale)
+                if s.max_minutes_per_week is not None
+                else None
+            ),
+            max_consecutive_days=s.max_consecutive_days,
+            min_consecutive_days=s.min_consecutive_days,
+            min_consecutive_days_off=s.min_consecutive_days_off,
+            max_weekends=(
+                max(0, s.max_weekends_per_4_weeks - weekends_done[s.id])
+                if s.max_weekends_per_4_weeks is not None
+                else None
+            ),
+            max_shifts=dict(caps),
+            min_rest_minutes=s.min_rest_minutes,
+        )
+        people.append(
+            sv.Person(
+                id=IdMap.key("staff", s.id),
+                name=s.name,
+                role=sv.Role(s.role.value),
+                site=IdMap.key("site", s.home_site_id),
+                certified=s.certified,
+                skills={
+                    IdMap.key("competency", sk.competency_id): sv.Skill(
+                        _level(sk.level.value), sk.valid_until
+                    )
+                    for sk in s.skills
+                },
+                contract=contract,
+                unavailable=frozenset(unavailable[s.id]),
+                history=tuple(history.get(s.id, ())),
+                max_trainees=s.max_trainees,
+            )
+        )
+
+    # --- wishes ---------------------------------------------------------------
+    for r in db.session.scalars(
+        db.select(ShiftRequest)
+        .where(
+            ShiftRequest.staff_id.in_(staff_ids),
+            ShiftRequest.on_date >= week_start,
+            ShiftRequest.on_date < end,
+        )
+        .order_by(ShiftRequest.id)
+    ):
+        if r.shift_type_id is not None and r.shift_type_id not in ids.shifts.values():
+            continue
+        requests.append(
+            sv.Request(
+                person=IdMap.key("staff", r.staff_id),
+                day=day_of(r.on_date),
+                shift=IdMap.key("shift", r.shift_type_id) if r.shift_type_id else None,
+                want=r.want,
+                weight=r.weight,
+            )
+        )
+
+    offers = tuple(
+        sv.Offer(
+            person=IdMap.key("staff", o.staff_id),
+            kind=sv.OfferKind(o.kind.value),
+            duty=IdMap.key("duty", o.duty_id) if o.duty_id else None,
+            station=IdMap.key("station", o.station_id) if o.station_id else None,
+            count=o.count,
+        )
+        for o in db.session.scalars(
+            db.select(VolunteerOffer)
+            .where(VolunteerOffer.staff_id.in_(staff_ids), VolunteerOffer.week_start == week_start)
+            .order_by(VolunteerOffer.id)
+        )
+    )
+
+    goals = []
+    for g in db.session.scalars(
+        db.select(DevelopmentGoal)
+        .where(
+            DevelopmentGoal.staff_id.in_(staff_ids),
+            DevelopmentGoal.status == GoalStatus.ACTIVE,
+        )
+        .order_by(DevelopmentGoal.id)
+    ):
+        left = g.shifts_needed - shifts_done(g, before=week_start)
+        if left <= 0:
+            continue
+        goals.append(
+            sv.Goal(
+                id=f"g{g.id}",
+                person=IdMap.key("staff", g.staff_id),
+                competency=IdMap.key("competency", g.competency_id),
+                target_level=_level(g.target_level.value),
+                shifts_needed=left,
+                deadline=g.deadline,
+                priority=g.priority,
+            )
+        )
+
+    # --- cover and duties -----------------------------------------------------
+    cover = _cover([st.id for st in station_rows], shift_rows, week_start, days)
+    duties = []
+    for site in chosen:
+        for duty in sorted(site.duties, key=lambda d: d.id):
+            duties.append(
+                sv.Duty(
+                    id=ids.add("duty", duty.id),
+                    name=duty.name,
+                    site=IdMap.key("site", duty.site_id),
+                    minutes=duty.minutes,
+                    per_week=math.ceil(duty.per_week * scale),
+                    days=weekday_set(duty.weekdays),
+                    shifts=(
+                        frozenset(IdMap.key("shift", st.id) for st in duty.shift_types)
+                        if duty.shift_types
+                        else None
+                    ),
+                    competency=(
+                        IdMap.key("competency", duty.competency_id) if duty.competency_id else None
+                    ),
+                    min_level=_level(duty.min_level.value),
+                    people=(
+                        frozenset(IdMap.key("staff", p.id) for p in duty.people)
+                        if duty.people
+                        else None
+                    ),
+                    weight=duty.weight,
+                )
+            )
+
+    # --- pins and reference ---------------------------------------------------
+    pins = []
+    for site in chosen:
+        draft = latest_rota(site.id, week_start, RotaStatus.DRAFT)
+        if draft is not None:
+            pins.extend(
+                _to_assignment(a, week_start)
+                for a in draft.assignments
+                if a.pinned and a.staff_id in ids.staff.values() and 0 <= day_of(a.on_date) < days
+            )
+    ref = None
+    if reference is not None:
+        ref = tuple(
+            _to_assignment(a, week_start)
+            for a in reference.assignments
+            if 0 <= day_of(a.on_date) < days and a.staff_id in ids.staff.values()
+        )
+
+    problem = sv.Problem(
+        start=week_start,
+        days=days,
+        sites=tuple(problem_sites),
+        shift_types=shift_types,
+        competencies=competencies,
+        stations=stations,
+        people=tuple(people),
+        cover=cover,
+        duties=tuple(duties),
+        goals=tuple(goals),
+        offers=offers,
+        requests=tuple(requests),
+        pins=tuple(pins),
+        reference=ref,
+        history_days=HISTORY_DAYS,
+    )
+    return problem, ids
+
+
+def _history(site_ids: list[int], staff_ids: list[int], week_start: date) -> dict[int, list]:
+    """Each person's shifts in the previous week's published rotas, as negative day numbers."""
+    out: dict[int, list[sv.PastShift]] = {}
+    wanted = set(staff_ids)
+    for site_id in site_ids:
+        rota = published_rota(site_id, week_start - timedelta(days=HISTORY_DAYS))
+        if rota is None:
+            continue
+        for a in sorted(rota.assignments, key=lambda a: a.on_date):
+            if a.staff_id in wanted:
+                out.setdefault(a.staff_id, []).append(
+                    sv.PastShift((a.on_date - week_start).days, IdMap.key("shift", a.shift_type_id))
+                )
+    return out
+
+
+def _cover(station_ids: list[int], shift_rows, week_start: date, days: int) -> tuple[sv.Cover, ...]:
+    """Cover lines for each day: a date-specific line replaces the weekday line it matches."""
+    if not station_ids:
+        return ()
+    end = week_start + timedelta(days=days)
+    rows = db.session.scalars(
+        db.select(CoverRequirement)
+        .where(
+            CoverRequirement.station_id.in_(station_ids),
+            (CoverRequirement.on_date.is_(None))
+            | ((CoverRequirement.on_date >= week_start) & (CoverRequirement.on_date < end)),
+        )
+        .order_by(CoverRequirement.id)
+    ).all()
+    by_weekday = {
+        (r.station_id, r.shift_type_id, r.weekday): r for r in rows if r.weekday is not None
+    }
+    by_date = {(r.station_id, r.shift_type_id, r.on_date): r for r in rows if r.on_date is not None}
+    out = []
+    for d in range(days):
+        on = week_start + timedelta(days=d)
+        for station_id in station_ids:
+            for st in shift_rows:
+                line = by_date.get((station_id, st.id, on)) or by_weekday.get(
+                    (station_id, st.id, on.weekday())
+                )
+                if line is None or not st.runs_on(on.weekday()):
+                    continue
+                if line.minimum == 0 and line.ideal == 0:
+                    continue
+                out.append(
+                    sv.Cover(
+                        d,
+                        IdMap.key("shift", st.id),
+                        IdMap.key("station", station_id),
+                        line.minimum,
+                        line.ideal,
+                    )
+                )
+    return tuple(out)
+
+
+# ----- solving and storing ------------------------------------------------------
+
+
+def cost_to_dict(cost) -> dict:
+    """A solver cost as JSON-ready data for the rota's stored score breakdown."""
+    s = cost.subject
+    return {
+        "family": cost.family,
+        "key": cost.key,
+        "weight": cost.weight,
+        "amount": cost.amount,
+        "total": cost.total,
+        "sentence": cost.sentence,
+        "subject": {"person": s.person, "day": s.day, "shift": s.shift, "activity": s.activity},
+    }
+
+
+def stored_costs(rota: Rota) -> list:
+    """The rota's stored score breakdown as solver costs, ready for explain.format_breakdown."""
+    from ..solver.penalties import Cost, Subject
+
+    return [
+        Cost(
+            family=c["family"],
+            key=c["key"],
+            weight=c["weight"],
+            amount=c["amount"],
+            subject=Subject(**c.get("subject", {})),
+            sentence=c["sentence"],
+        )
+        for c in rota.costs or []
+    ]
+
+
+class _ProgressWriter:
+    """Writes a solve run's progress to its row at most about once a second, from any thread."""
+
+    def __init__(self, run_id: int, on_progress: Callable[[sv.Progress], None] | None) -> None:
+        self.engine = db.engine
+        self.run_id = run_id
+        self.on_progress = on_progress
+        self.last = 0.0
+        self.lock = threading.Lock()
+
+    def __call__(self, progress: sv.Progress) -> None:
+        if self.on_progress is not None:
+            self.on_progress(progress)
+        with self.lock:
+            now = time.monotonic()
+            if now - self.last < 1.0:
+                return
+            self.last = now
+            with self.engine.begin() as conn:
+                conn.execute(
+                    update(SolveRun)
+                    .where(SolveRun.id == self.run_id)
+                    .values(
+                        best_objective=progress.objective,
+                        best_bound=progress.bound,
+                        elapsed=progress.seconds,
+                        solutions=progress.solutions,
+                    )
+                )
+
+
+def run_solve(
+    site: Site,
+    week_start: date,
+    time_limit: float = 20.0,
+    on_progress: Callable[[sv.Progress], None] | None = None,
+    stop: threading.Event | None = None,
+) -> Rota:
+    """Solve a site's week and store the result as a new draft rota, recording the solve run."""
+    run = SolveRun(
+        site=site,
+        week_start=week_start,
+        status=SolveStatus.RUNNING,
+        time_limit=time_limit,
+        started_at=utcnow(),
+    )
+    db.session.add(run)
+    db.session.commit()
+    try:
+        problem, ids = build_problem(site, week_start)
+        writer = _ProgressWriter(run.id, on_progress)
+        result = sv.solve(problem, time_limit=time_limit, on_progress=writer, stop=stop)
+    except Exception as exc:
+        db.session.rollback()
+        run.status = SolveStatus.FAILED
+        run.message = f"{type(exc).__name__}: {exc}"
+        run.finished_at = utcnow()
+        db.session.commit()
+        raise
+    db.session.refresh(run)
+    rota = store_result(site, week_start, problem, ids, result)
+    run.rota = rota
+    run.status = SolveStatus.STOPPED if stop is not None and stop.is_set() else SolveStatus.DONE
+    run.objective = result.objective
+    run.bound = result.bound
+    run.seconds = result.seconds
+    run.elapsed = result.seconds
+    run.solutions = result.solutions
+    run.best_objective = result.objective
+    run.best_bound = result.bound
+    run.message = (
+        result.status if not result.reasons else f"{result.status}: " + "; ".join(result.reasons)
+    )
+    run.finished_at = utcnow()
+    db.session.commit()
+    return rota
+
+
+def store_result(
+    site: Site, week_start: date, problem: sv.Problem, ids: IdMap, result: sv.SolveResult
+) -> Rota:
+    """Save a solve result as the next draft version of a site's week, marking pinned rows."""
+    previous = latest_rota(site.id, week_start)
+    rota = Rota(
+        site=site,
+        week_start=week_start,
+        status=RotaStatus.DRAFT,
+        version=(previous.version + 1) if previous is not None else 1,
+        objective=result.objective,
+        bound=result.bound,
+        solve_status=result.status,
+        costs=[cost_to_dict(c) for c in result.costs],
+        reasons=list(result.reasons),
+    )
+    pins = set(problem.pins)
+    chosen = result.rota.assignments if result.rota is not None else problem.pins
+    site_key = IdMap.key("site", site.id)
+    for a in chosen:
+        if problem.activity_site(a.activity) != site_key:
+            continue
+        rota.assignments.append(
+            RotaAssignment(
+                staff_id=ids.staff[a.person],
+                on_date=problem.date_of(a.day),
+                shift_type_id=ids.shifts[a.shift],
+                station_id=ids.stations.get(a.activity),
+                duty_id=ids.duties.get(a.activity),
+                mode=AssignmentMode(a.mode.value),
+                trainer_id=ids.staff[a.trainer] if a.trainer else None,
+                pinned=a in pins,
+            )
+        )
+    db.session.add(rota)
+    db.session.flush()
+    return rota

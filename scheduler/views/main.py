@@ -1,0 +1,21 @@
+"""The home page: every site and its weeks with their rota status."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, render_template
+
+from ..services.overview import site_overview
+from ..services.planning import monday_of
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index():
+    """List the sites and the rota status of their recent and coming weeks."""
+    today = date.today()
+    return render_template(
+        "main/index.html", sites=site_overview(today), today=today, this_week=monday_of(today)
+    )

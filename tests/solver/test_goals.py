@@ -1,0 +1,126 @@
+"""Goals family: each trainee's share of supervised shifts, the first missing shift costing most."""
+
+from collections import Counter
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from scheduler.solver import (
+    Assignment,
+    Competency,
+    Goal,
+    Level,
+    Mode,
+    Rota,
+    Skill,
+    Station,
+    Weights,
+)
+from scheduler.solver.constraints import family
+from scheduler.solver.constraints.goals import target
+
+from .conftest import MONDAY
+from .test_cover import assert_model_matches_check, by_key, model_objective_of
+
+GOALS = family("goals")
+IN_A_WEEK = MONDAY + timedelta(days=7)
+
+
+def goal(person: str = "cara", needed: int = 2, deadline=IN_A_WEEK, priority: int = 2) -> Goal:
+    """A goal toward independence in IV compounding."""
+    return Goal(f"g-{person}", person, "iv", Level.INDEPENDENT, needed, deadline, priority)
+
+
+@pytest.fixture
+def training(make_problem, make_person):
+    """Build an IV room problem with trainers (Tom by default) and trainees with goals."""
+
+    def build(trainers=None, trainees=("cara",), **overrides):
+        trainers = trainers or [make_person("tom", skills={"iv": Skill(Level.TRAINER)})]
+        learners = [make_person(t, skills={"iv": Skill(Level.SUPERVISED)}) for t in trainees]
+        return make_problem(**{
+            "competencies": [Competency("iv", "IV compounding")],
+            "stations": [Station("iv", "IV room", "S", ("iv",))],
+            "people": [*trainers, *learners],
+            "goals": [goal(t) for t in trainees],
+            **overrides,
+        })
+
+    return build
+
+
+def test_goals_share_reached_costs_nothing(training, run):
+    result = run(training())
+    assert result.objective == 0
+    assert sum(a.mode is Mode.TRAINEE for a in result.rota.assignments) >= 2
+
+
+def test_goals_missing_second_shift_costs_its_exact_weight(training, make_person, run):
+    away = frozenset((d, None) for d in range(1, 7))
+    tom = make_person("tom", skills={"iv": Skill(Level.TRAINER)}, unavailable=away)
+    result = run(training(trainers=[tom]))
+    assert result.objective == 40 * 2 * 1
+    assert by_key(result.costs) == {
+        "goals:g-cara:2": (
+            80, 1,
+            "Cara's goal IV compounding (independent): supervised shift 2 of the 2 wanted "
+            "in this rota is not planned",
+        ),
+    }
+
+
+def test_goals_with_no_trainer_cost_every_share_shift(training, make_person, run):
+    nobody = make_person("tom", skills={"iv": Skill(Level.INDEPENDENT)})
+    result = run(training(trainers=[nobody]))
+    assert result.objective == 80 * 2 + 80 * 1
+
+
+def test_goals_spread_scarce_training_between_trainees(training, make_person, run):
+    away = frozenset((d, None) for d in range(2, 7))
+    tom = make_person("tom", skills={"iv": Skill(Level.TRAINER)}, unavailable=away)
+    result = run(training(trainers=[tom], trainees=("cara", "dan")))
+    assert result.objective == 80 + 80  # each misses only their second shift
+    trained = Counter(a.person for a in result.rota.assignments if a.mode is Mode.TRAINEE)
+    assert trained == {"cara": 1, "dan": 1}
+
+
+def test_goals_target_is_the_weekly_pace_capped_by_need_and_days(training):
+    one_week = training()
+    assert target(one_week, goal(needed=10, deadline=None)) == 2  # 10 over 8 weeks, rounded up
+    assert target(replace(one_week, days=14), goal(needed=10, deadline=None)) == 4
+    assert target(one_week, goal(needed=3, deadline=MONDAY + timedelta(days=3))) == 3
+    assert target(replace(one_week, days=2), goal(needed=20)) == 2
+    assert target(one_week, goal(needed=0)) == 0
+
+
+def test_goals_check_counts_training_on_first_and_last_day(training):
+    problem = training(goals=[goal(needed=3, priority=3)])
+    rota = Rota(tuple(
+        a
+        for d in (0, 6)
+        for a in (
+            Assignment("tom", d, "day", "iv"),
+            Assignment("cara", d, "day", "iv", Mode.TRAINEE, trainer="tom"),
+        )
+    ))
+    assert [(c.key, c.weight, c.amount) for c in GOALS.check(problem, rota)] == [
+        ("goals:g-cara:3", 40 * 3 * 1, 1),
+    ]
+    assert model_objective_of(problem, rota) == 120
+
+
+def test_goals_with_zero_weight_cost_nothing(training, run):
+    problem = training(weights=Weights(goal=0))
+    assert run(problem).objective == 0
+    assert GOALS.check(problem, Rota(())) == []
+
+
+def test_goals_model_matches_check_on_random_rotas(training, make_person):
+    trainers = [
+        make_person("tom", skills={"iv": Skill(Level.TRAINER)}, unavailable=frozenset({(2, None)})),
+        make_person("tia", skills={"iv": Skill(Level.TRAINER)}),
+    ]
+    problem = training(trainers=trainers, trainees=("cara", "dan"), days=4)
+    problem = replace(problem, goals=(goal("cara", needed=3), goal("dan", needed=2, priority=1)))
+    assert_model_matches_check(problem, "goals")

@@ -1,0 +1,142 @@
+"""Placement family: one shift a day, availability and leave, valid competencies, duties."""
+
+from datetime import date, time
+
+from scheduler.solver import (
+    Assignment,
+    Competency,
+    Duty,
+    Level,
+    Mode,
+    Rota,
+    ShiftType,
+    Site,
+    Skill,
+    Station,
+)
+from scheduler.solver.constraints import family
+
+PLACEMENT = family("placement")
+
+
+def sentences(problem, *assignments):
+    """The placement violations of a hand-made rota, as sentences."""
+    return [v.sentence for v in PLACEMENT.check(problem, Rota(tuple(assignments)))]
+
+
+def sterile_problem(make_problem, make_person, skills, **fields):
+    """A site with a Fill and an IV room that needs a media fill valid on the shift's date."""
+    return make_problem(
+        competencies=(Competency("fill", "Fill"), Competency("media", "Media fill")),
+        stations=(
+            Station("fill", "Fill", "S", ("fill",)),
+            Station("iv", "IV room", "S", ("media",)),
+        ),
+        people=(make_person("ben", skills=skills),),
+        **fields,
+    )
+
+
+def test_placement_solver_keeps_leave_on_first_and_last_day(make_problem, make_person, run):
+    ann = make_person("ann", unavailable=frozenset({(0, None), (6, "day")}),
+                      contract={"min_minutes": 5 * 480})
+    result = run(make_problem(people=(ann,)))
+    assert result.status == "optimal"
+    days = sorted(a.day for a in result.rota.assignments)
+    assert days == [1, 2, 3, 4, 5]
+
+
+def test_placement_solver_infeasible_when_leave_leaves_too_few_days(make_problem, make_person, run):
+    ann = make_person("ann", unavailable=frozenset({(6, None)}), contract={"min_minutes": 7 * 480})
+    result = run(make_problem(people=(ann,)))
+    assert result.status == "infeasible"
+    assert any("at least 3360 minutes" in r for r in result.reasons)
+
+
+def test_placement_solver_names_lapsed_competency_of_impossible_pin(make_problem, make_person, run):
+    problem = sterile_problem(
+        make_problem, make_person,
+        {"media": Skill(Level.INDEPENDENT, valid_until=date(2026, 3, 3))},
+        pins=(Assignment("ben", 2, "day", "iv"),),
+    )
+    result = run(problem)
+    assert result.status == "infeasible"
+    assert any("Ben's Media fill lapsed 3 Mar" in r for r in result.reasons)
+
+
+def test_placement_check_accepts_a_valid_rota(make_problem, make_person):
+    problem = sterile_problem(
+        make_problem, make_person,
+        {"media": Skill(Level.INDEPENDENT, valid_until=date(2026, 3, 8))},
+    )
+    first, last = Assignment("ben", 0, "day", "iv"), Assignment("ben", 6, "day", "iv")
+    assert sentences(problem, first, last) == []
+
+
+def test_placement_check_lapsed_competency_names_its_date(make_problem, make_person):
+    problem = sterile_problem(
+        make_problem, make_person,
+        {"media": Skill(Level.INDEPENDENT, valid_until=date(2026, 3, 2))},
+    )
+    assert sentences(problem, Assignment("ben", 0, "day", "iv")) == []
+    found = sentences(problem, Assignment("ben", 1, "day", "iv"))
+    assert found == ["Ben on Tue 3 Mar day at IV room: Ben's Media fill lapsed 2 Mar"]
+
+
+def test_placement_check_missing_and_supervised_competency(make_problem, make_person):
+    problem = sterile_problem(make_problem, make_person, {"media": Skill(Level.SUPERVISED)})
+    assert "Ben does not hold Fill" in sentences(problem, Assignment("ben", 0, "day", "fill"))[0]
+    assert "not yet independent in Media fill" in sentences(
+        problem, Assignment("ben", 0, "day", "iv")
+    )[0]
+
+
+def test_placement_check_leave_and_unavailable_slot(make_problem, make_person):
+    ann = make_person("ann", unavailable=frozenset({(0, None), (6, "day")}))
+    problem = make_problem(people=(ann,))
+    found = sentences(problem, Assignment("ann", 0, "day", "fill"))
+    assert "Ann is on leave on Mon 2 Mar" in found[0]
+    assert "Ann is not available on Sun 8 Mar day" in sentences(
+        problem, Assignment("ann", 6, "day", "fill")
+    )[0]
+
+
+def test_placement_check_two_shifts_one_day(make_problem):
+    problem = make_problem(shift_types=(
+        ShiftType("day", "Day", "S", time(7, 0), 480),
+        ShiftType("late", "Late", "S", time(15, 0), 480),
+    ))
+    twice = (Assignment("ann", 6, "day", "fill"), Assignment("ann", 6, "late", "fill"))
+    found = sentences(problem, *twice)
+    assert found == ["Ann has 2 assignments on Sun 8 Mar; one shift a day at most"]
+
+
+def test_placement_check_unknown_ids_and_other_site(make_problem):
+    problem = make_problem(
+        sites=(Site("S", "Site"), Site("T", "Town")),
+        shift_types=(ShiftType("day", "Day", "S", time(7)), ShiftType("tday", "Day", "T", time(7))),
+    )
+    assert "unknown person 'zed'" in sentences(problem, Assignment("zed", 0, "day", "fill"))[0]
+    assert "unknown station or duty 'x'" in sentences(problem, Assignment("ann", 0, "day", "x"))[0]
+    assert "unknown shift type 'x'" in sentences(problem, Assignment("ann", 0, "x", "fill"))[0]
+    assert "another site" in sentences(problem, Assignment("ann", 0, "tday", "fill"))[0]
+
+
+def test_placement_check_trainee_mode_needs_training_eligibility(make_problem, make_person):
+    problem = sterile_problem(make_problem, make_person, {"fill": Skill(Level.INDEPENDENT)})
+    found = sentences(problem, Assignment("ben", 0, "day", "iv", Mode.TRAINEE, "cat"))
+    assert found == [
+        "Ben on Mon 2 Mar day at IV room as a trainee: Ben is not in training for IV room"
+    ]
+    learner = sterile_problem(make_problem, make_person, {"media": Skill(Level.OBSERVE)})
+    assert sentences(learner, Assignment("ben", 0, "day", "iv", Mode.TRAINEE, "cat")) == []
+
+
+def test_placement_check_duty_eligibility(make_problem, make_person):
+    restock = Duty("restock", "Restock", "S", 60, days=frozenset({0}))
+    problem = make_problem(duties=(restock,), people=(make_person("ann"),))
+    assert sentences(problem, Assignment("ann", 0, "day", "restock")) == []
+    found = sentences(problem, Assignment("ann", 1, "day", "restock"))
+    assert found == [
+        "Ann on Tue 3 Mar day at Restock: Ann may not take the duty Restock on Tue 3 Mar day"
+    ]

@@ -1,0 +1,142 @@
+"""The click commands: init-db, seed-demo and solve-week, run through the app's CLI runner."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import inspect
+
+from scheduler import solver as sv
+from scheduler.extensions import db
+from scheduler.models import (
+    Competency,
+    Duty,
+    Rota,
+    RotaStatus,
+    Site,
+    SolveRun,
+    Staff,
+    StaffRole,
+    Station,
+)
+from scheduler.services.planning import build_problem, monday_of, rota_to_solver, run_solve
+from tests.web.conftest import MONDAY
+
+
+def count(model, *where) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(model).where(*where))
+
+
+def test_init_db_creates_the_tables(app, runner):
+    db.drop_all()
+    result = runner.invoke(args=["init-db"])
+    assert result.exit_code == 0
+    assert "Initialised" in result.output
+    assert {"sites", "staff", "rotas", "rota_assignments", "solve_runs"} <= set(
+        inspect(db.engine).get_table_names()
+    )
+
+
+def test_seed_demo_creates_both_sites_and_is_repeatable(runner):
+    for _ in range(2):
+        result = runner.invoke(args=["seed-demo"])
+        assert result.exit_code == 0, result.output
+        db.session.remove()
+    assert "Riverside Hospital: 30 staff" in result.output
+    assert "Main Street Pharmacy: 10 staff" in result.output
+    assert count(Site) == 2
+    hospital = db.session.scalar(db.select(Site).where(Site.name == "Riverside Hospital"))
+    retail = db.session.scalar(db.select(Site).where(Site.name == "Main Street Pharmacy"))
+    assert hospital.open_24_7
+    assert hospital.timezone == "America/Chicago"
+    assert count(Staff, Staff.home_site_id == hospital.id) == 30
+    assert count(Staff, Staff.home_site_id == hospital.id, Staff.role == StaffRole.PHARMACIST) == 8
+    assert count(Staff, Staff.home_site_id == hospital.id, Staff.role == StaffRole.TRAINEE) == 4
+    assert count(Staff, Staff.home_site_id == retail.id) == 10
+    assert count(Station, Station.site_id == hospital.id) == 6
+    assert count(Station, Station.site_id == retail.id) == 5
+    assert count(Duty, Duty.site_id == hospital.id) == 4
+    assert count(Competency) == 13
+    assert [h.weekday for h in retail.opening_hours] == list(range(7))
+    # Two sterile qualifications lapse inside the demo week.
+    monday = monday_of(date.today())
+    lapsing = [
+        sk
+        for p in hospital.staff
+        for sk in p.skills
+        if sk.valid_until is not None and monday <= sk.valid_until < monday + timedelta(days=6)
+    ]
+    assert {sk.competency.code for sk in lapsing} == {"GFT", "MF"}
+
+
+def test_solve_week_stores_a_draft_and_prints_the_station_grid(tiny_site, runner):
+    wednesday = MONDAY + timedelta(days=2)
+    result = runner.invoke(
+        args=[
+            "solve-week",
+            "--site",
+            "Tiny Pharmacy",
+            "--week",
+            wednesday.isoformat(),
+            "--time-limit",
+            "5",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert f"solving the week starting Monday {MONDAY}" in out
+    assert "Status: " in out
+    assert "objective: " in out
+    assert "bound: " in out
+    assert "Stored draft rota version 1" in out
+    assert "| Central fill" in out
+    assert "| Order entry" in out
+    assert "Mon 2 Mar" in out
+    assert "Sun 8 Mar" in out
+    assert "Score breakdown" in out
+    rota = db.session.scalar(db.select(Rota))
+    assert rota.status is RotaStatus.DRAFT
+    assert rota.week_start == MONDAY
+    assert rota.assignments
+    assert db.session.scalar(db.select(SolveRun)).rota_id == rota.id
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--site", "Tiny Pharmacy", "--week", "2026-02-30"], "Invalid value for '--week'"),
+        (["--site", "Tiny Pharmacy", "--week", "next week"], "Invalid value for '--week'"),
+        (["--site", "Nowhere", "--week", "2026-03-02"], "no site named 'Nowhere'"),
+    ],
+)
+def test_solve_week_rejects_bad_input_cleanly(tiny_site, runner, args, message):
+    result = runner.invoke(args=["solve-week", *args])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)
+    assert count(Rota) == 0
+
+
+def test_solve_week_on_an_empty_database_says_so(app, runner):
+    db.drop_all()
+    result = runner.invoke(args=["solve-week", "--site", "X", "--week", "2026-03-02"])
+    assert result.exit_code == 1
+    assert "init-db" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_demo_hospital_week_solves_without_violations(runner):
+    """End to end: the seeded hospital's week in 20 s, checked by the solver's validator."""
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    db.session.remove()
+    hospital = db.session.scalar(db.select(Site).where(Site.name == "Riverside Hospital"))
+    monday = monday_of(date.today())
+    problem, _ = build_problem(hospital, monday)
+    rota = run_solve(hospital, monday, time_limit=20)
+    assert rota.solve_status in ("optimal", "feasible")
+    assert rota.assignments
+    report = sv.validate(problem, rota_to_solver(rota))
+    assert report.violations == []
+    assert report.objective == rota.objective
