@@ -42,17 +42,23 @@ SEED = 1729
 WEEKDAYS = "01234"
 WEEKEND = "56"
 
-FIRST = (
+
+def _words(text: str) -> list[str]:
+    """The words of a text, for the name lists below."""
+    return text.split()
+
+
+FIRST = _words(
     "Ana Ben Chloe Dev Elena Farid Grace Hiro Imani Jonah Keisha Luis Maya Nikhil Olivia "
     "Pedro Quinn Rosa Sam Tariq Uma Victor Wen Ximena Yusuf Zoe Aaron Bianca Carlos Dana "
-    "Emeka Fiona Gabe Hana Ivan Jade Kofi Lena Marco Nora "
-).split()
-LAST = (
+    "Emeka Fiona Gabe Hana Ivan Jade Kofi Lena Marco Nora"
+)
+LAST = _words(
     "Okafor Nguyen Patel Garcia Kowalski Haddad Johnson Tanaka Mensah Rivera Schmidt Ali "
     "Brooks Chen Dubois Evans Fischer Gomez Hughes Ivanova Jensen Kim Lopez Murphy Novak "
     "Ortiz Price Reyes Singh Torres Usman Vasquez Walker Yamamoto Zhou Adeyemi Bauer Costa "
-    "Diaz Ekström "
-).split()
+    "Diaz Ekström"
+)
 
 # code, name, requalification days, prerequisite code
 COMPETENCIES = [
@@ -632,7 +638,7 @@ def seed(today: date | None = None) -> list[str]:
         lines.append(
             f"{site.name}: {len(site.staff)} staff ({roles[StaffRole.PHARMACIST]} pharmacists, "
             f"{roles[StaffRole.TECHNICIAN]} technicians, "
-            f"{roles[StaffRole.TRAINEE]} trainee technicians), "
+            f"{roles[StaffRole.TRAINEE]} trainee technician(s)), "
             f"{len(site.stations)} stations, {len(site.shift_types)} shift types, "
             f"{len(site.duties)} duties."
         )

@@ -1,0 +1,94 @@
+"""The pharmacy scheduler's data: sites, staff, competencies, cover, duties, wishes and rotas.
+
+Typed SQLAlchemy 2 models. Enums are stored as their string values; timestamps
+are timezone-aware and stored in UTC; calendar dates (shifts, leave, weeks) are
+plain dates in the site's own time zone.
+"""
+
+from __future__ import annotations
+
+from .enums import (
+    ALL_WEEKDAYS,
+    AssignmentMode,
+    CECategory,
+    DutyKind,
+    GoalStatus,
+    LeaveKind,
+    OfferKind,
+    RotaStatus,
+    SiteKind,
+    SkillLevel,
+    SolveStatus,
+    StaffRole,
+    str_enum,
+    utcnow,
+    weekday_set,
+)
+from .people import (
+    CEEntry,
+    Certification,
+    Competency,
+    DevelopmentGoal,
+    Leave,
+    ShiftRequest,
+    Staff,
+    StaffCompetency,
+    VolunteerOffer,
+)
+from .rotas import Rota, RotaAssignment, SolveRun
+from .sites import (
+    CoverRequirement,
+    Duty,
+    OpeningHours,
+    RatioRuleSet,
+    ShiftType,
+    Site,
+    SiteGroup,
+    Station,
+    duty_people,
+    duty_shift_types,
+    shift_type_forbidden_next,
+    station_competencies,
+)
+
+__all__ = [
+    "ALL_WEEKDAYS",
+    "AssignmentMode",
+    "CECategory",
+    "CEEntry",
+    "Certification",
+    "Competency",
+    "CoverRequirement",
+    "DevelopmentGoal",
+    "Duty",
+    "DutyKind",
+    "GoalStatus",
+    "Leave",
+    "LeaveKind",
+    "OfferKind",
+    "OpeningHours",
+    "RatioRuleSet",
+    "Rota",
+    "RotaAssignment",
+    "RotaStatus",
+    "ShiftRequest",
+    "ShiftType",
+    "Site",
+    "SiteGroup",
+    "SiteKind",
+    "SkillLevel",
+    "SolveRun",
+    "SolveStatus",
+    "Staff",
+    "StaffCompetency",
+    "StaffRole",
+    "Station",
+    "VolunteerOffer",
+    "duty_people",
+    "duty_shift_types",
+    "shift_type_forbidden_next",
+    "station_competencies",
+    "str_enum",
+    "utcnow",
+    "weekday_set",
+]

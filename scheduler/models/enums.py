@@ -1,0 +1,130 @@
+"""Enums stored as strings, and the column helpers every model module uses."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+from sqlalchemy import Enum
+
+ALL_WEEKDAYS = "0123456"
+
+
+def utcnow() -> datetime:
+    """The current moment as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+def str_enum(cls: type[enum.Enum]) -> Enum:
+    """A column type that stores a Python enum by its string value, without a native DB enum."""
+    return Enum(
+        cls,
+        native_enum=False,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+def weekday_set(text: str | None) -> frozenset[int] | None:
+    """Weekdays (0=Monday) from a digit string such as '01234', or None for any day."""
+    if text is None:
+        return None
+    return frozenset(int(ch) for ch in text)
+
+
+# ----- enums ---------------------------------------------------------------
+
+
+class SiteKind(enum.StrEnum):
+    """The kind of pharmacy."""
+
+    HOSPITAL = "hospital"
+    RETAIL = "retail"
+    LONG_TERM_CARE = "long_term_care"
+
+
+class StaffRole(enum.StrEnum):
+    """A person's job."""
+
+    PHARMACIST = "pharmacist"
+    TECHNICIAN = "technician"
+    TRAINEE = "trainee"  # trainee technician
+
+
+class SkillLevel(enum.StrEnum):
+    """How far a person has come in a competency."""
+
+    OBSERVE = "observe"
+    SUPERVISED = "supervised"
+    INDEPENDENT = "independent"
+    TRAINER = "trainer"
+
+
+class DutyKind(enum.StrEnum):
+    """Work beyond station cover."""
+
+    INVENTORY_COUNT = "inventory_count"
+    CABINET_RESTOCK = "cabinet_restock"
+    QI_PROJECT = "qi_project"
+    TRAINING = "training"
+    PROTECTED_LEARNING = "protected_learning"
+
+
+class GoalStatus(enum.StrEnum):
+    """Where a development goal stands."""
+
+    ACTIVE = "active"
+    MET = "met"
+    CANCELLED = "cancelled"
+
+
+class OfferKind(enum.StrEnum):
+    """What a person volunteers for in a week."""
+
+    DUTY = "duty"
+    TRAIN = "train"
+    EXTRA_SHIFTS = "extra_shifts"
+    STATION = "station"
+
+
+class LeaveKind(enum.StrEnum):
+    """Why a person is away."""
+
+    ANNUAL = "annual"
+    SICK = "sick"
+    TRAINING = "training"
+    UNAVAILABLE = "unavailable"
+
+
+class CECategory(enum.StrEnum):
+    """Continuing-education categories that PTCB recertification counts."""
+
+    LAW = "law"
+    PATIENT_SAFETY = "patient_safety"
+    TECHNICIAN = "technician"
+    GENERAL = "general"
+
+
+class RotaStatus(enum.StrEnum):
+    """Whether a rota is still being worked on or has been published to staff."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class AssignmentMode(enum.StrEnum):
+    """How a person stands at a station: counted in cover, or as a supernumerary trainee."""
+
+    WORKS = "works"
+    TRAINEE = "trainee"
+
+
+class SolveStatus(enum.StrEnum):
+    """The life of a solve run."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    STOPPED = "stopped"

@@ -1,0 +1,107 @@
+"""Rotas, their assignments, and the solve runs that produced them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .enums import AssignmentMode, RotaStatus, SolveStatus, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from .people import Staff
+    from .sites import Duty, ShiftType, Site, Station
+
+
+# ----- rotas and solves -----------------------------------------------------
+
+
+class Rota(db.Model):
+    """A site's rota for one week (Monday start): drafts are versioned, one gets published."""
+
+    __tablename__ = "rotas"
+    __table_args__ = (UniqueConstraint("site_id", "week_start", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    week_start: Mapped[date]
+    status: Mapped[RotaStatus] = mapped_column(str_enum(RotaStatus), default=RotaStatus.DRAFT)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None]
+    objective: Mapped[int | None]
+    bound: Mapped[float | None]
+    solve_status: Mapped[str | None]  # optimal | feasible | infeasible | unknown
+    costs: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # the score breakdown
+    reasons: Mapped[list[str] | None] = mapped_column(JSON)  # why no rota exists
+    notes: Mapped[str] = mapped_column(default="")
+
+    site: Mapped[Site] = relationship(back_populates="rotas")
+    assignments: Mapped[list[RotaAssignment]] = relationship(
+        back_populates="rota", cascade="all, delete-orphan", order_by="RotaAssignment.on_date"
+    )
+    solve_runs: Mapped[list[SolveRun]] = relationship(back_populates="rota")
+
+    def __repr__(self) -> str:
+        return f"<Rota {self.week_start} v{self.version} {self.status.value}>"
+
+
+class RotaAssignment(db.Model):
+    """One person on one shift of a date at a station or on a duty; trainees name a trainer."""
+
+    __tablename__ = "rota_assignments"
+    __table_args__ = (
+        CheckConstraint("(station_id IS NULL) != (duty_id IS NULL)", name="station_xor_duty"),
+        CheckConstraint("mode = 'trainee' OR trainer_id IS NULL", name="trainer_only_for_trainee"),
+        UniqueConstraint("rota_id", "staff_id", "on_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rota_id: Mapped[int] = mapped_column(ForeignKey("rotas.id", ondelete="CASCADE"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    on_date: Mapped[date]
+    shift_type_id: Mapped[int] = mapped_column(ForeignKey("shift_types.id", ondelete="CASCADE"))
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id", ondelete="CASCADE"))
+    duty_id: Mapped[int | None] = mapped_column(ForeignKey("duties.id", ondelete="CASCADE"))
+    mode: Mapped[AssignmentMode] = mapped_column(
+        str_enum(AssignmentMode), default=AssignmentMode.WORKS
+    )
+    trainer_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    pinned: Mapped[bool] = mapped_column(default=False)
+
+    rota: Mapped[Rota] = relationship(back_populates="assignments")
+    staff: Mapped[Staff] = relationship(foreign_keys=[staff_id])
+    trainer: Mapped[Staff | None] = relationship(foreign_keys=[trainer_id])
+    shift_type: Mapped[ShiftType] = relationship()
+    station: Mapped[Station | None] = relationship()
+    duty: Mapped[Duty | None] = relationship()
+
+
+class SolveRun(db.Model):
+    """One run of the solver for a site's week, with its live progress and outcome."""
+
+    __tablename__ = "solve_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rota_id: Mapped[int | None] = mapped_column(ForeignKey("rotas.id", ondelete="SET NULL"))
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    week_start: Mapped[date]
+    status: Mapped[SolveStatus] = mapped_column(str_enum(SolveStatus), default=SolveStatus.QUEUED)
+    time_limit: Mapped[float]
+    best_objective: Mapped[float | None]  # progress: best score so far
+    best_bound: Mapped[float | None]  # progress: proven bound so far
+    elapsed: Mapped[float] = mapped_column(default=0.0)
+    solutions: Mapped[int] = mapped_column(default=0)
+    objective: Mapped[int | None]
+    bound: Mapped[float | None]
+    seconds: Mapped[float | None]
+    message: Mapped[str] = mapped_column(default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    rota: Mapped[Rota | None] = relationship(back_populates="solve_runs")
+    site: Mapped[Site] = relationship()
