@@ -191,7 +191,7 @@ RETAIL_STAFF = [
     ("R-T2", "technician", True, "ft", ["CPhT"], {"ENTRY": IND, "FILL": IND, "POS": IND}),
     ("R-T3", "technician", True, "ft", ["CPhT"], {"ENTRY": TRN, "FILL": IND, "POS": IND}),
     ("R-T4", "technician", False, "ft", [], {"FILL": IND, "POS": IND, "ENTRY": IND}),
-    ("R-T5", "technician", False, "pt", [], {"ENTRY": IND, "POS": IND}),
+    ("R-T5", "technician", False, "ft", [], {"ENTRY": IND, "POS": IND, "FILL": IND}),
     ("R-T6", "technician", False, "pt", [], {"FILL": IND, "POS": IND, "ENTRY": IND}),
     ("R-TR1", "trainee", False, "tr", [], {"POS": IND, "ENTRY": SUP, "FILL": SUP}),
 ]
@@ -429,6 +429,7 @@ class _Seeder:
                 shift_types=[day],
                 competency=c["ADC"],
                 per_week=7,
+                per_day=1,
                 weight=150,
             ),
             Duty(

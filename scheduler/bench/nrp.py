@@ -1,4 +1,4 @@
-"""The Curtois & Qu shift-scheduling benchmark: parse an instance, map it to a Problem, score a roster.
+"""The Curtois & Qu benchmark: parse an instance, map it to a Problem, score a roster.
 
 The mapping uses the engine's own families: one station with no competency, one
 site in UTC, shift types starting at midnight (so only the benchmark's explicit

@@ -252,6 +252,7 @@ class Duty(db.Model):
         str_enum(SkillLevel), default=SkillLevel.INDEPENDENT
     )
     per_week: Mapped[int] = mapped_column(default=1)
+    per_day: Mapped[int | None]  # most on one day (a daily batch: 1); None = no cap
     weight: Mapped[int] = mapped_column(default=100)  # priority: cost per missing occurrence
 
     site: Mapped[Site] = relationship(back_populates="duties")

@@ -436,6 +436,7 @@ def build_problem(
                     site=IdMap.key("site", duty.site_id),
                     minutes=duty.minutes,
                     per_week=math.ceil(duty.per_week * scale),
+                    per_day=duty.per_day,
                     days=weekday_set(duty.weekdays),
                     shifts=(
                         frozenset(IdMap.key("shift", st.id) for st in duty.shift_types)

@@ -60,7 +60,8 @@ class RatioRule:
     def limits(self, pharmacists: int) -> tuple[int, int]:
         """Return (non-certified limit, total limit) for a number of pharmacists."""
         base = max(0, self.techs_per_pharmacist * pharmacists + self.offset)
-        total = max(0, (self.techs_per_pharmacist + self.certified_extra) * pharmacists + self.offset)
+        per = self.techs_per_pharmacist + self.certified_extra
+        total = max(0, per * pharmacists + self.offset)
         return base, total
 
 
@@ -195,6 +196,7 @@ class Duty:
     site: str
     minutes: int
     per_week: int = 1
+    per_day: int | None = None  # most occurrences on one day (a daily batch: 1); None = no cap
     days: frozenset[int] | None = None  # weekdays allowed (0=Monday); None = any
     shifts: frozenset[str] | None = None  # shift types allowed; None = any
     competency: str | None = None

@@ -56,7 +56,9 @@ def default_workers() -> int:
 def build_model(problem: Problem, diagnose: bool = False) -> ModelContext:
     """Create variables and post every family of the registry (hard only when diagnosing)."""
     model = cp_model.CpModel()
-    ctx = ModelContext(model=model, vars=RotaVars(model, problem), problem=problem, diagnose=diagnose)
+    ctx = ModelContext(
+        model=model, vars=RotaVars(model, problem), problem=problem, diagnose=diagnose
+    )
     for family in REGISTRY:
         if diagnose and not family.hard:
             continue

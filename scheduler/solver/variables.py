@@ -51,7 +51,9 @@ class RotaVars:
                         if station.site != st.site:
                             continue
                         if p.can_work(person, station, day):
-                            slot_vars.append(self._new(person.id, day, st.id, station.id, Mode.WORKS))
+                            slot_vars.append(
+                                self._new(person.id, day, st.id, station.id, Mode.WORKS)
+                            )
                         learning = p.training_competencies(person, station, day)
                         if learning:
                             self.training[(person.id, day, station.id)] = learning

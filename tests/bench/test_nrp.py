@@ -46,7 +46,8 @@ def test_instance1_solves_to_its_proven_optimum_607():
 
 def test_cli_prints_one_json_line_and_writes_the_roster(tmp_path, capsys):
     out = tmp_path / "roster.txt"
-    assert main(["nrp", str(DATA / "Instance1.txt"), "--time-limit", "20", "--roster-out", str(out)]) == 0
+    args = ["nrp", str(DATA / "Instance1.txt"), "--time-limit", "20", "--roster-out", str(out)]
+    assert main(args) == 0
     import json
 
     record = json.loads(capsys.readouterr().out.strip())

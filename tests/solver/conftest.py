@@ -30,17 +30,19 @@ def make_person():
     """Build a person: a technician at site S, independent in 'fill', no limits by default."""
 
     def build(pid: str = "ann", **overrides) -> Person:
-        fields = dict(
-            id=pid,
-            name=pid.title(),
-            role=Role.TECHNICIAN,
-            site="S",
-            skills={"fill": Skill(Level.INDEPENDENT)},
-            contract=Contract(),
-        )
+        fields = {
+            "id": pid,
+            "name": pid.title(),
+            "role": Role.TECHNICIAN,
+            "site": "S",
+            "skills": {"fill": Skill(Level.INDEPENDENT)},
+            "contract": Contract(),
+        }
         contract = overrides.pop("contract", None)
         if contract is not None:
-            fields["contract"] = contract if isinstance(contract, Contract) else Contract(**contract)
+            if not isinstance(contract, Contract):
+                contract = Contract(**contract)
+            fields["contract"] = contract
         fields.update(overrides)
         return Person(**fields)
 
@@ -55,15 +57,15 @@ def make_problem(make_person):
     """
 
     def build(**overrides) -> Problem:
-        fields = dict(
-            start=MONDAY,
-            days=7,
-            sites=(Site("S", "Site"),),
-            shift_types=(ShiftType("day", "Day", "S", time(7, 0), 480),),
-            competencies=(),
-            stations=(Station("fill", "Fill", "S", ("fill",)),),
-            people=(make_person("ann"),),
-        )
+        fields = {
+            "start": MONDAY,
+            "days": 7,
+            "sites": (Site("S", "Site"),),
+            "shift_types": (ShiftType("day", "Day", "S", time(7, 0), 480),),
+            "competencies": (),
+            "stations": (Station("fill", "Fill", "S", ("fill",)),),
+            "people": (make_person("ann"),),
+        }
         fields.update(overrides)
         for key in ("sites", "shift_types", "competencies", "stations", "people", "cover",
                     "duties", "goals", "offers", "requests", "pins"):

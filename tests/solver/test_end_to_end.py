@@ -104,7 +104,8 @@ def test_small_hospital_week_is_solved_with_no_hard_violation(run):
     # The pin holds and the trainees train beside someone.
     assert Assignment("t1", 0, "day", "iv") in rota.assignments
     trainee_shifts = [a for a in rota.assignments if a.mode is Mode.TRAINEE]
-    assert trainee_shifts and all(a.trainer for a in trainee_shifts)
+    assert trainee_shifts
+    assert all(a.trainer for a in trainee_shifts)
     # Una's IV competency lapses after Wednesday: never in the IV room from Thursday.
     assert not [a for a in rota.assignments if a.person == "t3" and a.activity == "iv"
                 and a.mode is Mode.WORKS and a.day >= 3]

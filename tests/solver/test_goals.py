@@ -124,3 +124,32 @@ def test_goals_model_matches_check_on_random_rotas(training, make_person):
     problem = training(trainers=trainers, trainees=("cara", "dan"), days=4)
     problem = replace(problem, goals=(goal("cara", needed=3), goal("dan", needed=2, priority=1)))
     assert_model_matches_check(problem, "goals")
+
+
+def test_goals_toward_trainer_progress_by_shifts_beside_a_trainer(make_problem, make_person, run):
+    tom = make_person("tom", skills={"iv": Skill(Level.TRAINER)})
+    eve = make_person("eve", skills={"iv": Skill(Level.INDEPENDENT)})
+    to_trainer = Goal("g-eve", "eve", "iv", Level.TRAINER, 2, IN_A_WEEK, 2)
+    problem = make_problem(
+        competencies=[Competency("iv", "IV compounding")],
+        stations=[Station("iv", "IV room", "S", ("iv",))],
+        people=[tom, eve],
+        goals=[to_trainer],
+    )
+    # Tom only on Monday and Sunday: Eve can be mentored on those two days and no others.
+    tom_off = frozenset((d, None) for d in range(1, 6))
+    problem = replace(problem, people=(replace(tom, unavailable=tom_off), eve))
+    result = run(problem)
+    assert result.objective == 0
+    beside = {a.day for a in result.rota.assignments if a.person == "eve"} & {0, 6}
+    assert beside == {0, 6}
+    # Hand-made: Eve alone on Monday is not mentored; with Tom on Sunday it is one of two.
+    rota = Rota((Assignment("eve", 0, "day", "iv"), Assignment("eve", 6, "day", "iv"),
+                 Assignment("tom", 6, "day", "iv")))
+    costs = GOALS.check(problem, rota)
+    assert [(c.key, c.total) for c in costs] == [("goals:g-eve:2", 40 * 2 * 1)]
+    assert costs[0].sentence == (
+        "Eve's goal IV compounding (trainer): shift beside a trainer 2 of the 2 wanted in "
+        "this rota is not planned"
+    )
+    assert model_objective_of(problem, rota) == 80

@@ -12,7 +12,8 @@ def test_night_shift_crosses_midnight_and_ends_next_morning(make_problem):
     problem = make_problem(shift_types=(DAY, NIGHT))
     start, end = problem.slot_window(0, "night")
     assert (start, end) == (23 * 60, 31 * 60)
-    assert NIGHT.crosses_midnight and not DAY.crosses_midnight
+    assert NIGHT.crosses_midnight
+    assert not DAY.crosses_midnight
     next_day_start, _ = problem.slot_window(1, "day")
     assert next_day_start == end  # a night then the next day shift leaves no rest at all
 

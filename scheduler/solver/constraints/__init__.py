@@ -5,6 +5,7 @@ from __future__ import annotations
 from .base import ConstraintFamily, HardFamily, ModelContext, SoftFamily
 from .cover import CoverFamily
 from .duties import DutiesFamily
+from .duty_limits import DutyLimitsFamily
 from .fairness import FairnessFamily
 from .goals import GoalsFamily
 from .pins import PinsFamily
@@ -28,6 +29,7 @@ REGISTRY: tuple[ConstraintFamily, ...] = (
     WeekendsFamily(),
     WorkloadFamily(),
     RatioFamily(),
+    DutyLimitsFamily(),
     PinsFamily(),
     CoverFamily(),
     RequestsFamily(),

@@ -1,11 +1,11 @@
 """Duties assigned: each duty is done ``per_week`` times in every week of the horizon.
 
 For each week of ``Problem.weeks`` (seven days from day 0; a shorter last week
-still asks for the full ``per_week``) the number of assignments n to the duty is
-capped at ``per_week`` as a hard limit posted here, so a duty is never
-over-assigned by the solver, and the shortfall ``weight * (per_week - n)`` is
-penalised. The validator returns costs only: a hand-made rota that over-assigns a
-duty has a shortfall of 0 for that week.
+still asks for the full ``per_week``) the shortfall ``weight * (per_week - n)``
+is penalised, where n is the number of assignments to the duty that week. The
+hard family ``duty_limits`` keeps n at or below ``per_week`` (and each day at or
+below ``per_day``), so the shortfall is never negative in the model; a hand-made
+rota that over-assigns a duty has a shortfall of 0 here and a violation there.
 """
 
 from __future__ import annotations
@@ -33,13 +33,13 @@ def _terms(problem: Problem, duty: Duty) -> list[tuple[tuple[int, ...], str, str
 
 
 class DutiesFamily(SoftFamily):
-    """Cap each duty at its weekly count and penalise every occurrence short of it."""
+    """Penalise every occurrence of a duty short of its weekly count."""
 
     name = "duties"
     title = "Duties assigned"
 
     def build(self, ctx: ModelContext) -> None:
-        """Count each week's duty assignments, cap them and price the shortfall."""
+        """Count each week's duty assignments and price the shortfall."""
         taken_on: dict[tuple[str, int], list] = defaultdict(list)
         for (_person, day, _shift, activity, _mode), var in ctx.vars.assign.items():
             if activity in ctx.problem.duty:
@@ -50,8 +50,6 @@ class DutiesFamily(SoftFamily):
             priced = {week: (key, sentence) for week, key, sentence in _terms(ctx.problem, duty)}
             for week in ctx.problem.weeks:
                 taken = [var for d in week for var in taken_on[(duty.id, d)]]
-                if len(taken) > duty.per_week:
-                    ctx.model.add(sum(taken) <= duty.per_week)
                 if week in priced:
                     key, sentence = priced[week]
                     subject = Subject(day=week[0], activity=duty.id)

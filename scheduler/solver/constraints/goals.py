@@ -8,6 +8,10 @@ horizon. Each share shift k = 1..target is a term of weight
 ``goal * priority * (target - k + 1)``: the first missing shift costs the most,
 so training opportunities are spread between trainees before anyone gets a
 second helping.
+
+A goal toward trainer level, for someone already independent, progresses by
+*mentored* shifts instead: shifts worked at a station needing the competency
+beside a colleague who is a trainer in it, on the same shift.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 import math
 
 from ..penalties import Cost, Subject
-from ..problem import Goal, Mode, Problem, Rota
+from ..problem import Goal, Level, Mode, Problem, Rota
 from .base import ModelContext, SoftFamily, literal
 
 
@@ -25,6 +29,24 @@ def target(problem: Problem, goal: Goal) -> int:
         return 0
     pace = math.ceil(goal.shifts_needed / problem.weeks_to(goal.deadline))
     return min(goal.shifts_needed, pace * len(problem.weeks), problem.days)
+
+
+def mentored(problem: Problem, goal: Goal) -> bool:
+    """Whether a goal progresses by shifts beside a trainer (toward trainer level)."""
+    person = problem.person[goal.person]
+    level = person.skill(goal.competency, problem.start) or 0
+    return goal.target_level >= Level.TRAINER and level >= Level.INDEPENDENT
+
+
+def _trainers_beside(problem: Problem, goal: Goal, day: int, station: str) -> list[str]:
+    """Colleagues who could mentor the goal's person at a station on a day."""
+    if goal.competency not in problem.station[station].competencies:
+        return []
+    on = problem.date_of(day)
+    return [
+        p.id for p in problem.people
+        if p.id != goal.person and (p.skill(goal.competency, on) or 0) >= Level.TRAINER
+    ]
 
 
 def _terms(problem: Problem, goal: Goal) -> list[tuple[int, str, int, str]]:
@@ -39,12 +61,13 @@ def _terms(problem: Problem, goal: Goal) -> list[tuple[int, str, int, str]]:
     comp = problem.competency[goal.competency].name if goal.competency in problem.competency \
         else goal.competency
     level = goal.target_level.name.lower()
+    kind = "shift beside a trainer" if mentored(problem, goal) else "supervised shift"
     return [
         (
             k,
             f"goals:{goal.id}:{k}",
             unit * (share - k + 1),
-            literal(f"{name}'s goal {comp} ({level}): supervised shift {k} of the "
+            literal(f"{name}'s goal {comp} ({level}): {kind} {k} of the "
                     f"{share} wanted in this rota is not planned"),
         )
         for k in range(1, share + 1)
@@ -65,11 +88,13 @@ class GoalsFamily(SoftFamily):
             if not terms:
                 continue
             share = len(terms)
-            shifts = [
-                v.assign[k]
-                for k in v.keys(person=goal.person, mode=Mode.TRAINEE)
-                if goal.competency in v.training.get((k[0], k[1], k[3]), ())
-            ]
+            shifts = (
+                self._mentored_shifts(ctx, goal) if mentored(p, goal) else [
+                    v.assign[k]
+                    for k in v.keys(person=goal.person, mode=Mode.TRAINEE)
+                    if goal.competency in v.training.get((k[0], k[1], k[3]), ())
+                ]
+            )
             subject = Subject(person=goal.person)
             if not shifts:
                 for _k, key, weight, sentence in terms:
@@ -85,6 +110,31 @@ class GoalsFamily(SoftFamily):
             for (_k, key, weight, sentence), lit in zip(terms, got, strict=True):
                 ctx.penalise(self.name, key, weight, 1 - lit, sentence, subject)
 
+    @staticmethod
+    def _mentored_shifts(ctx: ModelContext, goal: Goal) -> list:
+        """One exact bool per station shift the person works beside a trainer in the goal."""
+        v, model = ctx.vars, ctx.model
+        out = []
+        for key in v.keys(person=goal.person, mode=Mode.WORKS):
+            _person, day, shift, station, _mode = key
+            if station not in ctx.problem.station:
+                continue
+            beside = [
+                v.assign[k]
+                for t in _trainers_beside(ctx.problem, goal, day, station)
+                for k in v.keys(person=t, day=day, shift=shift, activity=station, mode=Mode.WORKS)
+            ]
+            if not beside:
+                continue
+            both = model.new_bool_var(f"mentored[{goal.id},{day},{shift},{station}]")
+            # both <=> works there AND at least one trainer beside them, exactly.
+            model.add_implication(both, v.assign[key])
+            model.add_bool_or(beside).only_enforce_if(both)
+            for t in beside:
+                model.add_bool_or([both, ~v.assign[key], ~t])
+            out.append(both)
+        return out
+
     def check(self, problem: Problem, rota: Rota) -> list[Cost]:
         """Count each goal's training shifts in the rota and price the share shifts not reached."""
         out = []
@@ -93,16 +143,35 @@ class GoalsFamily(SoftFamily):
             if not terms:
                 continue
             who = problem.person[goal.person]
-            progress = sum(
-                1
-                for a in rota.assignments
-                if a.person == goal.person and a.mode is Mode.TRAINEE
-                and a.activity in problem.station
-                and goal.competency in problem.training_competencies(
-                    who, problem.station[a.activity], a.day
+            if mentored(problem, goal):
+                progress = _count_mentored(problem, goal, rota)
+            else:
+                progress = sum(
+                    1
+                    for a in rota.assignments
+                    if a.person == goal.person and a.mode is Mode.TRAINEE
+                    and a.activity in problem.station
+                    and goal.competency in problem.training_competencies(
+                        who, problem.station[a.activity], a.day
+                    )
                 )
-            )
             for k, key, weight, sentence in terms:
                 if progress < k:
                     out.append(self.cost(key, weight, 1, sentence, Subject(person=goal.person)))
         return out
+
+
+def _count_mentored(problem: Problem, goal: Goal, rota: Rota) -> int:
+    """Station shifts the goal's person works beside a trainer in its competency."""
+    works = {
+        (a.person, a.day, a.shift, a.activity)
+        for a in rota.assignments
+        if a.mode == Mode.WORKS and a.activity in problem.station
+    }
+    return sum(
+        1
+        for person, day, shift, station in works
+        if person == goal.person
+        and any((t, day, shift, station) in works
+                for t in _trainers_beside(problem, goal, day, station))
+    )
