@@ -21,7 +21,8 @@ from scheduler.models import (
     Station,
 )
 from scheduler.services.planning import build_problem, monday_of, rota_to_solver, run_solve
-from tests.web.conftest import MONDAY
+
+from .conftest import MONDAY
 
 
 def count(model, *where) -> int:

@@ -18,7 +18,8 @@ from scheduler.models import (
     SkillLevel,
     StaffCompetency,
 )
-from tests.web.conftest import MONDAY
+
+from .conftest import MONDAY
 
 
 def test_site_staff_station_and_skill_relationships(

@@ -21,7 +21,8 @@ from scheduler.models import (
     StaffRole,
 )
 from scheduler.services.planning import IdMap, build_problem, run_solve
-from tests.web.conftest import MONDAY
+
+from .conftest import MONDAY
 
 
 @pytest.fixture
