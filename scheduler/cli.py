@@ -49,7 +49,7 @@ def seed_demo_command() -> None:
 def solve_week_command(site_name: str, week: datetime, time_limit: float | None) -> None:
     """Solve one site's week, store it as a draft rota and print it by station."""
     from .services.grid import station_grid
-    from .services.planning import monday_of, run_solve, stored_costs
+    from .services.planning import monday_of, planned_with, run_solve, stored_costs
 
     limit = time_limit or float(current_app.config["SOLVE_TIME_LIMIT"])
     try:
@@ -76,6 +76,12 @@ def solve_week_command(site_name: str, week: datetime, time_limit: float | None)
         f"bound: {_num(rota.bound)}  seconds: {rota.solve_runs[-1].seconds:.1f}"
     )
     click.echo(f"Stored draft rota version {rota.version} ({len(rota.assignments)} assignments).")
+    others = [s.name for s in planned_with(site) if s.id != site.id]
+    if others:
+        click.echo(
+            f"Planned together with {', '.join(others)} (group {site.group.name}); "
+            "each site has its own new draft."
+        )
     for reason in rota.reasons or []:
         click.echo(f"  why: {reason}")
     days, rows = station_grid(rota)

@@ -28,6 +28,7 @@ from .models import (
     ShiftRequest,
     ShiftType,
     Site,
+    SiteGroup,
     SiteKind,
     SkillLevel,
     Staff,
@@ -190,7 +191,15 @@ RETAIL_STAFF = [
     ("R-T1", "technician", True, "ft", ["CPhT"], {"ENTRY": IND, "FILL": TRN, "POS": IND}),
     ("R-T2", "technician", True, "ft", ["CPhT"], {"ENTRY": IND, "FILL": IND, "POS": IND}),
     ("R-T3", "technician", True, "ft", ["CPhT"], {"ENTRY": TRN, "FILL": IND, "POS": IND}),
-    ("R-T4", "technician", False, "ft", [], {"FILL": IND, "POS": IND, "ENTRY": IND}),
+    (
+        "R-T4",
+        "technician",
+        False,
+        "ft",
+        [],
+        # Cross-training toward sterile compounding at the hospital of the group.
+        {"FILL": IND, "POS": IND, "ENTRY": IND, "ASEP": OBS, "GFT": OBS, "MF": OBS},
+    ),
     ("R-T5", "technician", False, "ft", [], {"ENTRY": IND, "POS": IND, "FILL": IND}),
     ("R-T6", "technician", False, "pt", [], {"FILL": IND, "POS": IND, "ENTRY": IND}),
     ("R-TR1", "trainee", False, "tr", [], {"POS": IND, "ENTRY": SUP, "FILL": SUP}),
@@ -523,6 +532,7 @@ class _Seeder:
             ("T5", "HD", IND, 6, 84, 2),
             ("T13", "CF", TRN, 4, 84, 1),
             ("R-TR1", "FILL", IND, 6, 42, 3),
+            ("R-T4", "ASEP", IND, 10, 84, 1),  # trains in Riverside's IV room
         ]
         for key, code, level, needed, days, priority in goals:
             s[key].goals.append(
@@ -627,6 +637,8 @@ def seed(today: date | None = None) -> list[str]:
     seeder.competencies()
     hospital = seeder.hospital()
     retail = seeder.retail()
+    # Planned together: staff of one site may cross-train at the other.
+    db.session.add(SiteGroup(name="Riverside Health", sites=[hospital, retail]))
     seeder.people(hospital, HOSPITAL_STAFF, "hospital")
     seeder.people(retail, RETAIL_STAFF, "retail")
     seeder.plans()

@@ -624,7 +624,12 @@ def run_solve(
     on_progress: Callable[[sv.Progress], None] | None = None,
     stop: threading.Event | None = None,
 ) -> Rota:
-    """Solve a site's week and store the result as a new draft rota, recording the solve run."""
+    """Solve a site's week and store the result as a new draft rota, recording the solve run.
+
+    A site in a group is planned with every site of its group in one solve, so
+    people can cross-train at another site; each site gets its own new draft,
+    and the requested site's draft is returned.
+    """
     run = SolveRun(
         site=site,
         week_start=week_start,
@@ -635,7 +640,8 @@ def run_solve(
     db.session.add(run)
     db.session.commit()
     try:
-        problem, ids = build_problem(site, week_start)
+        sites = planned_with(site)
+        problem, ids = build_problem(sites, week_start)
         writer = _ProgressWriter(run.id, on_progress)
         result = sv.solve(problem, time_limit=time_limit, on_progress=writer, stop=stop)
     except Exception as exc:
@@ -646,7 +652,8 @@ def run_solve(
         db.session.commit()
         raise
     db.session.refresh(run)
-    rota = store_result(site, week_start, problem, ids, result)
+    rotas = [store_result(s, week_start, problem, ids, result) for s in sites]
+    rota = next(r for r in rotas if r.site_id == site.id)
     run.rota = rota
     run.status = SolveStatus.STOPPED if stop is not None and stop.is_set() else SolveStatus.DONE
     run.objective = result.objective
@@ -662,6 +669,13 @@ def run_solve(
     run.finished_at = utcnow()
     db.session.commit()
     return rota
+
+
+def planned_with(site: Site) -> list[Site]:
+    """The sites solved together with a site: its whole group, or the site alone."""
+    if site.group is None:
+        return [site]
+    return sorted(site.group.sites, key=lambda s: s.id)
 
 
 def store_result(

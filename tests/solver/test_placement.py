@@ -1,11 +1,14 @@
 """Placement family: one shift a day, availability and leave, valid competencies, duties."""
 
+from dataclasses import replace
 from datetime import date, time
 
 from scheduler.solver import (
     Assignment,
     Competency,
+    Cover,
     Duty,
+    Goal,
     Level,
     Mode,
     Rota,
@@ -15,6 +18,7 @@ from scheduler.solver import (
     Station,
 )
 from scheduler.solver.constraints import family
+from scheduler.solver.solve import build_model
 
 PLACEMENT = family("placement")
 
@@ -140,3 +144,37 @@ def test_placement_check_duty_eligibility(make_problem, make_person):
     assert found == [
         "Ann on Tue 3 Mar day at Restock: Ann may not take the duty Restock on Tue 3 Mar day"
     ]
+
+
+def test_placement_cross_site_only_as_a_trainee_with_a_goal(make_problem, make_person, run):
+    sites = (Site("S", "Store"), Site("H", "Hospital"))
+    shifts = (ShiftType("day", "Day", "S", time(9, 0), 480),
+              ShiftType("hday", "Hospital day", "H", time(7, 0), 480))
+    iv = Station("iv", "IV room", "H", ("iv",))
+    sam = make_person("sam", skills={"fill": Skill(Level.INDEPENDENT),
+                                     "iv": Skill(Level.OBSERVE)})
+    tess = make_person("tess", site="H", skills={"iv": Skill(Level.TRAINER)})
+    base = make_problem(
+        sites=sites, shift_types=shifts,
+        competencies=(Competency("fill", "Fill"), Competency("iv", "IV")),
+        stations=(Station("fill", "Fill", "S", ("fill",)), iv),
+        people=(sam, tess),
+        cover=tuple(Cover(d, "hday", "iv", 1, 1) for d in range(7)),
+    )
+    # Without a goal Sam never leaves the store; Tess alone covers the IV room.
+    assert not [k for k in _var_keys(base) if k[0] == "sam" and k[3] == "iv"]
+    goal = Goal("g", "sam", "iv", Level.INDEPENDENT, 3, date(2026, 3, 9), priority=3)
+    result = run(replace(base, goals=(goal,)))
+    away = [a for a in result.rota.assignments if a.person == "sam"]
+    assert len(away) == 3
+    assert all(a.activity == "iv" and a.mode is Mode.TRAINEE and a.trainer == "tess"
+               for a in away)
+    # Working the store's fill as an independent is still only for the home site.
+    rota = Rota((Assignment("tess", 0, "hday", "iv"),
+                 Assignment("sam", 0, "hday", "iv", Mode.WORKS)))
+    assert sentences(base, *rota.assignments)
+
+
+def _var_keys(problem):
+    """The assignment keys the model would create for a problem."""
+    return list(build_model(problem).vars.assign)

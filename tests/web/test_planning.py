@@ -259,3 +259,39 @@ def test_run_solve_stores_a_draft_and_a_solve_run(tiny_site, make_rota):
         (keep.staff_id, keep.on_date, keep.shift_type_id, keep.station_id)
     ]
     assert db.session.scalar(db.select(db.func.count(Rota.id))) == 2
+
+
+def test_run_solve_plans_a_site_group_together_and_cross_trains(
+    make_site, make_shift, make_competency, make_station, make_staff, make_cover
+):
+    from scheduler.models import DevelopmentGoal, SiteGroup, SiteKind
+
+    hospital = make_site("Hospital")
+    store = make_site("Store", kind=SiteKind.RETAIL)
+    db.session.add(SiteGroup(name="Health", sites=[hospital, store]))
+    iv = make_competency("IV")
+    fill = make_competency("FILL")
+    h_day = make_shift(hospital, "D")
+    s_day = make_shift(store, "D", start=(9, 0), end=(17, 0))
+    iv_room = make_station(hospital, "IV room", [iv])
+    counter = make_station(store, "Fill", [fill])
+    make_staff(hospital, "Tess", {iv: "trainer"}, min_minutes_per_week=0)
+    sam = make_staff(store, "Sam", {fill: "independent", iv: "observe"}, min_minutes_per_week=0)
+    make_staff(store, "Lou", {fill: "independent"}, min_minutes_per_week=0)
+    sam.goals.append(DevelopmentGoal(competency=iv, target_level=SkillLevel.INDEPENDENT,
+                                     shifts_needed=2, deadline=MONDAY + timedelta(days=7),
+                                     priority=3))
+    for wd in range(7):
+        make_cover(iv_room, h_day, weekday=wd, minimum=1, ideal=1)
+        make_cover(counter, s_day, weekday=wd, minimum=1, ideal=1)
+    db.session.commit()
+
+    rota = run_solve(hospital, MONDAY, time_limit=10)
+    store_rota = db.session.scalar(db.select(Rota).where(Rota.site_id == store.id))
+    assert store_rota is not None  # one solve, a new draft for each site of the group
+    trainee_days = [a for a in rota.assignments if a.staff_id == sam.id]
+    assert len(trainee_days) == 2  # Sam trains twice in the hospital's IV room, beside Tess
+    assert all(a.mode.value == "trainee" and a.station_id == iv_room.id for a in trainee_days)
+    assert all(a.staff_id != sam.id for a in store_rota.assignments
+               if a.on_date in {t.on_date for t in trainee_days})
+
