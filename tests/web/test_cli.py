@@ -20,7 +20,14 @@ from scheduler.models import (
     StaffRole,
     Station,
 )
-from scheduler.services.planning import build_problem, monday_of, rota_to_solver, run_solve
+from scheduler.services.planning import (
+    build_problem,
+    latest_rota,
+    monday_of,
+    planned_with,
+    rota_to_solver,
+    run_solve,
+)
 
 from .conftest import MONDAY
 
@@ -134,10 +141,14 @@ def test_demo_hospital_week_solves_without_violations(runner):
     db.session.remove()
     hospital = db.session.scalar(db.select(Site).where(Site.name == "Riverside Hospital"))
     monday = monday_of(date.today())
-    problem, _ = build_problem(hospital, monday)
+    group = planned_with(hospital)  # the demo plans both sites of its group together
+    assert [s.name for s in group] == ["Riverside Hospital", "Main Street Pharmacy"]
+    problem, _ = build_problem(group, monday)
     rota = run_solve(hospital, monday, time_limit=20)
     assert rota.solve_status in ("optimal", "feasible")
     assert rota.assignments
-    report = sv.validate(problem, rota_to_solver(rota))
+    drafts = [latest_rota(s.id, monday) for s in group]
+    both = sv.Rota(tuple(a for d in drafts for a in rota_to_solver(d).assignments))
+    report = sv.validate(problem, both)
     assert report.violations == []
     assert report.objective == rota.objective
