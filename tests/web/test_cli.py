@@ -152,3 +152,21 @@ def test_demo_hospital_week_solves_without_violations(runner):
     report = sv.validate(problem, both)
     assert report.violations == []
     assert report.objective == rota.objective
+
+
+def test_solve_week_names_the_conflicting_rules_when_no_rota_exists(tiny_site, runner):
+    ann = db.session.scalar(db.select(Staff).where(Staff.name == "Ann"))
+    ann.max_minutes_per_week = ann.min_minutes_per_week = 3360  # seven 8-hour shifts...
+    ann.max_consecutive_days = 5  # ...but never more than five days in a row
+    db.session.commit()
+    result = runner.invoke(
+        args=["solve-week", "--site", "Tiny Pharmacy", "--week", str(MONDAY), "--time-limit", "5"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Status: infeasible" in result.output
+    why = [line for line in result.output.splitlines() if line.strip().startswith("why:")]
+    assert any("Ann" in line and "3360" in line for line in why), result.output
+    assert any("Ann" in line and "at most 5 working days in a row" in line for line in why), why
+    rota = db.session.scalar(db.select(Rota))
+    assert rota.solve_status == "infeasible"
+    assert rota.reasons
