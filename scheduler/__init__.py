@@ -41,12 +41,39 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
 
-    from . import cli
-    from .views import main
+    from . import cli, navigation
+    from .views import auth, main
 
+    navigation.init_app(app)
+    navigation.add(10, "main.index", "Sites and weeks", ("supervisor", "pic"))
+
+    app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
     cli.register(app)
+    _register_error_pages(app)
     return app
+
+
+ERROR_PAGES = {
+    400: ("Bad request", "The request could not be understood. Please go back and try again."),
+    403: ("Not allowed", "Your account does not have access to this page."),
+    404: ("Not found", "There is nothing at this address."),
+    405: ("Not allowed", "That action is not available here."),
+    500: ("Something went wrong", "The error has been logged. Nothing you entered was saved."),
+}
+
+
+def _register_error_pages(app: Flask) -> None:
+    """Render HTTP errors as pages in the app's layout, never as a bare traceback."""
+    from flask import render_template
+
+    def handler(error):
+        code = getattr(error, "code", 500) or 500
+        title, message = ERROR_PAGES.get(code, ERROR_PAGES[500])
+        return render_template("errors/error.html", code=code, title=title, message=message), code
+
+    for code in ERROR_PAGES:
+        app.register_error_handler(code, handler)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from sqlalchemy.exc import OperationalError
 
 from .extensions import db
-from .models import Site
+from .models import AccountRole, Site, Staff, User
 from .solver.explain import format_breakdown
 
 CELL_WIDTH = 26
@@ -146,7 +146,43 @@ def _table(header: list[str], rows) -> str:
     return "\n".join(lines)
 
 
+@click.command("create-user")
+@click.option("--email", required=True, help="Sign-in email.")
+@click.option("--name", required=True, help="Name shown in the app.")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in AccountRole]),
+    required=True,
+    help="supervisor, pic (pharmacist-in-charge) or technician.",
+)
+@click.option("--staff", "staff_name", default=None, help="Staff record to link (technicians).")
+@click.password_option(help="Asked for when not given.")
+def create_user_command(
+    email: str, name: str, role: str, staff_name: str | None, password: str
+) -> None:
+    """Create a sign-in account; a technician's account is linked to their staff record."""
+    email = email.strip().lower()
+    if "@" not in email:
+        raise click.BadParameter("an email address has an @", param_hint="--email")
+    if len(password) < 8:
+        raise click.BadParameter("use at least 8 characters", param_hint="--password")
+    if db.session.scalar(db.select(User).where(User.email == email)) is not None:
+        raise click.BadParameter(f"an account for {email} already exists", param_hint="--email")
+    staff = None
+    if staff_name:
+        staff = db.session.scalar(db.select(Staff).where(Staff.name == staff_name))
+        if staff is None:
+            raise click.BadParameter(f"no staff member named {staff_name!r}", param_hint="--staff")
+    elif role == AccountRole.TECHNICIAN.value:
+        raise click.BadParameter("a technician account needs --staff", param_hint="--staff")
+    user = User(email=email, name=name, role=AccountRole(role), staff=staff)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Created {AccountRole(role).label.lower()} account {email}.")
+
+
 def register(app: Flask) -> None:
     """Add the scheduler's commands to the app's ``flask`` command line."""
-    for command in (init_db_command, seed_demo_command, solve_week_command):
+    for command in (init_db_command, seed_demo_command, solve_week_command, create_user_command):
         app.cli.add_command(command)

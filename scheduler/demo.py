@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from .extensions import db
 from .models import (
+    AccountRole,
     CECategory,
     CEEntry,
     Certification,
@@ -35,6 +36,7 @@ from .models import (
     StaffCompetency,
     StaffRole,
     Station,
+    User,
     VolunteerOffer,
 )
 from .services.planning import monday_of
@@ -184,6 +186,13 @@ HOSPITAL_STAFF = [
     ),
 ]
 
+# Demo only: real installs create accounts with `flask --app scheduler create-user`.
+DEMO_ACCOUNTS = [
+    ("super@demo.pharmacy", "Sam Supervisor", AccountRole.SUPERVISOR, "demo-super", None),
+    ("pic@demo.pharmacy", "", AccountRole.PHARMACIST_IN_CHARGE, "demo-pic", "P1"),
+    ("tech@demo.pharmacy", "", AccountRole.TECHNICIAN, "demo-tech", "T5"),
+]
+
 RETAIL_STAFF = [
     ("R-P1", "pharmacist", True, "ft", [], {"RPHV": TRN, "IMMZ": IND}),
     ("R-P2", "pharmacist", True, "ft", [], {"RPHV": IND, "IMMZ": IND}),
@@ -236,6 +245,14 @@ class _Seeder:
             if first not in used_first:
                 used_first.add(first)
                 self.names.append(name)
+
+    def accounts(self) -> None:
+        """Demo sign-ins: one supervisor, one pharmacist-in-charge, one technician."""
+        for email, name, role, password, staff_key in DEMO_ACCOUNTS:
+            staff = self.staff[staff_key] if staff_key else None
+            user = User(email=email, name=staff.name if staff else name, role=role, staff=staff)
+            user.set_password(password)
+            db.session.add(user)
 
     def day(self, offset: int) -> date:
         return self.monday + timedelta(days=offset)
@@ -644,6 +661,7 @@ def seed(today: date | None = None) -> list[str]:
     seeder.plans()
     db.session.flush()
     seeder.sign_offs()
+    seeder.accounts()
     db.session.commit()
     lines = []
     for site in (hospital, retail):

@@ -54,8 +54,16 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 
 
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please sign in to see that page."
+login_manager.login_message_category = "info"
+
+
 @login_manager.user_loader
 def load_user(user_id: str):
-    """Find the signed-in account; there are no accounts yet, so every visitor is anonymous."""
-    del user_id
-    return
+    """Find the signed-in account by its id."""
+    from .models import User
+
+    if not user_id.isdigit():
+        return None
+    return db.session.get(User, int(user_id))

@@ -7,8 +7,10 @@ plain dates in the site's own time zone.
 
 from __future__ import annotations
 
+from .accounts import User
 from .enums import (
     ALL_WEEKDAYS,
+    AccountRole,
     AssignmentMode,
     CECategory,
     DutyKind,
@@ -53,6 +55,7 @@ from .sites import (
 
 __all__ = [
     "ALL_WEEKDAYS",
+    "AccountRole",
     "AssignmentMode",
     "CECategory",
     "CEEntry",
@@ -83,6 +86,7 @@ __all__ = [
     "StaffCompetency",
     "StaffRole",
     "Station",
+    "User",
     "VolunteerOffer",
     "duty_people",
     "duty_shift_types",

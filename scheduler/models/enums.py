@@ -128,3 +128,17 @@ class SolveStatus(enum.StrEnum):
     DONE = "done"
     FAILED = "failed"
     STOPPED = "stopped"
+
+
+class AccountRole(enum.StrEnum):
+    """What an account may do in the app."""
+
+    SUPERVISOR = "supervisor"
+    PHARMACIST_IN_CHARGE = "pic"
+    TECHNICIAN = "technician"
+
+    @property
+    def label(self) -> str:
+        """The role as people say it."""
+        return {"supervisor": "Supervisor", "pic": "Pharmacist-in-charge",
+                "technician": "Technician"}[self.value]

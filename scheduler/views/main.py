@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, render_template
+from flask_login import login_required
 
 from ..services.overview import site_overview
 from ..services.planning import monday_of
@@ -13,6 +14,7 @@ bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
+@login_required
 def index():
     """List the sites and the rota status of their recent and coming weeks."""
     today = date.today()

@@ -9,13 +9,15 @@ from scheduler.models import RotaStatus
 from scheduler.services.planning import monday_of
 
 
-def test_home_page_without_sites_says_how_to_start(client):
+def test_home_page_without_sites_says_how_to_start(client, login):
+    login("supervisor")
     page = client.get("/")
     assert page.status_code == 200
     assert b"seed-demo" in page.data
 
 
-def test_home_page_lists_sites_and_rota_status(client, make_site, make_rota):
+def test_home_page_lists_sites_and_rota_status(client, login, make_site, make_rota):
+    login("supervisor")
     hospital = make_site("Riverside Hospital")
     make_site("Main Street Pharmacy", kind="retail", open_24_7=False)
     make_rota(hospital, week_start=monday_of(date.today()), status=RotaStatus.DRAFT)

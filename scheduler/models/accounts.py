@@ -1,0 +1,56 @@
+"""Accounts that sign in: supervisors, pharmacists-in-charge and technicians (linked to staff)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from .enums import AccountRole, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from .people import Staff
+
+
+class User(UserMixin, db.Model):
+    """A login with a role; a technician's account points at their staff record."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(unique=True)
+    name: Mapped[str]
+    password_hash: Mapped[str]
+    role: Mapped[AccountRole] = mapped_column(str_enum(AccountRole))
+    staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff.id", ondelete="SET NULL"), unique=True
+    )
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    staff: Mapped[Staff | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login reads this
+        """Whether the account may sign in."""
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of a new password."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """Whether a password matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    def has_role(self, *roles: AccountRole) -> bool:
+        """Whether the account holds one of the roles."""
+        return self.role in roles
+
+    def __repr__(self) -> str:
+        return f"<User {self.email!r} {self.role.value}>"
