@@ -26,6 +26,7 @@ from .models import (
     OfferKind,
     OpeningHours,
     RatioRuleSet,
+    RotaStatus,
     ShiftRequest,
     ShiftType,
     Site,
@@ -647,8 +648,8 @@ class _Seeder:
         return next(sk for sk in self.staff[key].skills if sk.competency.code == code)
 
 
-def seed(today: date | None = None) -> list[str]:
-    """Load the demo sites, staff, skills, cover, duties and this week's wishes; summarise them."""
+def seed(today: date | None = None, previous_week: bool = True) -> list[str]:
+    """Load the demo sites, staff, skills, cover, duties, wishes and last week's published rota."""
     monday = monday_of(today or date.today())
     seeder = _Seeder(monday)
     seeder.competencies()
@@ -663,6 +664,7 @@ def seed(today: date | None = None) -> list[str]:
     seeder.sign_offs()
     seeder.accounts()
     db.session.commit()
+    history = _publish_previous_week(hospital, monday) if previous_week else None
     lines = []
     for site in (hospital, retail):
         roles = {r: sum(1 for p in site.staff if p.role is r) for r in StaffRole}
@@ -674,4 +676,40 @@ def seed(today: date | None = None) -> list[str]:
             f"{len(site.duties)} duties."
         )
     lines.append(f"Demo week starts Monday {monday}.")
+    if history is not None:
+        lines.append(history)
     return lines
+
+
+PREVIOUS_WEEK_SECONDS = 6.0
+
+
+def _publish_previous_week(site: Site, monday: date) -> str:
+    """Solve the week before the demo week for the site's group and publish it as history.
+
+    The solver gets a few seconds and its best rota is kept whether or not it is
+    proven optimal; the validator confirms it keeps every hard rule. The
+    pharmacist-in-charge approves it and the supervisor publishes it.
+    """
+    from . import solver as sv
+    from .services.planning import build_problem, planned_with, store_result
+
+    previous = monday - timedelta(days=7)
+    sites = planned_with(site)
+    problem, ids = build_problem(sites, previous)
+    result = sv.solve(problem, time_limit=PREVIOUS_WEEK_SECONDS, seed=SEED % 1000)
+    if result.rota is None or not sv.validate(problem, result.rota).ok:
+        return f"The week of {previous} could not be solved in time; no history was published."
+    accounts = {u.role: u for u in db.session.scalars(db.select(User))}
+    now = datetime.now(UTC)
+    stored = []
+    for each in sites:
+        rota = store_result(each, previous, problem, ids, result)
+        rota.status = RotaStatus.PUBLISHED
+        rota.submitted_at = rota.approved_at = rota.published_at = now
+        rota.approved_by = accounts.get(AccountRole.PHARMACIST_IN_CHARGE)
+        rota.published_by = accounts.get(AccountRole.SUPERVISOR)
+        stored.append(rota)
+    db.session.commit()
+    count = sum(len(r.assignments) for r in stored)
+    return f"Published the week of {previous} as history ({count} assignments, {result.status})."

@@ -17,11 +17,25 @@ from .enums import (
     SkillLevel,
     StaffRole,
     str_enum,
+    utcnow,
 )
 from .sites import station_competencies
 
 if TYPE_CHECKING:
+    from .accounts import User
     from .sites import Duty, ShiftType, Site, Station
+
+LEVEL_ORDER = (
+    SkillLevel.OBSERVE,
+    SkillLevel.SUPERVISED,
+    SkillLevel.INDEPENDENT,
+    SkillLevel.TRAINER,
+)
+
+
+def level_rank(level: SkillLevel | None) -> int:
+    """A level's place in observe < supervised < independent < trainer (0 when none is held)."""
+    return 0 if level is None else LEVEL_ORDER.index(SkillLevel(level)) + 1
 
 
 # ----- people ---------------------------------------------------------------
@@ -190,6 +204,11 @@ class Leave(db.Model):
     staff: Mapped[Staff] = relationship(back_populates="leave")
     shift_type: Mapped[ShiftType | None] = relationship()
 
+    @property
+    def status(self) -> str:
+        """'approved' once a supervisor approved it, else 'pending' (planned as a wish)."""
+        return "approved" if self.approved else "pending"
+
 
 class ShiftRequest(db.Model):
     """A wish to work, or not to work, a shift (or a whole day) on a date."""
@@ -239,3 +258,34 @@ class CEEntry(db.Model):
     category: Mapped[CECategory] = mapped_column(str_enum(CECategory))
 
     staff: Mapped[Staff] = relationship(back_populates="ce_entries")
+
+
+# ----- sign-offs -------------------------------------------------------------
+
+
+class SignOff(db.Model):
+    """One sign-off of a person's competency level, kept for inspection: who, when, from, to."""
+
+    __tablename__ = "sign_offs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    competency_id: Mapped[int] = mapped_column(ForeignKey("competencies.id", ondelete="CASCADE"))
+    from_level: Mapped[SkillLevel | None] = mapped_column(str_enum(SkillLevel))
+    to_level: Mapped[SkillLevel] = mapped_column(str_enum(SkillLevel))
+    valid_until: Mapped[date | None]
+    supervised_shifts: Mapped[int] = mapped_column(default=0)  # trainee shifts done by then
+    signed_by_staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff.id", ondelete="SET NULL")
+    )
+    signed_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    signer_name: Mapped[str]  # kept as written, should the account or staff record go
+    signed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    note: Mapped[str] = mapped_column(default="")
+
+    staff: Mapped[Staff] = relationship(foreign_keys=[staff_id])
+    competency: Mapped[Competency] = relationship()
+    signed_by_staff: Mapped[Staff | None] = relationship(foreign_keys=[signed_by_staff_id])
+    signed_by_user: Mapped[User | None] = relationship()

@@ -12,6 +12,7 @@ from ..extensions import db
 from .enums import AssignmentMode, RotaStatus, SolveStatus, str_enum, utcnow
 
 if TYPE_CHECKING:
+    from .accounts import User
     from .people import Staff
     from .sites import Duty, ShiftType, Site, Station
 
@@ -38,12 +39,28 @@ class Rota(db.Model):
     costs: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # the score breakdown
     reasons: Mapped[list[str] | None] = mapped_column(JSON)  # why no rota exists
     notes: Mapped[str] = mapped_column(default="")
+    # the version this one was re-planned or copied from (its changes are shown against it)
+    based_on_id: Mapped[int | None] = mapped_column(ForeignKey("rotas.id", ondelete="SET NULL"))
+    # hard-rule findings of the last manual edit that was let through, as sentences
+    violations: Mapped[list[str] | None] = mapped_column(JSON)
+    # approval and publication
+    submitted_at: Mapped[datetime | None]  # the supervisor asked the PIC to approve
+    approved_at: Mapped[datetime | None]
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    published_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
 
     site: Mapped[Site] = relationship(back_populates="rotas")
+    based_on: Mapped[Rota | None] = relationship(remote_side=[id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
     assignments: Mapped[list[RotaAssignment]] = relationship(
         back_populates="rota", cascade="all, delete-orphan", order_by="RotaAssignment.on_date"
     )
-    solve_runs: Mapped[list[SolveRun]] = relationship(back_populates="rota")
+    solve_runs: Mapped[list[SolveRun]] = relationship(
+        back_populates="rota", foreign_keys="SolveRun.rota_id"
+    )
 
     def __repr__(self) -> str:
         return f"<Rota {self.week_start} v{self.version} {self.status.value}>"
@@ -90,6 +107,13 @@ class SolveRun(db.Model):
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
     week_start: Mapped[date]
     status: Mapped[SolveStatus] = mapped_column(str_enum(SolveStatus), default=SolveStatus.QUEUED)
+    kind: Mapped[str] = mapped_column(default="full")  # full | complete | replan
+    reference_rota_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rotas.id", ondelete="SET NULL")
+    )  # a re-plan keeps as close to this rota as it can
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
     time_limit: Mapped[float]
     best_objective: Mapped[float | None]  # progress: best score so far
     best_bound: Mapped[float | None]  # progress: proven bound so far
@@ -103,5 +127,26 @@ class SolveRun(db.Model):
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
 
-    rota: Mapped[Rota | None] = relationship(back_populates="solve_runs")
+    rota: Mapped[Rota | None] = relationship(back_populates="solve_runs", foreign_keys=[rota_id])
+    reference_rota: Mapped[Rota | None] = relationship(foreign_keys=[reference_rota_id])
+    site: Mapped[Site] = relationship()
+
+    @property
+    def finished(self) -> bool:
+        """Whether the run has ended (done, stopped or failed)."""
+        return self.status in (SolveStatus.DONE, SolveStatus.STOPPED, SolveStatus.FAILED)
+
+
+class RotaPolicy(db.Model):
+    """A site's publication rule: whether the pharmacist-in-charge must approve a rota first.
+
+    A site without a row follows the app setting ``ROTA_APPROVAL_REQUIRED``.
+    """
+
+    __tablename__ = "rota_policies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), unique=True)
+    requires_approval: Mapped[bool] = mapped_column(default=True)
+
     site: Mapped[Site] = relationship()

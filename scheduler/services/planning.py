@@ -189,6 +189,11 @@ def _to_assignment(a: RotaAssignment, start: date) -> sv.Assignment:
     )
 
 
+def assignment_to_solver(a: RotaAssignment, week_start: date) -> sv.Assignment:
+    """One stored assignment in the solver's words, its day counted from ``week_start``."""
+    return _to_assignment(a, week_start)
+
+
 def rota_to_solver(rota: Rota) -> sv.Rota:
     """A stored rota as the solver's plain Rota, for the validator or as a reference."""
     return sv.Rota(tuple(_to_assignment(a, rota.week_start) for a in rota.assignments))
@@ -198,14 +203,18 @@ def build_problem(
     sites: Site | int | Iterable[Site | int],
     week_start: date,
     days: int = 7,
-    reference: Rota | None = None,
+    reference: Rota | Iterable[Rota] | None = None,
+    pins_from: Iterable[Rota] | None = None,
 ) -> tuple[sv.Problem, IdMap]:
     """Read one week (or ``days`` days) of one site or a site group into a solver Problem.
 
     Contracts are scaled to the horizon, with the minimum cut pro rata for days
     of approved leave; approved leave makes a person unavailable and unapproved
     leave becomes a don't-want request; shifts that do not run on a weekday are
-    closed to everyone; history is the previous week's published rota.
+    closed to everyone; history is the previous week's published rota. ``reference``
+    (one rota, or one per site of a group) is what a re-plan should change least.
+    Pins come from each site's latest draft, or only from ``pins_from`` when given
+    (then a pin the person can no longer work, being on approved leave, is dropped).
     """
     if week_start.weekday() != 0:
         raise ValueError(f"{week_start} is not a Monday")
@@ -458,19 +467,30 @@ def build_problem(
 
     # --- pins and reference ---------------------------------------------------
     pins = []
-    for site in chosen:
-        draft = latest_rota(site.id, week_start, RotaStatus.DRAFT)
-        if draft is not None:
+    if pins_from is None:
+        sources = [latest_rota(site.id, week_start, RotaStatus.DRAFT) for site in chosen]
+    else:
+        sources = list(pins_from)
+    for source in sources:
+        if source is not None:
             pins.extend(
                 _to_assignment(a, week_start)
-                for a in draft.assignments
+                for a in source.assignments
                 if a.pinned and a.staff_id in ids.staff.values() and 0 <= day_of(a.on_date) < days
             )
+    if pins_from is not None:
+        away = {p.id: p.unavailable for p in people}
+        pins = [
+            a for a in pins
+            if (a.day, None) not in away[a.person] and (a.day, a.shift) not in away[a.person]
+        ]
     ref = None
     if reference is not None:
+        references = [reference] if isinstance(reference, Rota) else list(reference)
         ref = tuple(
             _to_assignment(a, week_start)
-            for a in reference.assignments
+            for r in references
+            for a in r.assignments
             if 0 <= day_of(a.on_date) < days and a.staff_id in ids.staff.values()
         )
 
@@ -623,25 +643,31 @@ def run_solve(
     time_limit: float = 20.0,
     on_progress: Callable[[sv.Progress], None] | None = None,
     stop: threading.Event | None = None,
+    run: SolveRun | None = None,
+    reference: Iterable[Rota] | None = None,
+    pins_from: Iterable[Rota] | None = None,
 ) -> Rota:
     """Solve a site's week and store the result as a new draft rota, recording the solve run.
 
     A site in a group is planned with every site of its group in one solve, so
     people can cross-train at another site; each site gets its own new draft,
-    and the requested site's draft is returned.
+    and the requested site's draft is returned. ``run`` is an already queued run
+    to record into; ``reference`` makes it a re-plan that changes as little as it can;
+    ``pins_from`` names the rotas whose pinned rows hold (default: the latest drafts).
     """
-    run = SolveRun(
-        site=site,
-        week_start=week_start,
-        status=SolveStatus.RUNNING,
-        time_limit=time_limit,
-        started_at=utcnow(),
-    )
-    db.session.add(run)
+    if run is None:
+        run = SolveRun(site=site, week_start=week_start, time_limit=time_limit)
+        db.session.add(run)
+    run.status = SolveStatus.RUNNING
+    run.started_at = utcnow()
     db.session.commit()
+    references = list(reference) if reference is not None else None
     try:
         sites = planned_with(site)
-        problem, ids = build_problem(sites, week_start)
+        problem, ids = build_problem(
+            sites, week_start, reference=references,
+            pins_from=list(pins_from) if pins_from is not None else None,
+        )
         writer = _ProgressWriter(run.id, on_progress)
         result = sv.solve(problem, time_limit=time_limit, on_progress=writer, stop=stop)
     except Exception as exc:
@@ -653,6 +679,10 @@ def run_solve(
         raise
     db.session.refresh(run)
     rotas = [store_result(s, week_start, problem, ids, result) for s in sites]
+    for stored in rotas:
+        stored.based_on = next(
+            (r for r in references or () if r.site_id == stored.site_id), None
+        )
     rota = next(r for r in rotas if r.site_id == site.id)
     run.rota = rota
     run.status = SolveStatus.STOPPED if stop is not None and stop.is_set() else SolveStatus.DONE

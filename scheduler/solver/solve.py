@@ -12,6 +12,7 @@ from ortools.sat.python import cp_model
 
 from .constraints import REGISTRY
 from .constraints.base import ModelContext
+from .decompose import solve_in_blocks, worth_decomposing
 from .penalties import Cost, evaluated
 from .problem import Assignment, Mode, Problem, Rota
 from .variables import RotaVars
@@ -41,6 +42,8 @@ class SolveResult:
     costs: list[Cost] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)  # why no rota exists, in plain words
     solutions: int = 0
+    first_seconds: float | None = None  # when the first rota was found
+    strategy: str = "whole"  # whole: one CP-SAT model; blocks: people in blocks (decompose.py)
 
     @property
     def has_rota(self) -> bool:
@@ -57,7 +60,8 @@ def build_model(problem: Problem, diagnose: bool = False) -> ModelContext:
     """Create variables and post every family of the registry (hard only when diagnosing)."""
     model = cp_model.CpModel()
     ctx = ModelContext(
-        model=model, vars=RotaVars(model, problem), problem=problem, diagnose=diagnose
+        model=model, vars=RotaVars(model, problem, prune=not diagnose), problem=problem,
+        diagnose=diagnose,
     )
     for family in REGISTRY:
         if diagnose and not family.hard:
@@ -79,10 +83,13 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self.objective: float | None = None
         self.bound: float | None = None
         self.started = time.monotonic()
+        self.first_seconds: float | None = None
         self.lock = threading.Lock()
 
     def on_solution_callback(self) -> None:
         with self.lock:
+            if self.first_seconds is None:
+                self.first_seconds = time.monotonic() - self.started
             self.solutions += 1
             self.objective = self.objective_value
             self.bound = self.best_objective_bound
@@ -117,13 +124,23 @@ def solve(
     explain_infeasible: bool = True,
     log: bool = False,
     seed: int = 0,
+    strategy: str = "auto",
 ) -> SolveResult:
     """Solve a rota problem within ``time_limit`` seconds and return the best rota found.
 
     ``on_progress`` is called on every better rota and about once a second while
     the search runs; setting ``stop`` ends the search early, keeping the best rota.
     When the hard rules cannot all hold, ``reasons`` names the conflicting rules.
+    ``strategy`` "auto" lets the engine choose from the problem's size and shape:
+    one CP-SAT model ("whole"), or, for a large problem whose people are independent,
+    blocks of people (``decompose.py``); the blocks fall back to the whole model
+    when they find no rota.
     """
+    if strategy == "auto" and worth_decomposing(problem):
+        found = _solve_blocks(problem, time_limit, workers, on_progress, stop, hint, seed)
+        if found.rota is not None:
+            return found
+        time_limit = max(1.0, time_limit - found.seconds)
     t0 = time.monotonic()
     ctx = build_model(problem)
     if hint is not None:
@@ -159,6 +176,7 @@ def solve(
         seconds=seconds,
         build_seconds=build_seconds,
         solutions=reporter.solutions,
+        first_seconds=reporter.first_seconds,
     )
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         result.rota = extract_rota(solver, ctx)
@@ -176,6 +194,50 @@ def solve(
         on_progress(
             Progress(result.objective, result.bound, seconds, reporter.solutions, time_limit)
         )
+    return result
+
+
+def _solve_blocks(
+    problem: Problem,
+    time_limit: float,
+    workers: int | None,
+    on_progress: Callable[[Progress], None] | None,
+    stop: threading.Event | None,
+    hint: Rota | None,
+    seed: int,
+) -> SolveResult:
+    """Solve a large problem of independent people in blocks (see ``decompose.py``)."""
+    t0 = time.monotonic()
+    first: list[float] = []
+
+    def improved(objective: int, _rota: Rota) -> None:
+        if not first:
+            first.append(time.monotonic() - t0)
+        if on_progress is not None:
+            on_progress(Progress(objective, None, time.monotonic() - t0, 0, time_limit))
+
+    rota, objective, count = solve_in_blocks(
+        problem, time_limit=time_limit, workers=workers or default_workers(), seed=seed,
+        on_improve=improved, stop=stop, hint=hint,
+    )
+    seconds = time.monotonic() - t0
+    result = SolveResult(
+        status="unknown" if rota is None else "feasible",
+        rota=rota,
+        objective=objective,
+        bound=None,
+        seconds=seconds,
+        build_seconds=0.0,
+        solutions=count,
+        first_seconds=first[0] if first else None,
+        strategy="blocks",
+    )
+    if rota is not None:
+        from .validate import validate  # local import: validate builds on the registry
+
+        result.costs = validate(problem, rota).costs
+        if on_progress is not None:
+            on_progress(Progress(objective, None, seconds, count, time_limit))
     return result
 
 

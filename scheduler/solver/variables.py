@@ -18,14 +18,19 @@ class RotaVars:
 
     ``assign[(person, day, shift, activity, mode)]`` exists only when the person is
     available on that slot and may take that activity in that mode (qualified,
-    trainable, or eligible for the duty). ``works[(person, day, shift)]`` is the sum
+    trainable, or eligible for the duty) and, when ``prune`` is set, when the contract
+    allows that shift type at all (a cap of 0 rules it out; the diagnostic solve keeps
+    such placements so the cap can be named). ``works[(person, day, shift)]`` is the sum
     of a slot's assignments, ``on[(person, day)]`` whether they work that day, and
     ``pair[(trainer, trainee, day, shift, station)]`` says who supervises whom.
+    An aggregate over a single variable is that variable itself, which halves the
+    model when each slot has one possible placement.
     """
 
-    def __init__(self, model: cp_model.CpModel, problem: Problem) -> None:
+    def __init__(self, model: cp_model.CpModel, problem: Problem, prune: bool = True) -> None:
         self.model = model
         self.problem = problem
+        self.prune = prune
         self.assign: dict[AssignKey, cp_model.IntVar] = {}
         self.works: dict[tuple[str, int, str], cp_model.IntVar] = {}
         self.on: dict[tuple[str, int], cp_model.IntVar] = {}
@@ -46,6 +51,8 @@ class RotaVars:
                 for st in p.shift_types:
                     if person.is_unavailable(day, st.id):
                         continue
+                    if self.prune and person.contract.max_shifts.get(st.id) == 0:
+                        continue
                     slot_vars = []
                     for station in p.stations:
                         if station.site != st.site:
@@ -65,15 +72,20 @@ class RotaVars:
                             slot_vars.append(self._new(person.id, day, st.id, duty.id, Mode.WORKS))
                     if not slot_vars:
                         continue
-                    works = self.model.new_bool_var(f"works[{person.id},{day},{st.id}]")
-                    self.model.add(sum(slot_vars) == works)
+                    works = self._total(slot_vars, f"works[{person.id},{day},{st.id}]")
                     self.works[(person.id, day, st.id)] = works
                     day_vars.append(works)
-                if day_vars:
-                    on = self.model.new_bool_var(f"on[{person.id},{day}]")
-                    self.model.add(sum(day_vars) == on)  # at most one shift a day
-                    self.on[(person.id, day)] = on
+                if day_vars:  # at most one shift a day
+                    self.on[(person.id, day)] = self._total(day_vars, f"on[{person.id},{day}]")
         self._create_pairs()
+
+    def _total(self, parts: list[cp_model.IntVar], name: str) -> cp_model.IntVar:
+        """A boolean equal to the sum of ``parts`` (so at most one of them holds)."""
+        if len(parts) == 1:
+            return parts[0]
+        total = self.model.new_bool_var(name)
+        self.model.add(sum(parts) == total)
+        return total
 
     def _new(self, person: str, day: int, shift: str, activity: str, mode: Mode) -> cp_model.IntVar:
         key = (person, day, shift, activity, mode)

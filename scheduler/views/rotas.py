@@ -2,6 +2,417 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import date, timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from .. import jobs
+from ..extensions import db
+from ..forms.rotas import AbsenceForm, ApprovalPolicyForm, AssignForm, MoveForm, SolveForm
+from ..models import Duty, Rota, RotaAssignment, RotaStatus, ShiftType, Site, SolveRun, Staff
+from ..models import Station as StationModel
+from ..security import MANAGERS, PIC, SUPERVISOR, roles_required
+from ..services import rota_edits, rotas
+from ..services.planning import monday_of
+from ..services.rotas import RotaRefused
 
 bp = Blueprint("rotas", __name__, url_prefix="/rotas")
+
+
+# ----- lookups that 404 --------------------------------------------------------------
+
+
+def _week(text: str) -> date:
+    """A week's Monday from the URL (404 when it is not a date)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        abort(404)
+
+
+def _rota(rota_id: int) -> Rota:
+    return db.get_or_404(Rota, rota_id)
+
+
+def _assignment(assignment_id: int) -> RotaAssignment:
+    return db.get_or_404(RotaAssignment, assignment_id)
+
+
+def _week_url(rota: Rota, anchor: str | None = None) -> str:
+    return url_for(
+        "rotas.week", site_id=rota.site_id, week=rota.week_start.isoformat(),
+        version=rota.version, _anchor=anchor,
+    )
+
+
+def _start(site: Site, week: date, form: SolveForm | AbsenceForm, kind: str,
+           reference_rota_id: int | None = None):
+    """Start a solve job and go to its progress page (or back with the reason it was refused)."""
+    try:
+        run_id = jobs.start_solve(
+            site.id, week, form.time_limit.data, kind=kind,
+            reference_rota_id=reference_rota_id, requested_by_id=current_user.id,
+        )
+    except jobs.SolveBusy as busy:
+        flash(str(busy), "error")
+        return redirect(url_for("rotas.run", run_id=busy.run.id))
+    return redirect(url_for("rotas.run", run_id=run_id))
+
+
+# ----- the week page ---------------------------------------------------------------------
+
+
+@bp.get("/<int:site_id>/<week>")
+@roles_required(*MANAGERS)
+def week(site_id: int, week: str):
+    """Show a site's week: status, actions, the wall chart, the table by person, the explanation."""
+    site = db.get_or_404(Site, site_id)
+    monday = _week(week)
+    if monday.weekday() != 0:
+        return redirect(url_for("rotas.week", site_id=site.id, week=monday_of(monday).isoformat()))
+    version = request.args.get("version", type=int)
+    rota = rotas.find_version(site.id, monday, version)
+    if version is not None and rota is None:
+        abort(404)
+    return _render_week(site, monday, rota, SolveForm())
+
+
+def _render_week(site: Site, monday: date, rota: Rota | None, form: SolveForm, status: int = 200):
+    context = {
+        "site": site,
+        "monday": monday,
+        "rota": rota,
+        "form": form,
+        "active": jobs.active_run(site.id, monday),
+        "versions": rotas.versions(site.id, monday),
+        "needs_approval": rotas.requires_approval(site),
+        "prev_week": monday - timedelta(days=7),
+        "next_week": monday + timedelta(days=7),
+        "shift_times": rotas.shift_times,
+        "day_label": rotas.day_label,
+    }
+    if rota is not None:
+        scores, total = rotas.explanation(rota)
+        context.update(
+            status_label=rotas.status_label(rota),
+            chart=rotas.wall_chart(rota),
+            people=rotas.by_person(rota),
+            scores=scores,
+            score_total=total,
+            violations=rota_edits.current_violations(rota),
+            changes=rota_edits.changes(rota.based_on, rota) if rota.based_on else None,
+            latest=rotas.find_version(site.id, monday, None),
+        )
+    return render_template("rotas/week.html", **context), status
+
+
+# ----- solving ---------------------------------------------------------------------------
+
+
+@bp.post("/<int:site_id>/<week>/solve")
+@roles_required(SUPERVISOR)
+def solve(site_id: int, week: str):
+    """Start solving the week in the background: afresh, or completing around the pins."""
+    site = db.get_or_404(Site, site_id)
+    monday = monday_of(_week(week))
+    form = SolveForm()
+    if not form.validate_on_submit():
+        return _render_week(site, monday, rotas.find_version(site.id, monday, None), form, 422)
+    return _start(site, monday, form, form.kind)
+
+
+@bp.get("/runs/<int:run_id>")
+@roles_required(*MANAGERS)
+def run(run_id: int):
+    """A solve's progress: a live bar where scripts run, a refreshing page where they do not."""
+    solve_run = db.get_or_404(SolveRun, run_id)
+    return render_template("rotas/run.html", run=solve_run, progress=jobs.progress(run_id))
+
+
+@bp.get("/runs/<int:run_id>.json")
+@roles_required(*MANAGERS)
+def run_json(run_id: int):
+    """A solve's progress as JSON: status, best score, bound, time spent and left."""
+    solve_run = db.get_or_404(SolveRun, run_id)
+    data = jobs.progress(run_id).as_json()
+    data["rota_url"] = (
+        url_for("rotas.week", site_id=solve_run.site_id, week=solve_run.week_start.isoformat(),
+                version=data["rota_version"])
+        if data["rota_version"] else None
+    )
+    return jsonify(data)
+
+
+@bp.post("/runs/<int:run_id>/stop")
+@roles_required(SUPERVISOR)
+def stop(run_id: int):
+    """Stop a running solve; the best rota found so far is kept."""
+    db.get_or_404(SolveRun, run_id)
+    if jobs.stop(run_id):
+        flash("Stopping: the best rota found so far will be kept.", "info")
+    else:
+        flash("That solve is not running any more.", "info")
+    return redirect(url_for("rotas.run", run_id=run_id))
+
+
+# ----- adjusting by hand ----------------------------------------------------------------------
+
+
+@bp.post("/assignments/<int:assignment_id>/pin")
+@roles_required(SUPERVISOR)
+def pin(assignment_id: int):
+    """Pin an assignment so a re-solve keeps it, or unpin it."""
+    a = _assignment(assignment_id)
+    try:
+        pinned = rota_edits.toggle_pin(a)
+    except RotaRefused as refused:
+        flash(str(refused), "error")
+    else:
+        flash(f"{'Pinned' if pinned else 'Unpinned'} {a.staff.name} on "
+              f"{rotas.day_label(a.on_date)}.", "success")
+    return redirect(_week_url(a.rota, "by-station"))
+
+
+@bp.post("/assignments/<int:assignment_id>/remove")
+@roles_required(SUPERVISOR)
+def remove(assignment_id: int):
+    """Take an assignment off the draft, unless that breaks a hard rule."""
+    a = _assignment(assignment_id)
+    rota, name, day = a.rota, a.staff.name, rotas.day_label(a.on_date)
+    try:
+        rota_edits.remove(a)
+    except RotaRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+    else:
+        flash(f"Removed {name} from {day}.", "success")
+    return redirect(_week_url(rota, "by-station"))
+
+
+def _move_choices(form: MoveForm, rota: Rota) -> None:
+    site = rota.site
+    form.on_date.choices = [
+        (d.isoformat(), rotas.day_label(d)) for d in rotas.week_days(rota.week_start)
+    ]
+    form.shift.choices = [
+        (st.id, f"{st.name} ({rotas.shift_times(st)})") for st in site.shift_types
+    ]
+    form.place.choices = [(f"station-{s.id}", s.name) for s in site.stations] + [
+        (f"duty-{d.id}", f"{d.name} (duty)") for d in sorted(site.duties, key=lambda d: d.id)
+    ]
+
+
+def _place(site: Site, value: str) -> StationModel | Duty | None:
+    kind, _, ident = (value or "").partition("-")
+    model = {"station": StationModel, "duty": Duty}.get(kind)
+    if model is None or not ident.isdigit():
+        return None
+    found = db.session.get(model, int(ident))
+    return found if found is not None and found.site_id == site.id else None
+
+
+@bp.route("/assignments/<int:assignment_id>/move", methods=["GET", "POST"])
+@roles_required(SUPERVISOR)
+def move(assignment_id: int):
+    """Move an assignment to another day, shift, station or duty; a broken hard rule refuses it."""
+    a = _assignment(assignment_id)
+    rota = a.rota
+    if rota.status is not RotaStatus.DRAFT:
+        flash("A published version cannot be changed; start a new draft from it first.", "error")
+        return redirect(_week_url(rota))
+    form = MoveForm()
+    _move_choices(form, rota)
+    if request.method == "GET":
+        form.on_date.data = a.on_date.isoformat()
+        form.shift.data = a.shift_type_id
+        form.place.data = f"station-{a.station_id}" if a.station_id else f"duty-{a.duty_id}"
+    if form.validate_on_submit():
+        place = _place(rota.site, form.place.data)
+        shift = db.session.get(ShiftType, form.shift.data)
+        try:
+            rota_edits.move(a, form.chosen_date(), shift, place)
+        except RotaRefused as refused:
+            db.session.rollback()
+            form.place.errors.append(str(refused))
+        else:
+            flash(f"Moved {a.staff.name} to {rotas.day_label(a.on_date)} "
+                  f"{shift.name.lower()} at {place.name} (pinned).", "success")
+            return redirect(_week_url(rota, "by-station"))
+        return render_template("rotas/move.html", form=form, a=a, rota=rota), 422
+    status = 422 if request.method == "POST" else 200
+    return render_template("rotas/move.html", form=form, a=a, rota=rota), status
+
+
+@bp.route("/<int:site_id>/<week>/absence", methods=["GET", "POST"])
+@roles_required(SUPERVISOR)
+def absence(site_id: int, week: str):
+    """A sick call: mark someone absent, then re-plan the week with as few changes as possible."""
+    site = db.get_or_404(Site, site_id)
+    monday = monday_of(_week(week))
+    rota = rotas.find_version(site.id, monday, None)
+    if rota is None:
+        abort(404)
+    form = AbsenceForm(week=(monday, monday + timedelta(days=6)))
+    people = db.session.scalars(
+        db.select(Staff)
+        .where(Staff.home_site_id == site.id, Staff.active.is_(True))
+        .order_by(Staff.name)
+    ).all()
+    form.staff.choices = [(0, "Choose a person")] + [(p.id, p.name) for p in people]
+    if request.method == "GET":
+        chosen = request.args.get("staff", type=int)
+        if chosen:
+            form.staff.data = chosen
+        form.start.data = form.start.data or max(monday, min(date.today(), monday + timedelta(6)))
+        form.end.data = form.end.data or form.start.data
+    if form.validate_on_submit():
+        person = db.session.get(Staff, form.staff.data)
+        rota_edits.mark_absent(rota, person, form.start.data, form.end.data, form.note.data)
+        flash(f"{person.name} marked absent {rotas.day_label(form.start.data)} to "
+              f"{rotas.day_label(form.end.data)}; re-planning from version {rota.version}.",
+              "success")
+        return _start(site, monday, form, "replan", reference_rota_id=rota.id)
+    status = 422 if request.method == "POST" else 200
+    return render_template("rotas/absence.html", form=form, site=site, rota=rota,
+                           monday=monday), status
+
+
+def _slot(site: Site, monday: date):
+    """The (date, shift, station) of an open shift from the query or form (404 when unknown)."""
+    values = request.values
+    try:
+        on_date = date.fromisoformat(values.get("on_date", ""))
+    except ValueError:
+        abort(404)
+    shift = db.session.get(ShiftType, values.get("shift", type=int) or 0)
+    station = db.session.get(StationModel, values.get("station", type=int) or 0)
+    if (shift is None or station is None or shift.site_id != site.id
+            or station.site_id != site.id or not 0 <= (on_date - monday).days < 7):
+        abort(404)
+    return on_date, shift, station
+
+
+@bp.get("/<int:site_id>/<week>/replacements")
+@roles_required(SUPERVISOR)
+def replacements(site_id: int, week: str):
+    """People ranked for one open shift at a station, each with the reasons."""
+    site = db.get_or_404(Site, site_id)
+    monday = monday_of(_week(week))
+    rota = rotas.find_version(site.id, monday, None)
+    if rota is None:
+        abort(404)
+    on_date, shift, station = _slot(site, monday)
+    try:
+        candidates = rota_edits.suggest_replacements(rota, on_date, shift, station)
+    except RotaRefused as refused:
+        flash(str(refused), "error")
+        return redirect(_week_url(rota, "by-station"))
+    return render_template(
+        "rotas/replacements.html", site=site, rota=rota, on_date=on_date, shift=shift,
+        station=station, candidates=candidates, form=AssignForm(),
+        day_label=rotas.day_label, shift_times=rotas.shift_times,
+    )
+
+
+@bp.post("/<int:site_id>/<week>/assign")
+@roles_required(SUPERVISOR)
+def assign(site_id: int, week: str):
+    """Put a suggested person on an open shift (pinned), unless that breaks a hard rule."""
+    site = db.get_or_404(Site, site_id)
+    monday = monday_of(_week(week))
+    rota = rotas.find_version(site.id, monday, None)
+    form = AssignForm()
+    if rota is None or not form.validate_on_submit() or not form.staff.data.isdigit():
+        abort(404)
+    on_date, shift, station = _slot(site, monday)
+    person = db.session.get(Staff, int(form.staff.data))
+    if person is None or person.home_site_id != site.id:
+        abort(404)
+    try:
+        rota_edits.assign(rota, person, on_date, shift, station)
+    except RotaRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for("rotas.replacements", site_id=site.id, week=monday.isoformat(),
+                                on_date=on_date.isoformat(), shift=shift.id, station=station.id))
+    flash(f"{person.name} now works {rotas.day_label(on_date)} {shift.name.lower()} at "
+          f"{station.name} (pinned).", "success")
+    return redirect(_week_url(rota, "by-station"))
+
+
+# ----- approval and publishing ------------------------------------------------------------------
+
+
+def _act(rota_id: int, action, done: str):
+    rota = _rota(rota_id)
+    try:
+        action(rota)
+    except RotaRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+    else:
+        flash(done.format(v=rota.version), "success")
+    return redirect(_week_url(rota))
+
+
+@bp.post("/versions/<int:rota_id>/submit")
+@roles_required(SUPERVISOR)
+def submit(rota_id: int):
+    """Ask the pharmacist-in-charge to approve a draft."""
+    return _act(rota_id, rotas.submit_for_approval,
+                "Version {v} sent to the pharmacist-in-charge for approval.")
+
+
+@bp.post("/versions/<int:rota_id>/approve")
+@roles_required(PIC)
+def approve(rota_id: int):
+    """The pharmacist-in-charge approves a draft for publishing."""
+    return _act(rota_id, lambda r: rotas.approve(r, current_user), "Version {v} approved.")
+
+
+@bp.post("/versions/<int:rota_id>/publish")
+@roles_required(*MANAGERS)
+def publish(rota_id: int):
+    """Publish a draft to the technicians (approved first where the site requires it)."""
+    return _act(rota_id, lambda r: rotas.publish(r, current_user),
+                "Version {v} published: technicians now see it.")
+
+
+@bp.post("/versions/<int:rota_id>/draft")
+@roles_required(SUPERVISOR)
+def new_draft(rota_id: int):
+    """Copy a version as the next draft, to change it by hand."""
+    rota = _rota(rota_id)
+    draft = rotas.new_draft_from(rota)
+    flash(f"Version {draft.version} is a new draft copied from version {rota.version}.", "success")
+    return redirect(_week_url(draft))
+
+
+@bp.route("/sites/<int:site_id>/approval", methods=["GET", "POST"])
+@roles_required(SUPERVISOR)
+def approval_policy(site_id: int):
+    """Whether the site's rotas need the pharmacist-in-charge's approval before publishing."""
+    site = db.get_or_404(Site, site_id)
+    form = ApprovalPolicyForm()
+    if request.method == "GET":
+        form.requires_approval.data = rotas.requires_approval(site)
+    if form.validate_on_submit():
+        rotas.set_requires_approval(site, form.requires_approval.data)
+        flash("Approval rule saved: " + (
+            "the pharmacist-in-charge approves each rota before it is published."
+            if form.requires_approval.data else "rotas are published without approval."),
+            "success")
+        return redirect(url_for("rotas.approval_policy", site_id=site.id))
+    return render_template("rotas/policy.html", form=form, site=site,
+                           default=current_app.config.get("ROTA_APPROVAL_REQUIRED", True))

@@ -76,6 +76,20 @@ def test_seed_demo_creates_both_sites_and_is_repeatable(runner):
         if sk.valid_until is not None and monday <= sk.valid_until < monday + timedelta(days=6)
     ]
     assert {sk.competency.code for sk in lapsing} == {"GFT", "MF"}
+    # Last week is published for both sites, approved by the PIC: history for this week.
+    assert f"Published the week of {monday - timedelta(days=7)} as history" in result.output
+    for site in (hospital, retail):
+        last = latest_rota(site.id, monday - timedelta(days=7))
+        assert last.status is RotaStatus.PUBLISHED
+        assert last.assignments
+        assert last.approved_by.role.value == "pic"
+        assert last.published_by.role.value == "supervisor"
+    problem, _ = build_problem(planned_with(hospital), monday - timedelta(days=7))
+    both = sv.Rota(tuple(
+        a for s in (hospital, retail)
+        for a in rota_to_solver(latest_rota(s.id, monday - timedelta(days=7))).assignments
+    ))
+    assert sv.validate(problem, both).violations == []
 
 
 def test_solve_week_stores_a_draft_and_prints_the_station_grid(tiny_site, runner):

@@ -295,3 +295,40 @@ def test_run_solve_plans_a_site_group_together_and_cross_trains(
     assert all(a.staff_id != sam.id for a in store_rota.assignments
                if a.on_date in {t.on_date for t in trainee_days})
 
+
+
+def test_pins_from_named_rotas_drop_pins_on_approved_leave(small, make_rota):
+    site, ann, day, station = small["site"], small["ann"], small["day"], small["station"]
+    published = make_rota(
+        site,
+        rows=[(ann, MONDAY, day, station), (ann, MONDAY + timedelta(days=1), day, station)],
+        pinned=True,
+    )
+    ann.leave.append(Leave(start_date=MONDAY, end_date=MONDAY, kind=LeaveKind.SICK,
+                           approved=True))
+    db.session.commit()
+    default, _ = build_problem(site, MONDAY)
+    assert default.pins == ()  # by default only the latest draft's pins count
+    problem, _ = build_problem(site, MONDAY, pins_from=[published])
+    assert problem.pins == (
+        sv.Assignment(key("staff", ann), 1, key("shift", day), key("station", station)),
+    )
+
+
+def test_reference_may_be_several_rotas(small, make_site, make_rota):
+    site, ann, day, station = small["site"], small["ann"], small["day"], small["station"]
+    first = make_rota(site, rows=[(ann, MONDAY, day, station)])
+    second = make_rota(site, version=2, rows=[(small["rph"], MONDAY, day, station)])
+    db.session.commit()
+    problem, _ = build_problem(site, MONDAY, reference=[first, second])
+    assert {a.person for a in problem.reference} == {key("staff", ann), key("staff", small["rph"])}
+    single, _ = build_problem(site, MONDAY, reference=first)
+    assert [a.person for a in single.reference] == [key("staff", ann)]
+
+
+def test_a_replan_records_the_rota_it_kept_close_to(tiny_site):
+    first = run_solve(tiny_site, MONDAY, time_limit=5)
+    second = run_solve(tiny_site, MONDAY, time_limit=5, reference=[first])
+    assert second.based_on is first
+    assert second.version == 2
+    assert not [c for c in second.costs if c["family"] == "stability"]  # nothing had to change

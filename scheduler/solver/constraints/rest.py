@@ -75,7 +75,13 @@ class RestFamily(HardFamily):
     title = "Rest between shifts"
 
     def build(self, ctx: ModelContext) -> None:
-        """Forbid each pair of slots a person may not both work, history included."""
+        """Forbid each pair of slots a person may not both work, history included.
+
+        In a normal solve the pairs that share an earlier slot and a later day become
+        one at-most-one (the later day's shifts already exclude each other), which says
+        the same in far fewer, stronger constraints; a diagnostic solve keeps one
+        guarded clause per pair so each succession can be named.
+        """
         p, v, model = ctx.problem, ctx.vars, ctx.model
         slots_of: dict[str, list[Slot]] = {}
         for person, day, shift in v.works:
@@ -87,7 +93,11 @@ class RestFamily(HardFamily):
                 follow[rest] = _followers(p, rest)
             mine = slots_of.get(person.id, [])
             past = [(h.day, h.shift) for h in person.history if h.shift in p.shift and h.day < 0]
-            for first, second, kind in self._conflicts(p, person, past, mine, follow[rest]):
+            conflicts = self._conflicts(p, person, past, mine, follow[rest])
+            if not ctx.diagnose:
+                self._post_grouped(ctx, person, conflicts)
+                continue
+            for first, second, kind in conflicts:
                 a, b = first[1], second[1]
                 if kind == "succession":
                     key, sentence = f"{person.id}:{a}>{b}", _succession_sentence(p, person, a, b)
@@ -97,6 +107,21 @@ class RestFamily(HardFamily):
                 model.add_bool_or(
                     [~v.works[(person.id, *s)] for s in (first, second) if s[0] >= 0]
                 ).only_enforce_if(lits)
+
+    @staticmethod
+    def _post_grouped(
+        ctx: ModelContext, person: Person, conflicts: Iterator[tuple[Slot, Slot, str]]
+    ) -> None:
+        """Post the conflicts of one person as one at-most-one per earlier slot and later day."""
+        works = ctx.vars.works
+        groups: dict[tuple[Slot, int], list] = {}
+        for first, second, _kind in conflicts:
+            groups.setdefault((first, second[0]), []).append(works[(person.id, *second)])
+        for (first, _day), later in groups.items():
+            if first[0] < 0:  # worked before the horizon: the later shifts are ruled out
+                ctx.model.add(sum(later) == 0)
+            else:
+                ctx.model.add_at_most_one([works[(person.id, *first)], *later])
 
     @staticmethod
     def _conflicts(

@@ -1,0 +1,119 @@
+"""Rota forms: start a solve, move an assignment, a sick call, a replacement, approval rule."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    HiddenField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+
+MIN_SECONDS = 1
+MAX_SECONDS = 300
+
+
+def _time_limit(default: float) -> FloatField:
+    return FloatField(
+        "Time limit (seconds)",
+        default=default,
+        validators=[
+            InputRequired(message="Give a time limit in seconds."),
+            NumberRange(MIN_SECONDS, MAX_SECONDS,
+                        message=f"Use between {MIN_SECONDS} and {MAX_SECONDS} seconds."),
+        ],
+        description="The solver keeps improving the rota until then; you can stop it sooner.",
+    )
+
+
+class SolveForm(FlaskForm):
+    """How long to let the solver search, and whether to keep the pins or start afresh."""
+
+    time_limit = _time_limit(20)
+    complete = SubmitField("Complete the rest around the pins")
+    generate = SubmitField("Generate a new rota")
+
+    @property
+    def kind(self) -> str:
+        """'complete' when that button was pressed, else 'full'."""
+        return "complete" if self.complete.data else "full"
+
+
+class MoveForm(FlaskForm):
+    """Where to move one assignment: day, shift and station or duty (choices set by the view)."""
+
+    on_date = SelectField("Day", validators=[DataRequired(message="Choose a day.")])
+    shift = SelectField("Shift", coerce=int,
+                        validators=[DataRequired(message="Choose a shift.")])
+    place = SelectField("Station or duty",
+                        validators=[DataRequired(message="Choose a station or duty.")])
+    submit = SubmitField("Move")
+
+    def chosen_date(self) -> date:
+        """The chosen day as a date."""
+        return date.fromisoformat(self.on_date.data)
+
+    def validate_on_date(self, field) -> None:
+        """Reject a day that is not a date."""
+        try:
+            date.fromisoformat(field.data or "")
+        except ValueError as exc:
+            raise ValidationError("Choose a day of this week.") from exc
+
+
+class AbsenceForm(FlaskForm):
+    """A sick call: who is away, from when to when, and how long to re-plan."""
+
+    staff = SelectField("Who is absent", coerce=int,
+                        validators=[DataRequired(message="Choose the person who is absent.")])
+    start = DateField("First day away", validators=[InputRequired(message="Give a date.")])
+    end = DateField("Last day away", validators=[InputRequired(message="Give a date.")])
+    note = StringField("Note", validators=[Length(max=200)],
+                       description="Optional, e.g. 'called in at 06:10'.")
+    time_limit = _time_limit(10)
+    submit = SubmitField("Mark absent and re-plan")
+
+    def __init__(self, *args, week: tuple[date, date] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.week = week
+
+    def validate_start(self, field) -> None:
+        """The first day must fall in the rota's week."""
+        if self.week and field.data and not self.week[0] <= field.data <= self.week[1]:
+            raise ValidationError(
+                f"Choose a day from {self.week[0]:%d %b} to {self.week[1]:%d %b %Y}."
+            )
+
+    def validate_end(self, field) -> None:
+        """The last day must not come before the first and must fall in the week."""
+        if field.data and self.start.data and field.data < self.start.data:
+            raise ValidationError("The last day cannot be before the first day.")
+        if self.week and field.data and not self.week[0] <= field.data <= self.week[1]:
+            raise ValidationError(
+                f"Choose a day from {self.week[0]:%d %b} to {self.week[1]:%d %b %Y}."
+            )
+
+
+class AssignForm(FlaskForm):
+    """Put a suggested person on an open shift (hidden fields filled by the suggestion list)."""
+
+    staff = HiddenField(validators=[DataRequired()])
+    on_date = HiddenField(validators=[DataRequired()])
+    shift = HiddenField(validators=[DataRequired()])
+    station = HiddenField(validators=[DataRequired()])
+
+
+class ApprovalPolicyForm(FlaskForm):
+    """Whether a site's rotas need the pharmacist-in-charge's approval before publishing."""
+
+    requires_approval = BooleanField(
+        "The pharmacist-in-charge must approve a rota before it is published"
+    )
+    submit = SubmitField("Save")

@@ -1,0 +1,46 @@
+"""The sign-off form a trainer or pharmacist-in-charge fills in for a trainee's competency."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectChoice, SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from ..models import SkillLevel
+
+LEVEL_LABELS = {
+    SkillLevel.OBSERVE: "Observe",
+    SkillLevel.SUPERVISED: "Supervised",
+    SkillLevel.INDEPENDENT: "Independent (may work there alone)",
+    SkillLevel.TRAINER: "Trainer (may train and sign off others)",
+}
+
+
+class SignOffForm(FlaskForm):
+    """A new level for one person's competency, how long it is valid, and a note."""
+
+    level = SelectField("New level", validators=[DataRequired("Choose the new level.")])
+    valid_until = DateField(
+        "Valid until",
+        validators=[Optional()],
+        description="Filled in from the competency's requalification interval; "
+        "leave blank when it does not expire.",
+    )
+    note = TextAreaField(
+        "Note",
+        validators=[Length(max=500)],
+        description="What was observed, for the inspection record.",
+    )
+    submit = SubmitField("Sign off")
+
+    def __init__(self, *args, levels: list[SkillLevel], today: date, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.level.choices = [SelectChoice(lv.value, LEVEL_LABELS[lv]) for lv in levels]
+
+    def validate_valid_until(self, field) -> None:
+        """A sign-off must be valid beyond today."""
+        if field.data is not None and field.data <= self.today:
+            raise ValidationError("The date must be after today.")

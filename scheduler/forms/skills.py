@@ -1,0 +1,67 @@
+"""The competency form: name, code, requalification interval and prerequisite."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from ..services.skills import prerequisite_loops, taken
+from .staff import optional_int, strip
+
+
+class CompetencyForm(FlaskForm):
+    """A skill a station or duty needs."""
+
+    name = StringField(
+        "Name",
+        filters=[strip],
+        validators=[DataRequired("Enter the competency's name."), Length(max=120)],
+    )
+    code = StringField(
+        "Code",
+        filters=[strip, lambda v: v.upper() if isinstance(v, str) else v],
+        description="A short code shown in the skills matrix, e.g. IV or CHEMO.",
+        validators=[
+            DataRequired("Enter a short code."),
+            Length(max=12, message="Use at most 12 characters."),
+            Regexp(r"^[A-Z0-9_-]+$", message="Use letters, digits, - or _ only, no spaces."),
+        ],
+    )
+    requalify_days = IntegerField(
+        "Requalify every (days)",
+        description="E.g. 365 for yearly sterile compounding competency, 182 for garbing. "
+        "Leave blank if it never lapses.",
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=3650, message="Enter a number of days from 1 to 3650."),
+        ],
+    )
+    prerequisite_id = SelectField(
+        "Prerequisite",
+        coerce=optional_int,
+        description="A competency that must come first (e.g. sterile before hazardous).",
+    )
+    submit = SubmitField("Save")
+
+    def __init__(self, *args, competency_id: int | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.competency_id = competency_id
+
+    def validate_name(self, field) -> None:
+        """Names are unique."""
+        if field.data and taken("name", field.data, self.competency_id):
+            raise ValidationError("Another competency already has this name.")
+
+    def validate_code(self, field) -> None:
+        """Codes are unique."""
+        if field.data and taken("code", field.data, self.competency_id):
+            raise ValidationError("Another competency already has this code.")
+
+    def validate_prerequisite_id(self, field) -> None:
+        """A competency is not its own prerequisite, directly or through others."""
+        if field.data is not None and field.data == self.competency_id:
+            raise ValidationError("A competency cannot be its own prerequisite.")
+        if prerequisite_loops(self.competency_id, field.data):
+            raise ValidationError("That would make a loop: the chosen competency already "
+                                  "needs this one first.")

@@ -1,0 +1,379 @@
+"""Changing a draft by hand: pin, remove, move, assign; sick calls; replacement suggestions.
+
+Every edit is checked with the solver's validator on the whole planning group
+(this rota plus the group's other sites' latest rotas of the week). An edit that
+adds a hard-rule breach is refused with the rule named; otherwise it is saved,
+the score is recomputed and any approval is cleared, since the rota changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from .. import solver as sv
+from ..extensions import db
+from ..models import (
+    AssignmentMode,
+    Leave,
+    LeaveKind,
+    Rota,
+    RotaAssignment,
+    RotaStatus,
+    ShiftType,
+    Staff,
+    Station,
+)
+from ..models.sites import Duty
+from ..solver.constraints import family
+from ..solver.constraints.placement import placement_reason
+from .planning import (
+    IdMap,
+    assignment_to_solver,
+    build_problem,
+    cost_to_dict,
+    latest_rota,
+    planned_with,
+    rota_to_solver,
+)
+from .rotas import RotaRefused, day_label
+
+
+@dataclass
+class WeekCheck:
+    """A rota's planning group read as a problem, with the assignments of the other sites."""
+
+    rota: Rota
+    problem: sv.Problem
+    ids: IdMap
+    others: tuple[sv.Assignment, ...]
+
+    def whole(self, mine: list[sv.Assignment]) -> sv.Rota:
+        """This site's assignments together with the group's other sites' ones."""
+        return sv.Rota(tuple(mine) + self.others)
+
+    def report(self, mine: list[sv.Assignment]) -> sv.Report:
+        """Validate this site's assignments (with the rest of the group)."""
+        return sv.validate(self.problem, self.whole(mine))
+
+
+def week_check(rota: Rota) -> WeekCheck:
+    """Read the rota's week for checking: no pins and no reference, the rules alone."""
+    sites = planned_with(rota.site)
+    problem, ids = build_problem(sites, rota.week_start)
+    problem = dataclasses.replace(problem, pins=(), reference=None)
+    others: list[sv.Assignment] = []
+    for site in sites:
+        if site.id == rota.site_id:
+            continue
+        other = latest_rota(site.id, rota.week_start)
+        if other is not None:
+            others.extend(rota_to_solver(other).assignments)
+    return WeekCheck(rota, problem, ids, tuple(others))
+
+
+def rule_sentence(violation) -> str:
+    """A hard-rule breach with its rule named: 'Rest between shifts: Ann ...'."""
+    try:
+        title = family(violation.family).title
+    except KeyError:
+        title = violation.family
+    return f"{title}: {violation.sentence}"
+
+
+def current_violations(rota: Rota) -> list[str]:
+    """Every hard rule the rota (with its group's other sites) breaks, in plain words."""
+    check = week_check(rota)
+    report = check.report(list(rota_to_solver(rota).assignments))
+    return [rule_sentence(v) for v in report.violations]
+
+
+def _new_breaches(check: WeekCheck, before: list[sv.Assignment], after: list[sv.Assignment]):
+    """The hard-rule breaches the change adds, and the report of the rota after it."""
+    report = check.report(after)
+    return _added(check.report(before).violations, report.violations), report
+
+
+def _added(before, after) -> list:
+    """Breaches in ``after`` of a rule and subject that ``before`` did not already breach."""
+    old = Counter((v.family, v.subject) for v in before)
+    added = []
+    for v in after:
+        if old[(v.family, v.subject)]:
+            old[(v.family, v.subject)] -= 1
+        else:
+            added.append(v)
+    return added
+
+
+def _editable(rota: Rota) -> None:
+    if rota.status is not RotaStatus.DRAFT:
+        raise RotaRefused(
+            f"Version {rota.version} is published and cannot be changed; "
+            "start a new draft from it first."
+        )
+
+
+def _save(rota: Rota, report: sv.Report) -> None:
+    """Store the recomputed score and clear any approval after a change."""
+    rota.costs = [cost_to_dict(c) for c in report.costs]
+    rota.objective = report.objective
+    rota.bound = None
+    rota.violations = [rule_sentence(v) for v in report.violations] or None
+    rota.approved_at = None
+    rota.approved_by = None
+    rota.submitted_at = None
+    db.session.commit()
+
+
+def _as_solver(check: WeekCheck, a: RotaAssignment) -> sv.Assignment:
+    return assignment_to_solver(a, check.rota.week_start)
+
+
+def _refuse(breaches) -> None:
+    sentences = "; ".join(rule_sentence(v) for v in breaches[:3])
+    more = f" (and {len(breaches) - 3} more)" if len(breaches) > 3 else ""
+    raise RotaRefused(f"Refused, it would break a hard rule. {sentences}{more}")
+
+
+# ----- edits -------------------------------------------------------------------------
+
+
+def toggle_pin(a: RotaAssignment) -> bool:
+    """Pin an assignment (a re-solve keeps it) or unpin it; returns the new state."""
+    _editable(a.rota)
+    a.pinned = not a.pinned
+    db.session.commit()
+    return a.pinned
+
+
+def remove(a: RotaAssignment) -> None:
+    """Take an assignment off the draft, unless that breaks a hard rule."""
+    rota = a.rota
+    _editable(rota)
+    check = week_check(rota)
+    before = [_as_solver(check, x) for x in rota.assignments]
+    after = [_as_solver(check, x) for x in rota.assignments if x.id != a.id]
+    breaches, report = _new_breaches(check, before, after)
+    if breaches:
+        _refuse(breaches)
+    rota.assignments.remove(a)
+    _save(rota, report)
+
+
+def _target(check: WeekCheck, on_date: date, shift: ShiftType, place: Station | Duty):
+    kind = "station" if isinstance(place, Station) else "duty"
+    if place.site_id != check.rota.site_id or shift.site_id != check.rota.site_id:
+        raise RotaRefused("That shift or place belongs to another site.")
+    day = (on_date - check.rota.week_start).days
+    if not 0 <= day < 7:
+        raise RotaRefused("That date is not in this week.")
+    if not shift.runs_on(on_date.weekday()):
+        raise RotaRefused(f"The {shift.name.lower()} shift does not run on {day_label(on_date)}.")
+    return day, IdMap.key("shift", shift.id), IdMap.key(kind, place.id), kind
+
+
+def move(a: RotaAssignment, on_date: date, shift: ShiftType, place: Station | Duty) -> None:
+    """Move an assignment to another day, shift, station or duty, and pin it there."""
+    rota = a.rota
+    _editable(rota)
+    check = week_check(rota)
+    day, shift_key, activity, kind = _target(check, on_date, shift, place)
+    clash = next(
+        (x for x in rota.assignments if x.staff_id == a.staff_id and x.on_date == on_date
+         and x.id != a.id),
+        None,
+    )
+    if clash is not None:
+        raise RotaRefused(
+            f"Refused: {a.staff.name} already works on {day_label(on_date)} "
+            "(one shift a day); move or remove that shift first."
+        )
+    mode = a.mode if kind == "station" else AssignmentMode.WORKS
+    trainer = a.trainer_id if mode is AssignmentMode.TRAINEE else None
+    moved = sv.Assignment(
+        IdMap.key("staff", a.staff_id), day, shift_key, activity, sv.Mode(mode.value),
+        IdMap.key("staff", trainer) if trainer else None,
+    )
+    before = [_as_solver(check, x) for x in rota.assignments]
+    after = [moved if x.id == a.id else _as_solver(check, x) for x in rota.assignments]
+    # trainees beside the moved person stay behind without their trainer
+    breaches, report = _new_breaches(check, before, after)
+    if breaches:
+        _refuse(breaches)
+    a.on_date, a.shift_type, a.mode, a.trainer_id = on_date, shift, mode, trainer
+    a.station, a.duty = (place, None) if kind == "station" else (None, place)
+    a.pinned = True
+    _save(rota, report)
+
+
+def assign(
+    rota: Rota, staff: Staff, on_date: date, shift: ShiftType, place: Station | Duty
+) -> None:
+    """Put a person on a shift at a station or duty (pinned), moving them if they work that day."""
+    _editable(rota)
+    check = week_check(rota)
+    day, shift_key, activity, kind = _target(check, on_date, shift, place)
+    new = sv.Assignment(IdMap.key("staff", staff.id), day, shift_key, activity)
+    existing = next(
+        (x for x in rota.assignments if x.staff_id == staff.id and x.on_date == on_date), None
+    )
+    before = [_as_solver(check, x) for x in rota.assignments]
+    after = [_as_solver(check, x) for x in rota.assignments if x is not existing] + [new]
+    breaches, report = _new_breaches(check, before, after)
+    if breaches:
+        _refuse(breaches)
+    if existing is not None:
+        rota.assignments.remove(existing)
+        db.session.flush()
+    rota.assignments.append(
+        RotaAssignment(
+            staff=staff,
+            on_date=on_date,
+            shift_type=shift,
+            station=place if kind == "station" else None,
+            duty=place if kind == "duty" else None,
+            mode=AssignmentMode.WORKS,
+            pinned=True,
+        )
+    )
+    _save(rota, report)
+
+
+# ----- a sick call -----------------------------------------------------------------------
+
+
+def mark_absent(rota: Rota, staff: Staff, start: date, end: date, note: str = "") -> Leave:
+    """Record approved sick leave for a person, so a re-plan leaves those days free."""
+    leave = Leave(
+        staff=staff,
+        start_date=start,
+        end_date=end,
+        kind=LeaveKind.SICK,
+        approved=True,
+        note=note or f"Sick call, marked on the rota of week {rota.week_start}",
+    )
+    db.session.add(leave)
+    db.session.commit()
+    return leave
+
+
+@dataclass(frozen=True)
+class Change:
+    """One person-day that differs between two versions of a week."""
+
+    name: str
+    day: date
+    before: str
+    after: str
+
+
+def _placement_text(a: RotaAssignment | None) -> str:
+    if a is None:
+        return "off"
+    where = a.station.name if a.station is not None else a.duty.name
+    text = f"{a.shift_type.name} at {where}"
+    if a.mode is AssignmentMode.TRAINEE:
+        text += " (trainee)"
+    return text
+
+
+def changes(before: Rota, after: Rota) -> list[Change]:
+    """Who changed between two versions of a week, day by day, in plain words."""
+    old = {(a.staff_id, a.on_date): a for a in before.assignments}
+    new = {(a.staff_id, a.on_date): a for a in after.assignments}
+    out = []
+    for key in set(old) | set(new):
+        was, now = old.get(key), new.get(key)
+        same = (
+            was is not None and now is not None
+            and (was.shift_type_id, was.station_id, was.duty_id)
+            == (now.shift_type_id, now.station_id, now.duty_id)
+        )
+        if same:
+            continue
+        person = (now or was).staff
+        out.append(Change(person.name, key[1], _placement_text(was), _placement_text(now)))
+    out.sort(key=lambda c: (c.day, c.name))
+    return out
+
+
+# ----- replacements for one open shift -----------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    """A person who might fill an open shift, with what it would cost and why."""
+
+    staff: Staff
+    possible: bool
+    breaks: list[str] = field(default_factory=list)  # hard rules it would break
+    cost: int = 0  # change in score (lower is better)
+    reasons: list[str] = field(default_factory=list)
+    moves_from: str = ""
+
+    @property
+    def rank_key(self) -> tuple:
+        """Sort order: possible first, then fewest breaches, then lowest cost, then name."""
+        return (not self.possible, len(self.breaks), self.cost, self.staff.name)
+
+
+def suggest_replacements(
+    rota: Rota, on_date: date, shift: ShiftType, station: Station
+) -> list[Candidate]:
+    """People of the site ranked for an open shift at a station, each with reasons."""
+    check = week_check(rota)
+    day, shift_key, activity, _kind = _target(check, on_date, shift, station)
+    base = [_as_solver(check, x) for x in rota.assignments]
+    base_report = check.report(base)
+    base_costs = Counter(c.sentence for c in base_report.costs)
+    staff_rows = {
+        s.id: s for s in db.session.scalars(
+            db.select(Staff).where(Staff.home_site_id == rota.site_id, Staff.active.is_(True))
+        )
+    }
+    out = []
+    for person in check.problem.people:
+        if person.id not in check.ids.staff:
+            continue
+        staff = staff_rows.get(check.ids.staff[person.id])
+        if staff is None:
+            continue
+        existing = next(
+            (x for x in rota.assignments if x.staff_id == staff.id and x.on_date == on_date), None
+        )
+        if existing is not None and existing.shift_type_id == shift.id and (
+            existing.station_id == station.id
+        ):
+            continue  # already there
+        new = sv.Assignment(person.id, day, shift_key, activity)
+        reason = placement_reason(check.problem, new)
+        if reason:
+            out.append(Candidate(staff, False, reasons=[reason]))
+            continue
+        after = [a for x, a in zip(rota.assignments, base, strict=True) if x is not existing]
+        after.append(new)
+        report = check.report(after)
+        breaks = [rule_sentence(v) for v in _added(base_report.violations, report.violations)]
+        cand = Candidate(staff, True, breaks=breaks, cost=report.objective - base_report.objective)
+        used = sum(
+            check.problem.activity_minutes(a.day, a.shift, a.activity)
+            for a in after if a.person == person.id
+        )
+        cap = person.contract.max_minutes
+        hours = f"{used / 60:g} of {cap / 60:g} h used" if cap else f"{used / 60:g} h rostered"
+        cand.reasons.append(f"qualified, available, {hours}")
+        if existing is not None:
+            cand.moves_from = _placement_text(existing)
+            cand.reasons.append(f"moves from {cand.moves_from}")
+        now = Counter(c.sentence for c in report.costs)
+        added = list((now - base_costs).elements())
+        removed = list((base_costs - now).elements())
+        cand.reasons.extend(f"adds: {s}" for s in added[:3])
+        cand.reasons.extend(f"clears: {s}" for s in removed[:2])
+        cand.reasons.extend(f"would break: {b}" for b in breaks[:3])
+        out.append(cand)
+    out.sort(key=lambda c: c.rank_key)
+    return out

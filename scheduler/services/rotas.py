@@ -1,0 +1,544 @@
+"""A week's rota for reading and publishing: wall chart, per person, explanation, approval.
+
+Dates are the site's own calendar dates and shift times its wall-clock times, so
+nothing here converts time zones; a night that ends after midnight shows "(+1)".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import current_app
+
+from ..extensions import db
+from ..models import (
+    AssignmentMode,
+    Leave,
+    Rota,
+    RotaAssignment,
+    RotaStatus,
+    ShiftType,
+    Site,
+    Staff,
+    User,
+    utcnow,
+)
+from ..models.rotas import RotaPolicy
+from ..solver.explain import breakdown
+from .planning import IdMap, latest_rota, planned_with, published_rota, stored_costs
+
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+class RotaRefused(Exception):
+    """An action on a rota that its state or the rules do not allow; the message says why."""
+
+
+# ----- small labels ------------------------------------------------------------
+
+
+def shift_times(shift: ShiftType) -> str:
+    """A shift's wall-clock hours, e.g. '07:00-15:00' or '23:00-07:00 (+1)' for a night."""
+    text = f"{shift.start:%H:%M}\u2013{shift.end:%H:%M}"
+    if shift.end <= shift.start:
+        text += " (+1)"
+    return text
+
+
+def day_label(day: date) -> str:
+    """A short date such as 'Tue 3 Mar'."""
+    return f"{DAY_NAMES[day.weekday()]} {day.day} {day:%b}"
+
+
+def requires_approval(site: Site) -> bool:
+    """Whether the site's rotas need the pharmacist-in-charge's approval before publishing."""
+    policy = db.session.scalar(db.select(RotaPolicy).where(RotaPolicy.site_id == site.id))
+    if policy is not None:
+        return policy.requires_approval
+    return bool(current_app.config.get("ROTA_APPROVAL_REQUIRED", True))
+
+
+def set_requires_approval(site: Site, required: bool) -> None:
+    """Record whether the site's rotas need the pharmacist-in-charge's approval."""
+    policy = db.session.scalar(db.select(RotaPolicy).where(RotaPolicy.site_id == site.id))
+    if policy is None:
+        policy = RotaPolicy(site=site)
+        db.session.add(policy)
+    policy.requires_approval = required
+    db.session.commit()
+
+
+def status_label(rota: Rota) -> str:
+    """The rota's state in words: Draft, Awaiting approval, Approved, Published or Superseded."""
+    if rota.status is RotaStatus.PUBLISHED:
+        current = published_rota(rota.site_id, rota.week_start)
+        return "Published" if current is None or current.id == rota.id else "Superseded"
+    if rota.approved_at is not None:
+        return "Approved"
+    if rota.submitted_at is not None:
+        return "Awaiting approval"
+    return "Draft"
+
+
+def versions(site_id: int, week_start: date) -> list[Rota]:
+    """Every version of a site's week, newest first."""
+    return list(
+        db.session.scalars(
+            db.select(Rota)
+            .where(Rota.site_id == site_id, Rota.week_start == week_start)
+            .order_by(Rota.version.desc())
+        )
+    )
+
+
+def find_version(site_id: int, week_start: date, version: int | None) -> Rota | None:
+    """One version of a site's week, or the latest when ``version`` is None."""
+    if version is None:
+        return latest_rota(site_id, week_start)
+    return db.session.scalar(
+        db.select(Rota).where(
+            Rota.site_id == site_id, Rota.week_start == week_start, Rota.version == version
+        )
+    )
+
+
+# ----- the wall chart (by station) ----------------------------------------------
+
+
+@dataclass
+class Entry:
+    """One person in a cell of the wall chart."""
+
+    assignment: RotaAssignment
+    name: str
+    trainee: bool = False
+    trainer_name: str | None = None
+    trainees: list[str] = field(default_factory=list)  # trainees beside this person
+
+    @property
+    def pinned(self) -> bool:
+        """Whether the assignment is pinned by hand."""
+        return self.assignment.pinned
+
+
+@dataclass
+class Cell:
+    """One station or duty on one shift of one day."""
+
+    day: date
+    shift: ShiftType
+    entries: list[Entry] = field(default_factory=list)
+    short: int = 0  # heads below the minimum
+    minimum: int | None = None
+    below_ideal: int = 0
+    ideal: int | None = None
+    gap_sentence: str = ""
+
+    @property
+    def gap(self) -> str:
+        """'1 of 2 (1 short)' when below the minimum, '' otherwise."""
+        if self.short and self.minimum is not None:
+            return f"{self.minimum - self.short} of {self.minimum} ({self.short} short)"
+        return ""
+
+    @property
+    def gap_why(self) -> str:
+        """Who could have filled the gap and why they could not, from the cover sentence."""
+        marker = f"short of the minimum {self.minimum}"
+        _, found, rest = self.gap_sentence.partition(marker)
+        rest = rest.strip()
+        if found and rest.startswith("(") and rest.endswith(")"):
+            return rest[1:-1]
+        return ""
+
+
+@dataclass
+class ChartRow:
+    """A station (or a duty) down the side of the wall chart, with one cell per column."""
+
+    label: str
+    kind: str  # "station" | "duty"
+    id: int
+    cells: list[Cell] = field(default_factory=list)
+
+
+@dataclass
+class Column:
+    """One shift of one day across the top of the wall chart."""
+
+    day: date
+    shift: ShiftType
+
+
+@dataclass
+class WallChart:
+    """The rota by station: days and shifts across, stations and duties down."""
+
+    days: list[date]
+    columns: list[Column]
+    rows: list[ChartRow]
+
+    def columns_of(self, day: date) -> int:
+        """How many shift columns a day has (for the header's colspan)."""
+        return sum(1 for c in self.columns if c.day == day)
+
+    @property
+    def gaps(self) -> int:
+        """Cells below their minimum cover."""
+        return sum(1 for row in self.rows for cell in row.cells if cell.short)
+
+
+def week_days(week_start: date) -> list[date]:
+    """The seven dates of a week."""
+    return [week_start + timedelta(days=d) for d in range(7)]
+
+
+def _cover_gaps(rota: Rota) -> dict[tuple[int, str, str], dict]:
+    """Cover shortfalls from the stored costs, by (day, shift key, station key)."""
+    out: dict[tuple[int, str, str], dict] = {}
+    for cost in rota.costs or []:
+        if cost.get("family") != "cover":
+            continue
+        subject = cost.get("subject") or {}
+        key = (subject.get("day"), subject.get("shift"), subject.get("activity"))
+        side = cost["key"].rsplit(":", 1)[-1]
+        out.setdefault(key, {})[side] = cost
+    return out
+
+
+def wall_chart(rota: Rota) -> WallChart:
+    """The rota laid out by station, trainees paired with trainers, cover gaps marked."""
+    site = rota.site
+    days = week_days(rota.week_start)
+    columns = [Column(d, st) for d in days for st in site.shift_types if st.runs_on(d.weekday())]
+    gaps = _cover_gaps(rota)
+    by_key: dict[tuple[str, int, date, int], list[RotaAssignment]] = {}
+    for a in rota.assignments:
+        kind, ident = ("station", a.station_id) if a.station_id else ("duty", a.duty_id)
+        by_key.setdefault((kind, ident, a.on_date, a.shift_type_id), []).append(a)
+    rows = []
+    things = [("station", s.id, s.name) for s in site.stations]
+    things += [("duty", d.id, d.name) for d in sorted(site.duties, key=lambda d: d.id)]
+    for kind, ident, name in things:
+        row = ChartRow(name, kind, ident)
+        for col in columns:
+            cell = Cell(col.day, col.shift)
+            here = by_key.get((kind, ident, col.day, col.shift.id), [])
+            cell.entries = _entries(here)
+            if kind == "station":
+                found = gaps.get(
+                    (
+                        (col.day - rota.week_start).days,
+                        IdMap.key("shift", col.shift.id),
+                        IdMap.key("station", ident),
+                    ),
+                    {},
+                )
+                workers = sum(1 for a in here if a.mode is AssignmentMode.WORKS)
+                if "under" in found:
+                    cell.short = found["under"]["amount"]
+                    cell.minimum = workers + cell.short
+                    cell.gap_sentence = found["under"]["sentence"]
+                if "ideal" in found:
+                    cell.below_ideal = found["ideal"]["amount"]
+                    cell.ideal = workers + cell.below_ideal
+            row.cells.append(cell)
+        rows.append(row)
+    return WallChart(days, columns, rows)
+
+
+def _entries(assignments: list[RotaAssignment]) -> list[Entry]:
+    """People in one cell: workers first (each with their trainees), then trainees."""
+    entries = {}
+    for a in sorted(assignments, key=lambda a: (a.mode is AssignmentMode.TRAINEE, a.staff.name)):
+        trainee = a.mode is AssignmentMode.TRAINEE
+        entries[a.staff_id] = Entry(
+            a, a.staff.name, trainee, a.trainer.name if trainee and a.trainer else None
+        )
+    for a in assignments:
+        if a.mode is AssignmentMode.TRAINEE and a.trainer_id in entries:
+            entries[a.trainer_id].trainees.append(a.staff.name)
+    return list(entries.values())
+
+
+# ----- by person ------------------------------------------------------------------
+
+
+@dataclass
+class PersonDay:
+    """What one person does on one day: a shift at a station or duty, leave, or a day off."""
+
+    day: date
+    assignment: RotaAssignment | None = None
+    leave: str = ""  # e.g. 'Annual leave', 'Sick'
+
+    @property
+    def off(self) -> bool:
+        """Whether the person is neither rostered nor on leave."""
+        return self.assignment is None and not self.leave
+
+
+@dataclass
+class PersonRow:
+    """A person down the side of the by-person table, one cell per day."""
+
+    staff: Staff
+    days: list[PersonDay]
+    minutes: int
+
+    @property
+    def hours(self) -> str:
+        """Rostered hours this week, e.g. '32 h' or '37.5 h'."""
+        hours = self.minutes / 60
+        return f"{hours:g} h"
+
+
+LEAVE_WORDS = {
+    "annual": "Annual leave",
+    "sick": "Sick",
+    "training": "Training",
+    "unavailable": "Unavailable",
+}
+
+
+def by_person(rota: Rota) -> list[PersonRow]:
+    """The rota by person: the site's active staff (and anyone rostered) down, days across."""
+    days = week_days(rota.week_start)
+    people = {
+        s.id: s
+        for s in db.session.scalars(
+            db.select(Staff)
+            .where(Staff.home_site_id == rota.site_id, Staff.active.is_(True))
+            .order_by(Staff.name)
+        )
+    }
+    for a in rota.assignments:
+        people.setdefault(a.staff_id, a.staff)
+    placed = {(a.staff_id, a.on_date): a for a in rota.assignments}
+    leave: dict[tuple[int, date], str] = {}
+    for lv in db.session.scalars(
+        db.select(Leave).where(
+            Leave.staff_id.in_(list(people)),
+            Leave.approved.is_(True),
+            Leave.start_date <= days[-1],
+            Leave.end_date >= days[0],
+        )
+    ):
+        for d in days:
+            if lv.start_date <= d <= lv.end_date:
+                words = LEAVE_WORDS.get(lv.kind.value, lv.kind.value)
+                if lv.shift_type is not None:
+                    words = f"No {lv.shift_type.name.lower()} ({words.lower()})"
+                leave[(lv.staff_id, d)] = words
+    rows = []
+    role_order = {"pharmacist": 0, "technician": 1, "trainee": 2}
+    for person in sorted(people.values(), key=lambda p: (role_order[p.role.value], p.name)):
+        cells = [
+            PersonDay(d, placed.get((person.id, d)), leave.get((person.id, d), "")) for d in days
+        ]
+        minutes = sum(c.assignment.shift_type.minutes for c in cells if c.assignment is not None)
+        rows.append(PersonRow(person, cells, minutes))
+    return rows
+
+
+# ----- the explanation -----------------------------------------------------------
+
+
+@dataclass
+class RuleScore:
+    """One soft rule's share of the score on this site, with its items in plain words."""
+
+    title: str
+    total: int
+    items: list[tuple[str, int]]  # (sentence, points)
+
+
+def explanation(rota: Rota) -> tuple[list[RuleScore], int]:
+    """The score broken down per rule for this site's part of the plan, and its total.
+
+    A site planned with its group stores the group's costs; only the items about
+    this site's stations, duties and people are kept.
+    """
+    mine = {IdMap.key("station", s.id) for s in rota.site.stations}
+    mine |= {IdMap.key("duty", d.id) for d in rota.site.duties}
+    people = set(
+        db.session.scalars(db.select(Staff.id).where(Staff.home_site_id == rota.site_id))
+    )
+    grouped = len(planned_with(rota.site)) > 1
+
+    def relevant(cost) -> bool:
+        if not grouped:
+            return True
+        subject = cost.subject
+        if subject.activity is not None:
+            return subject.activity in mine
+        if subject.person is not None:
+            return subject.person in {IdMap.key("staff", p) for p in people}
+        return True
+
+    costs = [c for c in stored_costs(rota) if relevant(c)]
+    scores = [
+        RuleScore(s.title, s.total, [(c.sentence, c.total) for c in s.items])
+        for s in breakdown(costs)
+    ]
+    return scores, sum(s.total for s in scores)
+
+
+# ----- approval and publishing ------------------------------------------------------
+
+
+def _latest_published_version(rota: Rota) -> int | None:
+    current = published_rota(rota.site_id, rota.week_start)
+    return current.version if current is not None else None
+
+
+def submit_for_approval(rota: Rota) -> None:
+    """Ask the pharmacist-in-charge to approve a draft."""
+    if rota.status is not RotaStatus.DRAFT:
+        raise RotaRefused("Only a draft can be sent for approval.")
+    rota.submitted_at = utcnow()
+    db.session.commit()
+
+
+def approve(rota: Rota, user: User) -> None:
+    """Record the pharmacist-in-charge's approval of a draft."""
+    if rota.status is not RotaStatus.DRAFT:
+        raise RotaRefused("Only a draft can be approved.")
+    if not rota.assignments:
+        raise RotaRefused("An empty rota cannot be approved.")
+    rota.approved_by = user
+    rota.approved_at = utcnow()
+    rota.submitted_at = rota.submitted_at or rota.approved_at
+    db.session.commit()
+
+
+def publish(rota: Rota, user: User) -> None:
+    """Publish a draft: technicians see it and it becomes history for the next week."""
+    if rota.status is not RotaStatus.DRAFT:
+        raise RotaRefused(f"Version {rota.version} is already published.")
+    if not rota.assignments:
+        raise RotaRefused("An empty rota cannot be published.")
+    newer = _latest_published_version(rota)
+    if newer is not None and newer > rota.version:
+        raise RotaRefused(
+            f"Version {newer} of this week is already published; publish a newer version."
+        )
+    if requires_approval(rota.site) and rota.approved_at is None:
+        raise RotaRefused(
+            "This site needs the pharmacist-in-charge's approval before a rota is published."
+        )
+    rota.status = RotaStatus.PUBLISHED
+    rota.published_at = utcnow()
+    rota.published_by = user
+    db.session.commit()
+
+
+def new_draft_from(rota: Rota) -> Rota:
+    """Copy a version of the week as the next draft version, to change it by hand."""
+    latest = latest_rota(rota.site_id, rota.week_start)
+    draft = Rota(
+        site_id=rota.site_id,
+        week_start=rota.week_start,
+        status=RotaStatus.DRAFT,
+        version=latest.version + 1,
+        objective=rota.objective,
+        bound=rota.bound,
+        solve_status=rota.solve_status,
+        costs=list(rota.costs or []),
+        reasons=list(rota.reasons or []),
+        based_on_id=rota.id,
+    )
+    db.session.add(draft)
+    for a in list(rota.assignments):
+        draft.assignments.append(
+            RotaAssignment(
+                staff_id=a.staff_id,
+                on_date=a.on_date,
+                shift_type_id=a.shift_type_id,
+                station_id=a.station_id,
+                duty_id=a.duty_id,
+                mode=a.mode,
+                trainer_id=a.trainer_id,
+                pinned=a.pinned,
+            )
+        )
+    db.session.add(draft)
+    db.session.commit()
+    return draft
+
+
+# ----- what technicians see ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedShift:
+    """One of a person's shifts in a published rota, in the site's own time zone."""
+
+    on_date: date
+    site: str
+    timezone: str
+    where: str  # station or duty name
+    is_duty: bool
+    shift_code: str
+    shift_name: str
+    times: str  # '07:00-15:00', '23:00-07:00 (+1)'
+    trainee: bool
+    trainer: str | None  # who trains this person on the shift
+    trainees: tuple[str, ...]  # whom this person trains on the shift
+    version: int
+
+
+def published_shifts(staff_id: int, start: date, end: date) -> list[PublishedShift]:
+    """A person's shifts from the latest published rota of each week between two dates."""
+    out = []
+    monday = start - timedelta(days=start.weekday())
+    weeks = []
+    while monday <= end:
+        weeks.append(monday)
+        monday += timedelta(days=7)
+    site_ids = db.session.scalars(
+        db.select(Rota.site_id)
+        .join(RotaAssignment, RotaAssignment.rota_id == Rota.id)
+        .where(
+            RotaAssignment.staff_id == staff_id,
+            Rota.status == RotaStatus.PUBLISHED,
+            Rota.week_start.in_(weeks),
+        )
+        .distinct()
+    ).all()
+    for site_id in site_ids:
+        for week in weeks:
+            rota = published_rota(site_id, week)
+            if rota is None:
+                continue
+            for a in rota.assignments:
+                if a.staff_id != staff_id or not start <= a.on_date <= end:
+                    continue
+                trainees = tuple(
+                    sorted(
+                        b.staff.name
+                        for b in rota.assignments
+                        if b.trainer_id == staff_id
+                        and b.on_date == a.on_date
+                        and b.shift_type_id == a.shift_type_id
+                    )
+                )
+                out.append(
+                    PublishedShift(
+                        on_date=a.on_date,
+                        site=rota.site.name,
+                        timezone=rota.site.timezone,
+                        where=a.station.name if a.station is not None else a.duty.name,
+                        is_duty=a.duty_id is not None,
+                        shift_code=a.shift_type.code,
+                        shift_name=a.shift_type.name,
+                        times=shift_times(a.shift_type),
+                        trainee=a.mode is AssignmentMode.TRAINEE,
+                        trainer=a.trainer.name if a.trainer is not None else None,
+                        trainees=trainees,
+                        version=rota.version,
+                    )
+                )
+    out.sort(key=lambda s: (s.on_date, s.times))
+    return out

@@ -1,0 +1,342 @@
+"""Site set-up: site details and hours, stations, shift types, cover, duties and ratio rules.
+
+Each ``save_*`` function takes plain values (as the forms give them), writes
+them and commits.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+from zoneinfo import available_timezones
+
+from ..extensions import db
+from ..models import (
+    Competency,
+    CoverRequirement,
+    Duty,
+    DutyKind,
+    OpeningHours,
+    RatioRuleSet,
+    ShiftType,
+    Site,
+    SiteGroup,
+    SiteKind,
+    SkillLevel,
+    Staff,
+    Station,
+)
+
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+SITE_KIND_LABELS = {
+    SiteKind.HOSPITAL: "Hospital (inpatient)",
+    SiteKind.RETAIL: "Retail / community",
+    SiteKind.LONG_TERM_CARE: "Long-term care",
+}
+DUTY_KIND_LABELS = {
+    DutyKind.INVENTORY_COUNT: "Inventory count",
+    DutyKind.CABINET_RESTOCK: "Cabinet restock",
+    DutyKind.QI_PROJECT: "Quality improvement project",
+    DutyKind.TRAINING: "Training others",
+    DutyKind.PROTECTED_LEARNING: "Protected learning time",
+}
+
+
+# ----- lookups and uniqueness -------------------------------------------------
+
+
+def timezones() -> list[str]:
+    """Every IANA time zone name the server knows, sorted."""
+    return sorted(available_timezones())
+
+
+def is_timezone(name: str) -> bool:
+    """Whether a name is a known IANA time zone such as 'America/Chicago'."""
+    return name in available_timezones()
+
+
+def taken(model, column: str, value: str, except_id: int | None = None, **scope) -> bool:
+    """Whether another row of ``model`` (within ``scope``, e.g. a site) has this value."""
+    col = getattr(model, column)
+    query = db.select(model.id).where(db.func.lower(col) == value.lower())
+    for name, wanted in scope.items():
+        query = query.where(getattr(model, name) == wanted)
+    if except_id is not None:
+        query = query.where(model.id != except_id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def ratio_rule_taken(
+    jurisdiction: str, setting: str, effective: date | None, except_id: int | None
+) -> bool:
+    """Whether a rule set for the same jurisdiction, setting and effective date exists."""
+    query = db.select(RatioRuleSet.id).where(
+        db.func.lower(RatioRuleSet.jurisdiction) == jurisdiction.lower(),
+        db.func.lower(RatioRuleSet.setting) == setting.lower(),
+        RatioRuleSet.effective_date.is_(None)
+        if effective is None
+        else RatioRuleSet.effective_date == effective,
+    )
+    if except_id is not None:
+        query = query.where(RatioRuleSet.id != except_id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def all_sites() -> list[Site]:
+    """Every site, by name."""
+    return list(db.session.scalars(db.select(Site).order_by(Site.name)))
+
+
+def all_groups() -> list[SiteGroup]:
+    """Every site group, by name."""
+    return list(db.session.scalars(db.select(SiteGroup).order_by(SiteGroup.name)))
+
+
+def all_ratio_rules() -> list[RatioRuleSet]:
+    """Every ratio rule set, by jurisdiction, setting and effective date."""
+    return list(
+        db.session.scalars(
+            db.select(RatioRuleSet).order_by(
+                RatioRuleSet.jurisdiction, RatioRuleSet.setting, RatioRuleSet.effective_date
+            )
+        )
+    )
+
+
+def all_competencies() -> list[Competency]:
+    """Every competency, by name."""
+    return list(db.session.scalars(db.select(Competency).order_by(Competency.name)))
+
+
+def active_staff(site: Site) -> list[Staff]:
+    """A site's active staff, by name."""
+    return list(
+        db.session.scalars(
+            db.select(Staff)
+            .where(Staff.home_site_id == site.id, Staff.active.is_(True))
+            .order_by(Staff.name)
+        )
+    )
+
+
+def _by_ids(model, ids) -> list:
+    """Rows of a model by id, in id order (ids the form already limited to valid choices)."""
+    ids = list(ids or [])
+    if not ids:
+        return []
+    return list(db.session.scalars(db.select(model).where(model.id.in_(ids)).order_by(model.id)))
+
+
+def weekday_text(days) -> str:
+    """Weekday numbers as the stored digit string, e.g. [0, 1, 2] -> '012'."""
+    return "".join(sorted({str(int(d)) for d in days}))
+
+
+def weekdays_words(text: str | None) -> str:
+    """A stored weekday string in words: 'Every day', 'Mon–Fri' or 'Mon, Wed'."""
+    if text is None or len(set(text)) == 7:
+        return "Every day"
+    days = sorted({int(ch) for ch in text})
+    if not days:
+        return "No days"
+    if days == list(range(days[0], days[-1] + 1)) and len(days) >= 3:
+        return f"{DAY_SHORT[days[0]]}\u2013{DAY_SHORT[days[-1]]}"
+    return ", ".join(DAY_SHORT[d] for d in days)
+
+
+# ----- sites --------------------------------------------------------------------
+
+
+def save_site(site: Site | None, values: dict[str, Any]) -> Site:
+    """Create or update a site: details, group (new or existing), ratio rule and opening hours."""
+    if site is None:
+        site = Site()
+        db.session.add(site)
+    site.name = values["name"]
+    site.kind = SiteKind(values["kind"])
+    site.timezone = values["timezone"]
+    site.open_24_7 = values["open_24_7"]
+    site.ratio_rule_id = values["ratio_rule_id"]
+    if values.get("new_group"):
+        site.group = SiteGroup(name=values["new_group"])
+    else:
+        site.group_id = values["group_id"]
+    hours: dict[int, tuple[time, time]] = {} if site.open_24_7 else values["hours"]
+    kept = []
+    for row in site.opening_hours:
+        if row.weekday in hours:
+            row.opens, row.closes = hours.pop(row.weekday)
+            kept.append(row)
+    site.opening_hours = kept + [
+        OpeningHours(weekday=wd, opens=o, closes=c) for wd, (o, c) in sorted(hours.items())
+    ]
+    db.session.commit()
+    return site
+
+
+def opening_hours_data(site: Site) -> dict[str, time]:
+    """A site's opening hours as form data: opens_0, closes_0, ..."""
+    data: dict[str, time] = {}
+    for row in site.opening_hours:
+        data[f"opens_{row.weekday}"] = row.opens
+        data[f"closes_{row.weekday}"] = row.closes
+    return data
+
+
+# ----- stations and shift types ---------------------------------------------------
+
+
+def save_station(site: Site, station: Station | None, values: dict[str, Any]) -> Station:
+    """Create or update a station: its name and the competencies that qualify people for it."""
+    if station is None:
+        station = Station(site=site)
+        db.session.add(station)
+    station.name = values["name"]
+    station.competencies = _by_ids(Competency, values["competency_ids"])
+    db.session.commit()
+    return station
+
+
+def crosses_midnight(start: time, end: time) -> bool:
+    """Whether a shift from ``start`` to ``end`` ends on the next day."""
+    return end <= start
+
+
+def save_shift_type(site: Site, shift: ShiftType | None, values: dict[str, Any]) -> ShiftType:
+    """Create or update a shift type: times, night flag, weekdays, forbidden successors, cap."""
+    if shift is None:
+        shift = ShiftType(site=site)
+        db.session.add(shift)
+    shift.code = values["code"]
+    shift.name = values["name"]
+    shift.start = values["start"]
+    shift.end = values["end"]
+    shift.night = values["night"]
+    shift.weekdays = weekday_text(values["weekdays"])
+    shift.max_per_week = values["max_per_week"]
+    db.session.flush()
+    shift.forbidden_next = _by_ids(ShiftType, values["forbidden_next_ids"])
+    db.session.commit()
+    return shift
+
+
+# ----- cover ------------------------------------------------------------------------
+
+
+def weekly_cover(station: Station) -> dict[tuple[int, int], CoverRequirement]:
+    """A station's weekday cover lines by (shift type id, weekday)."""
+    return {(c.shift_type_id, c.weekday): c for c in station.cover if c.weekday is not None}
+
+
+def date_cover(station: Station) -> list[CoverRequirement]:
+    """A station's date-specific cover lines, by date and shift start."""
+    lines = [c for c in station.cover if c.on_date is not None]
+    return sorted(lines, key=lambda c: (c.on_date, c.shift_type.start))
+
+
+def save_weekly_cover(
+    station: Station, wanted: dict[tuple[int, int], tuple[int, int] | None]
+) -> int:
+    """Set a station's weekday cover from (shift, weekday) -> (minimum, ideal) or None to clear.
+
+    Returns how many lines now exist.
+    """
+    existing = weekly_cover(station)
+    for key, head in wanted.items():
+        line = existing.get(key)
+        if head is None:
+            if line is not None:
+                station.cover.remove(line)
+            continue
+        if line is None:
+            line = CoverRequirement(shift_type_id=key[0], weekday=key[1])
+            station.cover.append(line)
+        line.minimum, line.ideal = head
+    db.session.commit()
+    return len(weekly_cover(station))
+
+
+def save_date_cover(
+    station: Station, shift_type_id: int, on_date: date, minimum: int, ideal: int
+) -> bool:
+    """Set the cover of a station on one date and shift (overriding its weekday line).
+
+    Returns True when a line for that date and shift already existed and was changed.
+    """
+    line = next(
+        (c for c in station.cover if c.on_date == on_date and c.shift_type_id == shift_type_id),
+        None,
+    )
+    existed = line is not None
+    if line is None:
+        line = CoverRequirement(shift_type_id=shift_type_id, on_date=on_date)
+        station.cover.append(line)
+    line.minimum, line.ideal = minimum, ideal
+    db.session.commit()
+    return existed
+
+
+def delete_cover_line(line: CoverRequirement) -> None:
+    """Delete one cover line, and commit."""
+    db.session.delete(line)
+    db.session.commit()
+
+
+# ----- duties and ratio rules ---------------------------------------------------------
+
+
+def save_duty(site: Site, duty: Duty | None, values: dict[str, Any]) -> Duty:
+    """Create or update a duty with its days, shifts, competency, counts, weight and people."""
+    if duty is None:
+        duty = Duty(site=site)
+        db.session.add(duty)
+    duty.name = values["name"]
+    duty.kind = DutyKind(values["kind"])
+    duty.minutes = values["minutes"]
+    days = values["weekdays"]
+    duty.weekdays = weekday_text(days) if days and len(set(days)) < 7 else None
+    duty.competency_id = values["competency_id"]
+    duty.min_level = SkillLevel(values["min_level"])
+    duty.per_week = values["per_week"]
+    duty.per_day = values["per_day"]
+    duty.weight = values["weight"]
+    duty.shift_types = _by_ids(ShiftType, values["shift_type_ids"])
+    duty.people = _by_ids(Staff, values["people_ids"])
+    db.session.commit()
+    return duty
+
+
+RATIO_FIELDS = (
+    "jurisdiction",
+    "setting",
+    "techs_per_pharmacist",
+    "offset",
+    "certified_extra",
+    "trainees_count",
+    "formula",
+    "source",
+    "effective_date",
+)
+
+
+def save_ratio_rule(rule: RatioRuleSet | None, values: dict[str, Any]) -> RatioRuleSet:
+    """Create or update a pharmacist-to-technician ratio rule set, and commit."""
+    if rule is None:
+        rule = RatioRuleSet()
+        db.session.add(rule)
+    for name in RATIO_FIELDS:
+        setattr(rule, name, values[name])
+    db.session.commit()
+    return rule
+
+
+def ratio_words(rule: RatioRuleSet) -> str:
+    """A ratio rule in plain words, e.g. 'technicians <= 4 x pharmacists; 1 more if certified'."""
+    text = f"technicians \u2264 {rule.techs_per_pharmacist} \u00d7 pharmacists"
+    if rule.offset:
+        text += f" {'plus' if rule.offset > 0 else 'minus'} {abs(rule.offset)}"
+    if rule.certified_extra:
+        text += f"; {rule.certified_extra} more per pharmacist if certified"
+    text += "; trainees count" if rule.trainees_count else "; trainees do not count"
+    return text

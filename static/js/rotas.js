@@ -1,0 +1,47 @@
+// Live progress of a solve: polls the run's JSON about once a second and updates the bar and text.
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-progress-url]");
+  if (!box) { return; }
+  var url = box.getAttribute("data-progress-url");
+  var bar = box.querySelector("progress");
+  var status = box.querySelector("[data-field=status]");
+  var summary = box.querySelector("[data-field=summary]");
+  var actions = box.querySelector("[data-field=actions]");
+  var refresh = box.querySelector("[data-nojs]");
+  if (refresh) { refresh.hidden = true; }
+
+  function fmt(n) { return (Math.round(n * 10) / 10).toString(); }
+
+  function show(p) {
+    bar.value = p.percent;
+    bar.textContent = p.percent + "%";
+    status.textContent = p.status;
+    var text = p.objective === null ? "No rota found yet." :
+      "Best score so far: " + fmt(p.objective) +
+      (p.bound === null ? "." : " (proven bound " + fmt(p.bound) + ").");
+    text += " " + p.solutions + " rota(s) found; " + fmt(p.elapsed) + " s spent, " +
+      Math.round(p.time_left) + " s left.";
+    if (p.finished && p.message) { text += " " + p.message; }
+    summary.textContent = text;
+    if (p.finished) {
+      actions.textContent = "";
+      var link = document.createElement("a");
+      link.className = "button";
+      link.href = p.rota_url || window.location.href;
+      link.textContent = p.rota_url ? "See version " + p.rota_version : "Reload";
+      actions.appendChild(link);
+    }
+  }
+
+  function poll() {
+    fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+      .then(function (p) {
+        show(p);
+        if (!p.finished) { window.setTimeout(poll, 1000); }
+      })
+      .catch(function () { window.setTimeout(poll, 3000); });
+  }
+  window.setTimeout(poll, 500);
+})();
