@@ -70,6 +70,9 @@ def _register_error_pages(app: Flask) -> None:
     def handler(error):
         code = getattr(error, "code", 500) or 500
         title, message = ERROR_PAGES.get(code, ERROR_PAGES[500])
+        described = getattr(error, "description", None)
+        if code in (400, 403, 404) and described and described != type(error).description:
+            message = described  # a reason the view gave with abort(code, description=...)
         return render_template("errors/error.html", code=code, title=title, message=message), code
 
     for code in ERROR_PAGES:

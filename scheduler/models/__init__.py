@@ -33,11 +33,12 @@ from .people import (
     DevelopmentGoal,
     Leave,
     ShiftRequest,
+    SignOff,
     Staff,
     StaffCompetency,
     VolunteerOffer,
 )
-from .rotas import Rota, RotaAssignment, SolveRun
+from .rotas import Rota, RotaAssignment, RotaPolicy, SolveRun
 from .sites import (
     CoverRequirement,
     Duty,
@@ -73,9 +74,11 @@ __all__ = [
     "RatioRuleSet",
     "Rota",
     "RotaAssignment",
+    "RotaPolicy",
     "RotaStatus",
     "ShiftRequest",
     "ShiftType",
+    "SignOff",
     "Site",
     "SiteGroup",
     "SiteKind",
