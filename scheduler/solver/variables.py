@@ -141,6 +141,14 @@ class RotaVars:
             and (mode is None or k[4] == mode)
         ]
 
+    def on_activity(self, activity: str, day: int) -> list[cp_model.IntVar]:
+        """Assignment variables of a station or duty on a day, over every shift and mode."""
+        return [
+            self.assign[k]
+            for st in self.problem.shift_types
+            for k in self._by_activity.get((day, st.id, activity), ())
+        ]
+
     def select(self, **fields) -> list[cp_model.IntVar]:
         """Assignment variables matching the fields of :meth:`keys`."""
         return [self.assign[k] for k in self.keys(**fields)]

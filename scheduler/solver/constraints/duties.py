@@ -10,7 +10,7 @@ rota that over-assigns a duty has a shortfall of 0 here and a violation there.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 
 from ..penalties import Cost, Subject
 from ..problem import Duty, Problem, Rota
@@ -40,16 +40,12 @@ class DutiesFamily(SoftFamily):
 
     def build(self, ctx: ModelContext) -> None:
         """Count each week's duty assignments and price the shortfall."""
-        taken_on: dict[tuple[str, int], list] = defaultdict(list)
-        for (_person, day, _shift, activity, _mode), var in ctx.vars.assign.items():
-            if activity in ctx.problem.duty:
-                taken_on[(activity, day)].append(var)
         for duty in ctx.problem.duties:
             if duty.per_week <= 0:
                 continue
             priced = {week: (key, sentence) for week, key, sentence in _terms(ctx.problem, duty)}
             for week in ctx.problem.weeks:
-                taken = [var for d in week for var in taken_on[(duty.id, d)]]
+                taken = [var for d in week for var in ctx.vars.on_activity(duty.id, d)]
                 if week in priced:
                     key, sentence = priced[week]
                     subject = Subject(day=week[0], activity=duty.id)

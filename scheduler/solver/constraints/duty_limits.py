@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 
 from ..penalties import Subject, Violation
 from ..problem import Duty, Problem, Rota
@@ -25,13 +25,9 @@ class DutyLimitsFamily(HardFamily):
 
     def build(self, ctx: ModelContext) -> None:
         """Bound the number of assignments to each duty per week and per day."""
-        taken_on: dict[tuple[str, int], list] = defaultdict(list)
-        for (_person, day, _shift, activity, _mode), var in ctx.vars.assign.items():
-            if activity in ctx.problem.duty:
-                taken_on[(activity, day)].append(var)
         for duty in ctx.problem.duties:
             for week in ctx.problem.weeks:
-                taken = [var for d in week for var in taken_on[(duty.id, d)]]
+                taken = [var for d in week for var in ctx.vars.on_activity(duty.id, d)]
                 if len(taken) > duty.per_week:
                     lits = ctx.guard(self.name, f"{duty.id}:w{week[0]}",
                                      _week_sentence(ctx.problem, duty, week))
@@ -39,7 +35,7 @@ class DutyLimitsFamily(HardFamily):
             if duty.per_day is None:
                 continue
             for day in range(ctx.problem.days):
-                taken = taken_on[(duty.id, day)]
+                taken = ctx.vars.on_activity(duty.id, day)
                 if len(taken) > duty.per_day:
                     lits = ctx.guard(self.name, f"{duty.id}:d{day}",
                                      _day_sentence(ctx.problem, duty, day))
