@@ -68,9 +68,11 @@ def _staff(models, rng, site, comps, pool, n: int, n_pharm: int, n_trainee: int,
                 held.append("ASEP")
             skills = {c: (level.TRAINER if rng.random() < 0.3 else level.INDEPENDENT)
                       for c in held}
+            if i < n_pharm + 2 * n_trainee:  # enough fill trainers for the trainees
+                skills["FILL"] = level.TRAINER
         else:
             role, skills = models.StaffRole.TRAINEE, {"FILL": level.SUPERVISED}
-        full = rng.random() < 0.75
+        full = role is not models.StaffRole.TRAINEE and rng.random() < 0.75
         person = models.Staff(
             name=f"{site.name} {i + 1:03d}", role=role, home_site=site,
             certified=role is models.StaffRole.TECHNICIAN and rng.random() < 0.5,
@@ -114,7 +116,7 @@ def _hospital(db, models, rng, comps, name: str, staff: int, trainees: int) -> o
                     low = ideal = 1
                 station.cover.append(models.CoverRequirement(
                     shift_type=shift, weekday=wd, minimum=low, ideal=ideal))
-    n_pharm = max(6, staff // 6)
+    n_pharm = max(6, staff // 4)  # about one in four, as in the demo hospital (8 of 30)
     people = _staff(models, rng, site, comps, HOSPITAL_SKILLS, staff, n_pharm, trainees, 40)
     for person in people:
         if person.role is models.StaffRole.TRAINEE:
