@@ -1,4 +1,4 @@
-"""Explanations: a long list of conflicting rules is summarised per family, never truncated silently."""
+"""Explanations: a long list of conflicting rules is summarised per family, not cut silently."""
 
 from scheduler.solver.constraints.base import Guard
 from scheduler.solver.explain import summarise
