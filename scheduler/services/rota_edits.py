@@ -359,7 +359,7 @@ def suggest_replacements(
         breaks = [rule_sentence(v) for v in _added(base_report.violations, report.violations)]
         cand = Candidate(staff, True, breaks=breaks, cost=report.objective - base_report.objective)
         used = sum(
-            check.problem.activity_minutes(a.day, a.shift, a.activity)
+            check.problem.slot_minutes(a.day, a.shift)
             for a in after if a.person == person.id
         )
         cap = person.contract.max_minutes

@@ -280,10 +280,6 @@ class Rota:
 
     assignments: tuple[Assignment, ...]
 
-    def by_person_day(self) -> dict[tuple[str, int], Assignment]:
-        """Index the assignments by (person, day)."""
-        return {(a.person, a.day): a for a in self.assignments}
-
 
 @dataclass(frozen=True)
 class Problem:
@@ -426,11 +422,6 @@ class Problem:
         """Real length of a slot in minutes (differs from nominal across a clock change)."""
         a, b = self.slot_window(day, shift)
         return b - a
-
-    def activity_minutes(self, day: int, shift: str, activity: str) -> int:
-        """Minutes a slot counts toward a contract (a duty counts its whole shift)."""
-        del activity  # every activity occupies the whole shift
-        return self.slot_minutes(day, shift)
 
     # ----- who may stand where ------------------------------------------
 
