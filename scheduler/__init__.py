@@ -42,12 +42,36 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             event.listen(db.engine, "connect", _sqlite_pragmas)
 
     from . import cli, navigation
-    from .views import auth, main, me, rotas, setup, signoff, skills, staff
+    from .views import (
+        auth,
+        calendar,
+        main,
+        me,
+        printing,
+        rotas,
+        setup,
+        sheets,
+        signoff,
+        skills,
+        staff,
+    )
 
     navigation.init_app(app)
     navigation.add(10, "main.index", "Sites and weeks", ("supervisor", "pic"))
 
-    for blueprint in (auth.bp, main.bp, staff.bp, skills.bp, setup.bp, rotas.bp, me.bp, signoff.bp):
+    for blueprint in (
+        auth.bp,
+        main.bp,
+        staff.bp,
+        skills.bp,
+        setup.bp,
+        rotas.bp,
+        me.bp,
+        signoff.bp,
+        calendar.bp,
+        printing.bp,
+        sheets.bp,
+    ):
         app.register_blueprint(blueprint)
     cli.register(app)
     _register_error_pages(app)

@@ -8,6 +8,7 @@ plain dates in the site's own time zone.
 from __future__ import annotations
 
 from .accounts import User
+from .calendar import CalendarFeed
 from .enums import (
     ALL_WEEKDAYS,
     AccountRole,
@@ -60,6 +61,7 @@ __all__ = [
     "AssignmentMode",
     "CECategory",
     "CEEntry",
+    "CalendarFeed",
     "Certification",
     "Competency",
     "CoverRequirement",

@@ -8,9 +8,11 @@ import pytest
 
 from .conftest import MONDAY
 
-PUBLIC = {"static", "auth.login", "auth.logout"}
+# The calendar feed is public on purpose: calendar apps cannot sign in, so its secret token
+# is the key (wrong and revoked tokens get 404: tests/web/test_calendar.py).
+PUBLIC = {"static", "auth.login", "auth.logout", "calendar.feed"}
 # Areas a technician may never open (their own pages live under /me and /signoff).
-MANAGER_AREAS = ("staff.", "skills.", "setup.", "rotas.", "main.")
+MANAGER_AREAS = ("staff.", "skills.", "setup.", "rotas.", "main.", "printing.", "sheets.")
 
 
 def routes(app):

@@ -1,0 +1,497 @@
+"""A week's rota on paper: the wall chart in pages of whole days, one sheet per person,
+and a compliance page (the ratio hour by hour, competencies about to lapse, cover gaps).
+
+It reads the rota page's own wall chart and by-person rows, counts heads for the
+ratio the way the engine's ratio family does, and turns the rendered print page
+into a PDF with WeasyPrint without fetching anything over the network.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .. import solver as sv
+from ..models import AssignmentMode, Rota, RotaAssignment, ShiftType, Site, Staff
+from ..solver.constraints.ratio import counts_as, describe, slices
+from .development import SKILL_WARNING_DAYS
+from .planning import published_rota
+from .rotas import ChartRow, WallChart, by_person, day_label, status_label, wall_chart
+
+MAX_COLUMNS = 12  # shift columns on one landscape page of the wall chart
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+
+
+class FetchRefused(Exception):
+    """A print page asked for a file or URL; the PDF is built from inlined styles only."""
+
+
+# ----- time in the site's zone -----------------------------------------------------
+
+
+def site_zone(site: Site) -> ZoneInfo:
+    """The site's time zone (UTC when its name is not a known zone)."""
+    try:
+        return ZoneInfo(site.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_moment(moment: datetime | None, site: Site) -> str:
+    """A stored UTC moment as the site's wall-clock time, e.g. '25 Nov 2026 05:59 CST'."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(site_zone(site))
+    return f"{local.day} {local:%b %Y %H:%M %Z}"
+
+
+# ----- the wall chart in pages of whole days --------------------------------------------
+
+
+def chart_pages(chart: WallChart, max_columns: int = MAX_COLUMNS) -> list[WallChart]:
+    """The wall chart cut into pages of whole days, each of at most ``max_columns`` shifts.
+
+    A day's shift columns always stay together on one page; a day with more shifts
+    than ``max_columns`` gets a page of its own.
+    """
+    groups: list[list[date]] = [[]]
+    used = 0
+    for day in chart.days:
+        width = chart.columns_of(day)
+        if groups[-1] and used + width > max_columns:
+            groups.append([])
+            used = 0
+        groups[-1].append(day)
+        used += width
+    pages = []
+    for days in groups:
+        keep = [i for i, col in enumerate(chart.columns) if col.day in days]
+        rows = [
+            ChartRow(row.label, row.kind, row.id, [row.cells[i] for i in keep])
+            for row in chart.rows
+        ]
+        pages.append(WallChart(days, [chart.columns[i] for i in keep], rows))
+    return pages
+
+
+# ----- one sheet per person --------------------------------------------------------------
+
+
+@dataclass
+class SheetLine:
+    """One day of a person's sheet: their shift, where, and who trains whom; or leave, or off."""
+
+    day: date
+    assignment: RotaAssignment | None
+    leave: str = ""
+    trainees: list[str] = field(default_factory=list)  # whom this person trains that shift
+
+    @property
+    def training(self) -> str:
+        """Who trains this person on the shift, or whom they train, in words."""
+        a = self.assignment
+        if a is not None and a.mode is AssignmentMode.TRAINEE:
+            return f"Trainee, trained by {a.trainer.name if a.trainer else 'no trainer named'}"
+        if self.trainees:
+            return f"Trains {', '.join(self.trainees)}"
+        return ""
+
+
+@dataclass
+class PersonSheet:
+    """A person's week on one page."""
+
+    staff: Staff
+    lines: list[SheetLine]
+    hours: str
+    shifts: int
+
+
+def person_sheets(rota: Rota, chart: WallChart) -> list[PersonSheet]:
+    """A sheet for each person with at least one shift on the rota, pharmacists first."""
+    trains: dict[tuple[int, date], list[str]] = {}
+    for row in chart.rows:
+        for cell in row.cells:
+            for entry in cell.entries:
+                if entry.trainees:
+                    trains[(entry.assignment.staff_id, cell.day)] = entry.trainees
+    sheets = []
+    for row in by_person(rota):
+        shifts = sum(1 for d in row.days if d.assignment is not None)
+        if not shifts:
+            continue
+        lines = [
+            SheetLine(d.day, d.assignment, d.leave, trains.get((row.staff.id, d.day), []))
+            for d in row.days
+        ]
+        sheets.append(PersonSheet(row.staff, lines, row.hours, shifts))
+    return sheets
+
+
+# ----- compliance: the ratio hour by hour ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RatioHour:
+    """Heads at the tightest moment of one hour: pharmacists, technicians counted, the limit."""
+
+    pharmacists: int = 0
+    technicians: int = 0  # everyone the rule counts as a technician
+    limit: int | None = None  # most technicians allowed; None without a rule
+    plain: int = 0  # non-certified technicians (and trainees when counted)
+    plain_limit: int | None = None
+    over: int = 0  # technicians above the limit (0 when within it)
+    certified_rule: bool = False
+
+    @property
+    def empty(self) -> bool:
+        """Whether no one counted by the ratio is on duty."""
+        return not self.pharmacists and not self.technicians
+
+    @property
+    def heads(self) -> str:
+        """'2 Ph · 5 T'."""
+        return f"{self.pharmacists} Ph \u00b7 {self.technicians} T"
+
+    @property
+    def limit_text(self) -> str:
+        """'max 8', or 'max 10/8' (all technicians / non-certified) when certification counts."""
+        if self.limit is None:
+            return ""
+        if self.certified_rule:
+            return f"max {self.limit}/{self.plain_limit}"
+        return f"max {self.limit}"
+
+    @property
+    def problem(self) -> str:
+        """What breaks the limit, in words, or '' when the hour is within it."""
+        if not self.over:
+            return ""
+        if self.certified_rule and self.plain > (self.plain_limit or 0):
+            return (
+                f"{self.pharmacists} pharmacist(s) allow {self.plain_limit} non-certified "
+                f"technician(s), but {self.plain} are on"
+            )
+        return (
+            f"{self.pharmacists} pharmacist(s) allow {self.limit} technician(s), "
+            f"but {self.technicians} are on"
+        )
+
+    def tightness(self) -> tuple[int, bool, int, int, int]:
+        """How close to (or over) the limit, for picking an hour's tightest moment."""
+        margin = 0
+        if self.limit is not None:
+            margin = max(self.technicians - self.limit, self.plain - (self.plain_limit or 0))
+        return (self.over, not self.empty, margin, self.technicians, -self.pharmacists)
+
+
+@dataclass
+class RatioTable:
+    """The ratio at every hour of the week: hours of the day down, days across."""
+
+    rule: str  # the law in words, '' when the site has none
+    source: str
+    days: list[date]
+    hours: list[int]
+    cells: dict[tuple[date, int], RatioHour]
+    over: list[tuple[str, RatioHour]]  # ('Tue 17 Nov 14:00-15:00', hour) for each hour over
+    carried: int | None = None  # version of last week's rota whose night runs into Monday
+
+    def cell(self, day: date, hour: int) -> RatioHour | None:
+        """The hour starting at ``hour`` o'clock on ``day``, or None when the clock skips it."""
+        return self.cells.get((day, hour))
+
+
+def ratio_rule(site: Site) -> sv.RatioRule | None:
+    """The site's ratio law as the engine reads it, or None when it has none."""
+    rule = site.ratio_rule
+    if rule is None:
+        return None
+    return sv.RatioRule(
+        name=rule.label,
+        techs_per_pharmacist=rule.techs_per_pharmacist,
+        offset=rule.offset,
+        certified_extra=rule.certified_extra,
+        trainees_count=rule.trainees_count,
+        source=rule.source,
+    )
+
+
+def _heads(rule: sv.RatioRule | None, kinds: list[str]) -> RatioHour:
+    """The ratio state of one piece of time from how each person on duty counts."""
+    pharmacists = kinds.count("pharmacist")
+    plain = kinds.count("technician")
+    everyone = plain + kinds.count("certified")
+    if rule is None:
+        return RatioHour(pharmacists, everyone, plain=plain)
+    plain_limit, limit = rule.limits(pharmacists)
+    over = max(0, everyone - limit, plain - plain_limit)
+    return RatioHour(
+        pharmacists, everyone, limit, plain, plain_limit, over, rule.certified_extra > 0
+    )
+
+
+def ratio_by_hour(rota: Rota) -> RatioTable:
+    """Pharmacists and technicians on duty at each hour of the week, against the site's law.
+
+    Each hour shows its tightest moment (staggered shifts can change the heads within
+    an hour). Hours run in the site's time zone; the previous week's published night
+    that runs into Monday morning is counted too.
+    """
+    site = rota.site
+    zone = site_zone(site)
+    rule = ratio_rule(site)
+    epoch = datetime.combine(rota.week_start, time(0), tzinfo=zone).astimezone(UTC)
+    finish = datetime.combine(rota.week_start + timedelta(days=7), time(0), tzinfo=zone)
+    total = int((finish.astimezone(UTC) - epoch).total_seconds() // 60)
+    assignments = list(rota.assignments)
+    before = published_rota(site.id, rota.week_start - timedelta(days=7))
+    carried = None
+    if before is not None:
+        spill = [a for a in before.assignments if _window(a, zone, epoch)[1] > 0]
+        assignments += spill
+        carried = before.version if spill else None
+    windows = {i: _window(a, zone, epoch) for i, a in enumerate(assignments)}
+    kinds = {i: _counts(rule, a.staff) for i, a in enumerate(assignments)}
+    worst: dict[int, RatioHour] = {}
+    for start, end, active in slices(windows):
+        state = _heads(rule, [kinds[i] for i in active if kinds[i]])
+        for hour in range(max(0, start // 60), min(total, end + 59) // 60):
+            if hour not in worst or state.tightness() > worst[hour].tightness():
+                worst[hour] = state
+    cells: dict[tuple[date, int], RatioHour] = {}
+    over = []
+    for hour in range(total // 60):
+        local = (epoch + timedelta(hours=hour)).astimezone(zone)
+        state = worst.get(hour, RatioHour())
+        key = (local.date(), local.hour)
+        if key not in cells or state.tightness() > cells[key].tightness():
+            cells[key] = state  # an hour the clock repeats keeps the worse of the two
+        if state.over:
+            after = (epoch + timedelta(hours=hour + 1)).astimezone(zone)
+            over.append((f"{day_label(local.date())} {local:%H:%M}\u2013{after:%H:%M}", state))
+    busy = sorted({h for (_d, h), c in cells.items() if not c.empty})
+    hours = list(range(busy[0], busy[-1] + 1)) if busy else []
+    days = [rota.week_start + timedelta(days=d) for d in range(7)]
+    return RatioTable(
+        describe(rule) if rule else "",
+        site.ratio_rule.source if site.ratio_rule else "",
+        days,
+        hours,
+        cells,
+        over,
+        carried,
+    )
+
+
+def _window(a: RotaAssignment, zone: ZoneInfo, epoch: datetime) -> tuple[int, int]:
+    """An assignment's (start, end) in minutes from the week's start, as the engine times it."""
+    local_start = datetime.combine(a.on_date, a.shift_type.start)
+    local_end = local_start + timedelta(minutes=a.shift_type.minutes)
+    return tuple(
+        int((moment.replace(tzinfo=zone).astimezone(UTC) - epoch).total_seconds() // 60)
+        for moment in (local_start, local_end)
+    )
+
+
+def _counts(rule: sv.RatioRule | None, staff: Staff) -> str | None:
+    """How a member of staff counts for the ratio: pharmacist, technician, certified or None."""
+    person = sv.Person(
+        id=str(staff.id),
+        name=staff.name,
+        role=sv.Role(staff.role.value),
+        site="",
+        certified=staff.certified,
+    )
+    if rule is None:
+        rule = sv.RatioRule("none", 0)
+    return counts_as(rule, person)
+
+
+# ----- compliance: competencies about to lapse, cover gaps --------------------------------
+
+
+@dataclass(frozen=True)
+class Lapse:
+    """A competency of someone on the rota that lapses within the warning window of the week."""
+
+    staff: Staff
+    competency: str
+    level: str
+    valid_until: date
+    note: str
+
+
+def lapsing_competencies(rota: Rota, window: int = SKILL_WARNING_DAYS) -> list[Lapse]:
+    """Competencies of the people on the rota whose last valid day is within ``window`` days
+    of the week (before it, during it or after it), soonest first."""
+    first = rota.week_start
+    last = first + timedelta(days=6)
+    people = {a.staff_id: a.staff for a in rota.assignments}
+    out = []
+    for person in people.values():
+        for skill in person.skills:
+            until = skill.valid_until
+            if until is None or not first - timedelta(days=window) <= until <= last + timedelta(
+                days=window
+            ):
+                continue
+            if until < first:
+                note = f"Lapsed {(first - until).days} day(s) before the week"
+            elif until <= last:
+                note = "Lapses during the week"
+            else:
+                note = f"Lapses {(until - last).days} day(s) after the week"
+            out.append(Lapse(person, skill.competency.name, skill.level.value, until, note))
+    out.sort(key=lambda x: (x.valid_until, x.staff.name, x.competency))
+    return out
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A station left below its minimum cover on one shift."""
+
+    station: str
+    day: date
+    shift: ShiftType
+    text: str  # '1 of 2 (1 short)'
+    why: str
+
+
+def cover_gaps(chart: WallChart) -> list[Gap]:
+    """Every station and shift of the wall chart left below its minimum, by day."""
+    gaps = [
+        Gap(row.label, cell.day, cell.shift, cell.gap, cell.gap_why)
+        for row in chart.rows
+        for cell in row.cells
+        if cell.short
+    ]
+    gaps.sort(key=lambda g: (g.day, g.shift.start, g.station))
+    return gaps
+
+
+# ----- the whole document ---------------------------------------------------------------
+
+
+BANNERS = {
+    "Superseded": "SUPERSEDED \u2013 a newer version is published",
+    "Draft": "DRAFT \u2013 not published",
+    "Awaiting approval": "DRAFT awaiting approval \u2013 not published",
+    "Approved": "APPROVED DRAFT \u2013 not published",
+}
+
+
+@dataclass
+class PrintDocument:
+    """Everything printed for one version of a week."""
+
+    rota: Rota
+    status: str
+    chart: WallChart
+    pages: list[WallChart]
+    sheets: list[PersonSheet]
+    ratio: RatioTable
+    lapses: list[Lapse]
+    gaps: list[Gap]
+    printed: str
+
+    @property
+    def site(self) -> Site:
+        """The rota's site."""
+        return self.rota.site
+
+    @property
+    def published(self) -> bool:
+        """Whether this is the week's current published version."""
+        return self.status == "Published"
+
+    @property
+    def banner(self) -> str:
+        """'' for the current published version, else its state, e.g. 'DRAFT – not published'."""
+        if self.published:
+            return ""
+        return BANNERS.get(self.status, f"{self.status.upper()} \u2013 not published")
+
+    @property
+    def week(self) -> str:
+        """'Week of Mon 16 Nov 2026'."""
+        return f"Week of {day_label(self.rota.week_start)} {self.rota.week_start.year}"
+
+    @property
+    def version_line(self) -> str:
+        """'Version 2 · published 25 Nov 2026 05:59 CST', or the version and its state."""
+        text = f"Version {self.rota.version}"
+        when = local_moment(self.rota.published_at, self.site)
+        if when:
+            text += f" \u00b7 published {when}"
+        if self.banner:
+            text += f" \u00b7 {self.banner}"
+        return text
+
+
+def document(rota: Rota) -> PrintDocument:
+    """Gather the print layout of one version of a week."""
+    chart = wall_chart(rota)
+    now = datetime.now(UTC)
+    return PrintDocument(
+        rota=rota,
+        status=status_label(rota),
+        chart=chart,
+        pages=chart_pages(chart),
+        sheets=person_sheets(rota, chart),
+        ratio=ratio_by_hour(rota),
+        lapses=lapsing_competencies(rota),
+        gaps=cover_gaps(chart),
+        printed=local_moment(now, rota.site),
+    )
+
+
+def pdf_filename(rota: Rota) -> str:
+    """A download name such as 'riverside-hospital-2026-11-23-v2.pdf'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", rota.site.name.lower()).strip("-") or "site"
+    return f"{slug}-{rota.week_start.isoformat()}-v{rota.version}.pdf"
+
+
+# ----- PDF ------------------------------------------------------------------------------
+
+
+def no_fetcher(asked: list[str] | None = None):
+    """A WeasyPrint URL fetcher that opens nothing, on disk or on the network.
+
+    Each URL a page asks for is noted in ``asked`` and refused; WeasyPrint then
+    leaves that resource out and logs it.
+    """
+    asked = asked if asked is not None else []
+
+    def refuse(url: str, *args, **kwargs):
+        asked.append(url)
+        raise FetchRefused(f"print pages fetch nothing: {url}")
+
+    try:
+        from weasyprint.urls import URLFetcher
+    except ImportError:  # older WeasyPrint takes a plain function
+        return refuse
+
+    class Refuser(URLFetcher):
+        def fetch(self, url, headers=None):
+            return refuse(url)
+
+    return Refuser()
+
+
+def render_pdf(html: str, stylesheet: Path, paper: str = "a4", fetcher=None) -> bytes:
+    """A print page as a landscape PDF on A4 or US Letter, styled by the print stylesheet."""
+    from weasyprint import CSS, HTML
+
+    fetcher = fetcher if fetcher is not None else no_fetcher()
+    size = PAPER_SIZES[paper]
+    styles = [
+        CSS(string=stylesheet.read_text(encoding="utf-8"), url_fetcher=fetcher),
+        CSS(string=f"@page {{ size: {size} landscape; }}", url_fetcher=fetcher),
+    ]
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=styles)
