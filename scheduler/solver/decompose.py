@@ -8,10 +8,12 @@ already give: the sub-problem is the same Problem, with the other people's head
 counts taken off each cover line, so its objective equals the whole rota's minus a
 constant, and it is built and solved by the same families as any other rota.
 
-A greedy pass over blocks of people builds a first rota quickly (each person alone
-meets their contract, so a rota with no hard violation comes early even on a year's
-horizon), then a large-neighbourhood search frees random blocks of people, re-solves
-them against everyone else's fixed rota, and keeps every improvement.
+A greedy pass over the people builds a first rota quickly: each person's path is
+found by dynamic programming against the cover the people before them give
+(``construct.py``), so a rota with no hard violation comes within seconds even on a
+year's horizon; CP-SAT places anyone the programme cannot. Then a large-neighbourhood
+search frees random blocks of people, re-solves them against everyone else's fixed
+rota, and keeps every improvement.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
+from .construct import first_rota
 from .problem import Assignment, Mode, Problem, Rota
 
 # A sub-problem's size in (person, day, shift) placements: small enough to solve in
@@ -106,30 +109,36 @@ def solve_in_blocks(
     per_person = max(1, problem.days * max(1, len(problem.shift_types)))
     size = max(1, min(len(ids), BLOCK_PLACEMENTS // per_person))
 
-    def left() -> float:
+    def left_time() -> float:
         return deadline - time.monotonic()
 
     def stopped() -> bool:
-        return left() <= 0.05 or (stop is not None and stop.is_set())
+        return left_time() <= 0.05 or (stop is not None and stop.is_set())
 
-    # ---- construction: each block against the cover the earlier blocks give ----
+    # ---- construction: a path per person by dynamic programming (construct.py), in
+    # turn against the cover the earlier people give; CP-SAT places whoever it leaves ----
     mine: dict[str, list[Assignment]] = {pid: [] for pid in ids}
     if hint is not None:
         for a in hint.assignments:
             if a.person in mine:
                 mine[a.person].append(a)
+        left = ids
+    else:
+        placed, left = first_rota(problem, ids)
+        for a in placed.assignments:
+            mine[a.person].append(a)
     construct_budget = 0.25 * time_limit
-    for i, pid in enumerate(ids):  # one person at a time: each alone meets their contract
-        fixed = [a for other in ids[:i] for a in mine[other]]
+    for i, pid in enumerate(left):  # one person at a time: each alone meets their contract
+        fixed = [a for other in ids if other != pid for a in mine[other]]
         sub = sub_problem(problem, [pid], fixed)
-        person_hint = Rota(tuple(mine[pid])) if hint is not None else None
-        budget = max(0.3, (construct_budget - (time.monotonic() - started)) / (len(ids) - i))
+        person_hint = Rota(tuple(mine[pid])) if mine[pid] else None
+        budget = max(0.3, (construct_budget - (time.monotonic() - started)) / (len(left) - i))
         result = None
         for attempt in range(3):
             if stopped():
                 return None, None, 0
             result = solve(
-                sub, time_limit=min(budget * 3**attempt, left()), workers=workers,
+                sub, time_limit=min(budget * 3**attempt, left_time()), workers=workers,
                 seed=seed + attempt, explain_infeasible=False, strategy="whole", hint=person_hint,
             )
             if result.rota is not None or result.status == "infeasible":
@@ -142,20 +151,28 @@ def solve_in_blocks(
     improvements = 1
     on_improve(objective, best)
 
-    # ---- large-neighbourhood search over random blocks of people ----
+    # ---- a sweep re-solving each person alone against everyone else (the dynamic
+    # programme's path is a good hint but no optimum), then large-neighbourhood
+    # search over random blocks of people ----
     sub_limit = 2.0
+    sweep = [] if hint is not None else list(ids)
+    sweep_limit = min(sub_limit, max(0.5, 0.25 * time_limit / max(1, len(ids))))
     while not stopped():
-        block = rng.sample(ids, min(size, len(ids)))
+        sweeping = bool(sweep)
+        block = [sweep.pop(0)] if sweeping else rng.sample(ids, min(size, len(ids)))
         fixed = [a for pid in ids if pid not in block for a in mine[pid]]
         sub = sub_problem(problem, block, fixed)
         current = Rota(tuple(a for pid in block for a in mine[pid]))
         before = validate(sub, current).objective
         result = solve(
-            sub, time_limit=min(sub_limit, left()), workers=workers,
+            sub, time_limit=min(sweep_limit if sweeping else sub_limit, left_time()),
+            workers=workers,
             seed=rng.randrange(1 << 30), hint=current, explain_infeasible=False,
             strategy="whole",
         )
-        if result.status == "optimal":
+        if sweeping:
+            pass
+        elif result.status == "optimal":
             size = min(len(ids), size + 1)
         elif size > 2:
             size -= 1

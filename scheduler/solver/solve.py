@@ -12,7 +12,8 @@ from ortools.sat.python import cp_model
 
 from .constraints import REGISTRY
 from .constraints.base import ModelContext
-from .decompose import solve_in_blocks, worth_decomposing
+from .construct import first_rota
+from .decompose import independent, solve_in_blocks, worth_decomposing
 from .penalties import Cost, evaluated
 from .problem import Assignment, Mode, Problem, Rota
 from .variables import RotaVars
@@ -146,6 +147,11 @@ def solve(
             return found
         time_limit = max(1.0, time_limit - found.seconds)
     t0 = time.monotonic()
+    constructed: tuple[Rota, int, float] | None = None
+    if strategy == "auto" and hint is None and independent(problem):
+        constructed = _construct(problem, time_limit, on_progress)
+        if constructed is not None:
+            hint = constructed[0]
     ctx = build_model(problem)
     if hint is not None:
         _add_hint(ctx, hint)
@@ -182,6 +188,10 @@ def solve(
         solutions=reporter.solutions,
         first_seconds=reporter.first_seconds,
     )
+    if constructed is not None:
+        result.first_seconds = constructed[2]
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return _constructed_result(problem, constructed, result, on_progress)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         result.rota = extract_rota(solver, ctx)
         result.costs = [evaluated(p, int(solver.value(p.amount))) for p in ctx.penalties]
@@ -198,6 +208,44 @@ def solve(
         on_progress(
             Progress(result.objective, result.bound, seconds, reporter.solutions, time_limit)
         )
+    return result
+
+
+def _construct(
+    problem: Problem, time_limit: float, on_progress: Callable[[Progress], None] | None
+) -> tuple[Rota, int, float] | None:
+    """A first rota by dynamic programming (``construct.py``) to start CP-SAT from.
+
+    Returns (rota, objective, seconds), or None when the construction leaves anyone
+    unplaced; the first rota is reported as progress at once.
+    """
+    from .validate import validate  # local import: validate builds on the registry
+
+    t0 = time.monotonic()
+    rota, left = first_rota(problem)
+    if left:
+        return None
+    seconds = time.monotonic() - t0
+    objective = validate(problem, rota).objective
+    if on_progress is not None:
+        on_progress(Progress(objective, None, seconds, 1, time_limit))
+    return rota, objective, seconds
+
+
+def _constructed_result(
+    problem: Problem,
+    constructed: tuple[Rota, int, float],
+    result: SolveResult,
+    on_progress: Callable[[Progress], None] | None,
+) -> SolveResult:
+    """The constructed rota as the answer when CP-SAT found none better in time."""
+    from .validate import validate  # local import: validate builds on the registry
+
+    rota, objective, _seconds = constructed
+    result.status, result.rota, result.objective = "feasible", rota, objective
+    result.costs = validate(problem, rota).costs
+    if on_progress is not None:
+        on_progress(Progress(objective, None, result.seconds, 1, result.seconds))
     return result
 
 
