@@ -389,13 +389,16 @@ def person_path(
                 best = Outcome(path, excess)
             if refine == 0:
                 break
-            refine -= 1 if refine > 0 else 0
+            if refine > 0:
+                refine -= 1
             if sums.minutes[0] > contract.high:
                 lo = lam
             elif sums.minutes[0] < contract.low:
                 hi = lam
-            elif refine > 0:  # inside the window: is a smaller price (or bonus) still inside?
-                hi, lo = (lam, lo) if lam > 0 else (hi, lam)
+            elif refine > 0 and lam > 0:  # inside the window: does a smaller price stay inside?
+                hi = lam
+            elif refine > 0:  # inside the window: does a smaller bonus stay inside?
+                lo = lam
             else:
                 break  # inside the window, but another sum is broken: reprice it
         if best.excess == 0:

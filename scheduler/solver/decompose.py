@@ -170,12 +170,11 @@ def solve_in_blocks(
             seed=rng.randrange(1 << 30), hint=current, explain_infeasible=False,
             strategy="whole",
         )
-        if sweeping:
-            pass
-        elif result.status == "optimal":
-            size = min(len(ids), size + 1)
-        elif size > 2:
-            size -= 1
+        if not sweeping:  # the block grows while CP-SAT proves it, shrinks while it cannot
+            if result.status == "optimal":
+                size = min(len(ids), size + 1)
+            elif size > 2:
+                size -= 1
         if result.rota is None or result.objective is None or result.objective >= before:
             continue
         objective -= before - result.objective

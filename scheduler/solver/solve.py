@@ -147,7 +147,7 @@ def solve(
             return found
         time_limit = max(1.0, time_limit - found.seconds)
     t0 = time.monotonic()
-    constructed: tuple[Rota, int, float] | None = None
+    constructed: tuple[Rota, list[Cost], float] | None = None
     if strategy == "auto" and hint is None and independent(problem):
         constructed = _construct(problem, time_limit, on_progress)
         if constructed is not None:
@@ -191,7 +191,7 @@ def solve(
     if constructed is not None:
         result.first_seconds = constructed[2]
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return _constructed_result(problem, constructed, result, on_progress)
+            return _constructed_result(constructed, result, on_progress)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         result.rota = extract_rota(solver, ctx)
         result.costs = [evaluated(p, int(solver.value(p.amount))) for p in ctx.penalties]
@@ -213,10 +213,10 @@ def solve(
 
 def _construct(
     problem: Problem, time_limit: float, on_progress: Callable[[Progress], None] | None
-) -> tuple[Rota, int, float] | None:
+) -> tuple[Rota, list[Cost], float] | None:
     """A first rota by dynamic programming (``construct.py``) to start CP-SAT from.
 
-    Returns (rota, objective, seconds), or None when the construction leaves anyone
+    Returns (rota, its costs, seconds), or None when the construction leaves anyone
     unplaced; the first rota is reported as progress at once.
     """
     from .validate import validate  # local import: validate builds on the registry
@@ -226,24 +226,21 @@ def _construct(
     if left:
         return None
     seconds = time.monotonic() - t0
-    objective = validate(problem, rota).objective
+    report = validate(problem, rota)
     if on_progress is not None:
-        on_progress(Progress(objective, None, seconds, 1, time_limit))
-    return rota, objective, seconds
+        on_progress(Progress(report.objective, None, seconds, 1, time_limit))
+    return rota, report.costs, seconds
 
 
 def _constructed_result(
-    problem: Problem,
-    constructed: tuple[Rota, int, float],
+    constructed: tuple[Rota, list[Cost], float],
     result: SolveResult,
     on_progress: Callable[[Progress], None] | None,
 ) -> SolveResult:
     """The constructed rota as the answer when CP-SAT found none better in time."""
-    from .validate import validate  # local import: validate builds on the registry
-
-    rota, objective, _seconds = constructed
-    result.status, result.rota, result.objective = "feasible", rota, objective
-    result.costs = validate(problem, rota).costs
+    rota, costs, _seconds = constructed
+    objective = sum(c.total for c in costs)
+    result.status, result.rota, result.objective, result.costs = "feasible", rota, objective, costs
     if on_progress is not None:
         on_progress(Progress(objective, None, result.seconds, 1, result.seconds))
     return result
