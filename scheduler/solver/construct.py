@@ -395,10 +395,11 @@ def person_path(
                 lo = lam
             elif sums.minutes[0] < contract.low:
                 hi = lam
-            elif refine > 0 and lam > 0:  # inside the window: does a smaller price stay inside?
-                hi = lam
-            elif refine > 0:  # inside the window: does a smaller bonus stay inside?
-                lo = lam
+            elif refine > 0:  # inside the window: does a smaller price (or bonus) stay inside?
+                if lam > 0:
+                    hi = lam
+                else:
+                    lo = lam
             else:
                 break  # inside the window, but another sum is broken: reprice it
         if best.excess == 0:
