@@ -199,6 +199,21 @@ def rota_to_solver(rota: Rota) -> sv.Rota:
     return sv.Rota(tuple(_to_assignment(a, rota.week_start) for a in rota.assignments))
 
 
+def ratio_rule(site: Site) -> sv.RatioRule | None:
+    """The site's ratio law as the engine reads it, or None when it has none."""
+    rule = site.ratio_rule
+    if rule is None:
+        return None
+    return sv.RatioRule(
+        name=rule.label,
+        techs_per_pharmacist=rule.techs_per_pharmacist,
+        offset=rule.offset,
+        certified_extra=rule.certified_extra,
+        trainees_count=rule.trainees_count,
+        source=rule.source,
+    )
+
+
 def build_problem(
     sites: Site | int | Iterable[Site | int],
     week_start: date,
@@ -236,20 +251,9 @@ def build_problem(
     problem_sites = []
     shift_rows = []
     for site in chosen:
-        rule = site.ratio_rule
-        ratio = (
-            sv.RatioRule(
-                name=rule.label,
-                techs_per_pharmacist=rule.techs_per_pharmacist,
-                offset=rule.offset,
-                certified_extra=rule.certified_extra,
-                trainees_count=rule.trainees_count,
-                source=rule.source,
-            )
-            if rule is not None
-            else None
+        problem_sites.append(
+            sv.Site(ids.add("site", site.id), site.name, site.timezone, ratio_rule(site))
         )
-        problem_sites.append(sv.Site(ids.add("site", site.id), site.name, site.timezone, ratio))
         shift_rows.extend(site.shift_types)
     for st in shift_rows:
         ids.add("shift", st.id)

@@ -18,7 +18,7 @@ from .. import solver as sv
 from ..models import AssignmentMode, Rota, RotaAssignment, ShiftType, Site, Staff
 from ..solver.constraints.ratio import counts_as, describe, slices
 from .development import SKILL_WARNING_DAYS
-from .planning import published_rota
+from .planning import published_rota, ratio_rule
 from .rotas import ChartRow, WallChart, by_person, day_label, status_label, wall_chart
 
 MAX_COLUMNS = 12  # shift columns on one landscape page of the wall chart
@@ -205,21 +205,6 @@ class RatioTable:
     def cell(self, day: date, hour: int) -> RatioHour | None:
         """The hour starting at ``hour`` o'clock on ``day``, or None when the clock skips it."""
         return self.cells.get((day, hour))
-
-
-def ratio_rule(site: Site) -> sv.RatioRule | None:
-    """The site's ratio law as the engine reads it, or None when it has none."""
-    rule = site.ratio_rule
-    if rule is None:
-        return None
-    return sv.RatioRule(
-        name=rule.label,
-        techs_per_pharmacist=rule.techs_per_pharmacist,
-        offset=rule.offset,
-        certified_extra=rule.certified_extra,
-        trainees_count=rule.trainees_count,
-        source=rule.source,
-    )
 
 
 def _heads(rule: sv.RatioRule | None, kinds: list[str]) -> RatioHour:
