@@ -9,9 +9,12 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 
-from .extensions import csrf, db, login_manager
+from . import security
+from .database import DatabaseIntConverter, database_url, engine_options
+from .extensions import csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -23,7 +26,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.from_mapping(
-        SECRET_KEY="dev",
         SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL")
         or f"sqlite:///{Path(app.instance_path) / 'scheduler.sqlite'}",
         SOLVE_TIME_LIMIT=20.0,
@@ -33,16 +35,27 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    uri = app.config["SQLALCHEMY_DATABASE_URI"] = database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **engine_options(uri),
+        **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+    }
 
     db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    app.url_map.converters["int"] = DatabaseIntConverter  # an id past INTEGER: 404
     csrf.init_app(app)
     login_manager.init_app(app)
+    security.init_app(app)  # secret key, cookies, headers, rate limits, audit log
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
 
     from . import cli, navigation
     from .views import (
+        audit,
         auth,
         calendar,
         main,
@@ -71,6 +84,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         calendar.bp,
         printing.bp,
         sheets.bp,
+        audit.bp,
     ):
         app.register_blueprint(blueprint)
     cli.register(app)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 import threading
 import time
 from datetime import datetime
+from pathlib import Path
 
 import click
+import flask_migrate
+from alembic.script import ScriptDirectory
 from flask import Flask, current_app
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import MetaData, inspect
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from .extensions import db
 from .models import AccountRole, Site, Staff, User
@@ -20,9 +25,11 @@ CELL_WIDTH = 26
 
 @click.command("init-db")
 def init_db_command() -> None:
-    """Create every table that does not exist yet."""
-    db.create_all()
-    click.echo("Initialised the database.")
+    """Create the tables, or bring them up to date, through the migrations; data is kept."""
+    if _adopt_unversioned_database():
+        click.echo("The tables predate migrations: marked them as the baseline revision.")
+    flask_migrate.upgrade(revision="head")
+    click.echo("Initialised the database (migrated to the latest revision).")
 
 
 @click.command("seed-demo")
@@ -30,11 +37,34 @@ def seed_demo_command() -> None:
     """Drop every table and load the demo hospital and retail pharmacy, dated to this week."""
     from .demo import seed
 
-    db.drop_all()
-    db.create_all()
+    db.session.remove()  # nothing of this app context may hold a table the drop needs
+    _drop_every_table()
+    flask_migrate.upgrade(revision="head")
     summary = seed()
     for line in summary:
         click.echo(line)
+
+
+def _drop_every_table() -> None:
+    """Drop every table in the database, the migrations' version table included."""
+    found = MetaData()
+    found.reflect(bind=db.engine)
+    found.drop_all(bind=db.engine)
+
+
+def _adopt_unversioned_database() -> bool:
+    """Stamp a database whose tables were made before migrations with the baseline revision.
+
+    Such tables came from ``db.create_all()`` of the first release, which is what the
+    baseline revision creates; later revisions then upgrade them like any other.
+    Returns whether the database was stamped.
+    """
+    tables = set(inspect(db.engine).get_table_names())
+    if not tables or "alembic_version" in tables:
+        return False
+    config = current_app.extensions["migrate"].migrate.get_config()
+    flask_migrate.stamp(revision=ScriptDirectory.from_config(config).get_base())
+    return True
 
 
 @click.command("solve-week")
@@ -55,7 +85,7 @@ def solve_week_command(site_name: str, week: datetime, time_limit: float | None)
     try:
         site = db.session.scalar(db.select(Site).where(Site.name == site_name))
         known = db.session.scalars(db.select(Site.name).order_by(Site.name)).all()
-    except OperationalError as exc:
+    except (OperationalError, ProgrammingError) as exc:  # no such table: SQLite, PostgreSQL
         raise click.ClickException(
             "The database has no tables yet; run init-db or seed-demo."
         ) from exc
@@ -70,7 +100,12 @@ def solve_week_command(site_name: str, week: datetime, time_limit: float | None)
         click.echo(f"{day} is a {day:%A}; solving the week starting Monday {monday}.")
     click.echo(f"Solving {site.name}, week of {monday}, time limit {limit:g} s ...")
 
-    rota = run_solve(site, monday, time_limit=limit, on_progress=_progress_printer())
+    from .jobs import RunEnded, SolveBusy
+
+    try:
+        rota = run_solve(site, monday, time_limit=limit, on_progress=_progress_printer())
+    except (SolveBusy, RunEnded) as exc:  # the week is busy, or another process ended this run
+        raise click.ClickException(str(exc)) from exc
     click.echo(
         f"Status: {rota.solve_status}  objective: {_num(rota.objective)}  "
         f"bound: {_num(rota.bound)}  seconds: {rota.solve_runs[-1].seconds:.1f}"
@@ -182,7 +217,127 @@ def create_user_command(
     click.echo(f"Created {AccountRole(role).label.lower()} account {email}.")
 
 
+@click.command("export-data")
+@click.option(
+    "--site", "site_names", multiple=True,
+    help="A site's name, e.g. 'Main Street Pharmacy'; repeat it for several sites in one file.",
+)
+@click.option("--all", "every_site", is_flag=True, help="Every site of the database in one file.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Write the JSON to this file instead of printing it.",
+)
+def export_data_command(site_names: tuple[str, ...], every_site: bool, output: Path | None) -> None:
+    """Write a site (or several) as JSON, a backup that import-data restores anywhere.
+
+    The file holds everything of each site: settings, shift types, stations, cover,
+    duties, its staff with their skills, goals, leave and records, every rota version,
+    and the accounts of its people with their password hashes, so people can sign in
+    after a restore: keep the file as safe as the database. Solve-run records and the
+    audit log are left out. Sites of one group name each other's people: export them
+    together (--all).
+    """
+    from .services.site_data import SiteDataError, export_site, export_sites, summary
+
+    if every_site == bool(site_names):
+        raise click.UsageError(
+            "Name a site with --site, or export every site with --all (not both)."
+        )
+    try:
+        if every_site:
+            sites = list(db.session.scalars(db.select(Site).order_by(Site.id)))
+        else:
+            sites = [_site_named(name) for name in dict.fromkeys(site_names)]
+        if not sites:
+            raise click.ClickException("There are no sites to export.")
+        data = export_site(sites[0]) if not every_site and len(sites) == 1 else export_sites(sites)
+    except (OperationalError, ProgrammingError) as exc:  # no such table: SQLite, PostgreSQL
+        raise click.ClickException(
+            "The database has no tables yet; run init-db or seed-demo."
+        ) from exc
+    except SiteDataError as exc:
+        raise click.ClickException(f"The export stopped:\n{exc}") from exc
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"Cannot write {output}: {exc.strerror}.") from exc
+    for section in [data["site"]] if "site" in data else data["sites"]:
+        click.echo(f"Exported {summary(section)}.")
+    click.echo(f"Wrote {output}; it holds password hashes, so keep it as safe as the database.")
+
+
+def _site_named(name: str) -> Site:
+    """The site of a name, or a clear error naming the sites there are."""
+    site = db.session.scalar(db.select(Site).where(Site.name == name))
+    if site is None:
+        known = db.session.scalars(db.select(Site.name).order_by(Site.name)).all()
+        names = ", ".join(repr(n) for n in known) or "none yet"
+        raise click.BadParameter(f"no site named {name!r} (known: {names}).", param_hint="--site")
+    return site
+
+
+@click.command("import-data")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--replace", is_flag=True,
+    help="Overwrite a site of the same name: it is deleted first, with all that belongs to it.",
+)
+def import_data_command(file: Path, replace: bool) -> None:
+    """Load the site(s) of an export-data FILE: all of it, or nothing at all.
+
+    Accounts come back with their password hashes, so people sign in with their old
+    passwords. When this database already has an account of the same email, a person's
+    account is linked to it if it belongs to no one and refused if it belongs to someone
+    else; an account the site's records only name (the supervisor who published a
+    rota) is simply taken from this database. A site that already exists is refused
+    unless --replace is given. Every problem in the file is listed and nothing is
+    written.
+    """
+    from .services.site_data import SiteDataError, import_data
+
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(
+            f"{file} is not a UTF-8 text file; nothing was imported."
+        ) from exc
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(
+            f"{file} is not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); "
+            "nothing was imported."
+        ) from exc
+    except (OSError, RecursionError) as exc:
+        raise click.ClickException(f"Cannot read {file}: {exc}; nothing was imported.") from exc
+    if not inspect(db.engine).has_table("sites"):
+        raise click.ClickException("The database has no tables yet; run init-db first.")
+    try:
+        report = import_data(data, replace=replace)
+        db.session.commit()
+    except SiteDataError as exc:
+        raise click.ClickException(f"{file} was not imported; nothing was changed:\n{exc}") from exc
+    except DBAPIError as exc:
+        db.session.rollback()
+        raise click.ClickException(
+            f"The database refused {file}: {exc.orig}; nothing was changed."
+        ) from exc
+    for name in report.replaced:
+        click.echo(f"Replaced the existing {name}.")
+    for line in report.summaries:
+        click.echo(f"Imported {line}.")
+    for warning in report.warnings:
+        click.echo(f"Note: {warning}.")
+
+
 def register(app: Flask) -> None:
     """Add the scheduler's commands to the app's ``flask`` command line."""
-    for command in (init_db_command, seed_demo_command, solve_week_command, create_user_command):
+    from .jobs.worker import worker_command
+
+    for command in (init_db_command, seed_demo_command, solve_week_command, create_user_command,
+                    worker_command):
         app.cli.add_command(command)
+    app.cli.add_command(export_data_command)
+    app.cli.add_command(import_data_command)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
+from .base import AppForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(AppForm):
     """Email and password."""
 
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)],

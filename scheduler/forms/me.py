@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DecimalField,
@@ -31,6 +30,7 @@ from wtforms.validators import (
 from ..models import CECategory, LeaveKind, OfferKind
 from ..services.development import CE_LABELS
 from ..services.me import duplicate_request, overlapping_leave
+from .base import AppForm, optional_whole_number
 
 OFFER_LABELS = {
     OfferKind.DUTY: "Take on a duty",
@@ -47,13 +47,6 @@ WEEKS_AHEAD = 8
 MAX_CE_HOURS = 40
 
 
-def _none_or_int(value):
-    """Coerce a select value to an int, with '' (the blank choice) as None."""
-    if value in (None, "", "None"):
-        return None
-    return int(value)
-
-
 def choices_with_blank(blank: str, items) -> list[SelectChoice]:
     """Select choices from (id, label) pairs, after a blank first choice."""
     return [SelectChoice("", blank)] + [SelectChoice(str(key), label) for key, label in items]
@@ -63,7 +56,7 @@ def _fmt(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
-class _PersonalForm(FlaskForm):
+class _PersonalForm(AppForm):
     """A form about the signed-in person, judged against the site's today."""
 
     def __init__(self, *args, today: date, staff_id: int | None = None, **kwargs) -> None:
@@ -114,7 +107,7 @@ class LeaveForm(_PersonalForm):
         "Kind", choices=[SelectChoice(k.value, label) for k, label in LEAVE_LABELS.items()]
     )
     shift_type_id = SelectField(
-        "Only this shift", coerce=_none_or_int,
+        "Only this shift", coerce=optional_whole_number,
         description="Leave blank for whole days.",
     )
     note = TextAreaField("Note", validators=[Length(max=500)])
@@ -144,7 +137,7 @@ class ShiftRequestForm(_PersonalForm):
     """A wish to work, or not to work, a shift or a whole day."""
 
     on_date = DateField("Date", validators=[DataRequired("Enter the date.")])
-    shift_type_id = SelectField("Shift", coerce=_none_or_int)
+    shift_type_id = SelectField("Shift", coerce=optional_whole_number)
     want = RadioField(
         "I would like",
         choices=[SelectChoice("yes", "to work it"), SelectChoice("no", "not to work it")],
@@ -172,11 +165,11 @@ class VolunteerForm(_PersonalForm):
     )
     week_start = SelectField("Week starting", validators=[DataRequired("Choose a week.")])
     duty_id = SelectField(
-        "Duty", coerce=_none_or_int,
+        "Duty", coerce=optional_whole_number,
         description="Only when you take on a duty.",
     )
     station_id = SelectField(
-        "Station", coerce=_none_or_int,
+        "Station", coerce=optional_whole_number,
         description="Only when you cross-train at a station.",
     )
     count = IntegerField(

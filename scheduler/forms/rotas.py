@@ -1,10 +1,15 @@
-"""Rota forms: start a solve, move an assignment, a sick call, a replacement, approval rule."""
+"""Rota forms: start a solve, move an assignment, a sick call, a replacement, approval rule.
+
+Every form that changes a rota carries, hidden, the rota it was shown with and that
+rota's lock number (:class:`RotaStateForm`), so an edit made on an out-of-date page is
+refused instead of overwriting someone else's change.
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -16,8 +21,52 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
+from .base import AppForm, whole_number
+
+if TYPE_CHECKING:
+    from ..models import Rota
+
 MIN_SECONDS = 1
 MAX_SECONDS = 300
+
+
+def _whole_number(text: str | None) -> int | None:
+    """A hidden field's value as a whole number, or None when missing or not a number."""
+    text = (text or "").strip()
+    return int(text) if text.isdecimal() and len(text) <= 9 else None
+
+
+class RotaStateForm(AppForm):
+    """The rota a page showed and its lock number, sent back with every change of it."""
+
+    rota = HiddenField()
+    lock = HiddenField()
+
+    def show(self, rota: Rota) -> None:
+        """Fill the hidden fields from the rota as it is now (the page is about to show it)."""
+        self.rota.data = str(rota.id)
+        self.lock.data = str(rota.lock_version)
+
+    @property
+    def seen_rota_id(self) -> int | None:
+        """The id of the rota the page showed, or None when the form did not say."""
+        return _whole_number(self.rota.data)
+
+    @property
+    def seen_lock(self) -> int | None:
+        """The rota's lock number when the page showed it, or None when the form did not say."""
+        return _whole_number(self.lock.data)
+
+
+class NewDraftForm(RotaStateForm):
+    """Copy a version as a new draft; also carries the newest version the page knew of."""
+
+    latest = HiddenField()
+
+    @property
+    def seen_latest(self) -> int | None:
+        """The newest version number of the week when the page was shown, or None."""
+        return _whole_number(self.latest.data)
 
 
 def _time_limit(default: float) -> FloatField:
@@ -33,7 +82,7 @@ def _time_limit(default: float) -> FloatField:
     )
 
 
-class SolveForm(FlaskForm):
+class SolveForm(AppForm):
     """How long to let the solver search, and whether to keep the pins or start afresh."""
 
     time_limit = _time_limit(20)
@@ -46,11 +95,11 @@ class SolveForm(FlaskForm):
         return "complete" if self.complete.data else "full"
 
 
-class MoveForm(FlaskForm):
+class MoveForm(RotaStateForm):
     """Where to move one assignment: day, shift and station or duty (choices set by the view)."""
 
     on_date = SelectField("Day", validators=[DataRequired(message="Choose a day.")])
-    shift = SelectField("Shift", coerce=int,
+    shift = SelectField("Shift", coerce=whole_number,
                         validators=[DataRequired(message="Choose a shift.")])
     place = SelectField("Station or duty",
                         validators=[DataRequired(message="Choose a station or duty.")])
@@ -68,10 +117,10 @@ class MoveForm(FlaskForm):
             raise ValidationError("Choose a day of this week.") from exc
 
 
-class AbsenceForm(FlaskForm):
+class AbsenceForm(RotaStateForm):
     """A sick call: who is away, from when to when, and how long to re-plan."""
 
-    staff = SelectField("Who is absent", coerce=int,
+    staff = SelectField("Who is absent", coerce=whole_number,
                         validators=[DataRequired(message="Choose the person who is absent.")])
     start = DateField("First day away", validators=[InputRequired(message="Give a date.")])
     end = DateField("Last day away", validators=[InputRequired(message="Give a date.")])
@@ -101,7 +150,7 @@ class AbsenceForm(FlaskForm):
             )
 
 
-class AssignForm(FlaskForm):
+class AssignForm(RotaStateForm):
     """Put a suggested person on an open shift (hidden fields filled by the suggestion list)."""
 
     staff = HiddenField(validators=[DataRequired()])
@@ -110,7 +159,7 @@ class AssignForm(FlaskForm):
     station = HiddenField(validators=[DataRequired()])
 
 
-class ApprovalPolicyForm(FlaskForm):
+class ApprovalPolicyForm(AppForm):
     """Whether a site's rotas need the pharmacist-in-charge's approval before publishing."""
 
     requires_approval = BooleanField(

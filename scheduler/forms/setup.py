@@ -6,7 +6,6 @@ keyword arguments; choices that depend on the site are filled in by the view.
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -38,7 +37,8 @@ from ..services.setup import (
     taken,
 )
 from ..services.staff import LEVEL_LABELS
-from .staff import MultiCheckboxField, optional_int, options, strip
+from .base import AppForm, optional_whole_number, whole_number
+from .staff import MultiCheckboxField, options, strip
 
 MAX_HEADS = 50
 HEADS_RANGE = NumberRange(min=0, max=MAX_HEADS, message=f"Enter 0 to {MAX_HEADS}.")
@@ -50,7 +50,7 @@ def _upper(value):
     return value.upper() if isinstance(value, str) else value
 
 
-class _ScopedForm(FlaskForm):
+class _ScopedForm(AppForm):
     """A form about one row, with the site it belongs to for uniqueness checks."""
 
     def __init__(self, *args, site_id: int | None = None, row_id: int | None = None, **kwargs):
@@ -80,7 +80,7 @@ class SiteForm(_ScopedForm):
     open_24_7 = BooleanField("Open 24 hours, 7 days", description="Untick to enter opening hours.")
     group_id = SelectField(
         "Site group",
-        coerce=optional_int,
+        coerce=optional_whole_number,
         description="Sites in one group are planned together, so staff can train across them.",
     )
     new_group = StringField(
@@ -89,7 +89,7 @@ class SiteForm(_ScopedForm):
     )
     ratio_rule_id = SelectField(
         "Pharmacist-to-technician ratio rule",
-        coerce=optional_int,
+        coerce=optional_whole_number,
         description="The law that applies here; add rule sets under Ratio rules.",
     )
     submit = SubmitField("Save site")
@@ -173,7 +173,7 @@ class StationForm(_ScopedForm):
     )
     competency_ids = MultiCheckboxField(
         "Competencies needed",
-        coerce=int,
+        coerce=whole_number,
         description="People count toward this station's cover only when independent (or a "
         "trainer) in every competency ticked.",
     )
@@ -214,7 +214,7 @@ class ShiftTypeForm(_ScopedForm):
                                   validators=[DataRequired("Tick at least one day.")])
     forbidden_next_ids = MultiCheckboxField(
         "May not be followed the next day by",
-        coerce=int,
+        coerce=whole_number,
         description="E.g. a night may not be followed by a day or evening shift.",
     )
     max_per_week = IntegerField(
@@ -238,14 +238,14 @@ class ShiftTypeForm(_ScopedForm):
 # ----- cover --------------------------------------------------------------------------
 
 
-def cover_grid_form(shift_types: list[ShiftType], data: dict | None = None) -> FlaskForm:
+def cover_grid_form(shift_types: list[ShiftType], data: dict | None = None) -> AppForm:
     """A form with a minimum and an ideal head count per shift type and weekday it runs on.
 
     Field names are ``min_<shift id>_<weekday>`` and ``ideal_<shift id>_<weekday>``;
     a blank pair means no cover is needed then.
     """
 
-    class CoverGridForm(FlaskForm):
+    class CoverGridForm(AppForm):
         """Weekday cover for one station: minimum and ideal heads per shift and day."""
 
         submit = SubmitField("Save cover")
@@ -301,11 +301,11 @@ def cover_grid_form(shift_types: list[ShiftType], data: dict | None = None) -> F
     return CoverGridForm(data=data)
 
 
-class DateCoverForm(FlaskForm):
+class DateCoverForm(AppForm):
     """Cover on one date that overrides the weekday line (a clinic day, a holiday)."""
 
     shift_type_id = SelectField(
-        "Shift", coerce=optional_int, validators=[InputRequired("Choose the shift.")]
+        "Shift", coerce=optional_whole_number, validators=[InputRequired("Choose the shift.")]
     )
     on_date = DateField("Date", validators=[DataRequired("Enter the date.")])
     minimum = IntegerField(
@@ -358,9 +358,9 @@ class DutyForm(_ScopedForm):
     )
     weekdays = MultiCheckboxField("On these days", choices=WEEKDAY_CHOICES,
                                   description="Tick none for any day.")
-    shift_type_ids = MultiCheckboxField("During these shifts", coerce=int,
+    shift_type_ids = MultiCheckboxField("During these shifts", coerce=whole_number,
                                         description="Tick none for any shift.")
-    competency_id = SelectField("Competency needed", coerce=optional_int)
+    competency_id = SelectField("Competency needed", coerce=optional_whole_number)
     min_level = SelectField(
         "At least at level",
         choices=options(LEVEL_LABELS.items()),
@@ -383,7 +383,7 @@ class DutyForm(_ScopedForm):
         validators=[InputRequired("Enter a priority."),
                     NumberRange(min=1, max=10000, message="Enter 1 to 10000.")],
     )
-    people_ids = MultiCheckboxField("Only these people", coerce=int,
+    people_ids = MultiCheckboxField("Only these people", coerce=whole_number,
                                     description="Tick none to let anyone qualified do it.")
     submit = SubmitField("Save duty")
 

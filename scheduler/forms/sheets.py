@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SubmitField
 from wtforms.validators import StopValidation
+
+from .base import AppForm
 
 UPLOAD_LIMIT = 2 * 1024 * 1024  # bytes; the app setting SHEETS_UPLOAD_LIMIT overrides it
 
@@ -42,7 +43,7 @@ def file_size(_form, field) -> None:
         raise StopValidation(too_big_message(size))
 
 
-class StaffImportForm(FlaskForm):
+class StaffImportForm(AppForm):
     """A staff and competency file to preview before anything is saved."""
 
     file = FileField(
@@ -57,7 +58,7 @@ class StaffImportForm(FlaskForm):
     submit = SubmitField("Upload and preview")
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(AppForm):
     """Apply a previewed import (a button, with its CSRF token)."""
 
     submit = SubmitField("Import")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..models import SkillLevel
+from .base import AppForm
 
 LEVEL_LABELS = {
     SkillLevel.OBSERVE: "Observe",
@@ -18,7 +18,7 @@ LEVEL_LABELS = {
 }
 
 
-class SignOffForm(FlaskForm):
+class SignOffForm(AppForm):
     """A new level for one person's competency, how long it is valid, and a note."""
 
     level = SelectField("New level", validators=[DataRequired("Choose the new level.")])

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..services.skills import prerequisite_loops, taken
-from .staff import optional_int, strip
+from .base import AppForm, optional_whole_number
+from .staff import strip
 
 
-class CompetencyForm(FlaskForm):
+class CompetencyForm(AppForm):
     """A skill a station or duty needs."""
 
     name = StringField(
@@ -39,7 +39,7 @@ class CompetencyForm(FlaskForm):
     )
     prerequisite_id = SelectField(
         "Prerequisite",
-        coerce=optional_int,
+        coerce=optional_whole_number,
         description="A competency that must come first (e.g. sterile before hazardous).",
     )
     submit = SubmitField("Save")

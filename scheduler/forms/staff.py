@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -36,15 +35,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..models import LeaveKind, Staff, StaffRole
 from ..services.me import overlapping_leave
 from ..services.staff import LEAVE_KIND_LABELS, LEVEL_LABELS, ROLE_LABELS, certification_taken
+from .base import AppForm, optional_whole_number, whole_number
 
 MAX_LEAVE_DAYS = 366
-
-
-def optional_int(value):
-    """Coerce a select value to an int, with '' (the blank choice) as None."""
-    if value in (None, "", "None"):
-        return None
-    return int(value)
 
 
 def options(pairs, blank: str | None = None) -> list[SelectChoice]:
@@ -70,13 +63,13 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class SiteChoiceForm(FlaskForm):
+class SiteChoiceForm(AppForm):
     """Which site (and week) a list shows: a GET filter, so without a CSRF token."""
 
     class Meta:
         csrf = False
 
-    site = SelectField("Site", coerce=int)
+    site = SelectField("Site", coerce=whole_number)
 
 
 class WeekChoiceForm(SiteChoiceForm):
@@ -114,7 +107,7 @@ def _count_field(
     )
 
 
-class PersonForm(FlaskForm):
+class PersonForm(AppForm):
     """A member of staff and the contract rules the solver keeps for them."""
 
     name = StringField(
@@ -127,7 +120,7 @@ class PersonForm(FlaskForm):
         "Certified technician (e.g. CPhT)",
         description="Some ratio laws allow more technicians when they are certified.",
     )
-    home_site_id = SelectField("Home site", coerce=int)
+    home_site_id = SelectField("Home site", coerce=whole_number)
     active = BooleanField("Active (planned in new rotas)", default=True)
 
     min_hours = _hours_field(
@@ -225,11 +218,13 @@ def person_form_data(person: Staff) -> dict:
     }
 
 
-class SkillForm(FlaskForm):
+class SkillForm(AppForm):
     """A person's level in one competency and until when it is valid."""
 
     competency_id = SelectField(
-        "Competency", coerce=optional_int, validators=[InputRequired("Choose a competency.")]
+        "Competency",
+        coerce=optional_whole_number,
+        validators=[InputRequired("Choose a competency.")],
     )
     level = SelectField(
         "Level", choices=options(LEVEL_LABELS.items())
@@ -243,7 +238,7 @@ class SkillForm(FlaskForm):
     submit = SubmitField("Save")
 
 
-class CertificationForm(FlaskForm):
+class CertificationForm(AppForm):
     """A professional certification such as CPhT or CSPT."""
 
     name = StringField(
@@ -275,11 +270,11 @@ class CertificationForm(FlaskForm):
             raise ValidationError("The expiry date cannot be before the date issued.")
 
 
-class LeaveRecordForm(FlaskForm):
+class LeaveRecordForm(AppForm):
     """Leave a supervisor records for someone, e.g. a sick call."""
 
     staff_id = SelectField(
-        "Person", coerce=optional_int, validators=[InputRequired("Choose the person.")]
+        "Person", coerce=optional_whole_number, validators=[InputRequired("Choose the person.")]
     )
     start_date = DateField("First day", validators=[DataRequired("Enter the first day.")])
     end_date = DateField("Last day", validators=[DataRequired("Enter the last day.")])
@@ -288,7 +283,7 @@ class LeaveRecordForm(FlaskForm):
         default=LeaveKind.SICK.value,
     )
     shift_type_id = SelectField(
-        "Only this shift", coerce=optional_int, description="Leave blank for whole days."
+        "Only this shift", coerce=optional_whole_number, description="Leave blank for whole days."
     )
     approved = BooleanField(
         "Approved", default=True,

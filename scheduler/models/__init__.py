@@ -8,6 +8,7 @@ plain dates in the site's own time zone.
 from __future__ import annotations
 
 from .accounts import User
+from .audit import AuditEvent
 from .calendar import CalendarFeed
 from .enums import (
     ALL_WEEKDAYS,
@@ -59,6 +60,7 @@ __all__ = [
     "ALL_WEEKDAYS",
     "AccountRole",
     "AssignmentMode",
+    "AuditEvent",
     "CECategory",
     "CEEntry",
     "CalendarFeed",

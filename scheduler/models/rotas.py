@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -50,11 +50,20 @@ class Rota(db.Model):
     published_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
+    # optimistic lock: every UPDATE of the row adds one, and an UPDATE from a session that
+    # read an older number matches no row (StaleDataError), so overlapping edits cannot
+    # overwrite each other; edits of the assignments touch the row too
+    lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    changed_at: Mapped[datetime | None]  # the last edit by hand, approval or publication
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    __mapper_args__ = {"version_id_col": lock_version}
 
     site: Mapped[Site] = relationship(back_populates="rotas")
     based_on: Mapped[Rota | None] = relationship(remote_side=[id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
     published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
+    changed_by: Mapped[User | None] = relationship(foreign_keys=[changed_by_id])
     assignments: Mapped[list[RotaAssignment]] = relationship(
         back_populates="rota", cascade="all, delete-orphan", order_by="RotaAssignment.on_date"
     )
@@ -97,10 +106,23 @@ class RotaAssignment(db.Model):
     duty: Mapped[Duty | None] = relationship()
 
 
+_ACTIVE_WHERE = text("status IN ('queued', 'running')")
+
+
 class SolveRun(db.Model):
-    """One run of the solver for a site's week, with its live progress and outcome."""
+    """One run of the solver for a site's week, with its live progress and outcome.
+
+    At most one run of a site's week is queued or running at a time: a partial
+    unique index refuses a second, even from another web process.
+    """
 
     __tablename__ = "solve_runs"
+    __table_args__ = (
+        Index(
+            "uq_solve_runs_active_week", "site_id", "week_start", unique=True,
+            sqlite_where=_ACTIVE_WHERE, postgresql_where=_ACTIVE_WHERE,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rota_id: Mapped[int | None] = mapped_column(ForeignKey("rotas.id", ondelete="SET NULL"))
@@ -126,6 +148,14 @@ class SolveRun(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    # the process solving it refreshes this every few seconds; a stale one means it died
+    heartbeat_at: Mapped[datetime | None]
+    worker: Mapped[str | None]  # which worker (or web process thread) ran it
+    # set by a stop from any process; the running job notices it and stops early
+    stop_requested: Mapped[bool] = mapped_column(default=False, server_default=false())
+    inputs_digest: Mapped[str | None]  # fingerprint of the problem the solve started from
+    # staff, cover, leave or requests changed while the solve ran
+    inputs_changed: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     rota: Mapped[Rota | None] = relationship(back_populates="solve_runs", foreign_keys=[rota_id])
     reference_rota: Mapped[Rota | None] = relationship(foreign_keys=[reference_rota_id])

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ..models import AssignmentMode, Rota, RotaAssignment
+from .rotas import with_people
 
 
 @dataclass
@@ -27,6 +28,7 @@ def person_label(a: RotaAssignment) -> str:
 
 def station_grid(rota: Rota) -> tuple[list[date], list[GridRow]]:
     """The rota's days and one row per station then per duty, each cell 'Shift: names'."""
+    with_people(rota)
     days = [rota.week_start + timedelta(days=d) for d in range(7)]
     index = {d: i for i, d in enumerate(days)}
     rows: dict[tuple[str, int], GridRow] = {}

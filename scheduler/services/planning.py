@@ -8,6 +8,10 @@ station 3, "sh2" shift type 2, "d4" duty 4, "c5" competency 5, "s1" site 1);
 
 from __future__ import annotations
 
+import dataclasses
+import enum
+import hashlib
+import json
 import math
 import threading
 import time
@@ -34,6 +38,7 @@ from ..models import (
     SolveRun,
     SolveStatus,
     Staff,
+    StaffCompetency,
     VolunteerOffer,
     station_competencies,
     utcnow,
@@ -299,6 +304,11 @@ def build_problem(
         )
     )
     staff_ids = [s.id for s in staff_rows]
+    skills_of: dict[int, list[StaffCompetency]] = {sid: [] for sid in staff_ids}
+    for sk in db.session.scalars(  # everyone's skills in one statement, not one per person
+        db.select(StaffCompetency).where(StaffCompetency.staff_id.in_(staff_ids))
+    ):
+        skills_of[sk.staff_id].append(sk)
     for s in staff_rows:
         ids.add("staff", s.id)
     leave_rows = db.session.scalars(
@@ -367,7 +377,7 @@ def build_problem(
                     IdMap.key("competency", sk.competency_id): sv.Skill(
                         _level(sk.level.value), sk.valid_until
                     )
-                    for sk in s.skills
+                    for sk in skills_of[s.id]
                 },
                 contract=contract,
                 unavailable=frozenset(unavailable[s.id]),
@@ -611,7 +621,10 @@ def stored_costs(rota: Rota) -> list:
 
 
 class _ProgressWriter:
-    """Writes a solve run's progress to its row at most about once a second, from any thread."""
+    """Writes a solve run's progress (and heartbeat) to its row about once a second, any thread.
+
+    Only while the run is running: a run failed meanwhile as dead keeps its reason.
+    """
 
     def __init__(self, run_id: int, on_progress: Callable[[sv.Progress], None] | None) -> None:
         self.engine = db.engine
@@ -631,14 +644,43 @@ class _ProgressWriter:
             with self.engine.begin() as conn:
                 conn.execute(
                     update(SolveRun)
-                    .where(SolveRun.id == self.run_id)
+                    .where(SolveRun.id == self.run_id, SolveRun.status == SolveStatus.RUNNING)
                     .values(
                         best_objective=progress.objective,
                         best_bound=progress.bound,
                         elapsed=progress.seconds,
                         solutions=progress.solutions,
+                        heartbeat_at=utcnow(),
                     )
                 )
+
+
+def problem_digest(problem: sv.Problem) -> str:
+    """A fingerprint of a solve's inputs: equal for equal problems, whatever the order of rows."""
+    text = json.dumps(_plain(problem), sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _plain(value):
+    """A problem's value as JSON-ready data in a stable order (sets and row lists sorted)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (set, frozenset)):
+        return sorted((_plain(item) for item in value), key=_order)
+    if isinstance(value, (list, tuple)):
+        items = [_plain(item) for item in value]
+        rows = value and all(dataclasses.is_dataclass(item) for item in value)
+        return sorted(items, key=_order) if rows else items
+    return value
+
+
+def _order(item) -> str:
+    """A sort key for any plain value."""
+    return json.dumps(item, sort_keys=True, default=str)
 
 
 def run_solve(
@@ -655,33 +697,48 @@ def run_solve(
 
     A site in a group is planned with every site of its group in one solve, so
     people can cross-train at another site; each site gets its own new draft,
-    and the requested site's draft is returned. ``run`` is an already queued run
-    to record into; ``reference`` makes it a re-plan that changes as little as it can;
-    ``pins_from`` names the rotas whose pinned rows hold (default: the latest drafts).
+    and the requested site's draft is returned. ``run`` is a run already claimed
+    by this process, or a queued one it claims (by default a new one is opened:
+    ``SolveBusy`` when the week is being solved); ``reference`` makes it a re-plan
+    that changes as little as it can; ``pins_from`` names the rotas whose pinned
+    rows hold (default: the latest drafts). While it solves, the run's heartbeat is
+    kept fresh and a stop asked for from any process ends it early with the best
+    rota found. When staff, cover, leave or requests change during the solve, the
+    run says so. Raises ``RunEnded`` (storing nothing) when the run was ended
+    elsewhere meanwhile.
     """
+    from ..jobs.runs import STALE_INPUTS, RunEnded, RunWatcher, claim, open_run, process_label
+
     if run is None:
-        run = SolveRun(site=site, week_start=week_start, time_limit=time_limit)
-        db.session.add(run)
-    run.status = SolveStatus.RUNNING
-    run.started_at = utcnow()
-    db.session.commit()
+        run = open_run(site, week_start, time_limit, worker=process_label("command"))
+    elif run.status is SolveStatus.QUEUED and not claim(run.id, process_label("process")):
+        raise RunEnded(run.id, "no longer queued")
+    stop = stop if stop is not None else threading.Event()
+    run_id = run.id
     references = list(reference) if reference is not None else None
+    pins = list(pins_from) if pins_from is not None else None
+    sites = planned_with(site)
     try:
-        sites = planned_with(site)
-        problem, ids = build_problem(
-            sites, week_start, reference=references,
-            pins_from=list(pins_from) if pins_from is not None else None,
-        )
-        writer = _ProgressWriter(run.id, on_progress)
-        result = sv.solve(problem, time_limit=time_limit, on_progress=writer, stop=stop)
+        with RunWatcher(run_id, stop):
+            problem, ids = build_problem(sites, week_start, reference=references, pins_from=pins)
+            digest = problem_digest(problem)
+            writer = _ProgressWriter(run_id, on_progress)
+            result = sv.solve(problem, time_limit=time_limit, on_progress=writer, stop=stop)
+            db.session.commit()  # end the read transaction: the rebuild sees others' changes
+            again, _ = build_problem(sites, week_start, reference=references, pins_from=pins)
+            changed = problem_digest(again) != digest
     except Exception as exc:
         db.session.rollback()
-        run.status = SolveStatus.FAILED
-        run.message = f"{type(exc).__name__}: {exc}"
-        run.finished_at = utcnow()
-        db.session.commit()
+        run = db.session.get(SolveRun, run_id)
+        if run is not None and run.status is SolveStatus.RUNNING:
+            run.status = SolveStatus.FAILED
+            run.message = f"{type(exc).__name__}: {exc}"
+            run.finished_at = utcnow()
+            db.session.commit()
         raise
     db.session.refresh(run)
+    if run.status is not SolveStatus.RUNNING:
+        raise RunEnded(run_id, run.status.value)
     rotas = [store_result(s, week_start, problem, ids, result) for s in sites]
     for stored in rotas:
         stored.based_on = next(
@@ -689,7 +746,7 @@ def run_solve(
         )
     rota = next(r for r in rotas if r.site_id == site.id)
     run.rota = rota
-    run.status = SolveStatus.STOPPED if stop is not None and stop.is_set() else SolveStatus.DONE
+    run.status = SolveStatus.STOPPED if stop.is_set() else SolveStatus.DONE
     run.objective = result.objective
     run.bound = result.bound
     run.seconds = result.seconds
@@ -697,9 +754,12 @@ def run_solve(
     run.solutions = result.solutions
     run.best_objective = result.objective
     run.best_bound = result.bound
-    run.message = (
+    run.inputs_digest = digest
+    run.inputs_changed = changed
+    message = (
         result.status if not result.reasons else f"{result.status}: " + "; ".join(result.reasons)
     )
+    run.message = f"{message}. {STALE_INPUTS}" if changed else message
     run.finished_at = utcnow()
     db.session.commit()
     return rota

@@ -14,8 +14,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy.orm import joinedload
+
 from .. import solver as sv
-from ..models import AssignmentMode, Rota, RotaAssignment, ShiftType, Site, Staff
+from ..extensions import db
+from ..models import AssignmentMode, Rota, RotaAssignment, ShiftType, Site, Staff, StaffCompetency
 from ..solver.constraints.ratio import counts_as, describe, slices
 from .development import SKILL_WARNING_DAYS
 from .planning import published_rota, ratio_rule
@@ -318,21 +321,27 @@ def lapsing_competencies(rota: Rota, window: int = SKILL_WARNING_DAYS) -> list[L
     first = rota.week_start
     last = first + timedelta(days=6)
     people = {a.staff_id: a.staff for a in rota.assignments}
+    skills = db.session.scalars(  # everyone's skills in one statement, not one per person
+        db.select(StaffCompetency)
+        .where(StaffCompetency.staff_id.in_(list(people)))
+        .options(joinedload(StaffCompetency.competency))
+    )
     out = []
-    for person in people.values():
-        for skill in person.skills:
-            until = skill.valid_until
-            if until is None or not first - timedelta(days=window) <= until <= last + timedelta(
-                days=window
-            ):
-                continue
-            if until < first:
-                note = f"Lapsed {(first - until).days} day(s) before the week"
-            elif until <= last:
-                note = "Lapses during the week"
-            else:
-                note = f"Lapses {(until - last).days} day(s) after the week"
-            out.append(Lapse(person, skill.competency.name, skill.level.value, until, note))
+    for skill in skills:
+        until = skill.valid_until
+        if until is None or not first - timedelta(days=window) <= until <= last + timedelta(
+            days=window
+        ):
+            continue
+        if until < first:
+            note = f"Lapsed {(first - until).days} day(s) before the week"
+        elif until <= last:
+            note = "Lapses during the week"
+        else:
+            note = f"Lapses {(until - last).days} day(s) after the week"
+        out.append(
+            Lapse(people[skill.staff_id], skill.competency.name, skill.level.value, until, note)
+        )
     out.sort(key=lambda x: (x.valid_until, x.staff.name, x.competency))
     return out
 

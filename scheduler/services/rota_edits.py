@@ -4,6 +4,10 @@ Every edit is checked with the solver's validator on the whole planning group
 (this rota plus the group's other sites' latest rotas of the week). An edit that
 adds a hard-rule breach is refused with the rule named; otherwise it is saved,
 the score is recomputed and any approval is cleared, since the rota changed.
+
+An edit made on a page that showed the rota at another ``lock`` (its lock_version)
+is refused with :class:`~.rotas.RotaChanged` and nothing is saved; each edit also
+touches the rota row, so changing only assignments moves the rota's lock on too.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from ..models import (
     ShiftType,
     Staff,
     Station,
+    User,
 )
 from ..models.sites import Duty
 from ..solver.constraints import family
@@ -38,7 +43,7 @@ from .planning import (
     planned_with,
     rota_to_solver,
 )
-from .rotas import RotaRefused, day_label
+from .rotas import RotaRefused, check_lock, day_label, saving, with_people
 
 
 @dataclass
@@ -116,7 +121,7 @@ def _editable(rota: Rota) -> None:
         )
 
 
-def _save(rota: Rota, report: sv.Report) -> None:
+def _rescore(rota: Rota, report: sv.Report) -> None:
     """Store the recomputed score and clear any approval after a change."""
     rota.costs = [cost_to_dict(c) for c in report.costs]
     rota.objective = report.objective
@@ -125,7 +130,6 @@ def _save(rota: Rota, report: sv.Report) -> None:
     rota.approved_at = None
     rota.approved_by = None
     rota.submitted_at = None
-    db.session.commit()
 
 
 def _as_solver(check: WeekCheck, a: RotaAssignment) -> sv.Assignment:
@@ -141,17 +145,19 @@ def _refuse(breaches) -> None:
 # ----- edits -------------------------------------------------------------------------
 
 
-def toggle_pin(a: RotaAssignment) -> bool:
+def toggle_pin(a: RotaAssignment, *, lock: int | None = None, by: User | None = None) -> bool:
     """Pin an assignment (a re-solve keeps it) or unpin it; returns the new state."""
+    check_lock(a.rota, lock, by)
     _editable(a.rota)
-    a.pinned = not a.pinned
-    db.session.commit()
+    with saving(a.rota, by):
+        a.pinned = not a.pinned
     return a.pinned
 
 
-def remove(a: RotaAssignment) -> None:
+def remove(a: RotaAssignment, *, lock: int | None = None, by: User | None = None) -> None:
     """Take an assignment off the draft, unless that breaks a hard rule."""
     rota = a.rota
+    check_lock(rota, lock, by)
     _editable(rota)
     check = week_check(rota)
     before = [_as_solver(check, x) for x in rota.assignments]
@@ -159,8 +165,9 @@ def remove(a: RotaAssignment) -> None:
     breaches, report = _new_breaches(check, before, after)
     if breaches:
         _refuse(breaches)
-    rota.assignments.remove(a)
-    _save(rota, report)
+    with saving(rota, by):
+        rota.assignments.remove(a)
+        _rescore(rota, report)
 
 
 def _target(check: WeekCheck, on_date: date, shift: ShiftType, place: Station | Duty):
@@ -175,9 +182,13 @@ def _target(check: WeekCheck, on_date: date, shift: ShiftType, place: Station | 
     return day, IdMap.key("shift", shift.id), IdMap.key(kind, place.id), kind
 
 
-def move(a: RotaAssignment, on_date: date, shift: ShiftType, place: Station | Duty) -> None:
+def move(
+    a: RotaAssignment, on_date: date, shift: ShiftType, place: Station | Duty, *,
+    lock: int | None = None, by: User | None = None,
+) -> None:
     """Move an assignment to another day, shift, station or duty, and pin it there."""
     rota = a.rota
+    check_lock(rota, lock, by)
     _editable(rota)
     check = week_check(rota)
     day, shift_key, activity, kind = _target(check, on_date, shift, place)
@@ -203,16 +214,19 @@ def move(a: RotaAssignment, on_date: date, shift: ShiftType, place: Station | Du
     breaches, report = _new_breaches(check, before, after)
     if breaches:
         _refuse(breaches)
-    a.on_date, a.shift_type, a.mode, a.trainer_id = on_date, shift, mode, trainer
-    a.station, a.duty = (place, None) if kind == "station" else (None, place)
-    a.pinned = True
-    _save(rota, report)
+    with saving(rota, by):
+        a.on_date, a.shift_type, a.mode, a.trainer_id = on_date, shift, mode, trainer
+        a.station, a.duty = (place, None) if kind == "station" else (None, place)
+        a.pinned = True
+        _rescore(rota, report)
 
 
 def assign(
-    rota: Rota, staff: Staff, on_date: date, shift: ShiftType, place: Station | Duty
+    rota: Rota, staff: Staff, on_date: date, shift: ShiftType, place: Station | Duty, *,
+    lock: int | None = None, by: User | None = None,
 ) -> None:
     """Put a person on a shift at a station or duty (pinned), moving them if they work that day."""
+    check_lock(rota, lock, by)
     _editable(rota)
     check = week_check(rota)
     day, shift_key, activity, kind = _target(check, on_date, shift, place)
@@ -225,21 +239,22 @@ def assign(
     breaches, report = _new_breaches(check, before, after)
     if breaches:
         _refuse(breaches)
-    if existing is not None:
-        rota.assignments.remove(existing)
-        db.session.flush()
-    rota.assignments.append(
-        RotaAssignment(
-            staff=staff,
-            on_date=on_date,
-            shift_type=shift,
-            station=place if kind == "station" else None,
-            duty=place if kind == "duty" else None,
-            mode=AssignmentMode.WORKS,
-            pinned=True,
+    with saving(rota, by):
+        if existing is not None:
+            rota.assignments.remove(existing)
+            db.session.flush()
+        rota.assignments.append(
+            RotaAssignment(
+                staff=staff,
+                on_date=on_date,
+                shift_type=shift,
+                station=place if kind == "station" else None,
+                duty=place if kind == "duty" else None,
+                mode=AssignmentMode.WORKS,
+                pinned=True,
+            )
         )
-    )
-    _save(rota, report)
+        _rescore(rota, report)
 
 
 # ----- a sick call -----------------------------------------------------------------------
@@ -282,6 +297,7 @@ def _placement_text(a: RotaAssignment | None) -> str:
 
 def changes(before: Rota, after: Rota) -> list[Change]:
     """Who changed between two versions of a week, day by day, in plain words."""
+    with_people(before, after)
     old = {(a.staff_id, a.on_date): a for a in before.assignments}
     new = {(a.staff_id, a.on_date): a for a in after.assignments}
     out = []

@@ -6,10 +6,17 @@ nothing here converts time zones; a night that ends after midnight shows "(+1)".
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
+from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..models import (
@@ -101,6 +108,29 @@ def find_version(site_id: int, week_start: date, version: int | None) -> Rota | 
             Rota.site_id == site_id, Rota.week_start == week_start, Rota.version == version
         )
     )
+
+
+# ----- reading a rota's people at once ----------------------------------------------
+
+
+def with_people(*rotas: Rota | None) -> None:
+    """Read everyone on the rotas' assignments (each person and trainer) in one statement
+    and attach them, so naming them all sends no statement per person."""
+    missing: list[tuple[RotaAssignment, str, int]] = []  # (assignment, relationship, staff id)
+    for rota in rotas:
+        for a in rota.assignments if rota is not None else ():
+            unloaded = inspect(a).unloaded
+            if "staff" in unloaded:
+                missing.append((a, "staff", a.staff_id))
+            if "trainer" in unloaded and a.trainer_id is not None:
+                missing.append((a, "trainer", a.trainer_id))
+    if not missing:
+        return
+    wanted = {staff_id for _a, _key, staff_id in missing}
+    people = {s.id: s for s in db.session.scalars(db.select(Staff).where(Staff.id.in_(wanted)))}
+    for a, key, staff_id in missing:
+        if staff_id in people:
+            set_committed_value(a, key, people[staff_id])
 
 
 # ----- the wall chart (by station) ----------------------------------------------
@@ -209,6 +239,7 @@ def _cover_gaps(rota: Rota) -> dict[tuple[int, str, str], dict]:
 
 def wall_chart(rota: Rota) -> WallChart:
     """The rota laid out by station, trainees paired with trainers, cover gaps marked."""
+    with_people(rota)
     site = rota.site
     days = week_days(rota.week_start)
     columns = [Column(d, st) for d in days for st in site.shift_types if st.runs_on(d.weekday())]
@@ -304,6 +335,7 @@ LEAVE_WORDS = {
 
 def by_person(rota: Rota) -> list[PersonRow]:
     """The rota by person: the site's active staff (and anyone rostered) down, days across."""
+    with_people(rota)
     days = week_days(rota.week_start)
     people = {
         s.id: s
@@ -385,6 +417,115 @@ def explanation(rota: Rota) -> tuple[list[RuleScore], int]:
     return scores, sum(s.total for s in scores)
 
 
+# ----- overlapping edits ------------------------------------------------------------------
+#
+# Every page that edits a rota sends back the rota's ``lock_version`` as it showed it. An
+# edit whose number is not the current one is refused before anything is saved; two edits
+# that both pass that check at the same moment are told apart by the lock column itself
+# (the second UPDATE matches no row), and the loser is rolled back and refused the same way.
+
+
+class RotaChanged(RotaRefused):
+    """An edit made on a page that showed an older state of the rota or week: not saved.
+
+    ``headline`` says who changed what and when; the views add what the user tried.
+    """
+
+    def __init__(self, headline: str) -> None:
+        super().__init__(f"{headline}; your change was not saved.")
+        self.headline = headline
+
+
+def no_lock() -> RotaChanged:
+    """The refusal of an edit whose form did not say which state of the rota it showed."""
+    return RotaChanged(
+        "The page you sent this from did not say which state of the rota it showed "
+        "(it may be older than the last update of this site)"
+    )
+
+
+def _clock(moment: datetime, site: Site) -> str:
+    """A stored UTC moment on the site's clock: '14:02 CST', with the day when not today."""
+    try:
+        zone = ZoneInfo(site.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    local = moment.astimezone(zone)
+    text = f"{local:%H:%M %Z}"
+    if local.date() != datetime.now(zone).date():
+        text += f" on {day_label(local.date())}"
+    return text
+
+
+def last_change(rota: Rota) -> tuple[datetime, User | None]:
+    """When a rota last changed and who changed it: its last edit, else its making.
+
+    A version made by the solver names whoever asked for the solve; the user is None
+    when no one can be named.
+    """
+    if rota.changed_at is not None:
+        return rota.changed_at, rota.changed_by
+    asked = next((run.requested_by_id for run in rota.solve_runs if run.requested_by_id), None)
+    return rota.created_at, db.session.get(User, asked) if asked else None
+
+
+def _headline(rota: Rota, verb: str, viewer: User | None) -> str:
+    """'Sam changed version 2 of this week at 14:02 CST, after you opened this page'."""
+    when, who = last_change(rota)
+    what = f"version {rota.version} of this week"
+    at = f" at {_clock(when, rota.site)}"
+    if who is not None and viewer is not None and who.id == viewer.id:
+        return (f"{what.capitalize()} was {verb}{at} from your account in another tab or "
+                "window, after you opened this page")
+    return f"{who.name if who else 'Someone else'} {verb} {what}{at}, after you opened this page"
+
+
+def changed_since(rota: Rota, viewer: User | None = None) -> RotaChanged:
+    """The refusal of an edit made on a page that showed an older state of ``rota``."""
+    return RotaChanged(_headline(rota, "changed", viewer))
+
+
+def newer_version(latest: Rota, viewer: User | None = None) -> RotaChanged:
+    """The refusal of an edit of a week made on a page that showed an older version of it."""
+    return RotaChanged(_headline(latest, "made", viewer))
+
+
+def check_lock(rota: Rota, lock: int | None, viewer: User | None = None) -> None:
+    """Refuse an edit from a page that showed the rota at another ``lock`` (None: no check)."""
+    if lock is not None and lock != rota.lock_version:
+        raise changed_since(rota, viewer)
+
+
+def check_latest(rota: Rota, viewer: User | None = None) -> None:
+    """Refuse an edit of the week when a newer version than ``rota`` exists."""
+    latest = latest_rota(rota.site_id, rota.week_start)
+    if latest is not None and latest.id != rota.id:
+        raise newer_version(latest, viewer)
+
+
+def touch(rota: Rota, by: User | None) -> None:
+    """Note who changed the rota and when; the row's UPDATE also moves its lock on."""
+    with db.session.no_autoflush:  # one UPDATE of the row per edit, not one per field
+        rota.changed_at = utcnow()
+        rota.changed_by_id = by.id if by is not None else None
+
+
+@contextmanager
+def saving(rota: Rota, by: User | None) -> Iterator[None]:
+    """Touch the rota, run the edit in the block and commit it.
+
+    An edit that a concurrent one beat to the row is rolled back and refused with
+    :class:`RotaChanged`; an exception from the block leaves the session for the caller.
+    """
+    try:
+        touch(rota, by)
+        yield
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise changed_since(rota, by) from exc
+
+
 # ----- approval and publishing ------------------------------------------------------
 
 
@@ -393,28 +534,31 @@ def _latest_published_version(rota: Rota) -> int | None:
     return current.version if current is not None else None
 
 
-def submit_for_approval(rota: Rota) -> None:
-    """Ask the pharmacist-in-charge to approve a draft."""
+def submit_for_approval(rota: Rota, *, lock: int | None = None, by: User | None = None) -> None:
+    """Ask the pharmacist-in-charge to approve a draft (shown at ``lock``)."""
+    check_lock(rota, lock, by)
     if rota.status is not RotaStatus.DRAFT:
         raise RotaRefused("Only a draft can be sent for approval.")
-    rota.submitted_at = utcnow()
-    db.session.commit()
+    with saving(rota, by):
+        rota.submitted_at = utcnow()
 
 
-def approve(rota: Rota, user: User) -> None:
-    """Record the pharmacist-in-charge's approval of a draft."""
+def approve(rota: Rota, user: User, *, lock: int | None = None) -> None:
+    """Record the pharmacist-in-charge's approval of a draft (shown at ``lock``)."""
+    check_lock(rota, lock, user)
     if rota.status is not RotaStatus.DRAFT:
         raise RotaRefused("Only a draft can be approved.")
     if not rota.assignments:
         raise RotaRefused("An empty rota cannot be approved.")
-    rota.approved_by = user
-    rota.approved_at = utcnow()
-    rota.submitted_at = rota.submitted_at or rota.approved_at
-    db.session.commit()
+    with saving(rota, user):
+        rota.approved_by = user
+        rota.approved_at = utcnow()
+        rota.submitted_at = rota.submitted_at or rota.approved_at
 
 
-def publish(rota: Rota, user: User) -> None:
-    """Publish a draft: technicians see it and it becomes history for the next week."""
+def publish(rota: Rota, user: User, *, lock: int | None = None) -> None:
+    """Publish a draft (shown at ``lock``): technicians see it; it is history for next week."""
+    check_lock(rota, lock, user)
     if rota.status is not RotaStatus.DRAFT:
         raise RotaRefused(f"Version {rota.version} is already published.")
     if not rota.assignments:
@@ -428,15 +572,26 @@ def publish(rota: Rota, user: User) -> None:
         raise RotaRefused(
             "This site needs the pharmacist-in-charge's approval before a rota is published."
         )
-    rota.status = RotaStatus.PUBLISHED
-    rota.published_at = utcnow()
-    rota.published_by = user
-    db.session.commit()
+    with saving(rota, user):
+        rota.status = RotaStatus.PUBLISHED
+        rota.published_at = utcnow()
+        rota.published_by = user
 
 
-def new_draft_from(rota: Rota) -> Rota:
-    """Copy a version of the week as the next draft version, to change it by hand."""
+def new_draft_from(
+    rota: Rota, *, lock: int | None = None, latest_seen: int | None = None,
+    by: User | None = None,
+) -> Rota:
+    """Copy a version of the week as the next draft version, to change it by hand.
+
+    A page that showed ``rota`` at ``lock`` and the week's newest version as
+    ``latest_seen`` is refused when either moved on since (someone may have started
+    the same draft); so is the slower of two copies made at the same moment.
+    """
+    check_lock(rota, lock, by)
     latest = latest_rota(rota.site_id, rota.week_start)
+    if latest_seen is not None and latest.version != latest_seen:
+        raise newer_version(latest, by)
     draft = Rota(
         site_id=rota.site_id,
         week_start=rota.week_start,
@@ -448,10 +603,9 @@ def new_draft_from(rota: Rota) -> Rota:
         costs=list(rota.costs or []),
         reasons=list(rota.reasons or []),
         based_on_id=rota.id,
-    )
-    db.session.add(draft)
-    for a in list(rota.assignments):
-        draft.assignments.append(
+        changed_at=utcnow(),
+        changed_by_id=by.id if by is not None else None,
+        assignments=[
             RotaAssignment(
                 staff_id=a.staff_id,
                 on_date=a.on_date,
@@ -462,9 +616,15 @@ def new_draft_from(rota: Rota) -> Rota:
                 trainer_id=a.trainer_id,
                 pinned=a.pinned,
             )
-        )
-    db.session.add(draft)
-    db.session.commit()
+            for a in rota.assignments
+        ],
+    )
+    try:  # the draft joins the session here, so nothing flushes it before the commit
+        db.session.add(draft)
+        db.session.commit()
+    except IntegrityError as exc:  # the same version number, taken a moment before
+        db.session.rollback()
+        raise newer_version(latest_rota(rota.site_id, rota.week_start), by) from exc
     return draft
 
 

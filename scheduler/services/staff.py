@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import null
+
 from ..extensions import db
 from ..models import (
     CEEntry,
@@ -111,12 +113,15 @@ def contract_summary(person: Staff) -> str:
 
 def save_person(person: Staff | None, values: dict[str, Any]) -> Staff:
     """Create a person (when ``person`` is None) or update one from form values, and commit."""
+    new = person is None
     if person is None:
         person = Staff()
         db.session.add(person)
     for name in PERSON_FIELDS:
         if name in values:
-            setattr(person, name, values[name])
+            value = values[name]
+            # null(): a new person's blank "no limit" must be stored as NULL, not the default
+            setattr(person, name, null() if new and value is None else value)
     db.session.commit()
     return person
 

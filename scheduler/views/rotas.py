@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import (
@@ -10,6 +11,7 @@ from flask import (
     current_app,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -18,14 +20,23 @@ from flask import (
 from flask_login import current_user
 
 from .. import jobs
+from ..database import database_int
 from ..extensions import db
-from ..forms.rotas import AbsenceForm, ApprovalPolicyForm, AssignForm, MoveForm, SolveForm
+from ..forms.rotas import (
+    AbsenceForm,
+    ApprovalPolicyForm,
+    AssignForm,
+    MoveForm,
+    NewDraftForm,
+    RotaStateForm,
+    SolveForm,
+)
 from ..models import Duty, Rota, RotaAssignment, RotaStatus, ShiftType, Site, SolveRun, Staff
 from ..models import Station as StationModel
 from ..security import MANAGERS, PIC, SUPERVISOR, roles_required
 from ..services import rota_edits, rotas
 from ..services.planning import monday_of
-from ..services.rotas import RotaRefused
+from ..services.rotas import RotaChanged, RotaRefused
 
 bp = Blueprint("rotas", __name__, url_prefix="/rotas")
 
@@ -45,8 +56,64 @@ def _rota(rota_id: int) -> Rota:
     return db.get_or_404(Rota, rota_id)
 
 
-def _assignment(assignment_id: int) -> RotaAssignment:
-    return db.get_or_404(RotaAssignment, assignment_id)
+def _assignment(assignment_id: int, form: RotaStateForm, tried: str) -> RotaAssignment:
+    """The assignment an edit is about; when it left the rota after the page showed it,
+    the week page says so (409) instead of a bare 404."""
+    found = db.session.get(RotaAssignment, assignment_id)
+    if found is None:
+        rota = db.session.get(Rota, form.seen_rota_id or 0)
+        if rota is None or rota.lock_version == form.seen_lock:  # not a change since: unknown
+            abort(404)
+        abort(make_response(_conflict(rota, rotas.changed_since(rota, current_user),
+                                      f"{tried}: that shift is no longer on the rota")))
+    return found
+
+
+# ----- edits from out-of-date pages ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Why an edit was not saved (the rota changed after the page showed it) and what it was."""
+
+    headline: str
+    tried: str
+    assignment_id: int | None = None
+
+    @property
+    def text(self) -> str:
+        """'Sam changed version 2 ... after you opened this page; your change (...) was not
+        saved.'"""
+        return f"{self.headline}; your change ({self.tried}) was not saved."
+
+
+def _seen_lock(form: RotaStateForm) -> int:
+    """The lock number the page showed the rota at (refused when the form did not say)."""
+    lock = form.seen_lock
+    if lock is None:
+        raise rotas.no_lock()
+    return lock
+
+
+def _check_week(form: RotaStateForm, latest: Rota) -> int:
+    """Refuse a change of the week unless the page showed its newest version as it is now."""
+    lock = _seen_lock(form)
+    if form.seen_rota_id != latest.id:
+        raise rotas.newer_version(latest, current_user)
+    rotas.check_lock(latest, lock, current_user)
+    return lock
+
+
+def _what(a: RotaAssignment) -> str:
+    """'Ann, Tue 3 Mar day' for messages about one assignment."""
+    return f"{a.staff.name}, {rotas.day_label(a.on_date)} {a.shift_type.name.lower()}"
+
+
+def _conflict(rota: Rota, changed: RotaChanged, tried: str, assignment_id: int | None = None):
+    """The week page showing the rota as it is now and why the edit was not saved (409)."""
+    db.session.rollback()  # nothing of the refused edit stays; the page reads the rota afresh
+    conflict = Conflict(changed.headline, tried, assignment_id)
+    return _render_week(rota.site, rota.week_start, rota, SolveForm(), 409, conflict)
 
 
 def _week_url(rota: Rota, anchor: str | None = None) -> str:
@@ -81,19 +148,21 @@ def week(site_id: int, week: str):
     monday = _week(week)
     if monday.weekday() != 0:
         return redirect(url_for("rotas.week", site_id=site.id, week=monday_of(monday).isoformat()))
-    version = request.args.get("version", type=int)
+    version = request.args.get("version", type=database_int)
     rota = rotas.find_version(site.id, monday, version)
     if version is not None and rota is None:
         abort(404)
     return _render_week(site, monday, rota, SolveForm())
 
 
-def _render_week(site: Site, monday: date, rota: Rota | None, form: SolveForm, status: int = 200):
+def _render_week(site: Site, monday: date, rota: Rota | None, form: SolveForm, status: int = 200,
+                 conflict: Conflict | None = None):
     context = {
         "site": site,
         "monday": monday,
         "rota": rota,
         "form": form,
+        "conflict": conflict,
         "active": jobs.active_run(site.id, monday),
         "versions": rotas.versions(site.id, monday),
         "needs_approval": rotas.requires_approval(site),
@@ -173,25 +242,33 @@ def stop(run_id: int):
 @roles_required(SUPERVISOR)
 def pin(assignment_id: int):
     """Pin an assignment so a re-solve keeps it, or unpin it."""
-    a = _assignment(assignment_id)
+    form = RotaStateForm()
+    a = _assignment(assignment_id, form, "pin or unpin")
+    rota, tried = a.rota, f"{'unpin' if a.pinned else 'pin'} {_what(a)}"
     try:
-        pinned = rota_edits.toggle_pin(a)
+        pinned = rota_edits.toggle_pin(a, lock=_seen_lock(form), by=current_user)
+    except RotaChanged as changed:
+        return _conflict(rota, changed, tried, assignment_id)
     except RotaRefused as refused:
         flash(str(refused), "error")
     else:
         flash(f"{'Pinned' if pinned else 'Unpinned'} {a.staff.name} on "
               f"{rotas.day_label(a.on_date)}.", "success")
-    return redirect(_week_url(a.rota, "by-station"))
+    return redirect(_week_url(rota, "by-station"))
 
 
 @bp.post("/assignments/<int:assignment_id>/remove")
 @roles_required(SUPERVISOR)
 def remove(assignment_id: int):
     """Take an assignment off the draft, unless that breaks a hard rule."""
-    a = _assignment(assignment_id)
+    form = RotaStateForm()
+    a = _assignment(assignment_id, form, "remove")
     rota, name, day = a.rota, a.staff.name, rotas.day_label(a.on_date)
+    tried = f"remove {_what(a)}"
     try:
-        rota_edits.remove(a)
+        rota_edits.remove(a, lock=_seen_lock(form), by=current_user)
+    except RotaChanged as changed:
+        return _conflict(rota, changed, tried, assignment_id)
     except RotaRefused as refused:
         db.session.rollback()
         flash(str(refused), "error")
@@ -225,15 +302,25 @@ def _place(site: Site, value: str) -> StationModel | Duty | None:
 @bp.route("/assignments/<int:assignment_id>/move", methods=["GET", "POST"])
 @roles_required(SUPERVISOR)
 def move(assignment_id: int):
-    """Move an assignment to another day, shift, station or duty; a broken hard rule refuses it."""
-    a = _assignment(assignment_id)
+    """Move an assignment to another day, shift, station or duty; a broken hard rule refuses it.
+
+    A move sent from a form shown before someone else changed the rota is not saved: the
+    form comes back with the choices kept, where the person is now, and who changed it.
+    """
+    form = MoveForm()
+    a = _assignment(assignment_id, form, "move")
     rota = a.rota
+    _move_choices(form, rota)
+    if request.method == "POST":
+        try:
+            rotas.check_lock(rota, _seen_lock(form), current_user)
+        except RotaChanged as changed:
+            return _move_conflict(form, a, changed)
     if rota.status is not RotaStatus.DRAFT:
         flash("A published version cannot be changed; start a new draft from it first.", "error")
         return redirect(_week_url(rota))
-    form = MoveForm()
-    _move_choices(form, rota)
     if request.method == "GET":
+        form.show(rota)
         form.on_date.data = a.on_date.isoformat()
         form.shift.data = a.shift_type_id
         form.place.data = f"station-{a.station_id}" if a.station_id else f"duty-{a.duty_id}"
@@ -241,7 +328,10 @@ def move(assignment_id: int):
         place = _place(rota.site, form.place.data)
         shift = db.session.get(ShiftType, form.shift.data)
         try:
-            rota_edits.move(a, form.chosen_date(), shift, place)
+            rota_edits.move(a, form.chosen_date(), shift, place, lock=form.seen_lock,
+                            by=current_user)
+        except RotaChanged as changed:
+            return _move_conflict(form, a, changed)
         except RotaRefused as refused:
             db.session.rollback()
             form.place.errors.append(str(refused))
@@ -252,6 +342,19 @@ def move(assignment_id: int):
         return render_template("rotas/move.html", form=form, a=a, rota=rota), 422
     status = 422 if request.method == "POST" else 200
     return render_template("rotas/move.html", form=form, a=a, rota=rota), status
+
+
+def _move_conflict(form: MoveForm, a: RotaAssignment, changed: RotaChanged):
+    """The move form again after the rota changed under it (409): the choices made are kept,
+    the page shows where the person is now and carries the rota's new state; the week page
+    instead when the assignment itself is gone."""
+    assignment_id, rota, tried = a.id, a.rota, f"move {_what(a)}"
+    db.session.rollback()
+    if db.session.get(RotaAssignment, assignment_id) is None:
+        return _conflict(rota, changed, f"{tried}: that shift is no longer on the rota")
+    form.show(rota)
+    conflict = Conflict(changed.headline, tried, assignment_id)
+    return render_template("rotas/move.html", form=form, a=a, rota=rota, conflict=conflict), 409
 
 
 @bp.route("/<int:site_id>/<week>/absence", methods=["GET", "POST"])
@@ -271,13 +374,21 @@ def absence(site_id: int, week: str):
     ).all()
     form.staff.choices = [(0, "Choose a person")] + [(p.id, p.name) for p in people]
     if request.method == "GET":
-        chosen = request.args.get("staff", type=int)
+        form.show(rota)
+        chosen = request.args.get("staff", type=database_int)
         if chosen:
             form.staff.data = chosen
         form.start.data = form.start.data or max(monday, min(date.today(), monday + timedelta(6)))
         form.end.data = form.end.data or form.start.data
     if form.validate_on_submit():
         person = db.session.get(Staff, form.staff.data)
+        try:
+            _check_week(form, rota)
+        except RotaChanged as changed:  # the re-plan would start from another version
+            form.show(rota)
+            conflict = Conflict(changed.headline, f"mark {person.name} absent and re-plan")
+            return render_template("rotas/absence.html", form=form, site=site, rota=rota,
+                                   monday=monday, conflict=conflict), 409
         rota_edits.mark_absent(rota, person, form.start.data, form.end.data, form.note.data)
         flash(f"{person.name} marked absent {rotas.day_label(form.start.data)} to "
               f"{rotas.day_label(form.end.data)}; re-planning from version {rota.version}.",
@@ -295,8 +406,8 @@ def _slot(site: Site, monday: date):
         on_date = date.fromisoformat(values.get("on_date", ""))
     except ValueError:
         abort(404)
-    shift = db.session.get(ShiftType, values.get("shift", type=int) or 0)
-    station = db.session.get(StationModel, values.get("station", type=int) or 0)
+    shift = db.session.get(ShiftType, values.get("shift", type=database_int) or 0)
+    station = db.session.get(StationModel, values.get("station", type=database_int) or 0)
     if (shift is None or station is None or shift.site_id != site.id
             or station.site_id != site.id or not 0 <= (on_date - monday).days < 7):
         abort(404)
@@ -313,6 +424,12 @@ def replacements(site_id: int, week: str):
     if rota is None:
         abort(404)
     on_date, shift, station = _slot(site, monday)
+    return _replacements_page(site, rota, on_date, shift, station)
+
+
+def _replacements_page(site: Site, rota: Rota, on_date: date, shift: ShiftType,
+                       station: StationModel, conflict: Conflict | None = None):
+    """The ranked people for an open shift of the rota (409 with a refused assignment)."""
     try:
         candidates = rota_edits.suggest_replacements(rota, on_date, shift, station)
     except RotaRefused as refused:
@@ -320,9 +437,9 @@ def replacements(site_id: int, week: str):
         return redirect(_week_url(rota, "by-station"))
     return render_template(
         "rotas/replacements.html", site=site, rota=rota, on_date=on_date, shift=shift,
-        station=station, candidates=candidates, form=AssignForm(),
+        station=station, candidates=candidates, form=AssignForm(), conflict=conflict,
         day_label=rotas.day_label, shift_times=rotas.shift_times,
-    )
+    ), 409 if conflict else 200
 
 
 @bp.post("/<int:site_id>/<week>/assign")
@@ -339,8 +456,16 @@ def assign(site_id: int, week: str):
     person = db.session.get(Staff, int(form.staff.data))
     if person is None or person.home_site_id != site.id:
         abort(404)
+    tried = (f"put {person.name} on {rotas.day_label(on_date)} {shift.name.lower()} at "
+             f"{station.name}")
     try:
-        rota_edits.assign(rota, person, on_date, shift, station)
+        lock = _check_week(form, rota)
+        rota_edits.assign(rota, person, on_date, shift, station, lock=lock, by=current_user)
+    except RotaChanged as changed:
+        db.session.rollback()
+        latest = rotas.find_version(site.id, monday, None)
+        return _replacements_page(site, latest, on_date, shift, station,
+                                  Conflict(changed.headline, tried))
     except RotaRefused as refused:
         db.session.rollback()
         flash(str(refused), "error")
@@ -354,10 +479,14 @@ def assign(site_id: int, week: str):
 # ----- approval and publishing ------------------------------------------------------------------
 
 
-def _act(rota_id: int, action, done: str):
+def _act(rota_id: int, action, done: str, tried: str):
+    """Run an approval step on a version shown at the form's lock; refused if it changed since."""
     rota = _rota(rota_id)
+    form = RotaStateForm()
     try:
-        action(rota)
+        action(rota, _seen_lock(form))
+    except RotaChanged as changed:
+        return _conflict(rota, changed, tried.format(v=rota.version))
     except RotaRefused as refused:
         db.session.rollback()
         flash(str(refused), "error")
@@ -370,31 +499,44 @@ def _act(rota_id: int, action, done: str):
 @roles_required(SUPERVISOR)
 def submit(rota_id: int):
     """Ask the pharmacist-in-charge to approve a draft."""
-    return _act(rota_id, rotas.submit_for_approval,
-                "Version {v} sent to the pharmacist-in-charge for approval.")
+    return _act(rota_id,
+                lambda r, lock: rotas.submit_for_approval(r, lock=lock, by=current_user),
+                "Version {v} sent to the pharmacist-in-charge for approval.",
+                "ask the pharmacist-in-charge to approve version {v}")
 
 
 @bp.post("/versions/<int:rota_id>/approve")
 @roles_required(PIC)
 def approve(rota_id: int):
     """The pharmacist-in-charge approves a draft for publishing."""
-    return _act(rota_id, lambda r: rotas.approve(r, current_user), "Version {v} approved.")
+    return _act(rota_id, lambda r, lock: rotas.approve(r, current_user, lock=lock),
+                "Version {v} approved.", "approve version {v}")
 
 
 @bp.post("/versions/<int:rota_id>/publish")
 @roles_required(*MANAGERS)
 def publish(rota_id: int):
     """Publish a draft to the technicians (approved first where the site requires it)."""
-    return _act(rota_id, lambda r: rotas.publish(r, current_user),
-                "Version {v} published: technicians now see it.")
+    return _act(rota_id, lambda r, lock: rotas.publish(r, current_user, lock=lock),
+                "Version {v} published: technicians now see it.", "publish version {v}")
 
 
 @bp.post("/versions/<int:rota_id>/draft")
 @roles_required(SUPERVISOR)
 def new_draft(rota_id: int):
-    """Copy a version as the next draft, to change it by hand."""
+    """Copy a version as the next draft, to change it by hand (once, if two press at once)."""
     rota = _rota(rota_id)
-    draft = rotas.new_draft_from(rota)
+    form = NewDraftForm()
+    tried = f"start a new draft from version {rota.version}"
+    try:
+        if form.seen_latest is None:
+            raise rotas.no_lock()
+        draft = rotas.new_draft_from(rota, lock=_seen_lock(form), latest_seen=form.seen_latest,
+                                     by=current_user)
+    except RotaChanged as changed:
+        db.session.rollback()
+        latest = rotas.find_version(rota.site_id, rota.week_start, None)
+        return _conflict(latest, changed, tried)
     flash(f"Version {draft.version} is a new draft copied from version {rota.version}.", "success")
     return redirect(_week_url(draft))
 

@@ -23,6 +23,7 @@ from flask import (
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..database import database_int
 from ..extensions import db
 from ..forms.sheets import ConfirmImportForm, StaffImportForm, megabytes, too_big_message
 from ..forms.sheets import upload_limit as _upload_limit
@@ -85,7 +86,7 @@ def _rota(site_id: int, week_text: str) -> Rota:
         monday = date.fromisoformat(week_text)
     except ValueError:
         abort(404)
-    rota = rotas.find_version(site.id, monday, request.args.get("version", type=int))
+    rota = rotas.find_version(site.id, monday, request.args.get("version", type=database_int))
     if rota is None:
         abort(404, description="This week has no rota to export yet.")
     return rota
@@ -121,7 +122,7 @@ def _people() -> tuple[list[Staff], str]:
     query = db.select(Staff)
     label = "all-sites"
     if "site" in request.args:
-        site = db.get_or_404(Site, request.args.get("site", type=int) or 0)
+        site = db.get_or_404(Site, request.args.get("site", type=database_int) or 0)
         query = query.where(Staff.home_site_id == site.id)
         label = week_sheets.slug(site.name)
     people = db.session.scalars(query).all()

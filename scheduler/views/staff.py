@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from .. import navigation
+from ..database import database_int
 from ..extensions import db
 from ..forms.me import OFFER_LABELS
 from ..forms.staff import (
@@ -42,7 +43,7 @@ navigation.add(35, "staff.leave", "Leave and wishes", ("supervisor", "pic"))
 
 def site_from_args() -> Site | None:
     """The site named by ``?site=`` (404 when unknown), the first site without one, or None."""
-    site_id = request.args.get("site", type=int)
+    site_id = request.args.get("site", type=database_int)
     if "site" in request.args and site_id is None:
         abort(404)
     site = svc.chosen_site(site_id)

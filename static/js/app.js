@@ -5,3 +5,10 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// A button with data-print prints the page (the content policy allows no inline handlers).
+document.addEventListener("click", (event) => {
+  if (event.target.closest && event.target.closest("[data-print]")) {
+    window.print();
+  }
+});

@@ -7,6 +7,7 @@
   var bar = box.querySelector("progress");
   var status = box.querySelector("[data-field=status]");
   var summary = box.querySelector("[data-field=summary]");
+  var note = box.querySelector("[data-field=note]");
   var actions = box.querySelector("[data-field=actions]");
   var refresh = box.querySelector("[data-nojs]");
   if (refresh) { refresh.hidden = true; }
@@ -24,6 +25,10 @@
       Math.round(p.time_left) + " s left.";
     if (p.finished && p.message) { text += " " + p.message; }
     summary.textContent = text;
+    if (note) {
+      note.textContent = p.note || "";
+      note.hidden = !p.note;
+    }
     if (p.finished) {
       actions.textContent = "";
       var link = document.createElement("a");

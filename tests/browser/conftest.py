@@ -28,12 +28,12 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="module")
-def live_app(tmp_path_factory) -> Iterator[str]:
-    """Seed the demo into a fresh SQLite file and serve the app; yields its base URL."""
-    path = tmp_path_factory.mktemp("live") / "live.sqlite"
+def live_app(test_databases) -> Iterator[str]:
+    """Seed the demo into a fresh database and serve the app; yields its base URL."""
+    url = test_databases.create("live")
     app = create_app(
         {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "SQLALCHEMY_DATABASE_URI": url,
             "SECRET_KEY": "browser-tests",
             "SOLVE_TIME_LIMIT": 8.0,
         }
@@ -50,6 +50,7 @@ def live_app(tmp_path_factory) -> Iterator[str]:
     thread.join(timeout=10)
     with app.app_context():
         db.engine.dispose()
+    test_databases.release(url)
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Fixtures for the web app: a fresh SQLite file per test and factories for the rows tests need."""
+"""Fixtures for the web app: an empty database per test and factories for the rows tests need."""
 
 from __future__ import annotations
 
@@ -30,12 +30,16 @@ MONDAY = date(2026, 3, 2)  # a Monday
 
 
 @pytest.fixture
-def app(tmp_path):
-    """An app on an empty database file, with its tables created and its context pushed."""
+def app(database_url):
+    """An app on an empty database of its own, with its tables created and its context pushed.
+
+    The database is a new SQLite file, or on a PostgreSQL run (``TEST_DATABASE_URL``)
+    the run's model database emptied after every test (tests/databases.py).
+    """
     app = create_app(
         {
             "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
+            "SQLALCHEMY_DATABASE_URI": database_url,
             "WTF_CSRF_ENABLED": False,
             "SECRET_KEY": "test",
         }

@@ -39,13 +39,13 @@ LETTER_LANDSCAPE = (792, 612)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
+def demo(test_databases):
     """The demo seeded once for this module; last week is published."""
-    path = tmp_path_factory.mktemp("print") / "demo.sqlite"
+    url = test_databases.create("print")
     app = create_app(
         {
             "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "SQLALCHEMY_DATABASE_URI": url,
             "WTF_CSRF_ENABLED": False,
             "SECRET_KEY": "test",
         }
@@ -57,6 +57,7 @@ def demo(tmp_path_factory):
     yield app
     with app.app_context():
         db.engine.dispose()
+    test_databases.release(url)
 
 
 @pytest.fixture
@@ -173,7 +174,7 @@ def test_the_print_page_marks_trainees_with_their_trainer_and_lists_duties(ctx, 
         assert f"{a.staff.name}, trainee ← {a.trainer.name}" in text
     for duty in rota.site.duties:
         assert f"{duty.name} (duty)" in text
-    assert 'onclick="window.print()"' in html
+    assert "data-print>Print</button>" in html  # printed by app.js: no inline handlers
     assert f'href="/print/rota/{rota.id}.pdf"' in html
     assert "css/print.css" in html
     assert "not published" not in text  # the published version carries no warning

@@ -47,6 +47,11 @@ def rows(rota):
     return {(a.staff.name, a.on_date): a for a in rota.assignments}
 
 
+def shown(rota, **data):
+    """Form data of an edit sent from a page that showed ``rota`` as it is now."""
+    return {"rota": rota.id, "lock": rota.lock_version, **data}
+
+
 @pytest.fixture
 def tiny_rota(tiny_site, make_rota):
     """A hand-made draft of the tiny site: Ann and Ben on Central fill, Pat and Quin verifying."""
@@ -187,11 +192,12 @@ def test_generate_rejects_a_bad_time_limit_next_to_the_field(client, login, tiny
 def test_complete_the_rest_keeps_the_pins(client, login, tiny_rota, sync_jobs):
     login("supervisor")
     keep = rows(tiny_rota)[("Ann", MONDAY + timedelta(days=2))]
-    assert client.post(f"/rotas/assignments/{keep.id}/pin").status_code == 302
+    assert client.post(f"/rotas/assignments/{keep.id}/pin",
+                       data=shown(tiny_rota)).status_code == 302
     assert keep.pinned
     cat = rows(tiny_rota)[("Cat", MONDAY + timedelta(days=5))]
-    client.post(f"/rotas/assignments/{cat.id}/pin")
-    client.post(f"/rotas/assignments/{cat.id}/pin")  # and unpinned again
+    client.post(f"/rotas/assignments/{cat.id}/pin", data=shown(tiny_rota))
+    client.post(f"/rotas/assignments/{cat.id}/pin", data=shown(tiny_rota))  # and unpinned
     assert not cat.pinned
     solve(client, tiny_rota.site, kind="complete")
     run = db.session.scalar(db.select(SolveRun))
@@ -208,7 +214,8 @@ def test_complete_the_rest_keeps_the_pins(client, login, tiny_rota, sync_jobs):
 def test_remove_takes_an_assignment_off_and_rescores(client, login, tiny_rota):
     login("supervisor")
     gone = rows(tiny_rota)[("Ann", MONDAY)]
-    page = client.post(f"/rotas/assignments/{gone.id}/remove", follow_redirects=True)
+    page = client.post(f"/rotas/assignments/{gone.id}/remove", data=shown(tiny_rota),
+                       follow_redirects=True)
     assert "Removed Ann from Mon 2 Mar." in page.get_data(as_text=True)
     db.session.expire_all()
     assert ("Ann", MONDAY) not in rows(tiny_rota)
@@ -237,7 +244,7 @@ def test_remove_that_orphans_a_trainee_is_refused_with_the_rule(client, login, t
     db.session.commit()
     login("supervisor")
     trainer_row = rows(rota)[("Ann", MONDAY)]
-    html = client.post(f"/rotas/assignments/{trainer_row.id}/remove",
+    html = client.post(f"/rotas/assignments/{trainer_row.id}/remove", data=shown(rota),
                        follow_redirects=True).get_data(as_text=True)
     assert "Refused" in html
     assert "Trainees beside a trainer" in html or "trainer" in html
@@ -252,8 +259,8 @@ def test_move_to_a_station_the_person_is_not_qualified_for_is_refused(client, lo
     page = client.get(f"/rotas/assignments/{ann.id}/move")
     assert page.status_code == 200
     assert "Move Ann" in page.get_data(as_text=True)
-    page = client.post(f"/rotas/assignments/{ann.id}/move", data={
-        "on_date": WEEK, "shift": ann.shift_type_id, "place": f"station-{entry.id}"})
+    page = client.post(f"/rotas/assignments/{ann.id}/move", data=shown(
+        tiny_rota, on_date=WEEK, shift=ann.shift_type_id, place=f"station-{entry.id}"))
     html = page.get_data(as_text=True)
     assert page.status_code == 422
     assert "Refused" in html
@@ -267,9 +274,9 @@ def test_move_to_a_free_slot_pins_it_there(client, login, tiny_rota):
     login("supervisor")
     cat = rows(tiny_rota)[("Cat", MONDAY + timedelta(days=5))]
     eve = shift(tiny_rota.site, "E")
-    page = client.post(f"/rotas/assignments/{cat.id}/move", data={
-        "on_date": (MONDAY + timedelta(days=6)).isoformat(), "shift": eve.id,
-        "place": f"station-{cat.station_id}"})
+    page = client.post(f"/rotas/assignments/{cat.id}/move", data=shown(
+        tiny_rota, on_date=(MONDAY + timedelta(days=6)).isoformat(), shift=eve.id,
+        place=f"station-{cat.station_id}"))
     assert page.status_code == 302
     db.session.expire_all()
     assert (cat.on_date, cat.shift_type.code, cat.pinned) == (MONDAY + timedelta(days=6), "E",
@@ -279,9 +286,9 @@ def test_move_to_a_free_slot_pins_it_there(client, login, tiny_rota):
 def test_move_onto_a_day_already_worked_is_refused(client, login, tiny_rota):
     login("supervisor")
     ann = rows(tiny_rota)[("Ann", MONDAY)]
-    page = client.post(f"/rotas/assignments/{ann.id}/move", data={
-        "on_date": (MONDAY + timedelta(days=1)).isoformat(), "shift": ann.shift_type_id,
-        "place": f"station-{ann.station_id}"})
+    page = client.post(f"/rotas/assignments/{ann.id}/move", data=shown(
+        tiny_rota, on_date=(MONDAY + timedelta(days=1)).isoformat(), shift=ann.shift_type_id,
+        place=f"station-{ann.station_id}"))
     assert page.status_code == 422
     assert "one shift a day" in page.get_data(as_text=True)
 
@@ -290,7 +297,8 @@ def test_move_form_rejects_choices_not_offered(client, login, tiny_rota):
     login("supervisor")
     ann = rows(tiny_rota)[("Ann", MONDAY)]
     page = client.post(f"/rotas/assignments/{ann.id}/move",
-                       data={"on_date": "2031-01-01", "shift": "x", "place": "station-999"})
+                       data=shown(tiny_rota, on_date="2031-01-01", shift="x",
+                                  place="station-999"))
     assert page.status_code == 422
     assert "Not a valid choice" in page.get_data(as_text=True)
 
@@ -300,11 +308,12 @@ def test_a_published_version_cannot_be_edited_but_can_be_copied(client, login, t
     db.session.commit()
     login("supervisor")
     a = tiny_rota.assignments[0]
-    html = client.post(f"/rotas/assignments/{a.id}/remove",
+    html = client.post(f"/rotas/assignments/{a.id}/remove", data=shown(tiny_rota),
                        follow_redirects=True).get_data(as_text=True)
     assert "start a new draft" in html
     assert len(tiny_rota.assignments) == 21
-    page = client.post(f"/rotas/versions/{tiny_rota.id}/draft")
+    page = client.post(f"/rotas/versions/{tiny_rota.id}/draft",
+                       data=shown(tiny_rota, latest=1))
     assert page.status_code == 302
     draft = db.session.scalar(db.select(Rota).where(Rota.version == 2))
     assert draft.status is RotaStatus.DRAFT
@@ -337,8 +346,8 @@ def test_replacements_are_ranked_with_reasons_and_can_be_assigned(client, login,
     assert dov_at < ann_at
     assert "would break:" in html[ann_at:]
     dov = named(Staff, "Dov")
-    page = client.post(f"/rotas/{site.id}/{WEEK}/assign", data={
-        "staff": dov.id, "on_date": sunday.isoformat(), "shift": day.id, "station": fill.id})
+    page = client.post(f"/rotas/{site.id}/{WEEK}/assign", data=shown(
+        tiny_rota, staff=dov.id, on_date=sunday.isoformat(), shift=day.id, station=fill.id))
     assert page.status_code == 302
     db.session.expire_all()
     added = rows(tiny_rota)[("Dov", sunday)]
@@ -351,8 +360,8 @@ def test_assign_that_breaks_a_rule_is_refused(client, login, tiny_rota):
     site, fill = tiny_rota.site, named(Station, "Central fill")
     sunday = MONDAY + timedelta(days=5)
     ann, day = named(Staff, "Ann"), shift(site, "D")
-    html = client.post(f"/rotas/{site.id}/{WEEK}/assign", data={
-        "staff": ann.id, "on_date": sunday.isoformat(), "shift": day.id, "station": fill.id},
+    html = client.post(f"/rotas/{site.id}/{WEEK}/assign", data=shown(
+        tiny_rota, staff=ann.id, on_date=sunday.isoformat(), shift=day.id, station=fill.id),
         follow_redirects=True).get_data(as_text=True)
     assert "Refused" in html
     assert "in a row" in html
@@ -382,9 +391,9 @@ def test_sick_call_replans_with_few_changes_and_lists_them(client, login, tiny_s
     ann = named(Staff, "Ann")
     page = client.get(f"/rotas/{tiny_site.id}/{WEEK}/absence")
     assert page.status_code == 200
-    page = client.post(f"/rotas/{tiny_site.id}/{WEEK}/absence", data={
-        "staff": ann.id, "start": sick_day.isoformat(), "end": sick_day.isoformat(),
-        "note": "called in at 06:10", "time_limit": 3, "submit": "y"})
+    page = client.post(f"/rotas/{tiny_site.id}/{WEEK}/absence", data=shown(
+        first, staff=ann.id, start=sick_day.isoformat(), end=sick_day.isoformat(),
+        note="called in at 06:10", time_limit=3, submit="y"))
     assert page.status_code == 302
     leave = db.session.scalar(db.select(Leave))
     assert (leave.kind, leave.approved, leave.start_date) == (LeaveKind.SICK, True, sick_day)
@@ -424,11 +433,11 @@ def test_sick_call_form_rejects_days_outside_the_week(client, login, tiny_rota):
 
 def test_publish_needs_the_pic_approval_first(client, login, tiny_rota, make_user):
     login("supervisor")
-    html = client.post(f"/rotas/versions/{tiny_rota.id}/publish",
+    html = client.post(f"/rotas/versions/{tiny_rota.id}/publish", data=shown(tiny_rota),
                        follow_redirects=True).get_data(as_text=True)
     assert "needs the pharmacist-in-charge&#39;s approval" in html
     assert tiny_rota.status is RotaStatus.DRAFT
-    client.post(f"/rotas/versions/{tiny_rota.id}/submit")
+    client.post(f"/rotas/versions/{tiny_rota.id}/submit", data=shown(tiny_rota))
     assert tiny_rota.submitted_at is not None
     assert "Awaiting approval" in client.get(f"/rotas/{tiny_rota.site_id}/{WEEK}").get_data(
         as_text=True)
@@ -438,9 +447,9 @@ def test_publish_needs_the_pic_approval_first(client, login, tiny_rota, make_use
     pic = login("pic", email="pic@example.org", name="Priya")
     html = client.get(f"/rotas/{tiny_rota.site_id}/{WEEK}").get_data(as_text=True)
     assert "Approve version 1" in html
-    client.post(f"/rotas/versions/{tiny_rota.id}/approve")
+    client.post(f"/rotas/versions/{tiny_rota.id}/approve", data=shown(tiny_rota))
     assert tiny_rota.approved_by_id == pic.id
-    client.post(f"/rotas/versions/{tiny_rota.id}/publish")
+    client.post(f"/rotas/versions/{tiny_rota.id}/publish", data=shown(tiny_rota))
     assert tiny_rota.status is RotaStatus.PUBLISHED
     assert tiny_rota.published_by_id == pic.id
     html = client.get(f"/rotas/{tiny_rota.site_id}/{WEEK}").get_data(as_text=True)
@@ -454,7 +463,7 @@ def test_an_edit_clears_the_approval(client, login, tiny_rota, make_user):
     approve(tiny_rota, pic)
     login("supervisor")
     cat = rows(tiny_rota)[("Cat", MONDAY + timedelta(days=5))]
-    client.post(f"/rotas/assignments/{cat.id}/remove")
+    client.post(f"/rotas/assignments/{cat.id}/remove", data=shown(tiny_rota))
     db.session.expire_all()
     assert tiny_rota.approved_at is None
 
@@ -464,18 +473,18 @@ def test_without_approval_a_supervisor_publishes_and_versions_supersede(client, 
     db.session.add(RotaPolicy(site_id=tiny_rota.site_id, requires_approval=False))
     db.session.commit()
     login("supervisor")
-    client.post(f"/rotas/versions/{tiny_rota.id}/publish")
+    client.post(f"/rotas/versions/{tiny_rota.id}/publish", data=shown(tiny_rota))
     assert tiny_rota.status is RotaStatus.PUBLISHED
-    client.post(f"/rotas/versions/{tiny_rota.id}/draft")
+    client.post(f"/rotas/versions/{tiny_rota.id}/draft", data=shown(tiny_rota, latest=1))
     v2 = db.session.scalar(db.select(Rota).where(Rota.version == 2))
     cat = rows(v2)[("Cat", MONDAY + timedelta(days=5))]
-    client.post(f"/rotas/assignments/{cat.id}/remove")
-    client.post(f"/rotas/versions/{v2.id}/publish")
+    client.post(f"/rotas/assignments/{cat.id}/remove", data=shown(v2))
+    client.post(f"/rotas/versions/{v2.id}/publish", data=shown(v2))
     assert v2.status is RotaStatus.PUBLISHED
     html = client.get(f"/rotas/{tiny_rota.site_id}/{WEEK}?version=1").get_data(as_text=True)
     assert "Superseded" in html
     # Publishing twice is refused.
-    html = client.post(f"/rotas/versions/{v2.id}/publish",
+    html = client.post(f"/rotas/versions/{v2.id}/publish", data=shown(v2),
                        follow_redirects=True).get_data(as_text=True)
     assert "already published" in html
     # Technicians see the latest published version only.

@@ -297,7 +297,7 @@ def snapshot() -> dict[str, tuple]:
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_export_then_import_on_a_fresh_database_gives_the_same_data(
-    app, client, login, tmp_path, kind
+    app, client, login, tmp_path, kind, fresh_database_url
 ):
     from scheduler.demo import seed
 
@@ -319,7 +319,7 @@ def test_export_then_import_on_a_fresh_database_gives_the_same_data(
             "TESTING": True,
             "WTF_CSRF_ENABLED": False,
             "SECRET_KEY": "test",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.db'}",
+            "SQLALCHEMY_DATABASE_URI": fresh_database_url("fresh"),
         }
     )
     with fresh.app_context():

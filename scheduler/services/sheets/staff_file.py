@@ -36,6 +36,7 @@ UNTIL_SUFFIX = " valid until"
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0"}
 NAME_LENGTH = 120
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # a database or spreadsheet drops them
 
 
 @dataclass(frozen=True)
@@ -353,6 +354,8 @@ def _read_value(column: Column, text: str, sites: dict[str, Site]):
         text = _clean(text)
         if len(text) > NAME_LENGTH:
             raise _Bad(f"is longer than {NAME_LENGTH} characters.")
+        if CONTROL_CHARACTERS.search(text):
+            raise _Bad("has a control character in it (such as NUL); type the name again.")
         return text
     if column.kind == "role":
         role = ROLE_WORDS.get(text.casefold())

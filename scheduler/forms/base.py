@@ -1,0 +1,96 @@
+"""The base of every form: each value is checked before any other rule reads it.
+
+Whatever a browser (or anyone else) posts, every form of the app first checks that
+the values are ones the database can keep and the pages can show:
+
+* no control characters: PostgreSQL refuses NUL in text, spreadsheets drop the
+  others, and nobody types them; line breaks and tabs are allowed only where the
+  field has several lines;
+* numbers are ordinary numbers (not NaN or infinity) and whole numbers fit the
+  database's integer column;
+* a text field that was not sent at all reads as empty text, as a browser sends it,
+  so no view meets None where it expects text.
+
+The check comes first in each field's chain and stops it, so rules that look the
+value up in the database never see such a value. Hidden fields are left to their
+views: nobody types them, they hold ids and numbers the views parse strictly (a
+tampered one is refused there), and a message beside a hidden field could not be seen.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DecimalField,
+    Field,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import StopValidation
+
+from ..database import INTEGER_MAX, INTEGER_MIN, database_int
+
+ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+SEVERAL_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+ONE_LINE_MESSAGE = (
+    "Use plain text on one line: line breaks, tabs and other control characters "
+    "are not allowed."
+)
+SEVERAL_LINES_MESSAGE = "Remove the control characters; line breaks and tabs are fine."
+
+
+def whole_number(value) -> int:
+    """Coerce a choice to a whole number the database can hold (ValueError otherwise)."""
+    return database_int(value)
+
+
+def optional_whole_number(value) -> int | None:
+    """Coerce a choice to a whole number, with '' (the blank choice) as None."""
+    if value in (None, "", "None"):
+        return None
+    return whole_number(value)
+
+
+def plain_values(_form, field: Field) -> None:
+    """Stop a field whose posted text holds control characters or whose number is not usable."""
+    if isinstance(field, HiddenField):
+        return
+    several_lines = isinstance(field, TextAreaField)
+    pattern = SEVERAL_LINES if several_lines else ONE_LINE
+    for raw in field.raw_data or ():
+        if isinstance(raw, str) and pattern.search(raw):
+            field.errors[:] = []
+            raise StopValidation(SEVERAL_LINES_MESSAGE if several_lines else ONE_LINE_MESSAGE)
+    data = field.data
+    if isinstance(field, DecimalField | FloatField) and data is not None:
+        finite = data.is_finite() if isinstance(data, Decimal) else abs(data) != float("inf")
+        if not finite or data != data:
+            field.errors[:] = []
+            raise StopValidation("Enter a number, such as 8 or 7.5.")
+    if isinstance(field, IntegerField) and data is not None and not (
+        INTEGER_MIN <= data <= INTEGER_MAX
+    ):
+        field.errors[:] = []
+        raise StopValidation("That number is out of range.")
+
+
+class AppForm(FlaskForm):
+    """A Flask-WTF form whose every field is checked by :func:`plain_values` first."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self:
+            field.validators = [plain_values, *field.validators]
+
+    def process(self, *args, **kwargs) -> None:
+        """Fill the fields, then read text that was not sent as empty text."""
+        super().process(*args, **kwargs)
+        for field in self:
+            if isinstance(field, StringField) and field.data is None:
+                field.data = ""

@@ -1,0 +1,62 @@
+"""One solve job, run the same way in a web-process thread and in an RQ worker."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from ..extensions import db
+from ..models import Rota, SolveRun, SolveStatus
+from .runs import WORKER_SHUT_DOWN, RunEnded, claim, end_run
+
+log = logging.getLogger(__name__)
+
+
+def execute(run_id: int, worker: str, stop: threading.Event | None = None) -> None:
+    """Claim a queued run for this worker and solve it; any error fails the run with the reason.
+
+    A run that is no longer queued (stopped before it started, or failed for
+    waiting too long) is left alone. ``stop`` lets this process end the solve
+    early; a stop asked for from any other process arrives through the run's row.
+    """
+    from ..services.planning import run_solve
+
+    if not claim(run_id, worker):
+        log.info("solve run %s is no longer queued; nothing to do", run_id)
+        return
+    run = db.session.get(SolveRun, run_id)
+    if run is None:  # pragma: no cover - claimed a moment ago
+        return
+    try:
+        current = _current_rotas(run)
+        reference = None
+        if run.kind == "replan" and run.reference_rota_id is not None:
+            chosen = db.session.get(Rota, run.reference_rota_id)
+            reference = [chosen if r.site_id == run.site_id and chosen else r for r in current]
+        run_solve(
+            run.site,
+            run.week_start,
+            time_limit=run.time_limit,
+            stop=stop if stop is not None else threading.Event(),
+            run=run,
+            reference=reference,
+            pins_from=[] if run.kind == "full" else current,
+        )
+    except RunEnded as ended:
+        log.info("%s", ended)
+    except Exception as exc:  # the job must never end silently
+        db.session.rollback()
+        end_run(run_id, SolveStatus.FAILED, f"{type(exc).__name__}: {exc}")
+        log.exception("solve run %s failed", run_id)
+    except BaseException:  # the worker is being shut down: say so, then let it go
+        db.session.rollback()
+        end_run(run_id, SolveStatus.FAILED, WORKER_SHUT_DOWN)
+        raise
+
+
+def _current_rotas(run: SolveRun) -> list[Rota]:
+    """The latest version of the week at each site planned with the run's site."""
+    from ..services.planning import latest_rota, planned_with
+
+    found = [latest_rota(site.id, run.week_start) for site in planned_with(run.site)]
+    return [r for r in found if r is not None]

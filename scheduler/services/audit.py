@@ -1,0 +1,748 @@
+"""Recording the audit log as the session flushes, so views and services need no changes.
+
+Mapper events note each row of an audited model that a flush inserts, updates
+or deletes (with its changed fields, old -> new); after the flush, those notes
+become :class:`~scheduler.models.audit.AuditEvent` rows in the same transaction,
+so a change and its record are committed, or rolled back, together.
+
+What is recorded: people's edits of staff, skills, certifications, leave, goals,
+wishes, CE, sites and their set-up, competencies, accounts, rotas and their
+assignments; rota submissions, approvals and publications; sign-offs; overrides
+(a hand edit saved while the rota breaks hard rules); password and role changes
+(never a hash). What is not: solve progress, calendar feed reads, and a new
+rota's assignments one by one (the rota's event counts them, "built by the
+solver"). A flush that makes many alike events (a staff import, a cover grid)
+records one event listing them.
+"""
+
+from __future__ import annotations
+
+import enum
+import getpass
+import weakref
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+import click
+from flask import Flask, current_app, has_app_context, has_request_context
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session
+
+from ..extensions import db
+from ..models import (
+    CEEntry,
+    Certification,
+    Competency,
+    CoverRequirement,
+    DevelopmentGoal,
+    Duty,
+    Leave,
+    OpeningHours,
+    RatioRuleSet,
+    Rota,
+    RotaAssignment,
+    RotaPolicy,
+    RotaStatus,
+    ShiftRequest,
+    ShiftType,
+    SignOff,
+    Site,
+    SiteGroup,
+    SolveRun,
+    SolveStatus,
+    Staff,
+    StaffCompetency,
+    Station,
+    User,
+    VolunteerOffer,
+    utcnow,
+)
+from ..models.audit import AuditEvent
+
+# object type keys, stored in AuditEvent.object_type; anything not listed is not audited
+AUDITED: dict[type, str] = {
+    Staff: "staff",
+    StaffCompetency: "skill",
+    Certification: "certification",
+    Leave: "leave",
+    DevelopmentGoal: "goal",
+    ShiftRequest: "shift_request",
+    VolunteerOffer: "offer",
+    CEEntry: "ce_entry",
+    SignOff: "sign_off",
+    Competency: "competency",
+    Site: "site",
+    SiteGroup: "site_group",
+    RatioRuleSet: "ratio_rule",
+    OpeningHours: "opening_hours",
+    Station: "station",
+    ShiftType: "shift_type",
+    CoverRequirement: "cover",
+    Duty: "duty",
+    RotaPolicy: "approval_rule",
+    User: "account",
+    Rota: "rota",
+    RotaAssignment: "assignment",
+}
+OBJECT_LABELS = {
+    "staff": "Staff record",
+    "skill": "Competency level",
+    "certification": "Certification",
+    "leave": "Leave",
+    "goal": "Development goal",
+    "shift_request": "Shift request",
+    "offer": "Volunteer offer",
+    "ce_entry": "CE entry",
+    "sign_off": "Sign-off",
+    "competency": "Competency",
+    "site": "Site",
+    "site_group": "Site group",
+    "ratio_rule": "Ratio rule",
+    "opening_hours": "Opening hours",
+    "station": "Station",
+    "shift_type": "Shift type",
+    "cover": "Cover line",
+    "duty": "Duty",
+    "approval_rule": "Approval rule",
+    "account": "Account",
+    "rota": "Rota",
+    "assignment": "Assignment",
+}
+# the verbs stored in AuditEvent.action, as the audit page's filter offers them
+ACTIONS = {
+    "created": "Created",
+    "changed": "Changed",
+    "deleted": "Deleted",
+    "submitted": "Sent for approval",
+    "approved": "Approved",
+    "published": "Published",
+    "overrode": "Overrode hard rules",
+    "signed off": "Signed off",
+    "password changed": "Password changed",
+    "role changed": "Role changed",
+}
+
+SKIPPED_FIELDS = frozenset({"id", "created_at", "token_hash", "lock_version"})
+# recorded as changed, but never with their value
+SECRET_FIELDS = frozenset({"password_hash"})
+HIDDEN = "(a new password)"
+# a many-to-many link is recorded on one side only: the station lists its competencies
+MIRRORED = frozenset({(Competency, "stations")})
+# a rota's fields that every edit or solve rewrites (its score, findings, last editor):
+# the edit itself is what is recorded
+ROTA_QUIET_FIELDS = frozenset({"costs", "objective", "bound", "reasons", "solve_status",
+                               "violations", "based_on_id", "changed_at", "changed_by_id"})
+BULK = 20  # more alike events than this in one flush become one event listing them
+BULK_LISTED = 200
+PENDING = "audit.pending"
+SOLVING = (SolveStatus.QUEUED, SolveStatus.RUNNING)
+_overrides: weakref.WeakSet[Rota] = weakref.WeakSet()  # rotas whose hard-rule findings were set
+
+
+# ----- what a flush did -------------------------------------------------------------
+
+
+@dataclass
+class RowChange:
+    """One row a flush wrote: created, changed or deleted, with its fields old -> new."""
+
+    op: str
+    target: Any
+    columns: dict[str, dict[str, Any]] = field(default_factory=dict)
+    collections: dict[str, tuple[list[Any], list[Any]]] = field(default_factory=dict)
+    overrode: bool = False
+
+    def old(self, key: str) -> Any:
+        """A changed column's value before the flush (None when unknown or not changed)."""
+        return self.columns.get(key, {}).get("from")
+
+    def new(self, key: str) -> Any:
+        """A changed column's value after the flush (None when not changed)."""
+        return self.columns.get(key, {}).get("to")
+
+
+def _note(op: str) -> Callable[..., None]:
+    """A mapper event handler that notes one written row on its session."""
+
+    def handler(_mapper: Any, _connection: Any, target: Any) -> None:
+        state = inspect(target)
+        session = state.session
+        if session is None:
+            return
+        change = RowChange(op, target)
+        for attr in state.mapper.column_attrs:
+            key = attr.key
+            if key in SKIPPED_FIELDS:
+                continue
+            if key in SECRET_FIELDS:
+                if op != "deleted" and state.attrs[key].history.added:
+                    change.columns[key] = {"to": HIDDEN}
+                continue
+            if op == "changed":
+                history = state.attrs[key].history
+                if not history.added and not history.deleted:
+                    continue
+                if history.added and history.deleted and history.added[0] == history.deleted[0]:
+                    continue
+                change.columns[key] = (
+                    {"from": history.deleted[0]} if history.deleted else {}
+                ) | {"to": history.added[0] if history.added else None}
+            elif state.dict.get(key) is not None:
+                value = state.dict[key]
+                change.columns[key] = {"to": value} if op == "created" else {"from": value}
+        for rel in state.mapper.relationships:
+            if rel.secondary is None or op == "deleted" or (type(target), rel.key) in MIRRORED:
+                continue
+            history = state.attrs[rel.key].history
+            added = list(history.added or ())
+            removed = list(history.deleted or ()) if op == "changed" else []
+            if added or removed:
+                change.collections[rel.key] = (added, removed)
+        if isinstance(target, Rota) and target in _overrides:
+            _overrides.discard(target)
+            change.overrode = op == "changed" and bool(target.violations)
+        session.info.setdefault(PENDING, []).append(change)
+
+    return handler
+
+
+def _keep_old(_target: Any, value: Any, _old: Any, _initiator: Any) -> Any:
+    """A no-op 'set' listener whose ``active_history`` keeps a field's old value for the log."""
+    return value
+
+
+def _violations_set(target: Rota, value: Any, _old: Any, _initiator: Any) -> None:
+    """Note that an edit stored a rota's hard-rule findings (an override when not empty)."""
+    _overrides.add(target)
+
+
+def _start_flush(session: Session, _context: Any, _instances: Any) -> None:
+    """Forget notes of an earlier flush that failed."""
+    session.info.pop(PENDING, None)
+
+
+def _forget(session: Session, *_args: Any) -> None:
+    """Forget notes of a rolled-back transaction."""
+    session.info.pop(PENDING, None)
+
+
+def _record(session: Session, _context: Any) -> None:
+    """Write the flush's notes as audit events, on the same connection and transaction."""
+    changes: list[RowChange] = session.info.pop(PENDING, None) or []
+    if not changes or not _enabled():
+        return
+    rows = build_events(session, changes)
+    if not rows:
+        return
+    acting = actor()
+    now = utcnow()
+    for row in rows:
+        actor_id, actor_name = row.pop("actor", None) or acting
+        row.update(at=now, actor_user_id=actor_id, actor_name=actor_name)
+    session.connection().execute(insert(AuditEvent.__table__), rows)
+
+
+def _enabled() -> bool:
+    """Whether the app records an audit log (``AUDIT_LOG``, on unless turned off)."""
+    return not has_app_context() or bool(current_app.config.get("AUDIT_LOG", True))
+
+
+def init_app(app: Flask) -> None:
+    """Start recording (once per process; every app shares the session class)."""
+    app.config.setdefault("AUDIT_LOG", True)
+    if event.contains(db.session, "after_flush", _record):
+        return
+    for model in AUDITED:
+        for op, name in (("created", "after_insert"), ("changed", "after_update"),
+                         ("deleted", "after_delete")):
+            event.listen(model, name, _note(op))
+        for attr in inspect(model).column_attrs:
+            if attr.key not in SKIPPED_FIELDS | SECRET_FIELDS:  # load the old value first
+                event.listen(getattr(model, attr.key), "set", _keep_old, active_history=True)
+    event.listen(Rota.violations, "set", _violations_set)
+    event.listen(db.session, "before_flush", _start_flush)
+    event.listen(db.session, "after_rollback", _forget)
+    event.listen(db.session, "after_flush", _record)
+
+
+# ----- who acted ---------------------------------------------------------------------------
+
+
+def actor() -> tuple[int | None, str]:
+    """Who is acting: the signed-in account in a request, else the command line or 'system'."""
+    if has_request_context():
+        from flask_login import current_user
+
+        if current_user.is_authenticated:
+            return current_user.id, current_user.name
+        return None, "anonymous visitor"
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        try:
+            who = f" as {getpass.getuser()}"
+        except (KeyError, OSError):
+            who = ""
+        return None, f"command line: flask {context.info_name}{who}"
+    return None, "system"
+
+
+# ----- from row changes to events ---------------------------------------------------------------
+
+
+def build_events(session: Session, changes: list[RowChange]) -> list[dict[str, Any]]:
+    """The audit events of one flush's row changes, alike ones merged when there are many."""
+    words = Words(session)
+    new_rotas = {c.target.id: c.target for c in changes
+                 if c.op == "created" and isinstance(c.target, Rota)}
+    gone_rotas = {c.target.id for c in changes if c.op == "deleted" and isinstance(c.target, Rota)}
+    counts: Counter[int] = Counter()
+    events: list[dict[str, Any]] = []
+    for change in changes:
+        target = change.target
+        if isinstance(target, RotaAssignment) and (
+                target.rota_id in new_rotas or target.rota_id in gone_rotas):
+            counts[target.rota_id] += 1  # the rota's own event counts them
+            continue
+        if isinstance(target, StaffCompetency) and change.new("signed_off_at") is not None:
+            continue  # a sign-off is raising the level: the sign-off's own event says it
+        events.extend(_events_of(words, change))
+    for row in events:
+        if row["object_type"] != "rota" or row["action"] not in ("created", "deleted"):
+            continue
+        row["details"]["assignments"] = counts[row["object_id"]]
+        row["summary"] = row["summary"].replace("{n}", _count(counts[row["object_id"]]))
+        built = new_rotas.get(row["object_id"])
+        requester = words.solve_requester(built) if built is not None else None
+        if requester is not None:
+            row["actor"] = requester
+    return merge_bulk(events)
+
+
+def _count(n: int) -> str:
+    """'1 assignment' or 'N assignments'."""
+    return f"{n} assignment" + ("" if n == 1 else "s")
+
+
+def merge_bulk(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Many alike events (same action, type and site) as one event that lists their summaries."""
+    groups: defaultdict[tuple, list[dict[str, Any]]] = defaultdict(list)
+    for row in events:
+        groups[(row["action"], row["object_type"], row["site_id"])].append(row)
+    out = []
+    for (action, object_type, site_id), rows in groups.items():
+        if len(rows) <= BULK:
+            out.extend(rows)
+            continue
+        label = OBJECT_LABELS[object_type].lower()
+        out.append({
+            "action": action,
+            "object_type": object_type,
+            "object_id": None,
+            "site_id": site_id,
+            "summary": f"{ACTIONS[action]} {len(rows)} rows of {label} at once.",
+            "details": {"items": [r["summary"] for r in rows[:BULK_LISTED]],
+                        "count": len(rows)},
+        })
+    return out
+
+
+def _event(change: RowChange, action: str, summary: str, site_id: int | None,
+           details: dict[str, Any]) -> dict[str, Any]:
+    """One event's columns (the actor and time are added when it is written)."""
+    return {
+        "action": action,
+        "object_type": AUDITED[type(change.target)],
+        "object_id": getattr(change.target, "id", None),
+        "site_id": site_id,
+        "summary": summary,
+        "details": details,
+    }
+
+
+def _events_of(words: Words, change: RowChange) -> list[dict[str, Any]]:
+    """The events of one row change: usually one; a rota or account change may say more."""
+    target = change.target
+    label = words.label(target)
+    site_id = words.site_id(target)
+    details = words.details(change)
+    if change.op == "created":
+        if isinstance(target, SignOff):
+            return [_event(change, "signed off", words.sign_off(target), site_id, details)]
+        if isinstance(target, Rota):
+            kept = {k: v for k, v in details.get("changes", {}).items()
+                    if k not in ROTA_QUIET_FIELDS}
+            return [_event(change, "created", words.new_rota(target), site_id,
+                           {"changes": kept})]
+        return [_event(change, "created", f"Created {label}.", site_id, details)]
+    if change.op == "deleted":
+        return [_event(change, "deleted", f"Deleted {label}.", site_id, details)]
+    if isinstance(target, Rota):
+        return _rota_events(words, change, label, site_id, details)
+    if isinstance(target, User):
+        return _account_events(words, change, label, site_id, details)
+    if isinstance(target, Leave) and change.new("approved") is True:
+        return [_event(change, "approved", f"Approved {label}.", site_id, details)]
+    if not details.get("changes") and not details.get("collections"):
+        return []
+    return [_event(change, "changed", f"Changed {label}: {words.fields(details)}.", site_id,
+                   details)]
+
+
+def _rota_events(words: Words, change: RowChange, label: str, site_id: int | None,
+                 details: dict[str, Any]) -> list[dict[str, Any]]:
+    """A rota's approval steps, publication, override and other changes, each its own event."""
+    out = []
+    changes = details.get("changes", {})
+    consumed: set[str] = set()
+    if change.old("submitted_at") is None and change.new("submitted_at") is not None \
+            and change.new("approved_at") is None:
+        out.append(_event(change, "submitted", f"Sent {label} to the pharmacist-in-charge "
+                                               "for approval.", site_id, {}))
+        consumed |= {"submitted_at"}
+    if change.old("approved_at") is None and change.new("approved_at") is not None:
+        out.append(_event(change, "approved", f"Approved {label}.", site_id, {}))
+        consumed |= {"submitted_at", "approved_at", "approved_by_id"}
+    if change.new("status") == RotaStatus.PUBLISHED:
+        out.append(_event(change, "published", f"Published {label}.", site_id,
+                          {"changes": {"status": changes["status"]}}))
+        consumed |= {"status", "published_at", "published_by_id"}
+    if change.overrode:
+        broken = list(change.target.violations or [])
+        first = broken[0] if broken else ""
+        more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
+        out.append(_event(change, "overrode",
+                          f"Saved a change to {label} although it breaks hard rules: "
+                          f"{first}{more}", site_id, {"hard_rules_broken": broken}))
+    rest = {k: v for k, v in changes.items() if k not in consumed | ROTA_QUIET_FIELDS}
+    if rest:
+        remaining = {"changes": rest}
+        cleared = "approved_at" in rest and rest["approved_at"].get("to") is None
+        what = "approval cleared by a change" if cleared else words.fields(remaining)
+        out.append(_event(change, "changed", f"Changed {label}: {what}.", site_id, remaining))
+    return out
+
+
+def _account_events(words: Words, change: RowChange, label: str, site_id: int | None,
+                    details: dict[str, Any]) -> list[dict[str, Any]]:
+    """An account's password change, role change and other changes, each its own event."""
+    out = []
+    changes = dict(details.get("changes", {}))
+    if changes.pop("password_hash", None) is not None:
+        out.append(_event(change, "password changed", f"Changed the password of {label}.",
+                          site_id, {}))
+    role = changes.pop("role", None)
+    if role is not None:
+        out.append(_event(change, "role changed",
+                          f"Changed the role of {label} from {role.get('from', '?')} to "
+                          f"{role['to']}.", site_id, {"changes": {"role": role}}))
+    if changes:
+        rest = {"changes": changes}
+        out.append(_event(change, "changed", f"Changed {label}: {words.fields(rest)}.", site_id,
+                          rest))
+    return out
+
+
+# ----- words -------------------------------------------------------------------------------
+
+
+def day_words(day: date) -> str:
+    """A date as people read it, e.g. 'Mon 2 Mar 2026'."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON can store it: enums by value, dates as ISO text."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    return str(value)
+
+
+class Words:
+    """Names for rows and their fields in one flush, looked up by id in the session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, model: type, ident: int | None) -> Any:
+        """A row by id (from the session's identity map when it is there), or None."""
+        if ident is None:
+            return None
+        return self.session.get(model, ident)
+
+    def name(self, model: type, ident: int | None) -> str:
+        """A row's short name by id: its name, label, code or '#id'."""
+        row = self.get(model, ident)
+        if row is None:
+            return f"#{ident}" if ident is not None else "none"
+        if isinstance(row, Rota):
+            return self.rota(row)
+        for attr in ("name", "label", "email", "code"):
+            value = getattr(row, attr, None)
+            if isinstance(value, str) and value:
+                return value
+        return f"#{ident}"
+
+    def staff(self, target: Any) -> str:
+        """The name of the person a row belongs to."""
+        return self.name(Staff, target.staff_id)
+
+    def site_id(self, target: Any) -> int | None:
+        """The site a row belongs to, when it belongs to one."""
+        if isinstance(target, Site):
+            return target.id
+        if isinstance(target, Staff):
+            return target.home_site_id
+        if getattr(target, "site_id", None) is not None:
+            return target.site_id
+        if isinstance(target, CoverRequirement):
+            station = self.get(Station, target.station_id)
+            return station.site_id if station is not None else None
+        if isinstance(target, RotaAssignment):
+            rota = self.get(Rota, target.rota_id)
+            return rota.site_id if rota is not None else None
+        staff = self.get(Staff, getattr(target, "staff_id", None))
+        return staff.home_site_id if staff is not None else None
+
+    def rota(self, rota: Rota | None) -> str:
+        """'version 2 of Tiny Pharmacy's rota for the week of Mon 2 Mar 2026'."""
+        if rota is None:
+            return "a rota"
+        site = self.name(Site, rota.site_id)
+        return f"version {rota.version} of {site}'s rota for the week of " \
+               f"{day_words(rota.week_start)}"
+
+    def label(self, target: Any) -> str:
+        """The row in words, as the object of a sentence: 'Ann's CPhT certification'."""
+        describe = _LABELS.get(type(target))
+        return describe(self, target) if describe is not None else f"#{target.id}"
+
+    def new_rota(self, rota: Rota) -> str:
+        """A new rota's sentence; '{n}' stands for its number of assignments."""
+        what = self.rota(rota)
+        if rota.based_on_id is not None:
+            source = self.get(Rota, rota.based_on_id)
+            copied = f" from version {source.version}" if source is not None else ""
+            return f"Created {what} as a copy{copied} ({{n}})."
+        if rota.solve_status is not None:
+            return f"Created {what}: a draft built by the solver ({{n}}, {rota.solve_status})."
+        return f"Created {what} ({{n}})."
+
+    def solve_requester(self, rota: Rota) -> tuple[int, str] | None:
+        """Who asked for the solve that is storing this new draft (from the session's runs)."""
+        if rota.solve_status is None or rota.based_on_id is not None:
+            return None
+        for row in list(self.session.identity_map.values()):
+            if (isinstance(row, SolveRun) and row.site_id == rota.site_id
+                    and row.week_start == rota.week_start and row.status in SOLVING
+                    and row.requested_by_id is not None):
+                user = self.get(User, row.requested_by_id)
+                name = user.name if user is not None else f"account #{row.requested_by_id}"
+                return row.requested_by_id, f"{name} (via the solver)"
+        return None
+
+    def sign_off(self, record: SignOff) -> str:
+        """'Signed off Ann in Central fill: supervised -> independent.'"""
+        before = plain(record.from_level) or "none"
+        return (f"Signed off {self.staff(record)} in {self.name(Competency, record.competency_id)}:"
+                f" {before} \u2192 {plain(record.to_level)}.")
+
+    def value(self, model: type, key: str, value: Any) -> Any:
+        """A field's value for the details: a foreign key as 'Name (#id)', others as stored."""
+        column = inspect(model).columns.get(key)
+        if value is None or column is None or not column.foreign_keys:
+            return plain(value)
+        table = next(iter(column.foreign_keys)).column.table
+        target = next((m for m in AUDITED if m.__table__ is table), None)
+        if target is None:
+            return plain(value)
+        return f"{self.name(target, value)} (#{value})"
+
+    def details(self, change: RowChange) -> dict[str, Any]:
+        """The changed fields, old -> new, and the collections' added and removed entries."""
+        model = type(change.target)
+        changes = {}
+        for key, values in change.columns.items():
+            changes[key] = {k: self.value(model, key, v) for k, v in values.items()}
+        out: dict[str, Any] = {"changes": changes} if changes else {}
+        collections = {
+            key: {"added": [self.item(x) for x in added], "removed": [self.item(x) for x in gone]}
+            for key, (added, gone) in change.collections.items()
+        }
+        if collections:
+            out["collections"] = collections
+        return out
+
+    def item(self, row: Any) -> str:
+        """A related row's short name in a collection (a competency, a shift, a person)."""
+        return self.name(type(row), row.id) if type(row) in AUDITED else f"#{row.id}"
+
+    @staticmethod
+    def fields(details: dict[str, Any]) -> str:
+        """The changed fields in words: 'name, max minutes per week'."""
+        keys = [k for k in details.get("changes", {}) if k not in SECRET_FIELDS]
+        keys += list(details.get("collections", {}))
+        return ", ".join(_field_words(k) for k in keys) or "no fields"
+
+
+def _field_words(key: str) -> str:
+    """A field name as words: 'home_site_id' -> 'home site'."""
+    return key.removesuffix("_id").replace("_", " ")
+
+
+def _leave_label(w: Words, x: Leave) -> str:
+    """'Ann's annual leave, Mon 2 Mar 2026 to Fri 6 Mar 2026'."""
+    days = day_words(x.start_date) if x.start_date == x.end_date else \
+        f"{day_words(x.start_date)} to {day_words(x.end_date)}"
+    return f"{w.staff(x)}'s {plain(x.kind)} leave, {days}"
+
+
+def _cover_label(w: Words, x: CoverRequirement) -> str:
+    """'cover of Central fill, Day shift, Mondays' or '..., on Mon 2 Mar 2026'."""
+    when = f"{WEEKDAYS[x.weekday]}s" if x.weekday is not None else \
+        f"on {day_words(x.on_date)}" if x.on_date else "any day"
+    return f"cover of {w.name(Station, x.station_id)}, {w.name(ShiftType, x.shift_type_id)} " \
+           f"shift, {when}"
+
+
+def _assignment_label(w: Words, x: RotaAssignment) -> str:
+    """'Ann's Day shift at Central fill on Mon 2 Mar 2026 (version 2 of ...)'."""
+    place = w.name(Station, x.station_id) if x.station_id else w.name(Duty, x.duty_id)
+    return (f"{w.name(Staff, x.staff_id)}'s {w.name(ShiftType, x.shift_type_id)} shift at "
+            f"{place} on {day_words(x.on_date)} ({w.rota(w.get(Rota, x.rota_id))})")
+
+
+_LABELS: dict[type, Callable[[Words, Any], str]] = {
+    Staff: lambda w, x: f"the staff record of {x.name}",
+    StaffCompetency: lambda w, x: f"{w.staff(x)}'s level in {w.name(Competency, x.competency_id)}",
+    Certification: lambda w, x: f"{w.staff(x)}'s {x.name} certification",
+    Leave: _leave_label,
+    DevelopmentGoal: lambda w, x: f"{w.staff(x)}'s development goal in "
+                                  f"{w.name(Competency, x.competency_id)}",
+    ShiftRequest: lambda w, x: f"{w.staff(x)}'s shift request for {day_words(x.on_date)}",
+    VolunteerOffer: lambda w, x: f"{w.staff(x)}'s {plain(x.kind).replace('_', ' ')} offer for "
+                                 f"the week of {day_words(x.week_start)}",
+    CEEntry: lambda w, x: f"{w.staff(x)}'s CE entry of {day_words(x.on_date)}",
+    SignOff: lambda w, x: f"the sign-off of {w.staff(x)} in "
+                          f"{w.name(Competency, x.competency_id)}",
+    Competency: lambda w, x: f"the competency {x.name} ({x.code})",
+    Site: lambda w, x: f"the site {x.name}",
+    SiteGroup: lambda w, x: f"the site group {x.name}",
+    RatioRuleSet: lambda w, x: f"the ratio rule {x.label}",
+    OpeningHours: lambda w, x: f"{w.name(Site, x.site_id)}'s opening hours on "
+                               f"{WEEKDAYS[x.weekday]}",
+    Station: lambda w, x: f"the station {x.name} at {w.name(Site, x.site_id)}",
+    ShiftType: lambda w, x: f"the {x.name} shift at {w.name(Site, x.site_id)}",
+    CoverRequirement: _cover_label,
+    Duty: lambda w, x: f"the duty {x.name} at {w.name(Site, x.site_id)}",
+    RotaPolicy: lambda w, x: f"{w.name(Site, x.site_id)}'s approval rule",
+    User: lambda w, x: f"the account {x.email}",
+    Rota: lambda w, x: w.rota(x),
+    RotaAssignment: _assignment_label,
+}
+
+
+# ----- reading the log --------------------------------------------------------------------
+
+NO_ACCOUNT = "none"  # the person filter's value for events no account made (system, CLI)
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """What the audit page asks for; None means any."""
+
+    site_id: int | None = None
+    person: str | None = None  # an account id as text, or NO_ACCOUNT
+    action: str | None = None
+    start: date | None = None
+    end: date | None = None
+
+
+def events_query(chosen: EventFilter):
+    """The events a filter selects, newest first."""
+    query = db.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if chosen.site_id is not None:
+        query = query.where(AuditEvent.site_id == chosen.site_id)
+    if chosen.person == NO_ACCOUNT:
+        query = query.where(AuditEvent.actor_user_id.is_(None))
+    elif chosen.person:
+        query = query.where(AuditEvent.actor_user_id == int(chosen.person))
+    if chosen.action:
+        query = query.where(AuditEvent.action == chosen.action)
+    if chosen.start is not None:
+        query = query.where(AuditEvent.at >= datetime.combine(chosen.start, time(), UTC))
+    if chosen.end is not None:
+        after = datetime.combine(chosen.end + timedelta(days=1), time(), UTC)
+        query = query.where(AuditEvent.at < after)
+    return query
+
+
+def actor_choices() -> list[tuple[str, str]]:
+    """The people who appear in the log as (account id, name), and one entry for no account."""
+    rows = db.session.execute(
+        db.select(AuditEvent.actor_user_id, db.func.max(AuditEvent.id))
+        .where(AuditEvent.actor_user_id.is_not(None))
+        .group_by(AuditEvent.actor_user_id)
+    ).all()
+    latest: dict[int, int] = dict(rows)
+    names = dict(db.session.execute(
+        db.select(AuditEvent.actor_user_id, AuditEvent.actor_name)
+        .where(AuditEvent.id.in_(latest.values()))
+    ).all()) if latest else {}
+    accounts = {u.id: u.name for u in db.session.scalars(
+        db.select(User).where(User.id.in_(latest))
+    )} if latest else {}
+    people = sorted(
+        ((str(uid), accounts.get(uid) or names.get(uid, f"Account #{uid}")) for uid in latest),
+        key=lambda pair: pair[1].casefold(),
+    )
+    return [*people, (NO_ACCOUNT, "No account (system, command line)")]
+
+
+def detail_lines(details: dict[str, Any] | None) -> list[str]:
+    """An event's details as lines to read: 'name: Ann -> Anne', 'competencies added: CF'."""
+    if not details:
+        return []
+    lines = []
+    for key, values in (details.get("changes") or {}).items():
+        words = _field_words(key)
+        if "from" in values:
+            lines.append(f"{words}: {_shown(values['from'])} \u2192 {_shown(values.get('to'))}")
+        else:
+            lines.append(f"{words}: {_shown(values.get('to'))}")
+    for key, values in (details.get("collections") or {}).items():
+        for part in ("added", "removed"):
+            if values.get(part):
+                lines.append(f"{_field_words(key)} {part}: {', '.join(values[part])}")
+    lines.extend(f"hard rule broken: {rule}" for rule in details.get("hard_rules_broken") or [])
+    if "assignments" in details:
+        lines.append(f"assignments: {details['assignments']}")
+    lines.extend(details.get("items") or [])
+    return lines
+
+
+def _shown(value: Any) -> str:
+    """A stored value as text: 'none' for None, 'yes'/'no' for booleans, lists joined."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "; ".join(_shown(v) for v in value) or "none"
+    return str(value)
