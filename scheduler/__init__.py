@@ -29,6 +29,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL")
         or f"sqlite:///{Path(app.instance_path) / 'scheduler.sqlite'}",
         SOLVE_TIME_LIMIT=20.0,
+        # the solve queue and the shared sign-in counts; unset: solves in a thread, counts in memory
+        REDIS_URL=os.environ.get("REDIS_URL") or None,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

@@ -236,7 +236,7 @@ def configure_rate_limits(app: Flask) -> None:
     process counts in its own memory until it is back (rather than failing sign-ins).
     ``RATELIMIT_ENABLED = False`` turns the limits off.
     """
-    redis_url = app.config.get("REDIS_URL") or os.environ.get("REDIS_URL")
+    redis_url = app.config.get("REDIS_URL")
     app.config.setdefault("RATELIMIT_ENABLED", True)
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", bool(redis_url))

@@ -71,13 +71,22 @@ def plain_values(_form, field: Field) -> None:
     if isinstance(field, DecimalField | FloatField) and data is not None:
         finite = data.is_finite() if isinstance(data, Decimal) else abs(data) != float("inf")
         if not finite or data != data:
-            field.errors[:] = []
-            raise StopValidation("Enter a number, such as 8 or 7.5.")
+            _refuse(field, "Enter a number, such as 8 or 7.5.")
     if isinstance(field, IntegerField) and data is not None and not (
         INTEGER_MIN <= data <= INTEGER_MAX
     ):
-        field.errors[:] = []
-        raise StopValidation("That number is out of range.")
+        _refuse(field, "That number is out of range.")
+
+
+def _refuse(field: Field, message: str) -> None:
+    """Stop a field's checks with one message; its value reads as none, as an unreadable one.
+
+    Rules of the whole form that compare fields (the least hours against the most)
+    then skip it, as they skip a number that could not be read at all.
+    """
+    field.errors[:] = []
+    field.data = None
+    raise StopValidation(message)
 
 
 class AppForm(FlaskForm):

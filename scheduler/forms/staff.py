@@ -152,7 +152,8 @@ class PersonForm(AppForm):
         """Check each field, then the pairs that must be in order (at least <= at most)."""
         ok = super().validate(extra_validators)
         low, high = self.min_hours.data, self.max_hours.data
-        if low is not None and high is not None and not self.max_hours.errors and high < low:
+        compared = not (self.min_hours.errors or self.max_hours.errors)
+        if compared and low is not None and high is not None and high < low:
             self.max_hours.errors.append(
                 f"The most hours ({high:g}) cannot be fewer than the least ({low:g})."
             )

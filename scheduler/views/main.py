@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, render_template
-from flask_login import login_required
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
 
+from ..models import AccountRole
 from ..services.overview import site_overview
 from ..services.planning import monday_of
 
@@ -16,7 +17,9 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 @login_required
 def index():
-    """List the sites and the rota status of their recent and coming weeks."""
+    """List the sites and the rota status of their weeks; technicians go to their own page."""
+    if current_user.has_role(AccountRole.TECHNICIAN):
+        return redirect(url_for("me.index"))
     today = date.today()
     return render_template(
         "main/index.html", sites=site_overview(today), today=today, this_week=monday_of(today)

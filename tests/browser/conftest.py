@@ -35,6 +35,7 @@ def live_app(test_databases) -> Iterator[str]:
         {
             "SQLALCHEMY_DATABASE_URI": url,
             "SECRET_KEY": "browser-tests",
+            "REDIS_URL": None,
             "SOLVE_TIME_LIMIT": 8.0,
         }
     )

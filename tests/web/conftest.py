@@ -39,6 +39,7 @@ def app(database_url):
     app = create_app(
         {
             "TESTING": True,
+            "REDIS_URL": None,  # solves in a thread even where the shell sets REDIS_URL
             "SQLALCHEMY_DATABASE_URI": database_url,
             "WTF_CSRF_ENABLED": False,
             "SECRET_KEY": "test",
