@@ -57,30 +57,35 @@ def is_timezone(name: str) -> bool:
 
 
 def taken(model, column: str, value: str, except_id: int | None = None, **scope) -> bool:
-    """Whether another row of ``model`` (within ``scope``, e.g. a site) has this value."""
-    col = getattr(model, column)
-    query = db.select(model.id).where(db.func.lower(col) == value.lower())
+    """Whether another row of ``model`` (within ``scope``, e.g. a site) has this value.
+
+    Case is compared here rather than with the database's ``lower()``, which leaves
+    letters such as É as they are (SQLite; PostgreSQL under the C locale): it would miss
+    "Île" typed again, which the unique index then refuses with an error page.
+    """
+    query = db.select(getattr(model, column))
     for name, wanted in scope.items():
         query = query.where(getattr(model, name) == wanted)
     if except_id is not None:
         query = query.where(model.id != except_id)
-    return db.session.scalar(query.limit(1)) is not None
+    folded = value.casefold()
+    return any(found.casefold() == folded for found in db.session.scalars(query))
 
 
 def ratio_rule_taken(
     jurisdiction: str, setting: str, effective: date | None, except_id: int | None
 ) -> bool:
-    """Whether a rule set for the same jurisdiction, setting and effective date exists."""
-    query = db.select(RatioRuleSet.id).where(
-        db.func.lower(RatioRuleSet.jurisdiction) == jurisdiction.lower(),
-        db.func.lower(RatioRuleSet.setting) == setting.lower(),
+    """Whether a rule set for the same jurisdiction, setting and effective date exists
+    (ignoring case, compared as :func:`taken` compares it)."""
+    query = db.select(RatioRuleSet.jurisdiction, RatioRuleSet.setting).where(
         RatioRuleSet.effective_date.is_(None)
         if effective is None
         else RatioRuleSet.effective_date == effective,
     )
     if except_id is not None:
         query = query.where(RatioRuleSet.id != except_id)
-    return db.session.scalar(query.limit(1)) is not None
+    wanted = (jurisdiction.casefold(), setting.casefold())
+    return any((j.casefold(), s.casefold()) == wanted for j, s in db.session.execute(query))
 
 
 def all_sites() -> list[Site]:

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import Competency, Site, SkillLevel, Staff, StaffCompetency
 from ..models.people import level_rank
 from .development import SKILL_WARNING_DAYS
+from .setup import taken as setup_taken
 from .staff import LEVEL_LABELS, ROLE_LABELS, ROLE_ORDER
 
 LEVEL_ABBREVIATIONS = {
@@ -35,11 +36,7 @@ def holders_count(competency: Competency) -> int:
 
 def taken(column: str, value: str, except_id: int | None = None) -> bool:
     """Whether another competency already has this name or code (ignoring case)."""
-    col = getattr(Competency, column)
-    query = db.select(Competency.id).where(db.func.lower(col) == value.lower())
-    if except_id is not None:
-        query = query.where(Competency.id != except_id)
-    return db.session.scalar(query.limit(1)) is not None
+    return setup_taken(Competency, column, value, except_id)
 
 
 def prerequisite_loops(competency_id: int | None, prerequisite_id: int | None) -> bool:

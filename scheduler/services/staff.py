@@ -30,6 +30,7 @@ from ..models import (
     VolunteerOffer,
 )
 from .me import site_today
+from .setup import taken
 
 ROLE_LABELS = {
     StaffRole.PHARMACIST: "Pharmacist",
@@ -209,12 +210,7 @@ def delete_certification(cert: Certification) -> None:
 
 def certification_taken(staff_id: int, name: str, except_id: int | None = None) -> bool:
     """Whether a person already has a certification of this name (ignoring case)."""
-    query = db.select(Certification.id).where(
-        Certification.staff_id == staff_id, db.func.lower(Certification.name) == name.lower()
-    )
-    if except_id is not None:
-        query = query.where(Certification.id != except_id)
-    return db.session.scalar(query.limit(1)) is not None
+    return taken(Certification, "name", name, except_id, staff_id=staff_id)
 
 
 def ce_log(person: Staff) -> list[CEEntry]:

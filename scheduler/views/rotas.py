@@ -450,10 +450,14 @@ def assign(site_id: int, week: str):
     monday = monday_of(_week(week))
     rota = rotas.find_version(site.id, monday, None)
     form = AssignForm()
-    if rota is None or not form.validate_on_submit() or not form.staff.data.isdigit():
+    if rota is None or not form.validate_on_submit():
+        abort(404)
+    try:  # a hidden id: digits int() refuses (such as "²") or too large are no one
+        staff_id = database_int(form.staff.data)
+    except ValueError:
         abort(404)
     on_date, shift, station = _slot(site, monday)
-    person = db.session.get(Staff, int(form.staff.data))
+    person = db.session.get(Staff, staff_id)
     if person is None or person.home_site_id != site.id:
         abort(404)
     tried = (f"put {person.name} on {rotas.day_label(on_date)} {shift.name.lower()} at "

@@ -336,15 +336,21 @@ SWEEP_VALUES = {  # per kind of control: values that have broken forms before
 }
 
 
-def sweep(base: list[tuple[str, str]], form: PageForm) -> list[list[tuple[str, str]]]:
+TEXT_KINDS = ("text", "textarea", "email", "search")
+
+
+def sweep(
+    base: list[tuple[str, str]], form: PageForm, names: Iterable[str] = ()
+) -> list[list[tuple[str, str]]]:
     """One field at a time spoilt in an otherwise accepted submission, for every field.
 
-    Each field is left out, repeated, given a NUL inside its text or a value longer than
-    any limit, and given the values of its kind that break parsers (a signalling NaN,
-    a number too big for the database, 30 February, year 9999, 25:61, an id not offered, a
-    hidden id tampered with).
-    Of fields named alike but for a number (a grid's cells, a week's opening times) the
-    first stands for the rest.
+    Each field is left out, repeated, given a NUL inside its value, and given the values
+    of its kind that break parsers (a signalling NaN, a number too big for the database,
+    30 February, year 9999, 25:61, an id not offered, a hidden id tampered with) or, for
+    text, a value longer than any limit and each name on record with a capital outside
+    ASCII (databases fold the case of É differently from Python, so a "name taken"
+    check can miss it). Of fields named alike but for a number (a grid's cells, a week's
+    opening times) the first stands for the rest.
     """
     variants = []
     alike: set[tuple[str, str]] = set()
@@ -358,8 +364,9 @@ def sweep(base: list[tuple[str, str]], form: PageForm) -> list[list[tuple[str, s
         first = mine[0] if mine else ""
         variants.append(rest)  # left out
         variants.append([*base, (name, first or "x")])  # repeated
-        values = [first + "\x00", "\u00e9" * 10_001]
-        values += SWEEP_VALUES.get(control.kind, [])
+        values = [first + "\x00", *SWEEP_VALUES.get(control.kind, ["\u00e9" * 10_001])]
+        if control.kind in TEXT_KINDS:
+            values += [n for n in names if any(c.isupper() and not c.isascii() for c in n)]
         variants += [[*rest, (name, v)] for v in values]
     return variants
 
