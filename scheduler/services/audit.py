@@ -246,6 +246,17 @@ def _record(session: Session, _context: Any) -> None:
     session.connection().execute(insert(AuditEvent.__table__), rows)
 
 
+def last_change() -> int | None:
+    """The id of the newest audit event: it moves whenever anyone changes anything recorded.
+
+    Pages use it to know whether a result computed from the data still holds (one
+    primary-key lookup); None when the audit log is off, so nothing can be reused.
+    """
+    if not _enabled():
+        return None
+    return db.session.scalar(db.select(db.func.max(AuditEvent.id))) or 0
+
+
 def _enabled() -> bool:
     """Whether the app records an audit log (``AUDIT_LOG``, on unless turned off)."""
     return not has_app_context() or bool(current_app.config.get("AUDIT_LOG", True))

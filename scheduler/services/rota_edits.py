@@ -13,7 +13,8 @@ touches the rota row, so changing only assignments moves the rota's lock on too.
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -34,6 +35,7 @@ from ..models import (
 from ..models.sites import Duty
 from ..solver.constraints import family
 from ..solver.constraints.placement import placement_reason
+from .audit import last_change
 from .planning import (
     IdMap,
     assignment_to_solver,
@@ -88,11 +90,36 @@ def rule_sentence(violation) -> str:
     return f"{title}: {violation.sentence}"
 
 
+# Findings of recent rota views, keyed by the rota's state and the newest audit event: every
+# change people make is audited, so the same key means the same data and the same findings.
+_FINDINGS_KEPT = 128
+_findings: OrderedDict[tuple, list[str]] = OrderedDict()
+_findings_lock = threading.Lock()
+
+
 def current_violations(rota: Rota) -> list[str]:
-    """Every hard rule the rota (with its group's other sites) breaks, in plain words."""
+    """Every hard rule the rota (with its group's other sites) breaks, in plain words.
+
+    Checking rebuilds the week's whole problem, so a result is reused while neither the
+    rota (its lock version) nor anything the audit log records has changed since, on the
+    same day (competencies lapse at midnight).
+    """
+    change = last_change()
+    key = None if change is None else (rota.id, rota.lock_version, change, date.today())
+    if key is not None:
+        with _findings_lock:
+            if key in _findings:
+                _findings.move_to_end(key)
+                return list(_findings[key])
     check = week_check(rota)
     report = check.report(list(rota_to_solver(rota).assignments))
-    return [rule_sentence(v) for v in report.violations]
+    found = [rule_sentence(v) for v in report.violations]
+    if key is not None:
+        with _findings_lock:
+            _findings[key] = found
+            while len(_findings) > _FINDINGS_KEPT:
+                _findings.popitem(last=False)
+    return list(found)
 
 
 def _new_breaches(check: WeekCheck, before: list[sv.Assignment], after: list[sv.Assignment]):

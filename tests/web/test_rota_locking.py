@@ -443,3 +443,26 @@ def test_every_edit_moves_the_lock_on_even_one_of_assignments_only(draft, make_u
     with pytest.raises(rota_service.RotaChanged, match="Lee changed version 1"):
         rota_edits.toggle_pin(ann, lock=start)
     assert ann.pinned  # the stale unpin did nothing
+
+
+def test_rule_findings_on_the_week_page_follow_changes_made_since_they_were_checked(
+    tiny_site, make_rota
+):
+    """The week page reuses its hard-rule findings only while nothing they depend on changed."""
+    from scheduler.models import Leave, LeaveKind, RotaStatus, ShiftType, Staff, Station
+    from scheduler.services.rota_edits import current_violations
+
+    ann = db.session.scalar(db.select(Staff).where(Staff.name == "Ann"))
+    day = db.session.scalar(db.select(ShiftType).where(ShiftType.code == "D"))
+    fill = db.session.scalar(db.select(Station).where(Station.name == "Central fill"))
+    rota = make_rota(tiny_site, status=RotaStatus.DRAFT, rows=[(ann, MONDAY, day, fill)])
+    db.session.commit()
+    before = current_violations(rota)
+    assert current_violations(rota) == before  # nothing changed: the same findings
+    db.session.add(Leave(staff=ann, start_date=MONDAY, end_date=MONDAY,
+                         kind=LeaveKind.ANNUAL, approved=True))
+    db.session.commit()
+    after = current_violations(rota)
+    added = [s for s in after if s not in before]
+    assert added, after
+    assert all("Ann" in s for s in added), after
