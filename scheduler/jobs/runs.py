@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, current_app
 from sqlalchemy import and_, func, or_, select, update
@@ -29,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Site, SolveRun, SolveStatus, utcnow
+from ..models.sites import zone_of
 
 log = logging.getLogger(__name__)
 
@@ -298,11 +298,7 @@ def _clock(moment: datetime | None, timezone: str) -> str:
     """A timestamp as HH:MM in the site's time zone."""
     if moment is None:
         return "an unknown time"
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return moment.astimezone(zone).strftime("%H:%M")
+    return moment.astimezone(zone_of(timezone)).strftime("%H:%M")
 
 
 def _duration(seconds: float) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -91,6 +92,14 @@ class RatioRuleSet(db.Model):
         return f"{self.jurisdiction} {self.setting} 1:{self.techs_per_pharmacist}"
 
 
+def zone_of(name: str) -> ZoneInfo:
+    """A time zone by its IANA name, or UTC when the name is not a known zone."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
 class Site(db.Model):
     """A pharmacy with its own time zone, hours, stations and shifts."""
 
@@ -120,6 +129,11 @@ class Site(db.Model):
     rotas: Mapped[list[Rota]] = relationship(
         back_populates="site", order_by="(Rota.week_start, Rota.version)"
     )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The site's time zone (UTC when its name is not a known zone)."""
+        return zone_of(self.timezone)
 
     def __repr__(self) -> str:
         return f"<Site {self.name!r}>"

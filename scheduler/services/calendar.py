@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vDuration
 
@@ -99,14 +99,6 @@ def mark_used(feed: CalendarFeed) -> None:
 # ----- time ----------------------------------------------------------------------------
 
 
-def zone_of(name: str) -> ZoneInfo:
-    """A site's time zone by its IANA name, or UTC when the name is unknown."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def as_utc(moment: datetime) -> datetime:
     """A stored timestamp as an aware UTC datetime (SQLite hands them back naive)."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
@@ -116,7 +108,7 @@ def local_time(moment: datetime | None, site: Site) -> str:
     """A stored timestamp at a site's wall clock, e.g. '3 Mar 2026, 14:05', or '' for none."""
     if moment is None:
         return ""
-    here = as_utc(moment).astimezone(zone_of(site.timezone))
+    here = as_utc(moment).astimezone(site.zone)
     return f"{here.day} {here:%b %Y, %H:%M}"
 
 
@@ -198,7 +190,7 @@ def shift_events(staff: Staff, start: date, end: date, now: datetime | None = No
         rota = lookup.rota(site, week)
         stamp = as_utc(rota.published_at) if rota and rota.published_at else as_utc(now)
         begins, ends = shift_span(
-            shift.on_date, lookup.shift_type(site, shift.shift_code), zone_of(site.timezone)
+            shift.on_date, lookup.shift_type(site, shift.shift_code), site.zone
         )
         event = Event.new(
             uid=f"shift-{site.id}-{staff.id}-{shift.on_date:%Y%m%d}@{UID_DOMAIN}",
@@ -233,7 +225,7 @@ def shift_calendar(staff: Staff, today: date, now: datetime | None = None) -> Ca
     )
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH))
-    calendar.add("x-wr-timezone", zone_of(staff.home_site.timezone).key)
+    calendar.add("x-wr-timezone", staff.home_site.zone.key)
     for event in shift_events(staff, start, end, now):
         calendar.add_component(event)
     # a year either side keeps every rule the events need without the zone's whole history

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..extensions import db
 from ..models import (
@@ -29,11 +28,7 @@ from .rotas import PublishedShift, published_shifts
 
 def site_today(site: Site) -> date:
     """Today's date in a site's own time zone."""
-    try:
-        zone = ZoneInfo(site.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return datetime.now(zone).date()
+    return datetime.now(site.zone).date()
 
 
 def today_for(staff: Staff | None) -> date:

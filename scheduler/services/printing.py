@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import joinedload
 
@@ -37,10 +37,7 @@ class FetchRefused(Exception):
 
 def site_zone(site: Site) -> ZoneInfo:
     """The site's time zone (UTC when its name is not a known zone)."""
-    try:
-        return ZoneInfo(site.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    return site.zone
 
 
 def local_moment(moment: datetime | None, site: Site) -> str:

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
 from sqlalchemy import inspect
@@ -446,10 +445,7 @@ def no_lock() -> RotaChanged:
 
 def _clock(moment: datetime, site: Site) -> str:
     """A stored UTC moment on the site's clock: '14:02 CST', with the day when not today."""
-    try:
-        zone = ZoneInfo(site.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
+    zone = site.zone
     local = moment.astimezone(zone)
     text = f"{local:%H:%M %Z}"
     if local.date() != datetime.now(zone).date():
