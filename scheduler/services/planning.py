@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, update
 
 from .. import solver as sv
+from ..solver.priorities import Rule
 from ..extensions import db
 from ..models import (
     AssignmentMode,
@@ -600,6 +601,8 @@ def cost_to_dict(cost) -> dict:
         "total": cost.total,
         "sentence": cost.sentence,
         "subject": {"person": s.person, "day": s.day, "shift": s.shift, "activity": s.activity},
+        "rule": cost.rule.value,
+        "level": cost.level,
     }
 
 
@@ -615,6 +618,8 @@ def stored_costs(rota: Rota) -> list:
             amount=c["amount"],
             subject=Subject(**c.get("subject", {})),
             sentence=c["sentence"],
+            rule=Rule(c.get("rule", Rule.COVER)),
+            level=c.get("level", 1),  # rotas stored before levels: one weighted sum
         )
         for c in rota.costs or []
     ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .priorities import Rule
+
 
 @dataclass(frozen=True)
 class Subject:
@@ -22,7 +24,9 @@ class Penalty:
 
     ``amount`` is a CP-SAT expression defined exactly (never just bounded), so its
     value in any solution equals what the validator computes from the rota.
-    ``sentence`` is a format string that may use ``{amount}``.
+    ``sentence`` is a format string that may use ``{amount}`` (and ``{hours}``, the
+    amount of minutes in hours). ``rule`` is the soft rule it belongs to and
+    ``level`` that rule's priority level (1 first).
     """
 
     family: str
@@ -31,11 +35,13 @@ class Penalty:
     amount: Any
     subject: Subject
     sentence: str
+    rule: Rule
+    level: int
 
 
 @dataclass(frozen=True)
 class Cost:
-    """A soft term evaluated on a rota: its amount and the plain-words sentence."""
+    """A soft term evaluated on a rota: its amount, its level and the plain-words sentence."""
 
     family: str
     key: str
@@ -43,6 +49,8 @@ class Cost:
     amount: int
     subject: Subject
     sentence: str
+    rule: Rule
+    level: int
 
     @property
     def total(self) -> int:
@@ -67,5 +75,16 @@ def evaluated(penalty: Penalty, amount: int) -> Cost:
         weight=penalty.weight,
         amount=amount,
         subject=penalty.subject,
-        sentence=penalty.sentence.format(amount=amount),
+        sentence=penalty.sentence.format(amount=amount, hours=f"{amount / 60:g}"),
+        rule=penalty.rule,
+        level=penalty.level,
     )
+
+
+def level_totals(costs: list[Cost], levels: int = 4) -> tuple[int, ...]:
+    """The score of each level 1..levels (more when a cost sits deeper): what solves compare."""
+    deepest = max([levels, *(c.level for c in costs)])
+    totals = [0] * deepest
+    for cost in costs:
+        totals[cost.level - 1] += cost.total
+    return tuple(totals)

@@ -15,6 +15,8 @@ from enum import IntEnum, StrEnum
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from .priorities import Priorities
+
 
 class Level(IntEnum):
     """How far a person has come in a competency; higher is more."""
@@ -203,6 +205,7 @@ class Duty:
     min_level: Level = Level.INDEPENDENT
     people: frozenset[str] | None = None  # only these people may take it (protected learning)
     weight: int = 100  # per missing occurrence
+    required: bool = False  # a required duty ranks with station cover (level 1)
 
 
 @dataclass(frozen=True)
@@ -272,6 +275,8 @@ class Weights:
     weekend_fairness: int = 15  # per weekend shift above a fair share
     change: int = 50  # per person-day changed against the reference rota
     trainer_variety: int = 5  # per shift beyond two with the same trainer
+    minute_short: int = 1  # per minute below the contract's minimum (level 2)
+    pattern: int = 240  # per day beyond a run limit, short run, or weekend over the contract
 
 
 @dataclass(frozen=True)
@@ -301,6 +306,7 @@ class Problem:
     reference: tuple[Assignment, ...] | None = None
     history_days: int = 0  # how many days before day 0 the people's history covers
     weights: Weights = field(default_factory=Weights)
+    priorities: Priorities = field(default_factory=Priorities)
 
     # ----- lookups -------------------------------------------------------
 

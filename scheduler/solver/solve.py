@@ -14,20 +14,29 @@ from .constraints import REGISTRY
 from .constraints.base import ModelContext
 from .construct import first_rota
 from .decompose import independent, solve_in_blocks, worth_decomposing
-from .penalties import Cost, evaluated
+from .penalties import Cost, evaluated, level_totals
 from .problem import Assignment, Mode, Problem, Rota
 from .variables import RotaVars
 
 
 @dataclass(frozen=True)
 class Progress:
-    """A snapshot of a running solve: best score so far, proven bound, time spent."""
+    """A snapshot of a running solve: best score so far, proven bound, time spent.
+
+    ``levels`` is the best rota's score per priority level; ``level_bounds`` what
+    is proven about each level so far (None where nothing is yet), each level's
+    bound holding with the levels above it kept at their values. ``objective`` is
+    the best rota's points in all; ``bound`` a proven bound on them when the
+    problem has one level only.
+    """
 
     objective: float | None
     bound: float | None
     seconds: float
     solutions: int
     time_limit: float
+    levels: tuple[int, ...] = ()
+    level_bounds: tuple[float | None, ...] = ()
 
 
 @dataclass
@@ -45,6 +54,8 @@ class SolveResult:
     solutions: int = 0
     first_seconds: float | None = None  # when the first rota was found
     strategy: str = "whole"  # whole: one CP-SAT model; blocks: people in blocks (decompose.py)
+    levels: tuple[int, ...] = ()  # the rota's score per priority level, 1 first
+    level_bounds: tuple[float | None, ...] = ()  # proven bound per level (None: not proven)
 
     @property
     def has_rota(self) -> bool:
@@ -62,31 +73,49 @@ def default_workers() -> int:
 
 
 def build_model(problem: Problem, diagnose: bool = False) -> ModelContext:
-    """Create variables and post every family of the registry (hard only when diagnosing)."""
+    """Create variables and post every family of the registry (hard only when diagnosing).
+
+    The objective is left to the solve, which minimises the priority levels in turn.
+    """
     model = cp_model.CpModel()
     ctx = ModelContext(
         model=model, vars=RotaVars(model, problem, prune=not diagnose), problem=problem,
         diagnose=diagnose,
     )
     for family in REGISTRY:
-        if diagnose and not family.hard:
+        if diagnose and not family.posts_hard(problem):
             continue
         family.build(ctx)
-    if not diagnose and ctx.penalties:
-        model.minimize(sum(p.weight * p.amount for p in ctx.penalties))
     return ctx
 
 
-class _Reporter(cp_model.CpSolverSolutionCallback):
-    """Counts solutions and passes each improvement to the progress callback."""
+def level_objectives(ctx: ModelContext) -> dict[int, cp_model.LinearExprT]:
+    """Each priority level's weighted sum of penalties, by level number."""
+    out: dict[int, list] = {}
+    for p in ctx.penalties:
+        out.setdefault(p.level, []).append(p.weight * p.amount)
+    return {level: sum(terms) for level, terms in sorted(out.items())}
 
-    def __init__(self, time_limit: float, on_progress: Callable[[Progress], None] | None) -> None:
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    """Counts solutions and passes each improvement, level by level, to the progress callback."""
+
+    def __init__(
+        self,
+        time_limit: float,
+        on_progress: Callable[[Progress], None] | None,
+        levels: dict[int, cp_model.LinearExprT],
+        count: int,
+    ) -> None:
         super().__init__()
+        self.count = count  # levels reported: 1..count
         self.time_limit = time_limit
         self.on_progress = on_progress
+        self.levels = levels
         self.solutions = 0
-        self.objective: float | None = None
-        self.bound: float | None = None
+        self.values: dict[int, int] = {}  # the best rota's score per level
+        self.bounds: dict[int, float] = {}  # proven per level (earlier levels kept)
+        self.stage: int | None = None
         self.started = time.monotonic()
         self.first_seconds: float | None = None
         self.lock = threading.Lock()
@@ -96,26 +125,40 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
             if self.first_seconds is None:
                 self.first_seconds = time.monotonic() - self.started
             self.solutions += 1
-            self.objective = self.objective_value
-            self.bound = self.best_objective_bound
+            self.values = {level: int(self.value(expr)) for level, expr in self.levels.items()}
+            if self.stage is not None:
+                self.bounds[self.stage] = self.best_objective_bound
         self.report()
 
     def on_bound(self, bound: float) -> None:
         with self.lock:
-            self.bound = bound
+            if self.stage is not None:
+                self.bounds[self.stage] = bound
 
-    def report(self) -> None:
-        if self.on_progress is None:
-            return
+    def snapshot(self, seconds: float | None = None) -> Progress:
+        """The progress as it stands."""
         with self.lock:
-            snapshot = Progress(
-                objective=self.objective,
-                bound=self.bound,
-                seconds=time.monotonic() - self.started,
+            order = range(1, self.count + 1)
+            found = bool(self.solutions)
+            levels = tuple(self.values.get(level, 0) for level in order) if found else ()
+            bounds = tuple(
+                self.bounds.get(level) if level in self.levels else 0.0 for level in order
+            )
+            objective = sum(levels) if found else None
+            bound = bounds[0] if self.count == 1 else None
+            return Progress(
+                objective=objective,
+                bound=bound,
+                seconds=time.monotonic() - self.started if seconds is None else seconds,
                 solutions=self.solutions,
                 time_limit=self.time_limit,
+                levels=levels,
+                level_bounds=bounds,
             )
-        self.on_progress(snapshot)
+
+    def report(self) -> None:
+        if self.on_progress is not None:
+            self.on_progress(self.snapshot())
 
 
 def solve(
@@ -133,6 +176,9 @@ def solve(
 ) -> SolveResult:
     """Solve a rota problem within ``time_limit`` seconds and return the best rota found.
 
+    The priority levels are minimised in turn: each level's best value found is
+    then kept as a constraint while the next is minimised, starting from the rota
+    found so far, so a lower level never buys anything from a higher one.
     ``on_progress`` is called on every better rota and about once a second while
     the search runs; setting ``stop`` ends the search early, keeping the best rota.
     When the hard rules cannot all hold, ``reasons`` names the conflicting rules.
@@ -157,25 +203,10 @@ def solve(
         _add_hint(ctx, hint)
     build_seconds = time.monotonic() - t0
 
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    params.max_time_in_seconds = max(0.1, time_limit - build_seconds)
-    params.num_workers = workers or default_workers()
-    params.random_seed = seed
-    params.log_search_progress = log
-    reporter = _Reporter(time_limit, on_progress)
-    solver.best_bound_callback = reporter.on_bound
-
-    finished = threading.Event()
-    watcher = threading.Thread(
-        target=_watch, args=(solver, reporter, stop, finished), daemon=True
-    )
-    watcher.start()
-    try:
-        status = solver.solve(ctx.model, reporter)
-    finally:
-        finished.set()
-        watcher.join()
+    levels = level_objectives(ctx)
+    reporter = _Reporter(time_limit, on_progress, levels, problem.priorities.level_count)
+    deadline = t0 + time_limit
+    status, solver = _solve_levels(ctx, levels, reporter, deadline, stop, workers, seed, log)
     seconds = time.monotonic() - t0
 
     result = SolveResult(
@@ -191,13 +222,18 @@ def solve(
     if constructed is not None:
         result.first_seconds = constructed[2]
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return _constructed_result(constructed, result, on_progress)
+            return _constructed_result(
+                constructed, result, on_progress, problem.priorities.level_count
+            )
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         result.rota = extract_rota(solver, ctx)
         result.costs = [evaluated(p, int(solver.value(p.amount))) for p in ctx.penalties]
         result.costs = [c for c in result.costs if c.amount]
         result.objective = sum(c.total for c in result.costs)
-        result.bound = solver.best_objective_bound if ctx.penalties else 0.0
+        final = reporter.snapshot(seconds)
+        result.levels = level_totals(result.costs, problem.priorities.level_count)
+        result.level_bounds = final.level_bounds
+        result.bound = final.bound
     elif status == cp_model.INFEASIBLE and explain_infeasible:
         from .explain import diagnose  # local import: explain builds on this module
 
@@ -205,10 +241,102 @@ def solve(
     elif status == cp_model.MODEL_INVALID:  # a bug of ours, never the user's input
         raise RuntimeError(f"invalid CP-SAT model: {ctx.model.validate()}")
     if on_progress is not None:
-        on_progress(
-            Progress(result.objective, result.bound, seconds, reporter.solutions, time_limit)
-        )
+        final = reporter.snapshot(seconds)
+        on_progress(Progress(result.objective, result.bound, seconds, reporter.solutions,
+                             time_limit, result.levels, result.level_bounds or final.level_bounds))
     return result
+
+
+def _solve_levels(
+    ctx: ModelContext,
+    levels: dict[int, cp_model.LinearExprT],
+    reporter: _Reporter,
+    deadline: float,
+    stop: threading.Event | None,
+    workers: int | None,
+    seed: int,
+    log: bool,
+) -> tuple[int, cp_model.CpSolver]:
+    """Minimise each priority level in turn, keeping the levels before it at their best values.
+
+    Every stage starts from the previous stage's rota (a full solution hint), so each
+    one has a rota at once; time left by a stage that proves its optimum passes to
+    the next. Returns the status (optimal only when every level was proven) and the
+    solver holding the last rota found.
+    """
+    model = ctx.model
+    order = list(levels) or [0]  # no soft rule at all: one solve for any rota
+    status, best = cp_model.UNKNOWN, None
+    proven = True
+    for i, level in enumerate(order):
+        if level in levels:
+            model.minimize(levels[level])
+        reporter.stage = level if level in levels else None
+        left = deadline - time.monotonic()
+        budget = max(0.1, left / (len(order) - i))
+        solver = _run_stage(model, reporter, budget, stop, workers, seed, log)
+        stage_status = solver.last_status
+        if stage_status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            best, status = solver, stage_status
+            proven = proven and stage_status == cp_model.OPTIMAL
+            if level in levels:
+                value = int(solver.value(levels[level]))
+                reporter.bounds[level] = solver.best_objective_bound
+                model.add(levels[level] <= value)
+                _hint_solution(model, solver)
+        elif best is None:
+            return stage_status, solver
+        else:
+            proven = False
+            break
+        if stop is not None and stop.is_set():
+            proven = proven and i == len(order) - 1
+            break
+    return (cp_model.OPTIMAL if proven else cp_model.FEASIBLE), best
+
+
+class _StageSolver(cp_model.CpSolver):
+    """A CP-SAT solver that remembers the status of its last solve."""
+
+    last_status: int = cp_model.UNKNOWN
+
+
+def _run_stage(
+    model: cp_model.CpModel,
+    reporter: _Reporter,
+    seconds: float,
+    stop: threading.Event | None,
+    workers: int | None,
+    seed: int,
+    log: bool,
+) -> _StageSolver:
+    """One CP-SAT solve of the model as it stands, within ``seconds``, stoppable."""
+    solver = _StageSolver()
+    params = solver.parameters
+    params.max_time_in_seconds = seconds
+    params.num_workers = workers or default_workers()
+    params.random_seed = seed
+    params.log_search_progress = log
+    solver.best_bound_callback = reporter.on_bound
+    finished = threading.Event()
+    watcher = threading.Thread(
+        target=_watch, args=(solver, reporter, stop, finished), daemon=True
+    )
+    watcher.start()
+    try:
+        solver.last_status = solver.solve(model, reporter)
+    finally:
+        finished.set()
+        watcher.join()
+    return solver
+
+
+def _hint_solution(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
+    """Hint every variable of the model with its value in the solver's last rota."""
+    values = list(solver.response_proto.solution)
+    model.clear_hints()
+    model.proto.solution_hint.vars.extend(range(len(values)))
+    model.proto.solution_hint.values.extend(values)
 
 
 def _construct(
@@ -236,11 +364,13 @@ def _constructed_result(
     constructed: tuple[Rota, list[Cost], float],
     result: SolveResult,
     on_progress: Callable[[Progress], None] | None,
+    level_count: int,
 ) -> SolveResult:
     """The constructed rota as the answer when CP-SAT found none better in time."""
     rota, costs, _seconds = constructed
     objective = sum(c.total for c in costs)
     result.status, result.rota, result.objective, result.costs = "feasible", rota, objective, costs
+    result.levels = level_totals(costs, level_count)
     if on_progress is not None:
         on_progress(Progress(objective, None, result.seconds, 1, result.seconds))
     return result
@@ -285,6 +415,7 @@ def _solve_blocks(
         from .validate import validate  # local import: validate builds on the registry
 
         result.costs = validate(problem, rota).costs
+        result.levels = level_totals(result.costs, problem.priorities.level_count)
         if on_progress is not None:
             on_progress(Progress(objective, None, seconds, count, time_limit))
     return result

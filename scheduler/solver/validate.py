@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .constraints import REGISTRY
-from .constraints.base import HardFamily, SoftFamily
-from .penalties import Cost, Violation
+from .penalties import Cost, Violation, level_totals
 from .problem import Problem, Rota
 
 
@@ -16,6 +15,7 @@ class Report:
 
     violations: list[Violation] = field(default_factory=list)
     costs: list[Cost] = field(default_factory=list)
+    level_count: int = 4
 
     @property
     def ok(self) -> bool:
@@ -24,16 +24,22 @@ class Report:
 
     @property
     def objective(self) -> int:
-        """The rota's score: the sum of every soft cost (lower is better)."""
+        """The rota's points: the sum of every soft cost (lower is better within a level)."""
         return sum(c.total for c in self.costs)
+
+    @property
+    def levels(self) -> tuple[int, ...]:
+        """The score of each priority level, compared level by level (lower is better)."""
+        return level_totals(self.costs, self.level_count)
 
 
 def validate(problem: Problem, rota: Rota) -> Report:
     """Check a rota against every hard rule and price every soft one, as the model would."""
-    report = Report()
+    report = Report(level_count=problem.priorities.level_count)
     for family in REGISTRY:
-        if isinstance(family, HardFamily):
-            report.violations.extend(family.check(problem, rota))
-        elif isinstance(family, SoftFamily):
-            report.costs.extend(c for c in family.check(problem, rota) if c.amount)
+        for finding in family.check(problem, rota):
+            if isinstance(finding, Violation):
+                report.violations.append(finding)
+            elif finding.amount:
+                report.costs.append(finding)
     return report

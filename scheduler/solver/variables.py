@@ -7,10 +7,12 @@ from collections.abc import Iterable
 
 from ortools.sat.python import cp_model
 
-from .problem import Mode, Problem
+from .problem import Level, Mode, Person, Problem, Station
+from .reasons import competency_reason, unavailable_reason
 
 AssignKey = tuple[str, int, str, str, Mode]  # person, day, shift, activity, mode
 PairKey = tuple[str, str, int, str, str]  # trainer, trainee, day, shift, station
+Block = tuple[str, str]  # (guard key, sentence): a rule that keeps a placement out
 
 
 class RotaVars:
@@ -25,6 +27,11 @@ class RotaVars:
     ``pair[(trainer, trainee, day, shift, station)]`` says who supervises whom.
     An aggregate over a single variable is that variable itself, which halves the
     model when each slot has one possible placement.
+
+    Without ``prune`` (the diagnostic solve) the placements that leave, a lapsed or
+    missing competency rule out are made too, each listed in ``blocked`` with the
+    rules that keep it out, so the placement family can post those rules as named,
+    guarded constraints and a diagnosis can say "Ann is on leave on Tue 3 Mar".
     """
 
     def __init__(self, model: cp_model.CpModel, problem: Problem, prune: bool = True) -> None:
@@ -36,6 +43,7 @@ class RotaVars:
         self.on: dict[tuple[str, int], cp_model.IntVar] = {}
         self.pair: dict[PairKey, cp_model.IntVar] = {}
         self.training: dict[tuple[str, int, str], tuple[str, ...]] = {}  # (person, day, station)
+        self.blocked: dict[AssignKey, list[Block]] = {}
         self._by_slot: dict[tuple[int, str], list[AssignKey]] = defaultdict(list)
         self._by_person: dict[str, list[AssignKey]] = defaultdict(list)
         self._by_activity: dict[tuple[int, str, str], list[AssignKey]] = defaultdict(list)
@@ -49,7 +57,8 @@ class RotaVars:
             for day in range(p.days):
                 day_vars = []
                 for st in p.shift_types:
-                    if person.is_unavailable(day, st.id):
+                    away = self._away(person, day, st.id)
+                    if away and self.prune:
                         continue
                     if self.prune and person.contract.max_shifts.get(st.id) == 0:
                         continue
@@ -57,19 +66,24 @@ class RotaVars:
                     for station in p.stations:
                         if station.site != st.site:
                             continue
-                        if p.can_work(person, station, day):
-                            slot_vars.append(
-                                self._new(person.id, day, st.id, station.id, Mode.WORKS)
-                            )
+                        missing = [] if p.can_work(person, station, day) else (
+                            self._unqualified(person, station, day)
+                        )
+                        if not missing or missing[0][0]:
+                            slot_vars.append(self._new(
+                                person.id, day, st.id, station.id, Mode.WORKS, away + missing
+                            ))
                         learning = p.training_competencies(person, station, day)
                         if learning:
                             self.training[(person.id, day, station.id)] = learning
-                            slot_vars.append(
-                                self._new(person.id, day, st.id, station.id, Mode.TRAINEE)
-                            )
+                            slot_vars.append(self._new(
+                                person.id, day, st.id, station.id, Mode.TRAINEE, away
+                            ))
                     for duty in p.duties:
                         if p.can_do_duty(person, duty, day, st.id):
-                            slot_vars.append(self._new(person.id, day, st.id, duty.id, Mode.WORKS))
+                            slot_vars.append(
+                                self._new(person.id, day, st.id, duty.id, Mode.WORKS, away)
+                            )
                     if not slot_vars:
                         continue
                     works = self._total(slot_vars, f"works[{person.id},{day},{st.id}]")
@@ -87,8 +101,37 @@ class RotaVars:
         self.model.add(sum(parts) == total)
         return total
 
-    def _new(self, person: str, day: int, shift: str, activity: str, mode: Mode) -> cp_model.IntVar:
+    def _away(self, person: Person, day: int, shift: str) -> list[Block]:
+        """The leave or unavailability rule keeping a person off a slot, as a block."""
+        reason = unavailable_reason(self.problem, person.id, day, shift)
+        if reason is None:
+            return []
+        whole_day = (day, None) in person.unavailable
+        key = f"{person.id}:{day}:leave" if whole_day else f"{person.id}:{day}:{shift}:away"
+        return [(key, reason)]
+
+    def _unqualified(self, person: Person, station: Station, day: int) -> list[Block]:
+        """Why a person cannot count at a station on a day; [("", "")] when not diagnosing.
+
+        Only for the diagnostic solve, and only at the person's own site: each
+        competency the station needs that is missing, below independent or lapsed.
+        """
+        if self.prune or station.site != person.site:
+            return [("", "")]
+        on = self.problem.date_of(day)
+        return [
+            (f"{person.id}:{c}:competency", competency_reason(self.problem, person.id, c, day))
+            for c in station.competencies
+            if (person.skill(c, on) or 0) < Level.INDEPENDENT
+        ]
+
+    def _new(
+        self, person: str, day: int, shift: str, activity: str, mode: Mode,
+        blocks: list[Block] = (),
+    ) -> cp_model.IntVar:
         key = (person, day, shift, activity, mode)
+        if blocks and not self.prune:
+            self.blocked[key] = list(blocks)
         var = self.model.new_bool_var(f"x[{person},{day},{shift},{activity},{mode}]")
         self.assign[key] = var
         self._by_slot[(day, shift)].append(key)

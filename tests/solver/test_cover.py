@@ -1,6 +1,7 @@
 """Cover family: heads short of the minimum, below the ideal and above it, priced exactly."""
 
 import random
+from dataclasses import replace
 from datetime import date, time
 
 from ortools.sat.python import cp_model
@@ -25,6 +26,7 @@ from scheduler.solver import (
 )
 from scheduler.solver.constraints import family
 from scheduler.solver.penalties import evaluated
+from scheduler.solver.priorities import Priorities
 from scheduler.solver.solve import build_model, extract_rota
 
 from .conftest import with_cover
@@ -46,6 +48,8 @@ def model_objective_of(problem: Problem, rota: Rota) -> int:
         ctx.model.add(var == int(key in chosen))
     for key, var in ctx.vars.pair.items():
         ctx.model.add(var == int(key in trainer_of))
+    if ctx.penalties:
+        ctx.model.minimize(sum(p.weight * p.amount for p in ctx.penalties))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 10
@@ -97,12 +101,17 @@ def test_cover_above_the_ideal_costs_over_weight_on_the_last_day(make_problem, m
         people=[make_person(p) for p in names],
         requests=[Request(p, 6, "day", True, 10) for p in names],
         cover=[Cover(6, "day", "fill", 1, 1, under_weight=100, ideal_weight=0, over_weight=3)],
+        priorities=Priorities.benchmark(),  # one weighted sum: wishes can pay for crowding
     )
     result = run(problem)
     assert result.objective == 3 * 2
     assert by_key(result.costs) == {
         "cover:6:day:fill:over": (3, 2, "Sun 8 Mar day, Fill: 2 above the ideal 1"),
     }
+    # By levels, crowding above the ideal (level 3) outranks the wishes (level 4).
+    ranked = run(replace(problem, priorities=Priorities()))
+    assert ranked.levels == (0, 0, 0, 20)
+    assert len(ranked.rota.assignments) == 1
 
 
 def test_cover_gap_names_people_on_leave_or_with_a_lapsed_competency(

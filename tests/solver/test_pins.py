@@ -72,17 +72,13 @@ def test_pins_on_leave_is_named(pin_problem, run):
     })
     result = run(problem)
     assert result.status == "infeasible"
-    assert result.reasons == [
-        "Pin: Ann on Sun 8 Mar day at Fill (impossible: Ann is on leave on Sun 8 Mar)"
-    ]
+    assert result.reasons == ["Ann is on leave on Sun 8 Mar", "Pin: Ann on Sun 8 Mar day at Fill"]
 
 
 def test_pins_lapsed_competency_is_named(pin_problem, run):
     result = run(pin_problem(Assignment("ben", 2, "day", "iv")))
     assert result.status == "infeasible"
-    assert result.reasons == [
-        "Pin: Ben on Wed 4 Mar day at IV room (impossible: Ben's Media fill lapsed 3 Mar)"
-    ]
+    assert result.reasons == ["Ben's Media fill lapsed 3 Mar", "Pin: Ben on Wed 4 Mar day at IV room"]
 
 
 def test_pins_unqualified_trainer_is_named(pin_problem, run):

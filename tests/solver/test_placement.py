@@ -18,6 +18,7 @@ from scheduler.solver import (
     Station,
 )
 from scheduler.solver.constraints import family
+from scheduler.solver.priorities import Priorities
 from scheduler.solver.solve import build_model
 
 PLACEMENT = family("placement")
@@ -52,9 +53,35 @@ def test_placement_solver_keeps_leave_on_first_and_last_day(make_problem, make_p
 
 def test_placement_solver_infeasible_when_leave_leaves_too_few_days(make_problem, make_person, run):
     ann = make_person("ann", unavailable=frozenset({(6, None)}), contract={"min_minutes": 7 * 480})
-    result = run(make_problem(people=(ann,)))
-    assert result.status == "infeasible"
-    assert any("at least 3360 minutes" in r for r in result.reasons)
+    hard = run(make_problem(people=(ann,), priorities=Priorities(contracts_hard=True)))
+    assert hard.status == "infeasible"
+    assert any("at least 3360 minutes" in r for r in hard.reasons)
+    assert "Ann is on leave on Sun 8 Mar" in hard.reasons  # the leave is named as a cause
+    # On level 2 the short week is a rota with its shortfall named.
+    soft = run(make_problem(people=(ann,)))
+    assert soft.status == "optimal"
+    assert [c.sentence for c in soft.costs] == [
+        "Ann: 8 h below the 56 h the contract asks for in these 7 days"
+    ]
+
+
+def test_placement_diagnosis_names_leave_and_a_missing_skill_as_causes(
+    make_problem, make_person, run
+):
+    def reasons(**person):
+        problem = make_problem(
+            people=(make_person("ben", **person),),
+            pins=(Assignment("ben", 2, "day", "fill"),),
+            competencies=(Competency("fill", "Fill"),),
+        )
+        result = run(problem)
+        assert result.status == "infeasible"
+        return result.reasons
+
+    assert reasons(unavailable=frozenset({(2, None)})) == [
+        "Ben is on leave on Wed 4 Mar", "Pin: Ben on Wed 4 Mar day at Fill",
+    ]
+    assert reasons(skills={}) == ["Ben does not hold Fill", "Pin: Ben on Wed 4 Mar day at Fill"]
 
 
 def test_placement_solver_names_lapsed_competency_of_impossible_pin(make_problem, make_person, run):

@@ -4,6 +4,9 @@ import pytest
 
 from scheduler.solver import Assignment, PastShift, Rota
 from scheduler.solver.constraints import family
+from scheduler.solver.priorities import Priorities
+
+HARD = Priorities(contracts_hard=True)  # as the benchmark counts contracts
 from scheduler.solver.constraints.sequences import runs
 
 SEQUENCES = family("sequences")
@@ -13,7 +16,7 @@ SEQUENCES = family("sequences")
 def seq_problem(make_problem, make_person):
     """A 7-day horizon with Ann's contract, pins (days worked), leave days and history."""
 
-    def build(pins=(), off=(), past=(), history_days=0, **contract):
+    def build(pins=(), off=(), past=(), history_days=0, hard=True, **contract):
         ann = make_person(
             "ann",
             contract=contract,
@@ -24,6 +27,7 @@ def seq_problem(make_problem, make_person):
             people=(ann,),
             pins=tuple(Assignment("ann", d, "day", "fill") for d in pins),
             history_days=history_days,
+            priorities=HARD if hard else Priorities(),
         )
 
     return build
@@ -179,3 +183,50 @@ def test_sequences_check_min_days_off_borders(seq_problem):
     assert check(history, 0) == [
         "Ann's contract: at least 2 days off in a row: Sun 1 Mar to Sun 1 Mar (1 day)"
     ]
+
+
+# ----- level 2: contracts as named penalties ------------------------------------
+
+
+def soft_costs(problem, *days):
+    """The sequence costs (key, amount, sentence) of a rota with Ann on the given days."""
+    rota = Rota(tuple(Assignment("ann", d, "day", "fill") for d in days))
+    return [(c.key, c.amount, c.level, c.sentence) for c in SEQUENCES.check(problem, rota)]
+
+
+def test_sequences_soft_max_consecutive_costs_each_day_beyond_and_returns_a_rota(seq_problem, run):
+    problem = seq_problem(pins=(3, 4, 5, 6), max_consecutive_days=3, hard=False)
+    result = run(problem)
+    assert result.status == "optimal"
+    [cost] = [c for c in result.costs if c.family == "sequences"]
+    assert (cost.level, cost.total) == (2, 240)
+    assert cost.sentence == (
+        "Ann works Sun 8 Mar as day 4 or more in a row; the contract allows 3"
+    )
+    assert soft_costs(problem, 0, 1, 2, 3, 4) == [
+        ("sequences:ann:max_consecutive:0:3", 1, 2,
+         "Ann works Thu 5 Mar as day 4 or more in a row; the contract allows 3"),
+        ("sequences:ann:max_consecutive:1:4", 1, 2,
+         "Ann works Fri 6 Mar as day 4 or more in a row; the contract allows 3"),
+    ]
+    history = seq_problem(max_consecutive_days=3, past=(-3, -2, -1), history_days=3, hard=False)
+    assert [c[0] for c in soft_costs(history, 0)] == ["sequences:ann:max_consecutive:-3:0"]
+
+
+def test_sequences_soft_short_runs_are_named_with_their_dates(seq_problem, run):
+    problem = seq_problem(min_consecutive_days=3, hard=False)
+    assert soft_costs(problem, 0, 6) == []
+    assert soft_costs(problem, 3, 4) == [(
+        "sequences:ann:min_consecutive:3:4", 1, 2,
+        "Ann works only Thu 5 Mar to Fri 6 Mar (2 day(s)) in a row; "
+        "the contract asks for at least 3",
+    )]
+    off = seq_problem(min_consecutive_days_off=2, hard=False)
+    assert [c[3] for c in soft_costs(off, 1, 3)] == [
+        "Ann is off only Wed 4 Mar to Wed 4 Mar (1 day(s)) in a row; "
+        "the contract asks for at least 2"
+    ]
+    # A pinned short run comes back as a rota with its cost, never as "no rota".
+    pinned = run(seq_problem(pins=(3,), off=(2, 4), min_consecutive_days=3, hard=False))
+    assert pinned.status == "optimal"
+    assert [c.key for c in pinned.costs] == ["sequences:ann:min_consecutive:3:3"]

@@ -6,6 +6,9 @@ import pytest
 
 from scheduler.solver import Assignment, Rota
 from scheduler.solver.constraints import family
+from scheduler.solver.priorities import Priorities
+
+HARD = Priorities(contracts_hard=True)  # as the benchmark counts contracts
 
 WEEKENDS = family("weekends")
 
@@ -14,13 +17,14 @@ WEEKENDS = family("weekends")
 def weekend_problem(make_problem, make_person):
     """Ann with a weekend cap and pinned days, over ``days`` days from ``start``."""
 
-    def build(most=1, pins=(), days=14, start=date(2026, 3, 2), **contract):
+    def build(most=1, pins=(), days=14, start=date(2026, 3, 2), hard=True, **contract):
         ann = make_person("ann", contract={"max_weekends": most, **contract})
         return make_problem(
             start=start,
             days=days,
             people=(ann,),
             pins=tuple(Assignment("ann", d, "day", "fill") for d in pins),
+            priorities=HARD if hard else Priorities(),
         )
 
     return build
@@ -67,3 +71,14 @@ def test_weekends_check(weekend_problem):
         "Ann's contract: at most 1 weekend(s) worked, but works 2 (from Sat 7 Mar, Sat 14 Mar)"
     ]
     assert check(weekend_problem(most=None), 5, 12) == []
+
+
+def test_weekends_soft_over_the_contract_costs_on_level_2(weekend_problem, run):
+    problem = weekend_problem(most=1, pins=(5, 13), hard=False)
+    result = run(problem)
+    assert result.status == "optimal"
+    [cost] = result.costs
+    assert (cost.level, cost.amount, cost.total) == (2, 1, 240)
+    assert cost.sentence == "Ann: 1 weekend(s) beyond the 1 the contract allows"
+    rota = Rota(tuple(Assignment("ann", d, "day", "fill") for d in (6, 12)))
+    assert [c.amount for c in WEEKENDS.check(problem, rota)] == [1]

@@ -1,8 +1,13 @@
-"""Every constraint family, in one ordered registry: hard rules first, then soft."""
+"""Every constraint family, in one ordered registry: hard rules first, then soft.
+
+The soft families come roughly in the order of their default level: cover (1),
+the contract rules (2, hard for the benchmark), then the site-ranked rules.
+"""
 
 from __future__ import annotations
 
-from .base import ConstraintFamily, HardFamily, ModelContext, SoftFamily
+from .base import ConstraintFamily, ContractFamily, HardFamily, ModelContext, SoftFamily
+from .contract_hours import ContractHoursFamily
 from .cover import CoverFamily
 from .duties import DutiesFamily
 from .duty_limits import DutyLimitsFamily
@@ -25,13 +30,14 @@ REGISTRY: tuple[ConstraintFamily, ...] = (
     PlacementFamily(),
     SupervisionFamily(),
     RestFamily(),
-    SequencesFamily(),
-    WeekendsFamily(),
     WorkloadFamily(),
     RatioFamily(),
     DutyLimitsFamily(),
     PinsFamily(),
     CoverFamily(),
+    ContractHoursFamily(),
+    SequencesFamily(),
+    WeekendsFamily(),
     RequestsFamily(),
     GoalsFamily(),
     VolunteeringFamily(),
@@ -41,7 +47,10 @@ REGISTRY: tuple[ConstraintFamily, ...] = (
     VarietyFamily(),
 )
 
-__all__ = ["REGISTRY", "ConstraintFamily", "HardFamily", "ModelContext", "SoftFamily", "family"]
+__all__ = [
+    "REGISTRY", "ConstraintFamily", "ContractFamily", "HardFamily", "ModelContext", "SoftFamily",
+    "family",
+]
 
 
 def family(name: str) -> ConstraintFamily:

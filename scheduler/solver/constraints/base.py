@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from ortools.sat.python import cp_model
 
 from ..penalties import Cost, Penalty, Subject, Violation, evaluated
+from ..priorities import Rule
 from ..problem import Problem, Rota
 from ..variables import RotaVars
 
@@ -69,16 +70,30 @@ class ModelContext:
     def penalise(
         self,
         family: str,
+        rule: Rule,
         key: str,
         weight: int,
         amount: Any,
         sentence: str,
         subject: Subject | None = None,
     ) -> None:
-        """Add a named soft term ``weight * amount``; zero-weight terms are dropped."""
-        if weight == 0 or (isinstance(amount, int) and amount == 0):
+        """Add a named soft term ``weight * amount`` at its rule's level, weighed as the site says.
+
+        Zero-weight terms (a rule switched off included) are dropped; so is every soft
+        term of a diagnostic solve, which looks at the hard rules alone.
+        """
+        level, weight = priced(self.problem, rule, weight)
+        if self.diagnose or weight == 0 or (isinstance(amount, int) and amount == 0):
             return
-        self.penalties.append(Penalty(family, key, weight, amount, subject or Subject(), sentence))
+        self.penalties.append(
+            Penalty(family, key, weight, amount, subject or Subject(), sentence, rule, level)
+        )
+
+
+def priced(problem: Problem, rule: Rule, weight: int) -> tuple[int, int]:
+    """A soft term's (level, weight) once the problem's priorities are applied."""
+    priorities = problem.priorities
+    return priorities.level(rule), weight * priorities.multiplier(rule)
 
 
 class ConstraintFamily(ABC):
@@ -91,6 +106,10 @@ class ConstraintFamily(ABC):
     @abstractmethod
     def build(self, ctx: ModelContext) -> None:
         """Post this family's constraints (hard) or penalties (soft) into the model."""
+
+    def posts_hard(self, problem: Problem) -> bool:
+        """Whether this family posts hard rules for this problem (what a diagnosis needs)."""
+        return self.hard
 
 
 class HardFamily(ConstraintFamily):
@@ -109,12 +128,51 @@ class SoftFamily(ConstraintFamily):
     hard = False
 
     @abstractmethod
-    def check(self, problem: Problem, rota: Rota) -> list[Cost]:
+    def check(self, problem: Problem, rota: Rota) -> list[Cost] | list[Violation | Cost]:
         """Every cost this rule charges a rota, without the solver; sums match the model."""
 
     def cost(
-        self, key: str, weight: int, amount: int, sentence: str, subject: Subject | None = None
+        self,
+        problem: Problem,
+        rule: Rule,
+        key: str,
+        weight: int,
+        amount: int,
+        sentence: str,
+        subject: Subject | None = None,
     ) -> Cost:
         """A cost of this family as the model would report it, with its sentence filled in."""
-        penalty = Penalty(self.name, key, weight, amount, subject or Subject(), sentence)
+        level, weight = priced(problem, rule, weight)
+        penalty = Penalty(self.name, key, weight, amount, subject or Subject(), sentence, rule,
+                          level)
         return evaluated(penalty, amount)
+
+
+class ContractFamily(SoftFamily):
+    """A contract rule: a level-2 penalty, or hard when the problem keeps contracts hard.
+
+    The published benchmark counts contracts as hard (``Priorities.contracts_hard``);
+    a pharmacy's week always comes back with a rota, its shortfalls named instead.
+    ``check`` returns violations when hard and costs when soft.
+    """
+
+    hard = False
+
+    @staticmethod
+    def is_hard(problem: Problem) -> bool:
+        """Whether this problem keeps the contract rules hard."""
+        return problem.priorities.contracts_hard
+
+    def posts_hard(self, problem: Problem) -> bool:
+        """Hard exactly when the problem keeps contracts hard."""
+        return self.is_hard(problem)
+
+    def breach(
+        self, problem: Problem, rule: Rule, key: str, weight: int, amount: int, sentence: str,
+        subject: Subject,
+    ) -> Violation | Cost:
+        """A finding of this family on a rota: a violation when hard, else a cost."""
+        if self.is_hard(problem):
+            return Violation(self.name, subject, sentence.format(amount=amount,
+                                                                 hours=f"{amount / 60:g}"))
+        return self.cost(problem, rule, key, weight, amount, sentence, subject)

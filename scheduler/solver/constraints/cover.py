@@ -13,6 +13,7 @@ from collections import Counter
 
 from ..penalties import Cost, Subject
 from ..problem import Cover, Level, Mode, Problem, Rota
+from ..priorities import Rule
 from .base import ModelContext, SoftFamily, literal
 
 MAX_REASONS = 3  # people named in a "short of the minimum" sentence
@@ -50,7 +51,11 @@ def _short_reasons(problem: Problem, line: Cover) -> list[str]:
 
 
 def _terms(problem: Problem, line: Cover) -> list[tuple[str, int, str, str]]:
-    """The (key, weight, side, sentence) of each weighted term of a cover line."""
+    """The (key, weight, side, sentence) of each weighted term of a cover line.
+
+    Heads below the minimum are the rule of level 1 (cover); below and above the
+    ideal, the site-ranked rule of ideal cover.
+    """
     station = problem.station[line.station]
     where = literal(f"{problem.slot_label(line.day, line.shift)}, {station.name}")
     base = f"cover:{line.day}:{line.shift}:{line.station}"
@@ -66,6 +71,11 @@ def _terms(problem: Problem, line: Cover) -> list[tuple[str, int, str, str]]:
          f"{where}: {{amount}} above the ideal {line.ideal}"),
     ]
     return [t for t in terms if t[1]]
+
+
+def _rule(side: str) -> Rule:
+    """The soft rule one side of a cover line belongs to."""
+    return Rule.COVER if side == "under" else Rule.IDEAL_COVER
 
 
 def _gap(line: Cover, side: str, x: int) -> int:
@@ -104,7 +114,7 @@ class CoverFamily(SoftFamily):
                 else:
                     amount = ctx.positive_part(x - line.ideal, n - line.ideal, key)
                 subject = Subject(day=line.day, shift=line.shift, activity=line.station)
-                ctx.penalise(self.name, key, weight, amount, sentence, subject)
+                ctx.penalise(self.name, _rule(side), key, weight, amount, sentence, subject)
 
     def check(self, problem: Problem, rota: Rota) -> list[Cost]:
         """Price every cover line's gaps from the rota's head counts."""
@@ -118,5 +128,6 @@ class CoverFamily(SoftFamily):
                 amount = _gap(line, side, x)
                 if amount:
                     subject = Subject(day=line.day, shift=line.shift, activity=line.station)
-                    out.append(self.cost(key, weight, amount, sentence, subject))
+                    out.append(self.cost(problem, _rule(side), key, weight, amount, sentence,
+                                         subject))
         return out

@@ -14,6 +14,7 @@ from collections import Counter
 
 from ..penalties import Cost, Subject
 from ..problem import Duty, Problem, Rota
+from ..priorities import Rule
 from .base import ModelContext, SoftFamily, literal
 
 
@@ -30,6 +31,11 @@ def _terms(problem: Problem, duty: Duty) -> list[tuple[tuple[int, ...], str, str
         )
         for w, week in enumerate(problem.weeks)
     ]
+
+
+def _rule(duty: Duty) -> Rule:
+    """A required duty ranks with station cover; any other with the site's ranked rules."""
+    return Rule.REQUIRED_DUTIES if duty.required else Rule.DUTIES
 
 
 class DutiesFamily(SoftFamily):
@@ -49,7 +55,8 @@ class DutiesFamily(SoftFamily):
                 if week in priced:
                     key, sentence = priced[week]
                     subject = Subject(day=week[0], activity=duty.id)
-                    ctx.penalise(self.name, key, duty.weight, duty.per_week - sum(taken),
+                    ctx.penalise(self.name, _rule(duty), key, duty.weight,
+                                 duty.per_week - sum(taken),
                                  sentence, subject)
 
     def check(self, problem: Problem, rota: Rota) -> list[Cost]:
@@ -61,5 +68,6 @@ class DutiesFamily(SoftFamily):
                 amount = max(0, duty.per_week - sum(done[(duty.id, d)] for d in week))
                 if amount:
                     subject = Subject(day=week[0], activity=duty.id)
-                    out.append(self.cost(key, duty.weight, amount, sentence, subject))
+                    out.append(self.cost(problem, _rule(duty), key, duty.weight, amount,
+                                         sentence, subject))
         return out

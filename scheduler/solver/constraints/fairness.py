@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 from ..penalties import Cost, Subject
 from ..problem import Person, Problem, Role, Rota
+from ..priorities import Rule
 from .base import ModelContext, SoftFamily, literal
 
 Kind = tuple[str, str, Callable[[Problem, int, str], bool]]  # (key, words, is this slot of kind)
@@ -47,6 +48,11 @@ def _slot_open(problem: Problem, person: Person, day: int, shift: str) -> bool:
         ):
             return True
     return any(problem.can_do_duty(person, duty, day, shift) for duty in problem.duties)
+
+
+def _rule(kind: str) -> Rule:
+    """The soft rule a kind of slot is shared under."""
+    return Rule.FAIR_NIGHTS if kind == "night" else Rule.FAIR_WEEKENDS
 
 
 def _weight(problem: Problem, kind: str) -> int:
@@ -114,7 +120,7 @@ class FairnessFamily(SoftFamily):
             worked = sum(ctx.vars.worked(person.id, d, s) for d, s in slots)
             key = f"fairness:{kind}:{person.id}"
             amount = ctx.positive_part(worked - share, len(slots) - share, key)
-            ctx.penalise(self.name, key, _weight(ctx.problem, kind), amount,
+            ctx.penalise(self.name, _rule(kind), key, _weight(ctx.problem, kind), amount,
                          _sentence(ctx.problem, kind, person, share), Subject(person=person.id))
 
     def check(self, problem: Problem, rota: Rota) -> list[Cost]:
@@ -129,6 +135,7 @@ class FairnessFamily(SoftFamily):
             )
             if n > share:
                 out.append(self.cost(
+                    problem, _rule(kind),
                     f"fairness:{kind}:{person.id}", _weight(problem, kind), n - share,
                     _sentence(problem, kind, person, share), Subject(person=person.id),
                 ))

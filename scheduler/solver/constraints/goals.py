@@ -20,6 +20,7 @@ import math
 
 from ..penalties import Cost, Subject
 from ..problem import Goal, Level, Mode, Problem, Rota
+from ..priorities import Rule
 from .base import ModelContext, SoftFamily, literal
 
 
@@ -98,7 +99,7 @@ class GoalsFamily(SoftFamily):
             subject = Subject(person=goal.person)
             if not shifts:
                 for _k, key, weight, sentence in terms:
-                    ctx.penalise(self.name, key, weight, 1, sentence, subject)
+                    ctx.penalise(self.name, Rule.GOALS, key, weight, 1, sentence, subject)
                 continue
             # reached = min(progress, share); got[k-1] <=> progress >= k, exactly.
             reached = model.new_int_var(0, share, f"goal[{goal.id}]:reached")
@@ -108,7 +109,7 @@ class GoalsFamily(SoftFamily):
                 model.add_implication(second, first)
             model.add(sum(got) == reached)
             for (_k, key, weight, sentence), lit in zip(terms, got, strict=True):
-                ctx.penalise(self.name, key, weight, 1 - lit, sentence, subject)
+                ctx.penalise(self.name, Rule.GOALS, key, weight, 1 - lit, sentence, subject)
 
     @staticmethod
     def _mentored_shifts(ctx: ModelContext, goal: Goal) -> list:
@@ -157,7 +158,8 @@ class GoalsFamily(SoftFamily):
                 )
             for k, key, weight, sentence in terms:
                 if progress < k:
-                    out.append(self.cost(key, weight, 1, sentence, Subject(person=goal.person)))
+                    out.append(self.cost(problem, Rule.GOALS, key, weight, 1, sentence,
+                                         Subject(person=goal.person)))
         return out
 
 

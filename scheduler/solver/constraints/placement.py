@@ -6,30 +6,8 @@ from collections import defaultdict
 
 from ..penalties import Subject, Violation
 from ..problem import Assignment, Level, Mode, Problem, Rota
+from ..reasons import competency_reason, unavailable_reason
 from .base import HardFamily, ModelContext
-
-
-def unavailable_reason(problem: Problem, person: str, day: int, shift: str) -> str | None:
-    """Why leave or unavailability rules a person out of a slot, or None when free."""
-    who = problem.person[person]
-    if (day, None) in who.unavailable:
-        return f"{who.name} is on leave on {problem.day_label(day)}"
-    if (day, shift) in who.unavailable:
-        return f"{who.name} is not available on {problem.slot_label(day, shift)}"
-    return None
-
-
-def competency_reason(problem: Problem, person: str, competency: str, day: int) -> str:
-    """Why a person does not hold a competency independently on a day, in plain words."""
-    who = problem.person[person]
-    label = problem.competency[competency].name if competency in problem.competency else competency
-    held = who.skills.get(competency)
-    if held is None:
-        return f"{who.name} does not hold {label}"
-    if not held.valid_on(problem.date_of(day)):
-        until = held.valid_until
-        return f"{who.name}'s {label} lapsed {until.day} {until:%b}"
-    return f"{who.name} is not yet independent in {label}"
 
 
 def placement_reason(problem: Problem, a: Assignment) -> str | None:
@@ -83,7 +61,16 @@ class PlacementFamily(HardFamily):
     title = "Qualified, available, one shift a day"
 
     def build(self, ctx: ModelContext) -> None:
-        """Post nothing: variables exist only for possible placements, one shift a day."""
+        """Post nothing in a solve: variables exist only for possible placements.
+
+        In a diagnostic solve the placements that leave or a competency rule out
+        exist too; each rule keeping one out is posted as a named, guarded "not
+        here", so a conflict can name the leave or the lapsed competency.
+        """
+        for key, blocks in ctx.vars.blocked.items():
+            for guard_key, sentence in blocks:
+                lits = ctx.guard(self.name, guard_key, sentence)
+                ctx.model.add(ctx.vars.assign[key] == 0).only_enforce_if(lits)
 
     def check(self, problem: Problem, rota: Rota) -> list[Violation]:
         """Every assignment that is impossible, and every person placed twice on one day."""

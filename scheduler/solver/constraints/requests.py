@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..penalties import Cost, Subject
 from ..problem import Problem, Request, Rota
+from ..priorities import Rule
 from .base import ModelContext, SoftFamily, literal
 
 
@@ -49,7 +50,8 @@ class RequestsFamily(SoftFamily):
             amount = 1 - worked if request.want else worked
             subject = Subject(request.person, request.day, request.shift)
             sentence = _sentence(ctx.problem, request)
-            ctx.penalise(self.name, _key(request), request.weight, amount, sentence, subject)
+            ctx.penalise(self.name, Rule.WISHES, _key(request), request.weight, amount, sentence,
+                         subject)
 
     def check(self, problem: Problem, rota: Rota) -> list[Cost]:
         """Price each request against what the rota gives that person that day."""
@@ -66,6 +68,7 @@ class RequestsFamily(SoftFamily):
             if worked != request.want:
                 subject = Subject(request.person, request.day, request.shift)
                 out.append(self.cost(
+                    problem, Rule.WISHES,
                     _key(request), request.weight, 1, _sentence(problem, request), subject
                 ))
         return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ..penalties import Cost, Subject
 from ..problem import Problem, Rota
+from ..priorities import Rule
 from .base import ModelContext, SoftFamily, literal
 
 
@@ -67,7 +68,8 @@ class StabilityFamily(SoftFamily):
                 kept = [v.assign[k] for k in v.keys(person=person, day=day, shift=was[0],
                                                      activity=was[1])]
                 changed = 1 - sum(kept)
-            ctx.penalise(self.name, f"stability:{person}:{day}", weight, changed, sentence,
+            ctx.penalise(self.name, Rule.STABILITY, f"stability:{person}:{day}", weight, changed,
+                         sentence,
                          Subject(person=person, day=day))
 
     def check(self, problem: Problem, rota: Rota) -> list[Cost]:
@@ -79,6 +81,7 @@ class StabilityFamily(SoftFamily):
         for person, day, was, sentence in _terms(problem):
             placed = now.get((person, day), set())
             if placed != ({was} if was else set()):
-                out.append(self.cost(f"stability:{person}:{day}", problem.weights.change, 1,
+                out.append(self.cost(problem, Rule.STABILITY, f"stability:{person}:{day}",
+                                     problem.weights.change, 1,
                                      sentence, Subject(person=person, day=day)))
         return out

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 
 from ..penalties import Cost, Subject
 from ..problem import Mode, Problem, Rota
+from ..priorities import Rule
 from .base import ModelContext, SoftFamily, literal
 
 FREE_SHIFTS = 2  # shifts with the same trainer before variety is asked for
@@ -45,7 +46,8 @@ class VarietyFamily(SoftFamily):
         for (trainer, trainee), pairs in together.items():
             key = _key(trainer, trainee)
             amount = ctx.positive_part(sum(pairs) - FREE_SHIFTS, len(pairs) - FREE_SHIFTS, key)
-            ctx.penalise(self.name, key, weight, amount, _sentence(ctx.problem, trainer, trainee),
+            ctx.penalise(self.name, Rule.VARIETY, key, weight, amount,
+                         _sentence(ctx.problem, trainer, trainee),
                          Subject(person=trainee))
 
     def check(self, problem: Problem, rota: Rota) -> list[Cost]:
@@ -59,7 +61,7 @@ class VarietyFamily(SoftFamily):
             if a.mode is Mode.TRAINEE and a.trainer in problem.person and a.person in problem.person
         )
         return [
-            self.cost(_key(trainer, trainee), weight, n - FREE_SHIFTS,
+            self.cost(problem, Rule.VARIETY, _key(trainer, trainee), weight, n - FREE_SHIFTS,
                       _sentence(problem, trainer, trainee), Subject(person=trainee))
             for (trainer, trainee), n in sorted(together.items())
             if n > FREE_SHIFTS

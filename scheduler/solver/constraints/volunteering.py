@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..penalties import Cost, Subject
 from ..problem import Mode, Offer, OfferKind, Problem, Rota
+from ..priorities import Rule
 from .base import ModelContext, SoftFamily, literal
 
 
@@ -65,11 +66,11 @@ class VolunteeringFamily(SoftFamily):
                 chances = v.select(person=offer.person, activity=activity)
             subject = Subject(person=offer.person, activity=offer.duty or offer.station)
             if not chances:
-                ctx.penalise(self.name, key, weight, 1, sentence, subject)
+                ctx.penalise(self.name, Rule.VOLUNTEERING, key, weight, 1, sentence, subject)
                 continue
             given = ctx.model.new_bool_var(f"{key}:given")
             ctx.model.add_max_equality(given, chances)
-            ctx.penalise(self.name, key, weight, 1 - given, sentence, subject)
+            ctx.penalise(self.name, Rule.VOLUNTEERING, key, weight, 1 - given, sentence, subject)
 
     def check(self, problem: Problem, rota: Rota) -> list[Cost]:
         """Price each offer the rota never honours."""
@@ -80,5 +81,5 @@ class VolunteeringFamily(SoftFamily):
                 continue
             key, weight, sentence = term
             subject = Subject(person=offer.person, activity=offer.duty or offer.station)
-            out.append(self.cost(key, weight, 1, sentence, subject))
+            out.append(self.cost(problem, Rule.VOLUNTEERING, key, weight, 1, sentence, subject))
         return out

@@ -1,17 +1,27 @@
-"""Weekends: a person works at most their contract's number of weekends in the horizon."""
+"""Weekends: a person works at most their contract's number of weekends in the horizon.
+
+A contract rule on level 2 (rule ``work_pattern``): each weekend worked beyond the
+contract's number costs ``weights.pattern``. A benchmark problem keeps it hard.
+"""
 
 from __future__ import annotations
 
-from ..penalties import Subject, Violation
+from ..penalties import Cost, Subject, Violation
+from ..priorities import Rule
 from ..problem import Person, Problem, Rota
-from .base import HardFamily, ModelContext
+from .base import ContractFamily, ModelContext, literal
 
 
 def _sentence(person: Person) -> str:
     return f"{person.name}'s contract: at most {person.contract.max_weekends} weekend(s) worked"
 
 
-class WeekendsFamily(HardFamily):
+def _soft_sentence(person: Person) -> str:
+    return (literal(f"{person.name}: ") + "{amount} weekend(s) beyond the "
+            f"{person.contract.max_weekends} the contract allows")
+
+
+class WeekendsFamily(ContractFamily):
     """A weekend counts as worked when any of its days has a shift."""
 
     name = "weekends"
@@ -34,12 +44,18 @@ class WeekendsFamily(HardFamily):
                 worked.append(w)
             if len(worked) <= most:
                 continue
+            if not self.is_hard(p):
+                key = f"weekends:{person.id}"
+                over = ctx.positive_part(sum(worked) - most, len(worked) - most, key)
+                ctx.penalise(self.name, Rule.WORK_PATTERN, key, p.weights.pattern, over,
+                             _soft_sentence(person), Subject(person=person.id))
+                continue
             lits = ctx.guard(self.name, person.id, _sentence(person))
             model.add(sum(worked) <= most).only_enforce_if(lits)
 
-    def check(self, problem: Problem, rota: Rota) -> list[Violation]:
+    def check(self, problem: Problem, rota: Rota) -> list[Violation | Cost]:
         """Every person who works more weekends than their contract allows."""
-        out = []
+        out: list[Violation | Cost] = []
         worked_days = {(a.person, a.day) for a in rota.assignments}
         for person in problem.people:
             most = person.contract.max_weekends
@@ -49,7 +65,12 @@ class WeekendsFamily(HardFamily):
                 days for days in problem.weekends
                 if any((person.id, d) in worked_days for d in days)
             ]
-            if len(worked) > most:
+            if len(worked) > most and not self.is_hard(problem):
+                out.append(self.cost(
+                    problem, Rule.WORK_PATTERN, f"weekends:{person.id}", problem.weights.pattern,
+                    len(worked) - most, _soft_sentence(person), Subject(person=person.id),
+                ))
+            elif len(worked) > most:
                 dates = ", ".join(problem.day_label(days[0]) for days in worked)
                 out.append(Violation(
                     self.name,

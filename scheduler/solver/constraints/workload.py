@@ -1,4 +1,8 @@
-"""Workload: contracted minutes over the horizon and the most shifts of each type."""
+"""Workload: the most minutes a person may work over the horizon and the most shifts of each type.
+
+Both are hard (working-time law and the site's fatigue limits). The minimum a
+contract asks for is the level-2 rule ``contract_hours``.
+"""
 
 from __future__ import annotations
 
@@ -28,13 +32,6 @@ def max_minutes(problem: Problem, person: Person) -> int | None:
     return most + extra * longest
 
 
-def _min_sentence(problem: Problem, person: Person) -> str:
-    return (
-        f"{person.name}'s contract: at least {person.contract.min_minutes} minutes "
-        f"over the {problem.days} days"
-    )
-
-
 def _max_sentence(problem: Problem, person: Person) -> str:
     most, base = max_minutes(problem, person), person.contract.max_minutes
     raised = f" ({base} + {most - base} volunteered)" if most != base else ""
@@ -49,7 +46,7 @@ def _shifts_sentence(problem: Problem, person: Person, shift: str, most: int) ->
 
 
 class WorkloadFamily(HardFamily):
-    """Minutes worked within the contract's bounds; shifts of a type within their cap."""
+    """Minutes worked within the contract's maximum; shifts of a type within their cap."""
 
     name = "workload"
     title = "Contracted minutes and shift counts"
@@ -64,9 +61,6 @@ class WorkloadFamily(HardFamily):
             mine = slots_of.get(person.id, [])
             minutes = sum(p.slot_minutes(d, s) * x for d, s, x in mine)
             c = person.contract
-            if c.min_minutes > 0:
-                lits = ctx.guard(self.name, f"{person.id}:min_minutes", _min_sentence(p, person))
-                model.add(minutes >= c.min_minutes).only_enforce_if(lits)
             most = max_minutes(p, person)
             if most is not None:
                 lits = ctx.guard(self.name, f"{person.id}:max_minutes", _max_sentence(p, person))
@@ -82,7 +76,7 @@ class WorkloadFamily(HardFamily):
                 model.add(sum(of_type) <= cap).only_enforce_if(lits)
 
     def check(self, problem: Problem, rota: Rota) -> list[Violation]:
-        """Every person outside their contracted minutes or over a shift-type cap."""
+        """Every person over their contract's maximum minutes or over a shift-type cap."""
         out = []
         slots = {
             (a.person, a.day, a.shift) for a in rota.assignments
@@ -96,10 +90,6 @@ class WorkloadFamily(HardFamily):
         for person in problem.people:
             got, c = minutes[person.id], person.contract
             subject = Subject(person.id)
-            if got < c.min_minutes:
-                out.append(Violation(
-                    self.name, subject, f"{_min_sentence(problem, person)}, but works {got}"
-                ))
             most = max_minutes(problem, person)
             if most is not None and got > most:
                 out.append(Violation(
