@@ -38,6 +38,10 @@ class Rota(db.Model):
     solve_status: Mapped[str | None]  # optimal | feasible | infeasible | unknown
     costs: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # the score breakdown
     reasons: Mapped[list[str] | None] = mapped_column(JSON)  # why no rota exists
+    # proven bound of each priority level (None where unproven), level 1 first
+    level_bounds: Mapped[list[float | None] | None] = mapped_column(JSON)
+    # the site's priorities the solve used (Site.priorities form); None = defaults
+    priorities: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     notes: Mapped[str] = mapped_column(default="")
     # the version this one was re-planned or copied from (its changes are shown against it)
     based_on_id: Mapped[int | None] = mapped_column(ForeignKey("rotas.id", ondelete="SET NULL"))
@@ -139,6 +143,8 @@ class SolveRun(db.Model):
     time_limit: Mapped[float]
     best_objective: Mapped[float | None]  # progress: best score so far
     best_bound: Mapped[float | None]  # progress: proven bound so far
+    best_levels: Mapped[list[int] | None] = mapped_column(JSON)  # progress: score per level
+    best_level_bounds: Mapped[list[float | None] | None] = mapped_column(JSON)  # per level
     elapsed: Mapped[float] = mapped_column(default=0.0)
     solutions: Mapped[int] = mapped_column(default=0)
     objective: Mapped[int | None]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Table, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Table, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -112,6 +112,11 @@ class Site(db.Model):
     open_24_7: Mapped[bool] = mapped_column(default=False)
     group_id: Mapped[int | None] = mapped_column(ForeignKey("site_groups.id"))
     ratio_rule_id: Mapped[int | None] = mapped_column(ForeignKey("ratio_rule_sets.id"))
+    # how the site ranks the soft rules: {"levels": {rule: 3|4}, "strengths": {rule: name}};
+    # None = the documented defaults (solver/priorities.py)
+    priorities: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # nights, weekends, duties and training are shared over this many published weeks
+    fairness_weeks: Mapped[int] = mapped_column(default=8, server_default="8")
 
     group: Mapped[SiteGroup | None] = relationship(back_populates="sites")
     ratio_rule: Mapped[RatioRuleSet | None] = relationship(back_populates="sites")
@@ -268,6 +273,8 @@ class Duty(db.Model):
     per_week: Mapped[int] = mapped_column(default=1)
     per_day: Mapped[int | None]  # most on one day (a daily batch: 1); None = no cap
     weight: Mapped[int] = mapped_column(default=100)  # priority: cost per missing occurrence
+    # a required duty ranks with station cover (level 1); others with the site-ranked rules
+    required: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     site: Mapped[Site] = relationship(back_populates="duties")
     competency: Mapped[Competency | None] = relationship()
