@@ -116,6 +116,35 @@ class Priorities:
     contracts_hard: bool = False
 
     @classmethod
+    def from_settings(cls, settings: dict | None) -> Priorities:
+        """Priorities from their stored form ({"levels": {rule: 3|4}, "strengths": {rule: name}}).
+
+        None or {} means the defaults; unknown rules and values are left out (the
+        set-up form refuses them before they are stored).
+        """
+        settings = settings or {}
+        levels = tuple(
+            (Rule(rule), int(level))
+            for rule, level in sorted((settings.get("levels") or {}).items())
+            if rule in RANKED_DEFAULTS.keys() and int(level) in RANKED_LEVELS
+            and int(level) != RANKED_DEFAULTS[Rule(rule)]
+        )
+        strengths = tuple(
+            (Rule(rule), Strength[str(name).upper()])
+            for rule, name in sorted((settings.get("strengths") or {}).items())
+            if rule in RANKED_DEFAULTS.keys() and str(name).upper() in Strength.__members__
+            and Strength[str(name).upper()] is not Strength.MEDIUM
+        )
+        return cls(levels=levels, strengths=strengths)
+
+    def to_settings(self) -> dict:
+        """The stored form of these priorities: only what differs from the defaults."""
+        return {
+            "levels": {rule.value: level for rule, level in self.levels},
+            "strengths": {rule.value: Strength(s).label for rule, s in self.strengths},
+        }
+
+    @classmethod
     def benchmark(cls) -> Priorities:
         """One weighted sum with hard contracts: the published benchmark's definition."""
         return cls(single_level=True, contracts_hard=True)
