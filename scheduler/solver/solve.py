@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import time
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model_helper as cmh
 
 from .constraints import REGISTRY
 from .constraints.base import ModelContext
@@ -173,6 +175,7 @@ def solve(
     log: bool = False,
     seed: int = 0,
     strategy: str = "auto",
+    lexicographic: str = "stages",
 ) -> SolveResult:
     """Solve a rota problem within ``time_limit`` seconds and return the best rota found.
 
@@ -185,7 +188,8 @@ def solve(
     ``strategy`` "auto" lets the engine choose from the problem's size and shape:
     one CP-SAT model ("whole"), or, for a large problem whose people are independent,
     blocks of people (``decompose.py``); the blocks fall back to the whole model
-    when they find no rota.
+    when they find no rota. ``lexicographic`` "weights" replaces the staged solves
+    by one solve under dominating weights (kept for measuring the two).
     """
     if strategy == "auto" and worth_decomposing(problem):
         found = _solve_blocks(problem, time_limit, workers, on_progress, stop, hint, seed)
@@ -206,7 +210,8 @@ def solve(
     levels = level_objectives(ctx)
     reporter = _Reporter(time_limit, on_progress, levels, problem.priorities.level_count)
     deadline = t0 + time_limit
-    status, solver = _solve_levels(ctx, levels, reporter, deadline, stop, workers, seed, log)
+    status, solver = _solve_levels(ctx, levels, reporter, deadline, stop, workers, seed, log,
+                                   lexicographic)
     seconds = time.monotonic() - t0
 
     result = SolveResult(
@@ -256,17 +261,25 @@ def _solve_levels(
     workers: int | None,
     seed: int,
     log: bool,
+    mode: str = "stages",
 ) -> tuple[int, cp_model.CpSolver]:
     """Minimise each priority level in turn, keeping the levels before it at their best values.
 
     Every stage starts from the previous stage's rota (a full solution hint), so each
     one has a rota at once; time left by a stage that proves its optimum passes to
     the next. Returns the status (optimal only when every level was proven) and the
-    solver holding the last rota found.
+    solver holding the last rota found. ``mode`` "weights" solves once with weights
+    that provably dominate every lower level instead, when they fit in a double's
+    exact range (the two were measured against each other: see README).
     """
     model = ctx.model
+    if mode == "weights" and len(levels) > 1:
+        weights = dominating_weights(levels)
+        if weights is not None:
+            return _solve_weighted(ctx, levels, weights, reporter, deadline, stop, workers,
+                                   seed, log)
     order = list(levels) or [0]  # no soft rule at all: one solve for any rota
-    status, best = cp_model.UNKNOWN, None
+    best = None
     proven = True
     for i, level in enumerate(order):
         if level in levels:
@@ -277,7 +290,7 @@ def _solve_levels(
         solver = _run_stage(model, reporter, budget, stop, workers, seed, log)
         stage_status = solver.last_status
         if stage_status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            best, status = solver, stage_status
+            best = solver
             proven = proven and stage_status == cp_model.OPTIMAL
             if level in levels:
                 value = int(solver.value(levels[level]))
@@ -293,6 +306,70 @@ def _solve_levels(
             proven = proven and i == len(order) - 1
             break
     return (cp_model.OPTIMAL if proven else cp_model.FEASIBLE), best
+
+
+SAFE_OBJECTIVE = 2**52  # beyond this CP-SAT's floating-point bounds lose whole units
+
+
+def dominating_weights(levels: dict[int, cp_model.LinearExprT]) -> dict[int, int] | None:
+    """A weight per level that outweighs every lower level at its worst, or None if too large.
+
+    The last level weighs 1; each level above weighs one more than the largest
+    value all the levels below it can reach together, so one unit of a level is
+    worth more than anything beneath it and the weighted optimum is the
+    lexicographic one.
+    """
+    order = sorted(levels, reverse=True)
+    weights: dict[int, int] = {}
+    below = 0  # the most the levels already weighed can add up to
+    for level in order:
+        weights[level] = below + 1
+        below += weights[level] * _upper(levels[level])
+        if below > SAFE_OBJECTIVE:
+            return None
+    return weights
+
+
+def _upper(expr: cp_model.LinearExprT) -> int:
+    """The largest value a linear expression can take over its variables' domains."""
+    if isinstance(expr, int):
+        return expr
+    flat = cmh.FlatIntExpr(expr)
+    top = flat.offset
+    for var, coeff in zip(flat.vars, flat.coeffs, strict=True):
+        domain = list(var.proto.domain)  # the proto's list takes no negative index
+        top += coeff * (domain[-1] if coeff > 0 else domain[0])
+    return top
+
+
+def _solve_weighted(
+    ctx: ModelContext,
+    levels: dict[int, cp_model.LinearExprT],
+    weights: dict[int, int],
+    reporter: _Reporter,
+    deadline: float,
+    stop: threading.Event | None,
+    workers: int | None,
+    seed: int,
+    log: bool,
+) -> tuple[int, cp_model.CpSolver]:
+    """One solve of the levels under dominating weights; level 1's bound read off the total."""
+    ctx.model.minimize(sum(weights[level] * expr for level, expr in levels.items()))
+    reporter.stage = None
+    solver = _run_stage(ctx.model, reporter, max(0.1, deadline - time.monotonic()), stop,
+                        workers, seed, log)
+    status = solver.last_status
+    if status == cp_model.OPTIMAL:
+        for level, expr in levels.items():
+            reporter.bounds[level] = float(solver.value(expr))
+    elif status == cp_model.FEASIBLE:
+        first = min(levels)
+        rest = sum(weights[level] * _upper(expr) for level, expr in levels.items()
+                   if level != first)
+        reporter.bounds[first] = max(
+            0.0, float(math.ceil((solver.best_objective_bound - rest) / weights[first]))
+        )
+    return status, solver
 
 
 class _StageSolver(cp_model.CpSolver):
