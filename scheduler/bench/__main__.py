@@ -148,13 +148,16 @@ def main(argv: list[str] | None = None) -> int:
     p_ph.add_argument("--seed", type=int, default=0)
     p_ph.add_argument("--time-limit", type=float)
     p_ph.add_argument("--workers", type=int)
+    p_ph.add_argument("--lexicographic", choices=("stages", "weights"), default="stages",
+                      help="levels in turn (default) or one solve under dominating weights")
     args = parser.parse_args(argv)
     args.argv = argv
     if args.command == "pharmacy":
         from . import pharmacy
 
         limit = args.time_limit or (60.0 if args.size == "large" else 10.0)
-        print(json.dumps(pharmacy.run(args.size, args.seed, limit, args.workers)), flush=True)
+        record = pharmacy.run(args.size, args.seed, limit, args.workers, args.lexicographic)
+        print(json.dumps(record), flush=True)
         return 0
     if args.all:
         if not args.path.is_dir():

@@ -196,20 +196,32 @@ def build(size: str, seed: int = 0, workdir: str | None = None):
     return problem
 
 
-def run(size: str, seed: int, time_limit: float, workers: int | None) -> dict:
-    """Generate, solve and measure one pharmacy scenario; return its result record."""
+def run(
+    size: str, seed: int, time_limit: float, workers: int | None, lexicographic: str = "stages"
+) -> dict:
+    """Generate, solve and measure one pharmacy scenario; return its result record.
+
+    ``levels`` is the score per priority level (1 = cover) and ``level_bounds`` what
+    was proven of each; ``cover_gaps`` counts heads short of a station's minimum.
+    """
     from scheduler.solver import solve, validate
+    from scheduler.solver.priorities import Rule
 
     started = time.monotonic()
     problem = build(size, seed)
     setup = time.monotonic() - started
-    result = solve(problem, time_limit=time_limit, workers=workers, explain_infeasible=False)
+    result = solve(problem, time_limit=time_limit, workers=workers, explain_infeasible=False,
+                   lexicographic=lexicographic)
     record = {
         "scenario": size,
         "seed": seed,
+        "lexicographic": lexicographic,
         "staff": len(problem.people),
         "days": problem.days,
         "objective": result.objective,
+        "levels": list(result.levels),
+        "level_bounds": list(result.level_bounds),
+        "cover_gaps": sum(c.amount for c in result.costs if c.rule is Rule.COVER),
         "bound": result.bound,
         "gap_percent": _gap(result.objective, result.bound),
         "status": result.status,

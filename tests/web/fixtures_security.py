@@ -53,19 +53,20 @@ def named(model, name: str):
 
 def tiny_week_rows() -> list[tuple]:
     """A week of the tiny site by hand: Ann and Ben on Central fill, Pat and Quin verifying
-    on weekdays, Cat on Saturday; Dov gets nothing, so the week breaks his contract's
-    minimum (a hard rule), as a week being worked on often does."""
+    on weekdays, Cat on Saturday; Dov is put at Order entry on Saturday without the
+    competency, so the week breaks a hard rule, as a week being worked on often does."""
     day = db.session.scalar(db.select(ShiftType).where(ShiftType.code == "D"))
     eve = db.session.scalar(db.select(ShiftType).where(ShiftType.code == "E"))
     fill, entry = named(Station, "Central fill"), named(Station, "Order entry")
     ann, ben, cat = named(Staff, "Ann"), named(Staff, "Ben"), named(Staff, "Cat")
-    pat, quin = named(Staff, "Pat"), named(Staff, "Quin")
+    pat, quin, dov = named(Staff, "Pat"), named(Staff, "Quin"), named(Staff, "Dov")
     rows = []
     for d in range(5):
         on = MONDAY + timedelta(days=d)
         rows += [(ann, on, day, fill), (ben, on, eve, fill), (pat, on, day, entry),
                  (quin, on, eve, entry)]
     rows.append((cat, MONDAY + timedelta(days=5), day, fill))
+    rows.append((dov, MONDAY + timedelta(days=5), eve, entry))
     return rows
 
 

@@ -12,6 +12,7 @@ from scheduler.models import (
     Leave,
     LeaveKind,
     Rota,
+    RotaAssignment,
     RotaStatus,
     ShiftType,
     SolveRun,
@@ -227,8 +228,15 @@ def test_remove_takes_an_assignment_off_and_rescores(client, login, tiny_rota):
 def test_a_rota_that_breaks_hard_rules_is_flagged_with_the_rule(client, login, tiny_rota):
     login("pic")
     html = client.get(f"/rotas/{tiny_rota.site_id}/{WEEK}").get_data(as_text=True)
+    assert "Hard rules broken by this version" not in html  # Dov short of hours is level 2
+    dov, eve = named(Staff, "Dov"), shift(tiny_rota.site, "E")
+    tiny_rota.assignments.append(RotaAssignment(
+        staff=dov, on_date=MONDAY + timedelta(days=5), shift_type=eve,
+        station=named(Station, "Order entry")))
+    db.session.commit()
+    html = client.get(f"/rotas/{tiny_rota.site_id}/{WEEK}").get_data(as_text=True)
     assert "Hard rules broken by this version" in html
-    assert "Dov&#39;s contract: at least 960 minutes" in html
+    assert "Dov on Sat 7 Mar evening at Order entry: Dov does not hold" in html
 
 
 def test_remove_that_orphans_a_trainee_is_refused_with_the_rule(client, login, tiny_site,
