@@ -74,27 +74,23 @@ class Share:
         return f"fairness:{self.kind}:{self.person.id}"
 
 
+# kind -> (its rule, the name of its weight); every other kind is a duty's
+_PRICING: dict[str, tuple[Rule, str]] = {
+    "night": (Rule.FAIR_NIGHTS, "night_fairness"),
+    "weekend": (Rule.FAIR_WEEKENDS, "weekend_fairness"),
+    "training": (Rule.FAIR_TRAINING, "training_fairness"),
+}
+_DUTY_PRICING = (Rule.FAIR_DUTIES, "duty_fairness")
+
+
 def rule_of(kind: str) -> Rule:
     """The soft rule a kind of shared work is priced under."""
-    if kind == "night":
-        return Rule.FAIR_NIGHTS
-    if kind == "weekend":
-        return Rule.FAIR_WEEKENDS
-    if kind == "training":
-        return Rule.FAIR_TRAINING
-    return Rule.FAIR_DUTIES
+    return _PRICING.get(kind, _DUTY_PRICING)[0]
 
 
 def weight_of(problem: Problem, kind: str) -> int:
     """The weight per unit beyond the allowance for a kind of shared work."""
-    w = problem.weights
-    if kind == "night":
-        return w.night_fairness
-    if kind == "weekend":
-        return w.weekend_fairness
-    if kind == "training":
-        return w.training_fairness
-    return w.duty_fairness
+    return getattr(problem.weights, _PRICING.get(kind, _DUTY_PRICING)[1])
 
 
 def _priced(problem: Problem, kind: str) -> bool:
