@@ -45,6 +45,7 @@ from ..models import (
     utcnow,
     weekday_set,
 )
+from .fairness_history import shared_counts
 
 PREFIX = {
     "site": "s",
@@ -341,6 +342,8 @@ def build_problem(
                 )
     weekends_done = _weekends_worked(staff_ids, site_ids, week_start)
     history = _history(site_ids, staff_ids, week_start)
+    fairness_weeks = max(0, *(s.fairness_weeks for s in chosen))  # a group: its longest window
+    shared = shared_counts(staff_ids, week_start, fairness_weeks, site_ids)
     caps = {
         IdMap.key("shift", st.id): math.ceil(st.max_per_week * scale)
         for st in shift_rows
@@ -384,6 +387,7 @@ def build_problem(
                 unavailable=frozenset(unavailable[s.id]),
                 history=tuple(history.get(s.id, ())),
                 max_trainees=s.max_trainees,
+                past=shared[s.id].as_past(lambda d: IdMap.key("duty", d)),
             )
         )
 
@@ -525,6 +529,7 @@ def build_problem(
         pins=tuple(pins),
         reference=ref,
         history_days=HISTORY_DAYS,
+        fairness_weeks=fairness_weeks,
     )
     return problem, ids
 

@@ -47,6 +47,9 @@ def independent(problem: Problem) -> bool:
     if problem.duties or problem.goals or problem.offers or problem.pins:
         return False
     w = problem.weights
+    # a fair share ties the people of its pool together: nights and weekends here; the shares
+    # of a duty (duty_fairness) and of training (training_fairness) go with the duties above
+    # and the training placements below, which a trainer beside a trainee ties together anyway
     if w.night_fairness or w.weekend_fairness or w.trainer_variety:
         return False
     return not any(

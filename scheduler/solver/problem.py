@@ -152,6 +152,9 @@ class Person:
     unavailable: frozenset[tuple[int, str | None]] = frozenset()  # (day, shift or None=all day)
     history: tuple[PastShift, ...] = ()
     max_trainees: int = 1  # trainees this person may supervise at once, as a trainer
+    # shared work over the site's fairness window before the horizon, by kind: "night",
+    # "weekend", "duty:<duty id>", "training" (a kind not listed counts 0)
+    past: dict[str, int] = field(default_factory=dict)
 
     def skill(self, competency: str, day: date) -> Level | None:
         """The level held in ``competency`` on ``day``, or None when absent or lapsed."""
@@ -271,12 +274,14 @@ class Weights:
 
     goal: int = 40  # per supervised shift short of the week's share, times priority
     volunteer: int = 1  # multiplier on an offer's own weight
-    night_fairness: int = 15  # per night shift above a fair share
-    weekend_fairness: int = 15  # per weekend shift above a fair share
+    night_fairness: int = 15  # per night shift beyond a fair share
+    weekend_fairness: int = 15  # per weekend worked beyond a fair share
     change: int = 50  # per person-day changed against the reference rota
     trainer_variety: int = 5  # per shift beyond two with the same trainer
     minute_short: int = 1  # per minute below the contract's minimum (level 2)
     pattern: int = 240  # per day beyond a run limit, short run, or weekend over the contract
+    duty_fairness: int = 10  # per occurrence of a duty beyond a fair share
+    training_fairness: int = 10  # per training shift beyond a fair share
 
 
 @dataclass(frozen=True)
@@ -305,6 +310,7 @@ class Problem:
     pins: tuple[Assignment, ...] = ()
     reference: tuple[Assignment, ...] | None = None
     history_days: int = 0  # how many days before day 0 the people's history covers
+    fairness_weeks: int = 8  # the published weeks Person.past counts (said in sentences only)
     weights: Weights = field(default_factory=Weights)
     priorities: Priorities = field(default_factory=Priorities)
 

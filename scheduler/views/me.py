@@ -25,6 +25,7 @@ from ..models import Leave, LeaveKind, OfferKind, ShiftRequest, Staff, Volunteer
 from ..security import MANAGERS, TECHNICIAN, current_staff, roles_required
 from ..services import me as svc
 from ..services.development import CE_LABELS, ce_entries, certification_statuses, goals_of
+from ..services.fairness_history import shared_work
 from ..services.planning import monday_of, planned_with
 from ..services.rotas import shift_times
 
@@ -63,7 +64,7 @@ def _shift_choices(staff: Staff, blank: str) -> list:
 @bp.get("/")
 @roles_required(*EVERYONE)
 def index():
-    """My shifts this week and next, my competencies, goals and certifications."""
+    """My shifts this week and next, my shared work, competencies, goals and certifications."""
     staff = current_user.staff
     if staff is None:
         return render_template("me/no_staff.html")
@@ -83,6 +84,7 @@ def index():
         goals=goals_of(staff.id, today),
         certs=certification_statuses(staff.id, today),
         ce_labels=CE_LABELS,
+        shared=shared_work(staff, today),
     )
 
 

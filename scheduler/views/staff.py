@@ -29,6 +29,7 @@ from ..forms.staff import (
 from ..models import Certification, Competency, Leave, Site, SkillLevel, Staff, StaffCompetency
 from ..security import MANAGERS, SUPERVISOR, roles_required
 from ..services import staff as svc
+from ..services.fairness_history import shared_work
 from ..services.planning import monday_of
 from ..services.rotas import shift_times
 from ..services.signoff import default_valid_until
@@ -138,7 +139,7 @@ def new():
 @bp.get("/<int:staff_id>")
 @roles_required(*MANAGERS)
 def person(staff_id: int):
-    """A person's record: contract, competency levels, certifications and CE log."""
+    """A person's record: contract, shared work, competency levels, certifications and CE log."""
     person = db.get_or_404(Staff, staff_id)
     today = svc.today_at(person.home_site)
     return render_template(
@@ -153,6 +154,7 @@ def person(staff_id: int):
         level_labels=svc.LEVEL_LABELS,
         hours=svc.hours,
         has_history=svc.has_rota_history(person),
+        shared=shared_work(person, today),
     )
 
 
