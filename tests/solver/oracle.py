@@ -224,7 +224,8 @@ class Oracle:
             if pin.person != person.id:
                 continue
             key = (pin.day, pin.shift, pin.activity, pin.mode)
-            if key not in present or (pin.trainer is not None and present[key] != pin.trainer):
+            beside = pin.mode is Mode.TRAINEE and pin.trainer is not None
+            if key not in present or (beside and present[key] != pin.trainer):
                 out.append(f"pin {pin} not kept")
         if p.priorities.contracts_hard:
             out.extend(f"{person.id}: {rule} {n}"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from datetime import date, time
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,7 +23,17 @@ from hypothesis import strategies as st
 from scheduler.solver import solve, validate
 from scheduler.solver.construct import first_rota
 from scheduler.solver.decompose import independent
-from scheduler.solver.problem import Rota
+from scheduler.solver.problem import (
+    Assignment,
+    Cover,
+    Problem,
+    RatioRule,
+    Role,
+    Rota,
+    ShiftType,
+    Site,
+    Weights,
+)
 
 from .oracle import Oracle
 from .strategies import problems, rotas
@@ -36,7 +47,7 @@ def _one_a_day(rota: Rota) -> bool:
     return max(Counter((a.person, a.day) for a in rota.assignments).values(), default=0) <= 1
 
 
-@settings(max_examples=120, **SETTINGS)
+@settings(max_examples=200, **SETTINGS)
 @given(problems())
 def test_solver_is_optimal_level_by_level_by_the_oracle(problem):
     oracle = Oracle(problem)
@@ -53,7 +64,7 @@ def test_solver_is_optimal_level_by_level_by_the_oracle(problem):
     assert result.levels == found.levels, f"oracle's best {found.rota}"
 
 
-@settings(max_examples=60, **SETTINGS)
+@settings(max_examples=80, **SETTINGS)
 @given(st.data())
 def test_validator_agrees_with_the_oracle_on_every_rota(data):
     problem = data.draw(problems(cap=400))
@@ -87,3 +98,45 @@ def test_constructed_rotas_keep_the_oracle_hard_rules(problem):
         if person.id not in left:
             breaches += oracle.person_breaches(person, [a for a in items if a.person == person.id])
     assert not breaches, (rota, left, breaches)
+
+
+# ----- the oracle itself, on hand-made cases --------------------------------------------
+
+
+def test_oracle_measures_a_night_across_the_clocks_going_forward():
+    problem = Problem(
+        start=date(2026, 3, 28), days=1, sites=(Site("S", "Site", "Europe/London"),),
+        shift_types=(ShiftType("n", "Night", "S", time(22, 0), 480, night=True),),
+        competencies=(), stations=(), people=(),
+    )
+    assert Oracle(problem).window(0, "n") == (22 * 60, 22 * 60 + 420)  # 22:00 GMT-06:00 BST
+
+
+def test_oracle_and_validator_find_a_ratio_breach_at_a_moment(make_problem, make_person):
+    early = ShiftType("early", "Early", "S", time(7, 0), 480)
+    late = ShiftType("late", "Late", "S", time(13, 0), 480)
+    rph = make_person("pat", role=Role.PHARMACIST)
+    tech = make_person("ann")
+    problem = make_problem(days=1, shift_types=[early, late], people=[rph, tech],
+                           sites=[Site("S", "Site", ratio=RatioRule("law", 1))])
+    # Ann works on from 15:00 to 21:00 with no pharmacist: a breach only at those moments.
+    rota = Rota((Assignment("pat", 0, "early", "fill"), Assignment("ann", 0, "late", "fill")))
+    verdict = Oracle(problem).judge(rota)
+    assert not verdict.ok
+    assert verdict.breaches == ("ratio at S from minute 900: 0 pharmacists, 1 plain, 0 certified",)
+    assert not validate(problem, rota).ok
+
+
+def test_oracle_prices_night_fairness_over_time_as_the_spec_says(make_problem, make_person):
+    night = ShiftType("n", "Night", "S", time(22, 0), 480, night=True)
+    ann, ben = make_person("ann"), make_person("ben")
+    object.__setattr__(ann, "past", {"night": 3})  # until Person.past lands with the family
+    problem = make_problem(days=2, shift_types=[night], people=[ann, ben],
+                           cover=[Cover(d, "n", "fill", 1, 1) for d in range(2)],
+                           weights=Weights(night_fairness=15, weekend_fairness=0))
+    # Pool of two, D = 2: T = ceil((3 + 0 + 2) / 2) = 3; Ann's allowance 0, Ben's 3.
+    terms = {(pid, kind): allowance for _r, _w, pid, kind, allowance in
+             Oracle(problem).fair_terms()}
+    assert terms == {("ann", "night"): 0, ("ben", "night"): 3}
+    rota = Rota((Assignment("ann", 0, "n", "fill"), Assignment("ben", 1, "n", "fill")))
+    assert Oracle(problem).judge(rota).levels == (0, 0, 0, 15)
