@@ -25,7 +25,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from scheduler.solver.priorities import Rule
@@ -335,7 +335,8 @@ class Oracle:
             cuts = sorted({t for a in here for t in self.window(a.day, a.shift)})
             for t0, t1 in itertools.pairwise(cuts):
                 on = {a.person for a in here
-                      if self.window(a.day, a.shift)[0] <= t0 and t1 <= self.window(a.day, a.shift)[1]}
+                      if self.window(a.day, a.shift)[0] <= t0
+                      and t1 <= self.window(a.day, a.shift)[1]}
                 people = [p.person[x] for x in on]
                 pharmacists = sum(1 for x in people if x.role is Role.PHARMACIST)
                 plain = sum(1 for x in people if x.role is Role.TECHNICIAN and not x.certified)
@@ -410,7 +411,8 @@ class Oracle:
                 for day in range(p.days):
                     now = {(a.shift, a.activity) for a in mine[person.id] if a.day == day}
                     was = ref.get((person.id, day))
-                    out.append((Rule.STABILITY, w.change if now != ({was} if was else set()) else 0))
+                    changed = now != ({was} if was else set())
+                    out.append((Rule.STABILITY, w.change if changed else 0))
         # variety: shifts beside one trainer beyond the second
         if w.trainer_variety > 0:
             pairs = Counter((a.trainer, a.person) for a in items
@@ -434,7 +436,7 @@ class Oracle:
     # goals --------------------------------------------------------------
 
     def goal_target(self, goal) -> int:
-        """Supervised shifts wanted in this rota: weekly pace times weeks, capped by need and days."""
+        """Supervised shifts wanted in this rota: weekly pace x weeks, capped by need and days."""
         if goal.shifts_needed <= 0:
             return 0
         p = self.p
@@ -446,7 +448,7 @@ class Oracle:
         return min(goal.shifts_needed, pace * len(p.weeks), p.days)
 
     def mentored_on(self, goal, day: int) -> bool:
-        """Whether on this shift's date the goal progresses beside a trainer (already independent)."""
+        """Whether on this shift's date the goal progresses beside a trainer (independent then)."""
         person = self.p.person[goal.person]
         return (goal.target_level >= Level.TRAINER
                 and self.level(person, goal.competency, day) >= Level.INDEPENDENT)
@@ -591,15 +593,13 @@ class Oracle:
                 breaches.append(f"{a}: unknown person")
         for pid in self.p.person:
             breaches.extend(self.person_breaches(self.p.person[pid], mine[pid]))
-        if all(self.placement_breach(a) is None for a in items):
-            breaches.extend(self.joint_breaches(items))
-        else:
-            breaches.extend(self.joint_breaches(
-                [a for a in items if self.placement_breach(a) is None]))
+        # the joint rules look at the possible placements (the rest are breaches already)
+        breaches.extend(self.joint_breaches(
+            [a for a in items if self.placement_breach(a) is None]))
         return Judgement(not breaches, tuple(breaches), self.levels(items))
 
     def options(self, person: Person, day: int) -> list[Assignment | None]:
-        """Every placement a person-day could hold on its own (off first), before the joint rules."""
+        """Every placement a person-day could hold on its own (off first), before joint rules."""
         p = self.p
         out: list[Assignment | None] = [None]
         for st in p.shift_types:
@@ -656,7 +656,3 @@ def best(problem: Problem) -> Best:
     """The best rota of a tiny problem by brute force."""
     return Oracle(problem).best()
 
-
-def shift_date(problem: Problem, day: int) -> date:
-    """The calendar date of a day index (for tests' messages)."""
-    return problem.start + timedelta(days=day)

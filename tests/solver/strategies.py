@@ -238,7 +238,7 @@ def _placement(r: random.Random, pids, days, shift_types, stations, duties) -> A
 
 
 def trimmed(problem: Problem, cap: int) -> Problem:
-    """The problem with leave added to its busiest person-days until the oracle judges <= cap rotas."""
+    """The problem with leave added on its busiest person-days until the oracle judges <= cap."""
     oracle = Oracle(problem)
     while oracle.count() > cap:
         _n, i, day = max(

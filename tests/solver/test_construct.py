@@ -116,7 +116,7 @@ def test_a_rule_the_programme_does_not_model_sends_the_person_back_to_cp_sat(
 
 
 def _late_then_early(make_problem, make_person, saturday: date, rest_hours: int):
-    """Ann in London: a late (15-23) on Saturday, an early (08-16) on Sunday, 9 wall-clock hours apart.
+    """Ann in London: a late (15-23) on Saturday, an early (08-16) on Sunday: 9 wall-clock hours.
 
     Both slots need her; the clocks change in the night between them.
     """

@@ -182,7 +182,7 @@ class GoalsFamily(SoftFamily):
 
 
 def _count_mentored(problem: Problem, goal: Goal, rota: Rota) -> int:
-    """Station shifts the goal's person works beside a trainer in its competency, on mentored dates."""
+    """Shifts the goal's person works beside a trainer in its competency, on mentored dates."""
     works = {
         (a.person, a.day, a.shift, a.activity)
         for a in rota.assignments
