@@ -341,7 +341,7 @@ def build_problem(
                     )
                 )
     weekends_done = _weekends_worked(staff_ids, site_ids, week_start)
-    history = _history(site_ids, staff_ids, week_start)
+    history, history_known = _history(site_ids, staff_ids, week_start)
     fairness_weeks = max(0, *(s.fairness_weeks for s in chosen))  # a group: its longest window
     shared = shared_counts(staff_ids, week_start, fairness_weeks, site_ids)
     caps = {
@@ -528,26 +528,35 @@ def build_problem(
         requests=tuple(requests),
         pins=tuple(pins),
         reference=ref,
-        history_days=HISTORY_DAYS,
+        history_days=HISTORY_DAYS if history_known else 0,
         fairness_weeks=fairness_weeks,
     )
     return problem, ids
 
 
-def _history(site_ids: list[int], staff_ids: list[int], week_start: date) -> dict[int, list]:
-    """Each person's shifts in the previous week's published rotas, as negative day numbers."""
+def _history(
+    site_ids: list[int], staff_ids: list[int], week_start: date
+) -> tuple[dict[int, list], bool]:
+    """Each person's shifts in the previous week's published rotas, as negative day numbers.
+
+    The flag says whether every site's previous week was published: only then are the
+    days before the week known (a day without a shift was a day off); otherwise the week
+    is planned as a first week, its opening runs exempt from the contract's minimums.
+    """
     out: dict[int, list[sv.PastShift]] = {}
     wanted = set(staff_ids)
+    known = True
     for site_id in site_ids:
         rota = published_rota(site_id, week_start - timedelta(days=HISTORY_DAYS))
         if rota is None:
+            known = False
             continue
         for a in sorted(rota.assignments, key=lambda a: a.on_date):
             if a.staff_id in wanted:
                 out.setdefault(a.staff_id, []).append(
                     sv.PastShift((a.on_date - week_start).days, IdMap.key("shift", a.shift_type_id))
                 )
-    return out
+    return out, known
 
 
 def _cover(station_ids: list[int], shift_rows, week_start: date, days: int) -> tuple[sv.Cover, ...]:

@@ -132,15 +132,21 @@ class CoverTable:
 
 
 def _allowed(problem: Problem, person: Person) -> np.ndarray:
-    """allowed[a, b]: whether shift type b may follow shift type a on the next day."""
+    """allowed[d, a, b]: whether shift type b on day d may follow shift type a on day d - 1.
+
+    The rest between them is measured on the real clock (``Problem.slot_window``), so a
+    daylight-saving change between two shifts lengthens or shortens it; day 0 follows
+    the day before the horizon, where the history's last shift was worked.
+    """
     types = problem.shift_types
     rest = person.contract.min_rest_minutes
-    out = np.ones((len(types), len(types)), dtype=bool)
-    for i, a in enumerate(types):
-        end = a.start.hour * 60 + a.start.minute + a.minutes
-        for j, b in enumerate(types):
-            gap = 1440 + b.start.hour * 60 + b.start.minute - end
-            out[i, j] = b.id not in a.forbidden_next and gap >= rest
+    out = np.ones((problem.days, len(types), len(types)), dtype=bool)
+    for d in range(problem.days):
+        for i, a in enumerate(types):
+            end = problem.slot_window(d - 1, a.id)[1]
+            for j, b in enumerate(types):
+                gap = problem.slot_window(d, b.id)[0] - end
+                out[d, i, j] = b.id not in a.forbidden_next and gap >= rest
     return out
 
 
@@ -179,7 +185,8 @@ def best_path(
 ) -> np.ndarray:
     """The most valuable path (shift index per day, -1 off) within the person's sequence rules.
 
-    ``value`` is the priced (days x shift types) grid; ``weekend_price`` is charged
+    ``value`` is the priced (days x shift types) grid, ``allowed`` the successions
+    (``_allowed``: day x shift type before x shift type); ``weekend_price`` is charged
     once per weekend worked. A run that touches the first known day, or reaches the end
     of the horizon, is exempt from the minimums.
     """
@@ -232,7 +239,7 @@ def _paths(value, allowed, roles, weekend_price, kmax, kmin, jmin, hd, init):
                 arg = 0
                 for a in range(n):
                     x = state[(k - 1) * n + a]
-                    if allowed[a, b] and x > best:
+                    if allowed[d, a, b] and x > best:
                         best = x
                         arg = a
                 if best > half:
@@ -440,9 +447,9 @@ def _swap_types(
                 break
             room = (counts < contract.caps) & (value[d] > NEG / 2)
             if d > 0 and path[d - 1] >= 0:
-                room &= allowed[path[d - 1]]
+                room &= allowed[d, path[d - 1]]
             if d + 1 < days and path[d + 1] >= 0:
-                room &= allowed[:, path[d + 1]]
+                room &= allowed[d + 1, :, path[d + 1]]
             moved = total - minutes[d, s] + minutes[d]
             room &= (moved >= contract.low) & (moved <= contract.high)
             if not room.any():

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 
 from scheduler.bench import nrp
-from scheduler.solver import ShiftType, solve, validate
+from scheduler.solver import Cover, ShiftType, Site, solve, validate
 from scheduler.solver.construct import CoverTable, best_path, construct, first_rota
 from scheduler.solver.construct import _allowed as allowed_pairs
 
@@ -113,3 +113,38 @@ def test_a_rule_the_programme_does_not_model_sends_the_person_back_to_cp_sat(
     assert validate(problem, rota).violations == []
     problem = replace(problem, people=(replace(ann, contract=replace(ann.contract)),))
     assert first_rota(problem)[1] in ([], ["ann"])
+
+
+def _late_then_early(make_problem, make_person, saturday: date, rest_hours: int):
+    """Ann in London: a late (15-23) on Saturday, an early (08-16) on Sunday: 9 wall-clock hours.
+
+    Both slots need her; the clocks change in the night between them.
+    """
+    late = ShiftType("late", "Late", "S", time(15, 0), 480)
+    early = ShiftType("early", "Early", "S", time(8, 0), 480)
+    ann = make_person(contract={"min_rest_minutes": rest_hours * 60})
+    return make_problem(
+        start=saturday, days=2, sites=[Site("S", "Site", "Europe/London")],
+        shift_types=[late, early], people=[ann],
+        cover=[Cover(0, "late", "fill", 1, 1), Cover(1, "early", "fill", 1, 1)],
+    )
+
+
+def test_rest_across_the_clocks_going_back_is_the_real_ten_hours(make_problem, make_person):
+    # 23:00 BST to 08:00 GMT is 10 real hours (9 on the wall clock): with 10 hours' rest
+    # both shifts may be worked.
+    problem = _late_then_early(make_problem, make_person, date(2026, 10, 24), 10)
+    rota, left = first_rota(problem)
+    assert left == []
+    assert {(a.day, a.shift) for a in rota.assignments} == {(0, "late"), (1, "early")}
+    assert validate(problem, rota).violations == []
+
+
+def test_rest_across_the_clocks_going_forward_is_the_real_eight_hours(make_problem, make_person):
+    # 23:00 GMT to 08:00 BST is 8 real hours (9 on the wall clock): with 9 hours' rest only
+    # one may be worked, and the programme knows it, so Ann is placed, not handed back.
+    problem = _late_then_early(make_problem, make_person, date(2026, 3, 28), 9)
+    rota, left = first_rota(problem)
+    assert left == []
+    assert len(rota.assignments) == 1
+    assert validate(problem, rota).violations == []

@@ -153,3 +153,44 @@ def test_goals_toward_trainer_progress_by_shifts_beside_a_trainer(make_problem, 
         "this rota is not planned"
     )
     assert model_objective_of(problem, rota) == 80
+
+
+@pytest.fixture
+def lapsing(make_problem, make_person):
+    """Eve, independent in IV until Wednesday, aims at trainer level; Tom trains all week."""
+    tom = make_person("tom", skills={"iv": Skill(Level.TRAINER)})
+    eve = make_person("eve", skills={"iv": Skill(Level.INDEPENDENT, MONDAY + timedelta(days=2))})
+    return make_problem(
+        competencies=[Competency("iv", "IV compounding")],
+        stations=[Station("iv", "IV room", "S", ("iv",))],
+        people=[tom, eve],
+        goals=[Goal("g-eve", "eve", "iv", Level.TRAINER, 2, IN_A_WEEK, 2)],
+    )
+
+
+def test_goals_toward_trainer_are_mentored_only_while_the_skill_is_valid(lapsing):
+    # Monday beside Tom (independent: mentored), Thursday as a trainee beside Tom (lapsed:
+    # supervised): both count, on each shift's own date.
+    rota = Rota((
+        Assignment("tom", 0, "day", "iv"), Assignment("eve", 0, "day", "iv"),
+        Assignment("tom", 3, "day", "iv"),
+        Assignment("eve", 3, "day", "iv", Mode.TRAINEE, "tom"),
+    ))
+    assert GOALS.check(lapsing, rota) == []
+    assert model_objective_of(lapsing, rota) == 0
+
+
+def test_goals_after_a_lapse_a_trainee_shift_counts_and_a_mentored_one_cannot(lapsing):
+    # Thursday as a trainee counts once; no mentored shift is possible after the lapse.
+    rota = Rota((
+        Assignment("tom", 3, "day", "iv"),
+        Assignment("eve", 3, "day", "iv", Mode.TRAINEE, "tom"),
+    ))
+    costs = GOALS.check(lapsing, rota)
+    assert [(c.key, c.total) for c in costs] == [("goals:g-eve:2", 40 * 2 * 1)]
+    assert "training shift 2 of the 2" in costs[0].sentence
+    assert model_objective_of(lapsing, rota) == 80
+
+
+def test_goals_with_a_lapse_model_matches_check_on_random_rotas(lapsing):
+    assert_model_matches_check(lapsing, "goals")

@@ -110,3 +110,13 @@ def test_pins_check(pin_problem):
         "Pin: Ann on Sun 8 Mar late at Fill: missing",
         "Pin: Dan on Mon 2 Mar day at IV room as a trainee beside Cat: another trainer was placed",
     ]
+
+
+def test_pins_a_working_pin_ignores_a_trainer_name_as_the_model_does(pin_problem, run):
+    # Found by the oracle: the model kept Ann's working pin (trainers belong to trainees
+    # only) while the check reported "another trainer was placed" on the same rota.
+    pin = Assignment("ann", 2, "late", "fill", Mode.WORKS, trainer="cat")
+    problem = pin_problem(pin)
+    result = run(problem)  # the validator finds no violation in the model's rota
+    assert Assignment("ann", 2, "late", "fill") in result.rota.assignments
+    assert PINS.check(problem, Rota((Assignment("ann", 2, "late", "fill"),))) == []

@@ -67,7 +67,7 @@ def test_ids_shifts_and_stations_are_mapped(small):
     assert ids.staff[key("staff", small["ann"])] == small["ann"].id
     assert problem.site[key("site", small["site"])].timezone == "America/Chicago"
     assert problem.start == MONDAY
-    assert problem.history_days == 7
+    assert problem.history_days == 0  # no week was published before: a first week
 
 
 def test_build_problem_refuses_a_week_that_does_not_start_on_monday(small):
@@ -220,6 +220,29 @@ def test_history_comes_from_the_previous_published_week(small, make_rota):
     assert person.contract.max_weekends == 0  # two of the last three weekends worked, cap 2
     assert problem.person[key("staff", small["rph"])].contract.max_weekends == 2
 
+
+
+def test_a_first_week_has_no_known_history_so_its_opening_runs_are_exempt(small, make_rota):
+    # No week was published before: the days before Monday are unknown, not days off.
+    problem, _ = build_problem(small["site"], MONDAY)
+    assert problem.history_days == 0
+    make_rota(small["site"], week_start=MONDAY - timedelta(days=7))  # published, empty
+    db.session.commit()
+    problem, _ = build_problem(small["site"], MONDAY)
+    assert problem.history_days == 7  # known: a week of days off
+
+
+def test_history_is_known_only_when_every_planned_site_published_its_last_week(
+    small, make_site, make_rota
+):
+    other = make_site("Other")
+    make_rota(small["site"], week_start=MONDAY - timedelta(days=7))
+    make_rota(other, week_start=MONDAY - timedelta(days=7), status=RotaStatus.DRAFT)
+    db.session.commit()
+    problem, _ = build_problem([small["site"], other], MONDAY)
+    assert problem.history_days == 0
+    problem, _ = build_problem(small["site"], MONDAY)
+    assert problem.history_days == 7
 
 def test_pinned_draft_assignments_become_pins(small, make_rota):
     site, ann, day, station = small["site"], small["ann"], small["day"], small["station"]

@@ -9,9 +9,11 @@ horizon. Each share shift k = 1..target is a term of weight
 so training opportunities are spread between trainees before anyone gets a
 second helping.
 
-A goal toward trainer level, for someone already independent, progresses by
-*mentored* shifts instead: shifts worked at a station needing the competency
-beside a colleague who is a trainer in it, on the same shift.
+A goal toward trainer level progresses, on each shift's date on which the person
+holds the competency independently, by *mentored* shifts instead: shifts worked at
+a station needing the competency beside a colleague who is a trainer in it, on the
+same shift. On a date the competency has lapsed (or is not yet independent) the
+goal progresses by supervised shifts, as any other.
 """
 
 from __future__ import annotations
@@ -32,11 +34,28 @@ def target(problem: Problem, goal: Goal) -> int:
     return min(goal.shifts_needed, pace * len(problem.weeks), problem.days)
 
 
-def mentored(problem: Problem, goal: Goal) -> bool:
-    """Whether a goal progresses by shifts beside a trainer (toward trainer level)."""
+def mentored_on(problem: Problem, goal: Goal, day: int) -> bool:
+    """Whether on a shift's date the goal progresses by shifts beside a trainer.
+
+    True for a goal toward trainer level when, on that date, the person holds the
+    competency independently (a lapse mid-horizon ends it from the lapse on).
+    """
     person = problem.person[goal.person]
-    level = person.skill(goal.competency, problem.start) or 0
+    level = person.skill(goal.competency, problem.date_of(day)) or 0
     return goal.target_level >= Level.TRAINER and level >= Level.INDEPENDENT
+
+
+def mentored(problem: Problem, goal: Goal) -> bool:
+    """Whether a goal progresses by shifts beside a trainer on some day of the horizon."""
+    return any(mentored_on(problem, goal, day) for day in range(problem.days))
+
+
+def _kind(problem: Problem, goal: Goal) -> str:
+    """What a goal's progress is made of in this rota, in words."""
+    beside = [mentored_on(problem, goal, day) for day in range(problem.days)]
+    if all(beside):
+        return "shift beside a trainer"
+    return "training shift" if any(beside) else "supervised shift"
 
 
 def _trainers_beside(problem: Problem, goal: Goal, day: int, station: str) -> list[str]:
@@ -62,7 +81,7 @@ def _terms(problem: Problem, goal: Goal) -> list[tuple[int, str, int, str]]:
     comp = problem.competency[goal.competency].name if goal.competency in problem.competency \
         else goal.competency
     level = goal.target_level.name.lower()
-    kind = "shift beside a trainer" if mentored(problem, goal) else "supervised shift"
+    kind = _kind(problem, goal)
     return [
         (
             k,
@@ -89,13 +108,12 @@ class GoalsFamily(SoftFamily):
             if not terms:
                 continue
             share = len(terms)
-            shifts = (
-                self._mentored_shifts(ctx, goal) if mentored(p, goal) else [
-                    v.assign[k]
-                    for k in v.keys(person=goal.person, mode=Mode.TRAINEE)
-                    if goal.competency in v.training.get((k[0], k[1], k[3]), ())
-                ]
-            )
+            shifts = self._mentored_shifts(ctx, goal) + [
+                v.assign[k]
+                for k in v.keys(person=goal.person, mode=Mode.TRAINEE)
+                if not mentored_on(p, goal, k[1])
+                and goal.competency in v.training.get((k[0], k[1], k[3]), ())
+            ]
             subject = Subject(person=goal.person)
             if not shifts:
                 for _k, key, weight, sentence in terms:
@@ -113,12 +131,15 @@ class GoalsFamily(SoftFamily):
 
     @staticmethod
     def _mentored_shifts(ctx: ModelContext, goal: Goal) -> list:
-        """One exact bool per station shift the person works beside a trainer in the goal."""
+        """One exact bool per station shift the person works beside a trainer in the goal.
+
+        Only shifts on dates the goal is mentored on count (``mentored_on``).
+        """
         v, model = ctx.vars, ctx.model
         out = []
         for key in v.keys(person=goal.person, mode=Mode.WORKS):
             _person, day, shift, station, _mode = key
-            if station not in ctx.problem.station:
+            if station not in ctx.problem.station or not mentored_on(ctx.problem, goal, day):
                 continue
             beside = [
                 v.assign[k]
@@ -144,18 +165,15 @@ class GoalsFamily(SoftFamily):
             if not terms:
                 continue
             who = problem.person[goal.person]
-            if mentored(problem, goal):
-                progress = _count_mentored(problem, goal, rota)
-            else:
-                progress = sum(
-                    1
-                    for a in rota.assignments
-                    if a.person == goal.person and a.mode is Mode.TRAINEE
-                    and a.activity in problem.station
-                    and goal.competency in problem.training_competencies(
-                        who, problem.station[a.activity], a.day
-                    )
+            progress = _count_mentored(problem, goal, rota) + sum(
+                1
+                for a in rota.assignments
+                if a.person == goal.person and a.mode is Mode.TRAINEE
+                and a.activity in problem.station and not mentored_on(problem, goal, a.day)
+                and goal.competency in problem.training_competencies(
+                    who, problem.station[a.activity], a.day
                 )
+            )
             for k, key, weight, sentence in terms:
                 if progress < k:
                     out.append(self.cost(problem, Rule.GOALS, key, weight, 1, sentence,
@@ -164,7 +182,7 @@ class GoalsFamily(SoftFamily):
 
 
 def _count_mentored(problem: Problem, goal: Goal, rota: Rota) -> int:
-    """Station shifts the goal's person works beside a trainer in its competency."""
+    """Shifts the goal's person works beside a trainer in its competency, on mentored dates."""
     works = {
         (a.person, a.day, a.shift, a.activity)
         for a in rota.assignments
@@ -173,7 +191,7 @@ def _count_mentored(problem: Problem, goal: Goal, rota: Rota) -> int:
     return sum(
         1
         for person, day, shift, station in works
-        if person == goal.person
+        if person == goal.person and mentored_on(problem, goal, day)
         and any((t, day, shift, station) in works
                 for t in _trainers_beside(problem, goal, day, station))
     )

@@ -67,7 +67,11 @@ class PinsFamily(HardFamily):
                 ctx.model.add(pair == 1).only_enforce_if(lits)
 
     def check(self, problem: Problem, rota: Rota) -> list[Violation]:
-        """Every pin missing from the rota (or with another trainer)."""
+        """Every pin missing from the rota (or, for a trainee, beside another trainer).
+
+        Only a trainee's pin names a trainer; a trainer on a working pin means nothing,
+        as in the model.
+        """
         present = {
             (a.person, a.day, a.shift, a.activity, a.mode): a.trainer for a in rota.assignments
         }
@@ -77,7 +81,8 @@ class PinsFamily(HardFamily):
             subject = Subject(pin.person, pin.day, pin.shift, pin.activity)
             if key not in present:
                 out.append(Violation(self.name, subject, f"{pin_sentence(problem, pin)}: missing"))
-            elif pin.trainer is not None and present[key] != pin.trainer:
+            elif pin.mode is Mode.TRAINEE and pin.trainer is not None \
+                    and present[key] != pin.trainer:
                 out.append(Violation(
                     self.name, subject, f"{pin_sentence(problem, pin)}: another trainer was placed"
                 ))
