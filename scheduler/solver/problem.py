@@ -15,6 +15,7 @@ from enum import IntEnum, StrEnum
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from .faults import ProblemError, problem_faults
 from .priorities import Priorities
 
 
@@ -307,6 +308,12 @@ class Problem:
     history_days: int = 0  # how many days before day 0 the people's history covers
     weights: Weights = field(default_factory=Weights)
     priorities: Priorities = field(default_factory=Priorities)
+
+    def __post_init__(self) -> None:
+        """Refuse a problem with faults: one ProblemError listing every one (``faults.py``)."""
+        faults = problem_faults(self)
+        if faults:
+            raise ProblemError(faults)
 
     # ----- lookups -------------------------------------------------------
 
