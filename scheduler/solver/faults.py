@@ -42,6 +42,11 @@ def problem_faults(problem: Problem) -> list[str]:
     return _Check(problem).run()
 
 
+def _unknown(kind: str, ident: str | None) -> str:
+    """The end of a sentence about an id this problem does not have."""
+    return f" names {kind} '{ident}', which this plan does not have"
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -104,7 +109,7 @@ class _Check:
 
     def unknown(self, what: str, kind: str, ident: str | None) -> None:
         """A fault: something names an id this problem does not have."""
-        self.out.append(f"{what} names {kind} '{ident}', which this plan does not have")
+        self.out.append(what + _unknown(kind, ident))
 
     def negative(self, what: str, label: str, value: int | None) -> None:
         """A fault when a number that must not be negative is."""
@@ -247,43 +252,43 @@ class _Check:
 
     def cover(self) -> None:
         """Each cover line names a known station and shift of one site, on a day of the rota."""
-        p, out = self.p, self.out
+        p = self.p
         seen: set[tuple[int, str, str]] = set()
         for line in p.cover:
             station = p.station.get(line.station)
             shift = p.shift.get(line.shift)
-            where = station.name if station is not None else f"'{line.station}'"
-            when = f"{self.day(line.day)} {shift.name if shift is not None else repr(line.shift)}"
-            what = f"Cover line for {where} on {when}"
+            tails = []
             if station is None:
-                self.unknown(what, "station", line.station)
+                tails.append(_unknown("station", line.station))
             if shift is None:
-                self.unknown(what, "shift type", line.shift)
-            if not self.in_horizon(line.day):
-                out.append(f"{what}: {self.outside(line.day)}")
+                tails.append(_unknown("shift type", line.shift))
+            if not 0 <= line.day < p.days:
+                tails.append(f": {self.outside(line.day)}")
             if station is not None and shift is not None and station.site != shift.site:
-                out.append(
-                    f"{what}: the station is at {self.site(station.site)} but the shift at "
+                tails.append(
+                    f": the station is at {self.site(station.site)} but the shift at "
                     f"{self.site(shift.site)}"
                 )
             if line.minimum < 0 or line.ideal < 0:
-                out.append(
-                    f"{what}: a head count cannot be negative (minimum {line.minimum}, "
+                tails.append(
+                    f": a head count cannot be negative (minimum {line.minimum}, "
                     f"ideal {line.ideal})"
                 )
             elif line.ideal < line.minimum:
-                out.append(
-                    f"{what}: the ideal ({line.ideal}) is below the minimum ({line.minimum})"
-                )
+                tails.append(f": the ideal ({line.ideal}) is below the minimum ({line.minimum})")
             if line.under_weight < 0 or line.ideal_weight < 0 or line.over_weight < 0:
-                out.append(
-                    f"{what}: a weight cannot be negative (under {line.under_weight}, "
+                tails.append(
+                    f": a weight cannot be negative (under {line.under_weight}, "
                     f"ideal {line.ideal_weight}, over {line.over_weight})"
                 )
             key = (line.day, line.shift, line.station)
             if key in seen:
-                out.append(f"{what}: there is more than one cover line for it")
+                tails.append(": there is more than one cover line for it")
             seen.add(key)
+            if tails:
+                where = station.name if station is not None else f"'{line.station}'"
+                what = f"Cover line for {where} on {self.day(line.day)} {self.shift(line.shift)}"
+                self.out.extend(what + tail for tail in tails)
 
     def duties(self) -> None:
         """Each duty is at a known site, takes time, and names known days, shifts and people."""
@@ -359,34 +364,47 @@ class _Check:
 
     def requests(self) -> None:
         """Each request is a known person's, on a day of the rota, for a known shift."""
-        for request in self.p.requests:
-            kind = "to work" if request.want else "not to work"
-            slot = "" if request.shift is None else f" {self.shift(request.shift)}"
-            what = f"Request of {self.person(request.person)} {kind} {self.day(request.day)}{slot}"
-            if request.person not in self.p.person:
-                self.unknown(what, "person", request.person)
-            if request.shift is not None and request.shift not in self.p.shift:
-                self.unknown(what, "shift type", request.shift)
-            if not self.in_horizon(request.day):
-                self.out.append(f"{what}: {self.outside(request.day)}")
-            self.negative(what, "the weight", request.weight)
+        p = self.p
+        for request in p.requests:
+            tails = []
+            if request.person not in p.person:
+                tails.append(_unknown("person", request.person))
+            if request.shift is not None and request.shift not in p.shift:
+                tails.append(_unknown("shift type", request.shift))
+            if not 0 <= request.day < p.days:
+                tails.append(f": {self.outside(request.day)}")
+            if request.weight < 0:
+                tails.append(f": the weight is {request.weight}; it cannot be negative")
+            if tails:
+                kind = "to work" if request.want else "not to work"
+                slot = "" if request.shift is None else f" {self.shift(request.shift)}"
+                what = (
+                    f"Request of {self.person(request.person)} {kind} "
+                    f"{self.day(request.day)}{slot}"
+                )
+                self.out.extend(what + tail for tail in tails)
 
     def assignment(self, label: str, a: Assignment, trainer: bool) -> None:
-        """An assignment names a known person, shift and station or duty on a day of the rota."""
-        what = (
-            f"{label} of {self.person(a.person)} on {self.day(a.day)} {self.shift(a.shift)} "
-            f"at {self.activity(a.activity)}"
-        )
-        if a.person not in self.p.person:
-            self.unknown(what, "person", a.person)
-        if a.shift not in self.p.shift:
-            self.unknown(what, "shift type", a.shift)
-        if a.activity not in self.p.station and a.activity not in self.p.duty:
-            self.unknown(what, "station or duty", a.activity)
-        if trainer and a.trainer is not None and a.trainer not in self.p.person:
-            self.unknown(f"{what} (the trainer)", "person", a.trainer)
-        if not self.in_horizon(a.day):
-            self.out.append(f"{what}: {self.outside(a.day)}")
+        """An assignment names a known person, shift and station or duty (on a day of the rota)."""
+        p = self.p
+        tails = []
+        if a.person not in p.person:
+            tails.append(_unknown("person", a.person))
+        if a.shift not in p.shift:
+            tails.append(_unknown("shift type", a.shift))
+        if a.activity not in p.station and a.activity not in p.duty:
+            tails.append(_unknown("station or duty", a.activity))
+        if trainer:
+            if a.trainer is not None and a.trainer not in p.person:
+                tails.append(f" names the trainer '{a.trainer}', who this plan does not have")
+            if not 0 <= a.day < p.days:
+                tails.append(f": {self.outside(a.day)}")
+        if tails:
+            what = (
+                f"{label}: {self.person(a.person)} on {self.day(a.day)} {self.shift(a.shift)} "
+                f"at {self.activity(a.activity)}"
+            )
+            self.out.extend(what + tail for tail in tails)
 
     def pins(self) -> None:
         """Each pin is well formed; whether it can hold is the diagnosis's question."""
@@ -394,18 +412,12 @@ class _Check:
             self.assignment("Pin", pin, trainer=True)
 
     def reference(self) -> None:
-        """Each assignment of the reference rota names known people, shifts and activities."""
+        """Each assignment of the reference rota names known people, shifts and activities.
+
+        Days outside the horizon are allowed: the comparison leaves them out.
+        """
         for a in self.p.reference or ():
-            what = (
-                f"Reference rota: {self.person(a.person)} on {self.day(a.day)} "
-                f"{self.shift(a.shift)} at {self.activity(a.activity)}"
-            )
-            if a.person not in self.p.person:
-                self.unknown(what, "person", a.person)
-            if a.shift not in self.p.shift:
-                self.unknown(what, "shift type", a.shift)
-            if a.activity not in self.p.station and a.activity not in self.p.duty:
-                self.unknown(what, "station or duty", a.activity)
+            self.assignment("Reference rota", a, trainer=False)
 
     def weights(self) -> None:
         """No weight of a soft rule is negative."""
