@@ -42,9 +42,11 @@ def problem_faults(problem: Problem) -> list[str]:
     return _Check(problem).run()
 
 
-def _unknown(kind: str, ident: str | None) -> str:
+def _unknown(kind: str, ident: str | None, verb: str = "names") -> str:
     """The end of a sentence about an id this problem does not have."""
-    return f" names {kind} '{ident}', which this plan does not have"
+    if kind in ("person", "trainer"):
+        return f" {verb} {kind} '{ident}', who is not among the people of this plan"
+    return f" {verb} {kind} '{ident}', which this plan does not have"
 
 
 def _plural(n: int, word: str) -> str:
@@ -107,9 +109,9 @@ class _Check:
             return self.p.duty[aid].name
         return f"'{aid}'"
 
-    def unknown(self, what: str, kind: str, ident: str | None) -> None:
+    def unknown(self, what: str, kind: str, ident: str | None, verb: str = "names") -> None:
         """A fault: something names an id this problem does not have."""
-        self.out.append(what + _unknown(kind, ident))
+        self.out.append(what + _unknown(kind, ident, verb))
 
     def negative(self, what: str, label: str, value: int | None) -> None:
         """A fault when a number that must not be negative is."""
@@ -124,7 +126,7 @@ class _Check:
             self.out.append(
                 f"The rota covers {_plural(self.p.days, 'day')}; it must cover at least one day"
             )
-        self.negative("The rota", "the days of history before it", self.p.history_days)
+        self.negative("The rota", "the number of history days", self.p.history_days)
 
     def ids(self) -> None:
         """Each id names one thing; a station and a duty never share one."""
@@ -177,14 +179,14 @@ class _Check:
                 )
             for nxt in sorted(st.forbidden_next):
                 if nxt not in self.p.shift:
-                    self.unknown(f"{what} (may not be followed by)", "shift type", nxt)
+                    self.unknown(what, "shift type", nxt, "may not be followed by")
 
     def competencies(self) -> None:
         """Each prerequisite is a known competency."""
         for c in self.p.competencies:
             if c.prerequisite is not None and c.prerequisite not in self.p.competency:
-                self.unknown(f"Competency {c.name} (its prerequisite)", "competency",
-                             c.prerequisite)
+                self.unknown(f"Competency {c.name}", "competency", c.prerequisite,
+                             "has as its prerequisite")
 
     def stations(self) -> None:
         """Each station is at a known site and needs known competencies."""
@@ -194,22 +196,23 @@ class _Check:
                 self.unknown(what, "site", station.site)
             for c in station.competencies:
                 if c not in self.p.competency:
-                    self.unknown(f"{what} (a competency it needs)", "competency", c)
+                    self.unknown(what, "competency", c, "needs")
 
     def people(self) -> None:
         """Each person's site, skills, contract, unavailability and history make sense."""
         for person in self.p.people:
             what = person.name
             if person.site not in self.p.site:
-                self.unknown(what, "home site", person.site)
+                self.unknown(what, "home site", person.site, "has")
             for c in sorted(person.skills):
                 if c not in self.p.competency:
-                    self.unknown(f"{what} (a skill)", "competency", c)
+                    self.unknown(what, "competency", c, "holds a skill in")
             self.contract(person)
             self.negative(what, "the most trainees they may supervise", person.max_trainees)
             for day, shift in sorted(person.unavailable, key=lambda u: (u[0], u[1] or "")):
                 if shift is not None and shift not in self.p.shift:
-                    self.unknown(f"{what} (unavailable on {self.day(day)})", "shift type", shift)
+                    self.unknown(f"{what} is unavailable on {self.day(day)}", "shift type", shift,
+                                 "for")
             for past in person.history:
                 if past.day >= 0:
                     self.out.append(
@@ -217,8 +220,8 @@ class _Check:
                         "history days are -1 (the day before) or earlier"
                     )
                 if past.shift not in self.p.shift:
-                    self.unknown(f"{what} (a past shift on day {past.day})", "shift type",
-                                 past.shift)
+                    self.unknown(f"{what}'s past shift on day {past.day}", "shift type",
+                                 past.shift, "is of")
 
     def contract(self, person) -> None:
         """A contract's numbers are not negative, its minimum not above its maximum."""
@@ -246,7 +249,7 @@ class _Check:
             )
         for shift, most in sorted(c.max_shifts.items()):
             if shift not in self.p.shift:
-                self.unknown(f"{what} (a limit per shift type)", "shift type", shift)
+                self.unknown(what, "shift type", shift, "limits")
             else:
                 self.negative(what, f"the most {self.shift(shift)} shifts", most)
 
@@ -322,7 +325,7 @@ class _Check:
                     )
             for pid in sorted(duty.people or ()):
                 if pid not in self.p.person:
-                    self.unknown(f"{what} (who may take it)", "person", pid)
+                    self.unknown(what, "person", pid, "may be taken only by")
 
     def goals(self) -> None:
         """Each goal is a known person's, in a known competency, with a sane count and priority."""
@@ -396,7 +399,7 @@ class _Check:
             tails.append(_unknown("station or duty", a.activity))
         if trainer:
             if a.trainer is not None and a.trainer not in p.person:
-                tails.append(f" names the trainer '{a.trainer}', who this plan does not have")
+                tails.append(_unknown("trainer", a.trainer))
             if not 0 <= a.day < p.days:
                 tails.append(f": {self.outside(a.day)}")
         if tails:
