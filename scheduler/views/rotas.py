@@ -34,7 +34,7 @@ from ..forms.rotas import (
 from ..models import Duty, Rota, RotaAssignment, RotaStatus, ShiftType, Site, SolveRun, Staff
 from ..models import Station as StationModel
 from ..security import MANAGERS, PIC, SUPERVISOR, roles_required
-from ..services import rota_edits, rotas
+from ..services import rota_edits, rotas, setup_check
 from ..services.planning import monday_of
 from ..services.rotas import RotaChanged, RotaRefused
 
@@ -125,8 +125,16 @@ def _week_url(rota: Rota, anchor: str | None = None) -> str:
 
 def _start(site: Site, week: date, form: SolveForm | AbsenceForm, kind: str,
            reference_rota_id: int | None = None):
-    """Start a solve job and go to its progress page (or back with the reason it was refused)."""
+    """Start a solve job and go to its progress page (or back with the reason it was refused).
+
+    A week whose set-up has faults is not queued: its run fails at once and the
+    week's page lists the faults.
+    """
     try:
+        faults = setup_check.week_faults(site, week)
+        if faults:
+            setup_check.refuse(site, week, faults, form.time_limit.data, kind, current_user.id)
+            return redirect(url_for("rotas.week", site_id=site.id, week=week.isoformat()))
         run_id = jobs.start_solve(
             site.id, week, form.time_limit.data, kind=kind,
             reference_rota_id=reference_rota_id, requested_by_id=current_user.id,
@@ -164,6 +172,7 @@ def _render_week(site: Site, monday: date, rota: Rota | None, form: SolveForm, s
         "form": form,
         "conflict": conflict,
         "active": jobs.active_run(site.id, monday),
+        "setup_faults": setup_check.latest_faults(site.id, monday),
         "versions": rotas.versions(site.id, monday),
         "needs_approval": rotas.requires_approval(site),
         "prev_week": monday - timedelta(days=7),
