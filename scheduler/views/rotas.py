@@ -37,6 +37,7 @@ from ..security import MANAGERS, PIC, SUPERVISOR, roles_required
 from ..services import rota_edits, rotas, setup_check
 from ..services.planning import monday_of
 from ..services.rotas import RotaChanged, RotaRefused
+from ..services.run_messages import listed_faults
 
 bp = Blueprint("rotas", __name__, url_prefix="/rotas")
 
@@ -182,13 +183,18 @@ def _render_week(site: Site, monday: date, rota: Rota | None, form: SolveForm, s
     }
     if rota is not None:
         scores, total = rotas.explanation(rota)
+        try:
+            violations = rota_edits.current_violations(rota)
+        except RotaRefused as refused:  # the set-up has faults: the page lists them instead
+            violations = []
+            context["setup_faults"] = listed_faults(str(refused))
         context.update(
             status_label=rotas.status_label(rota),
             chart=rotas.wall_chart(rota),
             people=rotas.by_person(rota),
             scores=scores,
             score_total=total,
-            violations=rota_edits.current_violations(rota),
+            violations=violations,
             changes=rota_edits.changes(rota.based_on, rota) if rota.based_on else None,
             latest=rotas.find_version(site.id, monday, None),
         )

@@ -9,7 +9,16 @@ from markupsafe import escape
 
 from scheduler import jobs
 from scheduler.extensions import db
-from scheduler.models import Duty, DutyKind, ShiftType, SolveRun, SolveStatus, Staff
+from scheduler.models import (
+    Duty,
+    DutyKind,
+    RotaStatus,
+    ShiftType,
+    SolveRun,
+    SolveStatus,
+    Staff,
+    Station,
+)
 from scheduler.services.run_messages import SETUP_FAULTS, listed_faults
 
 from .conftest import MONDAY
@@ -82,3 +91,26 @@ def test_setup_faults_solve_week_lists_them_and_exits_non_zero(runner, faulty_si
     run = db.session.scalar(db.select(SolveRun))
     assert run.status is SolveStatus.FAILED
     assert listed_faults(run.message) == FAULTS
+
+
+def test_setup_faults_a_week_with_a_rota_lists_them_and_refuses_hand_edits(
+    client, login, faulty_site, make_rota
+):
+    ann = db.session.scalar(db.select(Staff).where(Staff.name == "Ann"))
+    fill = db.session.scalar(db.select(Station).where(Station.name == "Central fill"))
+    eve = db.session.scalar(
+        db.select(ShiftType).where(ShiftType.site_id == faulty_site.id, ShiftType.code == "E")
+    )
+    rota = make_rota(faulty_site, status=RotaStatus.DRAFT, rows=[(ann, MONDAY, eve, fill)])
+    db.session.commit()
+    login("supervisor")
+    page = client.get(f"/rotas/{faulty_site.id}/{WEEK}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "This week's set-up has problems the engine cannot plan with:" in html
+    assert f"<li>{escape(FAULTS[0])}</li>" in html
+    [row] = rota.assignments
+    removed = client.post(f"/rotas/assignments/{row.id}/remove",
+                          data={"rota": rota.id, "lock": rota.lock_version})
+    assert removed.status_code == 302
+    assert len(rota.assignments) == 1
