@@ -18,6 +18,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from .extensions import db
 from .models import AccountRole, Site, Staff, User
+from .services.run_messages import SETUP_FAULTS
+from .solver import ProblemError
 from .solver.explain import format_breakdown
 
 CELL_WIDTH = 26
@@ -106,6 +108,11 @@ def solve_week_command(site_name: str, week: datetime, time_limit: float | None)
         rota = run_solve(site, monday, time_limit=limit, on_progress=_progress_printer())
     except (SolveBusy, RunEnded) as exc:  # the week is busy, or another process ended this run
         raise click.ClickException(str(exc)) from exc
+    except ProblemError as faulty:  # the run is failed with the faults; list them, no traceback
+        click.echo(SETUP_FAULTS, err=True)
+        for fault in faulty.faults:
+            click.echo(f"  - {fault}", err=True)
+        raise click.exceptions.Exit(1) from faulty
     click.echo(
         f"Status: {rota.solve_status}  objective: {_num(rota.objective)}  "
         f"bound: {_num(rota.bound)}  seconds: {rota.solve_runs[-1].seconds:.1f}"

@@ -7,6 +7,8 @@ import threading
 
 from ..extensions import db
 from ..models import Rota, SolveRun, SolveStatus
+from ..services.run_messages import failure_message
+from ..solver import ProblemError
 from .runs import WORKER_SHUT_DOWN, RunEnded, claim, end_run
 
 log = logging.getLogger(__name__)
@@ -44,9 +46,13 @@ def execute(run_id: int, worker: str, stop: threading.Event | None = None) -> No
         )
     except RunEnded as ended:
         log.info("%s", ended)
+    except ProblemError as faulty:  # the set-up's faults, in words: no traceback to log
+        db.session.rollback()
+        end_run(run_id, SolveStatus.FAILED, failure_message(faulty))
+        log.warning("solve run %s: the set-up has faults:\n%s", run_id, faulty)
     except Exception as exc:  # the job must never end silently
         db.session.rollback()
-        end_run(run_id, SolveStatus.FAILED, f"{type(exc).__name__}: {exc}")
+        end_run(run_id, SolveStatus.FAILED, failure_message(exc))
         log.exception("solve run %s failed", run_id)
     except BaseException:  # the worker is being shut down: say so, then let it go
         db.session.rollback()

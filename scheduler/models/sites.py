@@ -215,10 +215,10 @@ class ShiftType(db.Model):
 
     @property
     def minutes(self) -> int:
-        """Length in minutes, adding a day when the shift ends after midnight."""
+        """Length in minutes, a day more when it ends past midnight; 0 when it ends as it starts."""
         start = self.start.hour * 60 + self.start.minute
         end = self.end.hour * 60 + self.end.minute
-        return end - start if end > start else end - start + 24 * 60
+        return end - start if end >= start else end - start + 24 * 60
 
     def runs_on(self, weekday: int) -> bool:
         """Whether this shift is worked on a weekday (0 = Monday)."""

@@ -46,6 +46,7 @@ from ..models import (
     weekday_set,
 )
 from .fairness_history import shared_counts
+from .run_messages import failure_message
 
 PREFIX = {
     "site": "s",
@@ -475,8 +476,11 @@ def build_problem(
                         IdMap.key("competency", duty.competency_id) if duty.competency_id else None
                     ),
                     min_level=_level(duty.min_level.value),
-                    people=(
-                        frozenset(IdMap.key("staff", p.id) for p in duty.people)
+                    people=(  # of the people planned: someone who left cannot take it
+                        frozenset(
+                            IdMap.key("staff", p.id) for p in duty.people
+                            if IdMap.key("staff", p.id) in ids.staff
+                        )
                         if duty.people
                         else None
                     ),
@@ -751,7 +755,7 @@ def run_solve(
         run = db.session.get(SolveRun, run_id)
         if run is not None and run.status is SolveStatus.RUNNING:
             run.status = SolveStatus.FAILED
-            run.message = f"{type(exc).__name__}: {exc}"
+            run.message = failure_message(exc)
             run.finished_at = utcnow()
             db.session.commit()
         raise

@@ -46,6 +46,7 @@ from .planning import (
     rota_to_solver,
 )
 from .rotas import RotaRefused, check_lock, day_label, saving, with_people
+from .run_messages import failure_message
 
 
 @dataclass
@@ -67,9 +68,15 @@ class WeekCheck:
 
 
 def week_check(rota: Rota) -> WeekCheck:
-    """Read the rota's week for checking: no pins and no reference, the rules alone."""
+    """Read the rota's week for checking: no pins and no reference, the rules alone.
+
+    Raises :class:`RotaRefused` listing the set-up's faults when the engine refuses the week.
+    """
     sites = planned_with(rota.site)
-    problem, ids = build_problem(sites, rota.week_start)
+    try:
+        problem, ids = build_problem(sites, rota.week_start)
+    except sv.ProblemError as faulty:
+        raise RotaRefused(failure_message(faulty)) from faulty
     problem = dataclasses.replace(problem, pins=(), reference=None)
     others: list[sv.Assignment] = []
     for site in sites:

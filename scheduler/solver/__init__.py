@@ -3,6 +3,7 @@
 Nothing in this package imports Flask or SQLAlchemy.
 """
 
+from .faults import ProblemError, problem_faults
 from .problem import (
     Assignment,
     Competency,
@@ -32,7 +33,7 @@ from .validate import Report, validate
 
 __all__ = [
     "Assignment", "Competency", "Contract", "Cover", "Duty", "Goal", "Level", "Mode", "Offer",
-    "OfferKind", "PastShift", "Person", "Problem", "Progress", "RatioRule", "Report", "Request",
-    "Role", "Rota", "ShiftType", "Site", "Skill", "SolveResult", "Station", "Weights", "solve",
-    "validate",
+    "OfferKind", "PastShift", "Person", "Problem", "ProblemError", "Progress", "RatioRule",
+    "Report", "Request", "Role", "Rota", "ShiftType", "Site", "Skill", "SolveResult", "Station",
+    "Weights", "problem_faults", "solve", "validate",
 ]

@@ -15,6 +15,7 @@ from enum import IntEnum, StrEnum
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from .faults import ProblemError, problem_faults
 from .priorities import Priorities
 
 
@@ -313,6 +314,12 @@ class Problem:
     fairness_weeks: int = 8  # the published weeks Person.past counts (said in sentences only)
     weights: Weights = field(default_factory=Weights)
     priorities: Priorities = field(default_factory=Priorities)
+
+    def __post_init__(self) -> None:
+        """Refuse a problem with faults: one ProblemError listing every one (``faults.py``)."""
+        faults = problem_faults(self)
+        if faults:
+            raise ProblemError(faults)
 
     # ----- lookups -------------------------------------------------------
 

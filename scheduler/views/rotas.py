@@ -34,9 +34,10 @@ from ..forms.rotas import (
 from ..models import Duty, Rota, RotaAssignment, RotaStatus, ShiftType, Site, SolveRun, Staff
 from ..models import Station as StationModel
 from ..security import MANAGERS, PIC, SUPERVISOR, roles_required
-from ..services import rota_edits, rotas
+from ..services import rota_edits, rotas, setup_check
 from ..services.planning import monday_of
 from ..services.rotas import RotaChanged, RotaRefused
+from ..services.run_messages import listed_faults
 
 bp = Blueprint("rotas", __name__, url_prefix="/rotas")
 
@@ -125,8 +126,16 @@ def _week_url(rota: Rota, anchor: str | None = None) -> str:
 
 def _start(site: Site, week: date, form: SolveForm | AbsenceForm, kind: str,
            reference_rota_id: int | None = None):
-    """Start a solve job and go to its progress page (or back with the reason it was refused)."""
+    """Start a solve job and go to its progress page (or back with the reason it was refused).
+
+    A week whose set-up has faults is not queued: its run fails at once and the
+    week's page lists the faults.
+    """
     try:
+        faults = setup_check.week_faults(site, week)
+        if faults:
+            setup_check.refuse(site, week, faults, form.time_limit.data, kind, current_user.id)
+            return redirect(url_for("rotas.week", site_id=site.id, week=week.isoformat()))
         run_id = jobs.start_solve(
             site.id, week, form.time_limit.data, kind=kind,
             reference_rota_id=reference_rota_id, requested_by_id=current_user.id,
@@ -164,6 +173,7 @@ def _render_week(site: Site, monday: date, rota: Rota | None, form: SolveForm, s
         "form": form,
         "conflict": conflict,
         "active": jobs.active_run(site.id, monday),
+        "setup_faults": setup_check.latest_faults(site.id, monday),
         "versions": rotas.versions(site.id, monday),
         "needs_approval": rotas.requires_approval(site),
         "prev_week": monday - timedelta(days=7),
@@ -173,13 +183,18 @@ def _render_week(site: Site, monday: date, rota: Rota | None, form: SolveForm, s
     }
     if rota is not None:
         scores, total = rotas.explanation(rota)
+        try:
+            violations = rota_edits.current_violations(rota)
+        except RotaRefused as refused:  # the set-up has faults: the page lists them instead
+            violations = []
+            context["setup_faults"] = listed_faults(str(refused))
         context.update(
             status_label=rotas.status_label(rota),
             chart=rotas.wall_chart(rota),
             people=rotas.by_person(rota),
             scores=scores,
             score_total=total,
-            violations=rota_edits.current_violations(rota),
+            violations=violations,
             changes=rota_edits.changes(rota.based_on, rota) if rota.based_on else None,
             latest=rotas.find_version(site.id, monday, None),
         )

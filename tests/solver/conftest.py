@@ -8,6 +8,7 @@ from datetime import date, time
 import pytest
 
 from scheduler.solver import (
+    Competency,
     Contract,
     Cover,
     Level,
@@ -62,7 +63,7 @@ def make_problem(make_person):
             "days": 7,
             "sites": (Site("S", "Site"),),
             "shift_types": (ShiftType("day", "Day", "S", time(7, 0), 480),),
-            "competencies": (),
+            "competencies": (Competency("fill", "Fill"),),
             "stations": (Station("fill", "Fill", "S", ("fill",)),),
             "people": (make_person("ann"),),
         }

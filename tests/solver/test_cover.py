@@ -124,7 +124,7 @@ def test_cover_gap_names_people_on_leave_or_with_a_lapsed_competency(
         make_person("cid"),  # never held media fill
     ]
     problem = make_problem(
-        competencies=[Competency("media", "Media fill")],
+        competencies=[Competency("fill", "Fill"), Competency("media", "Media fill")],
         stations=[Station("iv", "IV room", "S", ("media",))],
         people=people,
         cover=[Cover(1, "day", "iv", 1, 1, under_weight=100, ideal_weight=0)],

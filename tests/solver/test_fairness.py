@@ -116,6 +116,7 @@ def test_fairness_check_shares_within_each_role_group(make_problem, make_person)
     problem = make_problem(
         days=4,
         shift_types=[NIGHT],
+        competencies=[Competency("fill", "Fill"), Competency("rph", "Pharmacist check")],
         stations=[Station("fill", "Fill", "S", ("fill",)),
                   Station("verify", "Verify", "S", ("rph",))],
         people=[make_person("ann"), make_person("ben"), phil],

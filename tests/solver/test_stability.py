@@ -48,7 +48,6 @@ def test_stability_check_compares_shift_and_place_not_mode(make_problem, make_pe
             Assignment("ann", 6, "day", "stock"),
             Assignment("ben", 0, "day", "fill", Mode.TRAINEE, trainer="ann"),
             Assignment("ben", 6, "day", "fill"),
-            Assignment("ghost", 1, "day", "fill"),  # not in the problem: ignored
         ),
         weights=Weights(change=7),
     )

@@ -2,6 +2,7 @@
 
 from scheduler.solver import (
     Assignment,
+    Competency,
     Duty,
     Level,
     Mode,
@@ -79,6 +80,7 @@ def test_volunteering_train_and_station_offers_without_a_chance_cost_their_weigh
 ):
     problem = make_problem(
         people=[make_person("ann", skills={"fill": Skill(Level.TRAINER)})],
+        competencies=[Competency("fill", "Fill"), Competency("iv", "IV compounding")],
         stations=[Station("fill", "Fill", "S", ("fill",)), Station("iv", "IV room", "S", ("iv",))],
         offers=[
             Offer("ann", OfferKind.TRAIN, weight=30),

@@ -9,28 +9,20 @@ from .placement import placement_reason
 
 
 def pin_sentence(problem: Problem, pin: Assignment) -> str:
-    """'Pin: Ben on Tue 3 Mar day at IV room (as a trainee beside Cat)', raw ids if unknown."""
-    try:
-        who = problem.person[pin.person].name
-        when = problem.slot_label(pin.day, pin.shift)
-        where = (
-            problem.station[pin.activity].name if pin.activity in problem.station
-            else problem.duty[pin.activity].name
-        )
-    except KeyError:
-        return f"Pin: {pin.person} on day {pin.day} {pin.shift} at {pin.activity}"
+    """'Pin: Ben on Tue 3 Mar day at IV room (as a trainee beside Cat)'; its ids are known."""
+    who = problem.person[pin.person].name
+    when = problem.slot_label(pin.day, pin.shift)
+    where = (problem.station.get(pin.activity) or problem.duty[pin.activity]).name
     text = f"Pin: {who} on {when} at {where}"
     if pin.mode == Mode.TRAINEE:
-        trainer = problem.person.get(pin.trainer) if pin.trainer else None
+        trainer = problem.person[pin.trainer] if pin.trainer else None
         text += f" as a trainee beside {trainer.name}" if trainer else " as a trainee"
     return text
 
 
 def _pair_reason(problem: Problem, pin: Assignment) -> str:
     """Why the pinned trainer cannot supervise the pinned trainee there."""
-    trainer = problem.person.get(pin.trainer)
-    if trainer is None:
-        return f"unknown trainer '{pin.trainer}'"
+    trainer = problem.person[pin.trainer]
     works = Assignment(pin.trainer, pin.day, pin.shift, pin.activity)
     return placement_reason(problem, works) or f"{trainer.name} is not a signed-off trainer there"
 

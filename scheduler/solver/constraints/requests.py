@@ -10,8 +10,8 @@ person is off; a day-off request costs it when they work any shift that day.
 from __future__ import annotations
 
 from ..penalties import Cost, Subject
-from ..problem import Problem, Request, Rota
 from ..priorities import Rule
+from ..problem import Problem, Request, Rota
 from .base import ModelContext, SoftFamily, literal
 
 
@@ -44,7 +44,7 @@ class RequestsFamily(SoftFamily):
     def build(self, ctx: ModelContext) -> None:
         """Price each request as one minus, or exactly, the person's work on that slot or day."""
         for request in ctx.problem.requests:
-            if not request.weight or request.person not in ctx.problem.person:
+            if not request.weight:
                 continue
             worked = ctx.vars.worked(request.person, request.day, request.shift)
             amount = 1 - worked if request.want else worked
@@ -59,7 +59,7 @@ class RequestsFamily(SoftFamily):
         days = {(a.person, a.day) for a in rota.assignments}
         out = []
         for request in problem.requests:
-            if not request.weight or request.person not in problem.person:
+            if not request.weight:
                 continue
             if request.shift is None:
                 worked = (request.person, request.day) in days

@@ -3,16 +3,16 @@
 When ``Problem.reference`` is set, every person-day whose (shift, station or duty)
 differs from the reference costs ``weights.change``; working where the reference
 has a day off, and the reverse, are changes too. The mode (working or training)
-is not compared. Reference assignments of unknown people or of days outside the
-horizon are ignored; when the reference names a person twice on a day, the last
-one counts.
+is not compared. Reference assignments of days outside the horizon are ignored
+(unknown people, shifts or places are faults of the problem: ``faults.py``); when
+the reference names a person twice on a day, the last one counts.
 """
 
 from __future__ import annotations
 
 from ..penalties import Cost, Subject
-from ..problem import Problem, Rota
 from ..priorities import Rule
+from ..problem import Problem, Rota
 from .base import ModelContext, SoftFamily, literal
 
 
@@ -21,7 +21,7 @@ def _reference(problem: Problem) -> dict[tuple[str, int], tuple[str, str]]:
     return {
         (a.person, a.day): (a.shift, a.activity)
         for a in problem.reference or ()
-        if a.person in problem.person and 0 <= a.day < problem.days
+        if 0 <= a.day < problem.days
     }
 
 
@@ -37,13 +37,10 @@ def _terms(problem: Problem) -> list[tuple[str, int, tuple[str, str] | None, str
             if was is None:
                 before = "off"
             else:
-                shift = problem.shift[was[0]].name.lower() if was[0] in problem.shift else was[0]
+                shift = problem.shift[was[0]].name.lower()
                 activity = was[1]
-                if activity in problem.station:
-                    activity = problem.station[activity].name
-                elif activity in problem.duty:
-                    activity = problem.duty[activity].name
-                before = f"{shift} at {activity}"
+                place = problem.station.get(activity) or problem.duty[activity]
+                before = f"{shift} at {place.name}"
             sentence = literal(
                 f"{person.name} {problem.day_label(day)}: changed from the reference ({before})"
             )

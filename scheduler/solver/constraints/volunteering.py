@@ -9,25 +9,24 @@ workload family raises the person's maximum minutes instead.
 from __future__ import annotations
 
 from ..penalties import Cost, Subject
-from ..problem import Mode, Offer, OfferKind, Problem, Rota
 from ..priorities import Rule
+from ..problem import Mode, Offer, OfferKind, Problem, Rota
 from .base import ModelContext, SoftFamily, literal
 
 
 def _term(problem: Problem, offer: Offer) -> tuple[str, int, str] | None:
     """The (key, weight, sentence) of an offer, or None when it carries no cost."""
     weight = offer.weight * problem.weights.volunteer
-    if offer.kind is OfferKind.EXTRA_SHIFTS or weight <= 0 or offer.person not in problem.person:
+    if offer.kind is OfferKind.EXTRA_SHIFTS or weight <= 0:
         return None
     name = problem.person[offer.person].name
     if offer.kind is OfferKind.DUTY:
-        duty = problem.duty[offer.duty].name if offer.duty in problem.duty else offer.duty
+        duty = problem.duty[offer.duty].name
         text = f"{name} offered to take {duty} but is not given it"
     elif offer.kind is OfferKind.TRAIN:
         text = f"{name} offered to train others but supervises no trainee"
     else:
-        where = problem.station[offer.station].name if offer.station in problem.station \
-            else offer.station
+        where = problem.station[offer.station].name
         text = f"{name} offered to work at {where} but is not placed there"
     key = f"volunteering:{offer.person}:{offer.kind.value}"
     if offer.kind is OfferKind.DUTY:
