@@ -45,6 +45,7 @@ from .planning import (
     planned_with,
     rota_to_solver,
 )
+from .priorities import rota_priorities
 from .rotas import RotaRefused, check_lock, day_label, saving, with_people
 
 
@@ -70,7 +71,8 @@ def week_check(rota: Rota) -> WeekCheck:
     """Read the rota's week for checking: no pins and no reference, the rules alone."""
     sites = planned_with(rota.site)
     problem, ids = build_problem(sites, rota.week_start)
-    problem = dataclasses.replace(problem, pins=(), reference=None)
+    problem = dataclasses.replace(problem, pins=(), reference=None,
+                                  priorities=rota_priorities(rota))
     others: list[sv.Assignment] = []
     for site in sites:
         if site.id == rota.site_id:
