@@ -57,8 +57,10 @@ def _site(site_id: int) -> Site:
 
 def _events(site: Site) -> list[AuditEvent]:
     return list(db.session.scalars(
-        db.select(AuditEvent).where(AuditEvent.object_type == "site", AuditEvent.action == "changed",
-                                    AuditEvent.site_id == site.id).order_by(AuditEvent.id)))
+        db.select(AuditEvent)
+        .where(AuditEvent.object_type == "site", AuditEvent.action == "changed",
+               AuditEvent.site_id == site.id)
+        .order_by(AuditEvent.id)))
 
 
 # ----- the page --------------------------------------------------------------------------
@@ -97,7 +99,8 @@ def test_saving_stores_only_what_differs_and_keeps_it_after_reload(client, login
                                "strengths": {"fair_nights": "strong"}}
     assert site.fairness_weeks == 4
     page = _page(client.get(response.headers["Location"]))
-    assert "Saved Tiny Pharmacy&#39;s priorities (Training goals moved from level 3 to level 4" in page
+    assert "Saved Tiny Pharmacy&#39;s priorities (Training goals moved from level 3 to level 4" \
+        in page
     assert "Spread nights evenly: medium → strong" in page
     assert _selected(page, "level_goals") == "4"
     assert _selected(page, "level_wishes") == "3"
