@@ -109,6 +109,7 @@ def test_saving_stores_only_what_differs_and_keeps_it_after_reload(client, login
     assert 'name="fairness_weeks" required type="number" value="4"' in page
     assert "Level 3: Training goals;" not in page  # weights in force: goals moved down
     assert "Spread nights evenly (strong)" in page
+    assert "Fairness window: the last 4 published weeks." in page
 
 
 def test_saving_the_defaults_stores_none(client, login, tiny_site):
