@@ -80,4 +80,3 @@ def priorities_form_data(site) -> dict:
         data[f"level_{rule.value}"] = str(current.level(rule))
         data[f"strength_{rule.value}"] = current.strength(rule).label
     return data
-
