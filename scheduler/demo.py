@@ -458,6 +458,9 @@ class _Seeder:
                 per_week=7,
                 per_day=1,
                 weight=150,
+                # wards run out of medicines without the morning batch: the pharmacy's policy
+                # ranks it with station cover
+                required=True,
             ),
             Duty(
                 name="Medication safety QI project",

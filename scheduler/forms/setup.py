@@ -385,6 +385,12 @@ class DutyForm(_ScopedForm):
     )
     people_ids = MultiCheckboxField("Only these people", coerce=whole_number,
                                     description="Tick none to let anyone qualified do it.")
+    required = BooleanField(
+        "Required: ranks with station cover",
+        description="For a duty the law or the pharmacy's policy requires (e.g. a controlled-"
+        "drug count): each time it is not rostered counts as a gap in cover (level 1). Other "
+        "duties are weighed with the site's priorities.",
+    )
     submit = SubmitField("Save duty")
 
     def validate_name(self, field) -> None:

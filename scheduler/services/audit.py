@@ -62,6 +62,7 @@ from ..models import (
     utcnow,
 )
 from ..models.audit import AuditEvent
+from .priorities import settings_changes, window_change
 
 # object type keys, stored in AuditEvent.object_type; anything not listed is not audited
 AUDITED: dict[type, str] = {
@@ -126,6 +127,7 @@ ACTIONS = {
     "role changed": "Role changed",
 }
 
+PRIORITY_FIELDS = frozenset({"priorities", "fairness_weeks"})  # a site's, said in words
 SKIPPED_FIELDS = frozenset({"id", "created_at", "token_hash", "lock_version"})
 # recorded as changed, but never with their value
 SECRET_FIELDS = frozenset({"password_hash"})
@@ -395,6 +397,8 @@ def _events_of(words: Words, change: RowChange) -> list[dict[str, Any]]:
         return _rota_events(words, change, label, site_id, details)
     if isinstance(target, User):
         return _account_events(words, change, label, site_id, details)
+    if isinstance(target, Site) and PRIORITY_FIELDS & set(details.get("changes", {})):
+        return _priority_events(change, label, site_id, details)
     if isinstance(target, Leave) and change.new("approved") is True:
         return [_event(change, "approved", f"Approved {label}.", site_id, details)]
     if not details.get("changes") and not details.get("collections"):
@@ -434,6 +438,30 @@ def _rota_events(words: Words, change: RowChange, label: str, site_id: int | Non
         cleared = "approved_at" in rest and rest["approved_at"].get("to") is None
         what = "approval cleared by a change" if cleared else words.fields(remaining)
         out.append(_event(change, "changed", f"Changed {label}: {what}.", site_id, remaining))
+    return out
+
+
+def _priority_events(change: RowChange, label: str, site_id: int | None,
+                     details: dict[str, Any]) -> list[dict[str, Any]]:
+    """A site's new priorities or fairness window in words, and its other changes apart."""
+    changes = dict(details["changes"])
+    mine = {key: changes.pop(key) for key in PRIORITY_FIELDS if key in changes}
+    rules = []
+    if "priorities" in mine:
+        rules = settings_changes(change.old("priorities"), change.new("priorities"))
+    window = []
+    if "fairness_weeks" in mine:
+        window = [window_change(change.old("fairness_weeks"), change.new("fairness_weeks"))]
+    said = "; ".join(rules + window) or "no rule moved"
+    kept = {"items": rules, "changes": {k: v for k, v in mine.items() if k != "priorities"}}
+    if "priorities" in mine:
+        kept["priorities"] = mine["priorities"]
+    out = [_event(change, "changed", f"Changed the priorities of {label}: {said}.", site_id,
+                  kept)]
+    rest = {**details, "changes": changes}
+    if changes or details.get("collections"):
+        out.append(_event(change, "changed", f"Changed {label}: {Words.fields(rest)}.", site_id,
+                          rest))
     return out
 
 

@@ -46,6 +46,7 @@ from ..models import (
     weekday_set,
 )
 from .fairness_history import shared_counts
+from .priorities import settings_of, site_priorities
 from .run_messages import failure_message
 
 PREFIX = {
@@ -228,6 +229,7 @@ def build_problem(
     days: int = 7,
     reference: Rota | Iterable[Rota] | None = None,
     pins_from: Iterable[Rota] | None = None,
+    priorities_of: Site | None = None,
 ) -> tuple[sv.Problem, IdMap]:
     """Read one week (or ``days`` days) of one site or a site group into a solver Problem.
 
@@ -238,6 +240,8 @@ def build_problem(
     (one rota, or one per site of a group) is what a re-plan should change least.
     Pins come from each site's latest draft, or only from ``pins_from`` when given
     (then a pin the person can no longer work, being on approved leave, is dropped).
+    The priorities are those of ``priorities_of`` (the site a group's solve was asked
+    for), else of the first site.
     """
     if week_start.weekday() != 0:
         raise ValueError(f"{week_start} is not a Monday")
@@ -485,6 +489,7 @@ def build_problem(
                         else None
                     ),
                     weight=duty.weight,
+                    required=duty.required,
                 )
             )
 
@@ -534,6 +539,7 @@ def build_problem(
         reference=ref,
         history_days=HISTORY_DAYS if history_known else 0,
         fairness_weeks=fairness_weeks,
+        priorities=site_priorities(priorities_of or chosen[0]),
     )
     return problem, ids
 
@@ -743,12 +749,14 @@ def run_solve(
     sites = planned_with(site)
     try:
         with RunWatcher(run_id, stop):
-            problem, ids = build_problem(sites, week_start, reference=references, pins_from=pins)
+            problem, ids = build_problem(sites, week_start, reference=references, pins_from=pins,
+                                         priorities_of=site)
             digest = problem_digest(problem)
             writer = _ProgressWriter(run_id, on_progress)
             result = sv.solve(problem, time_limit=time_limit, on_progress=writer, stop=stop)
             db.session.commit()  # end the read transaction: the rebuild sees others' changes
-            again, _ = build_problem(sites, week_start, reference=references, pins_from=pins)
+            again, _ = build_problem(sites, week_start, reference=references, pins_from=pins,
+                                     priorities_of=site)
             changed = problem_digest(again) != digest
     except Exception as exc:
         db.session.rollback()
@@ -810,6 +818,7 @@ def store_result(
         solve_status=result.status,
         costs=[cost_to_dict(c) for c in result.costs],
         reasons=list(result.reasons),
+        priorities=settings_of(problem.priorities),
     )
     pins = set(problem.pins)
     chosen = result.rota.assignments if result.rota is not None else problem.pins

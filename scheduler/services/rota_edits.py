@@ -45,6 +45,7 @@ from .planning import (
     planned_with,
     rota_to_solver,
 )
+from .priorities import rota_priorities
 from .rotas import RotaRefused, check_lock, day_label, saving, with_people
 from .run_messages import failure_message
 
@@ -77,7 +78,8 @@ def week_check(rota: Rota) -> WeekCheck:
         problem, ids = build_problem(sites, rota.week_start)
     except sv.ProblemError as faulty:
         raise RotaRefused(failure_message(faulty)) from faulty
-    problem = dataclasses.replace(problem, pins=(), reference=None)
+    problem = dataclasses.replace(problem, pins=(), reference=None,
+                                  priorities=rota_priorities(rota))
     others: list[sv.Assignment] = []
     for site in sites:
         if site.id == rota.site_id:

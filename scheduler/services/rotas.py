@@ -598,6 +598,7 @@ def new_draft_from(
         solve_status=rota.solve_status,
         costs=list(rota.costs or []),
         reasons=list(rota.reasons or []),
+        priorities=rota.priorities,
         based_on_id=rota.id,
         changed_at=utcnow(),
         changed_by_id=by.id if by is not None else None,

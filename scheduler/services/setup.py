@@ -292,7 +292,8 @@ def delete_cover_line(line: CoverRequirement) -> None:
 
 
 def save_duty(site: Site, duty: Duty | None, values: dict[str, Any]) -> Duty:
-    """Create or update a duty with its days, shifts, competency, counts, weight and people."""
+    """Create or update a duty with its days, shifts, competency, counts, weight, people and
+    whether it is required."""
     if duty is None:
         duty = Duty(site=site)
         db.session.add(duty)
@@ -306,6 +307,7 @@ def save_duty(site: Site, duty: Duty | None, values: dict[str, Any]) -> Duty:
     duty.per_week = values["per_week"]
     duty.per_day = values["per_day"]
     duty.weight = values["weight"]
+    duty.required = bool(values.get("required"))
     duty.shift_types = _by_ids(ShiftType, values["shift_type_ids"])
     duty.people = _by_ids(Staff, values["people_ids"])
     db.session.commit()

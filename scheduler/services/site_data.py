@@ -74,6 +74,7 @@ from ..models import (
     station_competencies,
 )
 from .planning import PREFIX, IdMap
+from .priorities import FAIRNESS_WEEKS_RANGE, settings_problems
 
 FORMAT = "pharmacy-scheduler/site"
 VERSION = 1
@@ -1029,6 +1030,12 @@ class _Importer:
             ZoneInfo(values.get("timezone") or "UTC")
         except (LookupError, ValueError, OSError):
             self.note(f"{path}.timezone", f"unknown time zone {values['timezone']!r}")
+        for problem in settings_problems(values.get("priorities")):
+            self.note(f"{path}.priorities", problem)
+        low, high = FAIRNESS_WEEKS_RANGE
+        weeks = values.get("fairness_weeks")
+        if weeks is not None and not low <= weeks <= high:
+            self.note(f"{path}.fairness_weeks", f"{weeks} is not {low} to {high} weeks")
         for key, value in values.items():
             setattr(section.site, key, value)
         db.session.add(section.site)
@@ -1221,6 +1228,8 @@ class _Importer:
                                  later={"based_on"})
             if values is None:
                 continue
+            for problem in settings_problems(values.get("priorities")):
+                self.note(f"{where}.priorities", problem)
             rota = Rota(**values)  # its site is set once the score breakdown can be written
             natural = (rota.week_start, rota.version)
             if natural in section.rotas:

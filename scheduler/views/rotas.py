@@ -34,6 +34,7 @@ from ..forms.rotas import (
 from ..models import Duty, Rota, RotaAssignment, RotaStatus, ShiftType, Site, SolveRun, Staff
 from ..models import Station as StationModel
 from ..security import MANAGERS, PIC, SUPERVISOR, roles_required
+from ..services import priorities as priority_service
 from ..services import rota_edits, rotas, setup_check
 from ..services.planning import monday_of
 from ..services.rotas import RotaChanged, RotaRefused
@@ -197,6 +198,8 @@ def _render_week(site: Site, monday: date, rota: Rota | None, form: SolveForm, s
             violations=violations,
             changes=rota_edits.changes(rota.based_on, rota) if rota.based_on else None,
             latest=rotas.find_version(site.id, monday, None),
+            weights_in_force=priority_service.rota_priorities(rota).in_force(),
+            other_priorities=priority_service.draft_made_under_other(rota),
         )
     return render_template("rotas/week.html", **context), status
 

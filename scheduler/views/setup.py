@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from .. import navigation
 from ..extensions import db
+from ..forms.priorities import PrioritiesForm, priorities_form_data
 from ..forms.setup import (
     DateCoverForm,
     DutyForm,
@@ -23,6 +24,7 @@ from ..forms.setup import (
 from ..forms.staff import options
 from ..models import CoverRequirement, Duty, RatioRuleSet, ShiftType, Site, Station
 from ..security import SUPERVISOR, roles_required
+from ..services import priorities as priority_service
 from ..services import setup as svc
 from ..services.rotas import shift_times
 
@@ -124,7 +126,7 @@ def _duty_values(form: DutyForm) -> dict:
     """A duty form's values as save_duty takes them."""
     return {name: form[name].data for name in (
         "name", "kind", "minutes", "weekdays", "shift_type_ids", "competency_id", "min_level",
-        "per_week", "per_day", "weight", "people_ids")}
+        "per_week", "per_day", "weight", "people_ids", "required")}
 
 
 # ----- sites ------------------------------------------------------------------------
@@ -178,6 +180,48 @@ def edit_site(site_id: int):
         flash(f"Saved {site.name}'s details.", "success")
         return _to_site(site)
     return _render_site_form(form, site)
+
+
+# ----- priorities ---------------------------------------------------------------------
+
+
+def _priorities_page(site: Site, form: PrioritiesForm, status: int = 200):
+    """The priorities page: the fixed levels, the form, the defaults and what is in force."""
+    return render_template(
+        "setup/priorities.html",
+        site=site,
+        form=form,
+        in_force=priority_service.site_priorities(site).in_force(),
+        defaults=priority_service.default_rows(),
+        fixed=priority_service.fixed_levels(),
+        default_weeks=priority_service.DEFAULT_FAIRNESS_WEEKS,
+    ), status
+
+
+@bp.route("/sites/<int:site_id>/priorities", methods=["GET", "POST"])
+@roles_required(SUPERVISOR)
+def priorities(site_id: int):
+    """Order a site's levels 3 and 4, weigh the rules in them, and set its fairness window."""
+    site = db.get_or_404(Site, site_id)
+    form = PrioritiesForm(data=priorities_form_data(site))
+    if form.validate_on_submit():
+        changes = priority_service.save(site, form.priorities(), form.fairness_weeks.data)
+        what = "; ".join(changes) if changes else "nothing changed"
+        flash(f"Saved {site.name}'s priorities ({what}). The next rota generated uses them.",
+              "success")
+        return redirect(url_for("setup.priorities", site_id=site.id))
+    return _priorities_page(site, form, 422 if form.errors else 200)
+
+
+@bp.post("/sites/<int:site_id>/priorities/reset")
+@roles_required(SUPERVISOR)
+def reset_priorities(site_id: int):
+    """Put a site's priorities and fairness window back on the documented defaults."""
+    site = db.get_or_404(Site, site_id)
+    changes = priority_service.reset(site)
+    what = "; ".join(changes) if changes else "they already were"
+    flash(f"{site.name}'s priorities are back on the defaults ({what}).", "success")
+    return redirect(url_for("setup.priorities", site_id=site.id))
 
 
 # ----- stations and shift types ---------------------------------------------------------

@@ -127,6 +127,9 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int]] = {
     ("setup.new_ratio_rule", "POST"): (L, F, F, A),
     ("setup.edit_ratio_rule", "GET"): (L, F, F, A),
     ("setup.edit_ratio_rule", "POST"): (L, F, F, A),
+    ("setup.priorities", "GET"): (L, F, F, A),
+    ("setup.priorities", "POST"): (L, F, F, C),  # nothing sent: the fairness window is asked for
+    ("setup.reset_priorities", "POST"): (L, F, F, L),
     # rotas: managers read and publish, the PIC approves, the supervisor changes
     ("rotas.week", "GET"): (L, F, A, A),
     ("rotas.solve", "POST"): (L, F, F, C),  # no time limit given

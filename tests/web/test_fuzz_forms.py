@@ -56,6 +56,7 @@ from scheduler.models import (
 from scheduler.services import rotas as rota_service
 from scheduler.services.sheets import pending
 from scheduler.services.signoff import default_valid_until
+from scheduler.solver.priorities import RANKED_DEFAULTS, Priorities
 
 from .test_fuzz_harness import (
     PASSWORD,
@@ -307,7 +308,7 @@ def _duty(duty: Duty) -> dict[str, Any]:
             "weekdays": duty.weekdays, "shift_type_ids": sorted(s.id for s in duty.shift_types),
             "competency_id": duty.competency_id, "min_level": duty.min_level.value,
             "per_week": duty.per_week, "per_day": duty.per_day, "weight": duty.weight,
-            "people_ids": sorted(p.id for p in duty.people)}
+            "people_ids": sorted(p.id for p in duty.people), "required": duty.required}
 
 
 def duty_days(sent: Sent, name: str, _w: FuzzWorld) -> str | None:
@@ -318,7 +319,8 @@ def duty_days(sent: Sent, name: str, _w: FuzzWorld) -> str | None:
 
 DUTY = {"name": text, "kind": as_sent, "minutes": integer, "weekdays": duty_days,
         "shift_type_ids": ids, "competency_id": choice_id, "min_level": as_sent,
-        "per_week": integer, "per_day": integer, "weight": integer, "people_ids": ids}
+        "per_week": integer, "per_day": integer, "weight": integer, "people_ids": ids,
+        "required": ticked}
 
 
 def _rule(rule: RatioRuleSet) -> dict[str, Any]:
@@ -543,6 +545,22 @@ AREA_PAGES: dict[str, Callable[[FuzzWorld], list[str]]] = {  # pages that show w
 }
 
 
+def read_priorities(w: FuzzWorld, _before: Snapshot, _sent: Sent) -> dict[str, Any]:
+    """The site's priorities as the priorities form's fields."""
+    site = db.session.get(Site, w.site.id)
+    current = Priorities.from_settings(site.priorities)
+    stored: dict[str, Any] = {"fairness_weeks": site.fairness_weeks}
+    for rule in RANKED_DEFAULTS:
+        stored[f"level_{rule.value}"] = str(current.level(rule))
+        stored[f"strength_{rule.value}"] = current.strength(rule).label
+    return stored
+
+
+PRIORITIES = {"fairness_weeks": integer,
+              **{f"{part}_{rule.value}": as_sent for part in ("level", "strength")
+                 for rule in RANKED_DEFAULTS}}
+
+
 def _site_reader(row: Callable[[FuzzWorld, Snapshot], Site]) -> Stored:
     """Read back the site an accepted post saved (the row found by ``row``)."""
     return lambda w, before, _sent: _site(row(w, before), before)
@@ -645,6 +663,10 @@ CASES = [
          saves=Saves(added(RatioRuleSet, _rule), RULE)),
     Case("setup.edit_ratio_rule", lambda w: f"/setup/ratio-rules/{w.rule.id}/edit",
          form="RatioRuleForm", saves=Saves(edited(RatioRuleSet, lambda w: w.rule, _rule), RULE)),
+    Case("setup.priorities", lambda w: f"/setup/sites/{w.site.id}/priorities",
+         form="PrioritiesForm", saves=Saves(read_priorities, PRIORITIES)),
+    Case("setup.reset_priorities", lambda w: f"/setup/sites/{w.site.id}/priorities/reset",
+         page=lambda w: f"/setup/sites/{w.site.id}/priorities"),
     # competencies and sign-off
     Case("skills.new", lambda w: "/skills/new", form="CompetencyForm",
          saves=Saves(added(Competency, _competency), COMPETENCY)),
