@@ -653,6 +653,8 @@ class _ProgressWriter:
                     .values(
                         best_objective=progress.objective,
                         best_bound=progress.bound,
+                        best_levels=list(progress.levels) or None,
+                        best_level_bounds=list(progress.level_bounds) or None,
                         elapsed=progress.seconds,
                         solutions=progress.solutions,
                         heartbeat_at=utcnow(),
@@ -759,6 +761,8 @@ def run_solve(
     run.solutions = result.solutions
     run.best_objective = result.objective
     run.best_bound = result.bound
+    run.best_levels = list(result.levels) or None
+    run.best_level_bounds = list(result.level_bounds) or None
     run.inputs_digest = digest
     run.inputs_changed = changed
     message = (
@@ -789,6 +793,7 @@ def store_result(
         version=(previous.version + 1) if previous is not None else 1,
         objective=result.objective,
         bound=result.bound,
+        level_bounds=list(result.level_bounds) or None,
         solve_status=result.status,
         costs=[cost_to_dict(c) for c in result.costs],
         reasons=list(result.reasons),

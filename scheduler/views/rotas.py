@@ -34,7 +34,7 @@ from ..forms.rotas import (
 from ..models import Duty, Rota, RotaAssignment, RotaStatus, ShiftType, Site, SolveRun, Staff
 from ..models import Station as StationModel
 from ..security import MANAGERS, PIC, SUPERVISOR, roles_required
-from ..services import rota_edits, rotas
+from ..services import rota_edits, rotas, scores
 from ..services.planning import monday_of
 from ..services.rotas import RotaChanged, RotaRefused
 
@@ -157,6 +157,7 @@ def week(site_id: int, week: str):
 
 def _render_week(site: Site, monday: date, rota: Rota | None, form: SolveForm, status: int = 200,
                  conflict: Conflict | None = None):
+    versions = rotas.versions(site.id, monday)
     context = {
         "site": site,
         "monday": monday,
@@ -164,7 +165,8 @@ def _render_week(site: Site, monday: date, rota: Rota | None, form: SolveForm, s
         "form": form,
         "conflict": conflict,
         "active": jobs.active_run(site.id, monday),
-        "versions": rotas.versions(site.id, monday),
+        "versions": versions,
+        "version_scores": {v.id: scores.rota_score_line(v) for v in versions},
         "needs_approval": rotas.requires_approval(site),
         "prev_week": monday - timedelta(days=7),
         "next_week": monday + timedelta(days=7),
@@ -172,13 +174,11 @@ def _render_week(site: Site, monday: date, rota: Rota | None, form: SolveForm, s
         "day_label": rotas.day_label,
     }
     if rota is not None:
-        scores, total = rotas.explanation(rota)
         context.update(
             status_label=rotas.status_label(rota),
             chart=rotas.wall_chart(rota),
             people=rotas.by_person(rota),
-            scores=scores,
-            score_total=total,
+            explained=rotas.explanation(rota),
             violations=rota_edits.current_violations(rota),
             changes=rota_edits.changes(rota.based_on, rota) if rota.based_on else None,
             latest=rotas.find_version(site.id, monday, None),
