@@ -394,6 +394,7 @@ class LevelExplained:
     phrase: str  # '0 cover gaps', 'goals & more 340'
     bound: str  # how far from the best possible, '' when unknown or for a group's part
     points: int
+    in_words: bool  # the phrase counts gaps or hours, so the points are worth adding
     rules: list[RuleScore]
 
 
@@ -449,6 +450,7 @@ def explanation(rota: Rota) -> Explanation:
             group.level.phrase,
             group.level.bound,
             group.level.points,
+            group.level.in_words,
             [RuleScore(s.title, s.total, [(c.sentence, c.total) for c in s.items])
              for s in group.rules],
         )

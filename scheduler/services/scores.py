@@ -69,18 +69,26 @@ def rota_bounds(rota: Rota, priorities: Priorities) -> list[float | None] | None
 
 
 def rota_score(rota: Rota, costs: list[Cost] | None = None, with_bounds: bool = True) -> RotaScore:
-    """A rota's score level by level, from its stored costs (or the ``costs`` given)."""
+    """A rota's score level by level, from its stored costs (or the ``costs`` given).
+
+    A rota without a score (none was found, or it was made by other means) has no levels.
+    """
+    if not scored(rota):
+        return RotaScore([])
     priorities = rota_priorities(rota)
     costs = stored_costs(rota) if costs is None else costs
     bounds = rota_bounds(rota, priorities) if with_bounds else None
     return RotaScore(level_scores(costs, priorities, bounds))
 
 
+def scored(rota: Rota) -> bool:
+    """Whether a rota has a score: a solve found it, or a change by hand re-scored it."""
+    return rota.objective is not None or bool(rota.costs)
+
+
 def rota_score_line(rota: Rota) -> str:
     """A rota's score level by level on one line, '–' when it has no score (no rota found)."""
-    if rota.objective is None and not rota.costs:
-        return "\u2013"
-    return rota_score(rota, with_bounds=False).line
+    return rota_score(rota, with_bounds=False).line or "\u2013"
 
 
 @dataclass(frozen=True)

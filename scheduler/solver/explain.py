@@ -76,10 +76,15 @@ class LevelScore:
 
     @property
     def heading(self) -> str:
-        """'Level 1 \u2013 cover', or 'Score' for a problem of one level."""
+        """'Level 1 \u2013 cover', or 'All rules together' for a problem of one level."""
         if self.title == "score":
-            return "Score"
+            return "All rules together"
         return f"Level {self.number} \u2013 {self.title}"
+
+    @property
+    def in_words(self) -> bool:
+        """Whether the phrase counts gaps or hours rather than naming the points."""
+        return self.title != "score" and self.number <= 2
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -186,10 +191,10 @@ def format_breakdown_by_level(
     lines = []
     for level, scores in breakdown_by_level(costs, priorities, level_bounds):
         head = f"{level.heading}: {level.phrase}"
-        if level.title != "score" and level.number > 2:
+        if not level.in_words and level.title != "score":
             head = f"{level.heading}: {_plural(level.points, 'point', 'points')}"
         if level.bound:
-            head += f" ({level.bound})"
+            head += f"; {level.bound}"
         lines.append(head)
         for line in format_breakdown([c for s in scores for c in s.items], limit):
             lines.append(f"  {line}")

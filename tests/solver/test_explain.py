@@ -100,7 +100,7 @@ def test_bound_words_round_a_solvers_float_bound_and_ignore_a_trivial_one():
 def test_a_problem_of_one_level_says_score():
     levels = level_scores(COSTS, Priorities.benchmark(), [480.0])
     assert score_line(levels) == "score 505"
-    assert levels[0].heading == "Score"
+    assert levels[0].heading == "All rules together"
     assert bound_line(levels) == "score: within 5 % of the best possible"
 
 
@@ -121,7 +121,7 @@ def test_the_breakdown_is_grouped_by_level_with_a_heading_per_level():
         ("Level 4 \u2013 fairness & more", ["fairness"]),
     ]
     lines = format_breakdown_by_level(COSTS, Priorities(), [0, 120, 300, None])
-    assert lines[0] == "Level 1 \u2013 cover: 0 cover gaps (best possible (proven))"
-    assert lines[1] == "Level 2 \u2013 contracts: 2 h below contract (best possible (proven))"
+    assert lines[0] == "Level 1 \u2013 cover: 0 cover gaps; best possible (proven)"
+    assert lines[1] == "Level 2 \u2013 contracts: 2 h below contract; best possible (proven)"
     assert lines[2].startswith("  Hours")
-    assert "Level 3 \u2013 goals & more: 340 points (within 12 % of the best possible)" in lines
+    assert "Level 3 \u2013 goals & more: 340 points; within 12 % of the best possible" in lines
