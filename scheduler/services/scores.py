@@ -142,4 +142,3 @@ def progress_score(
             words = bound_words(points, bounds[number - 1] if number <= len(bounds) else None)
         out.append(LevelScore(number, title, points, phrase, words))
     return RotaScore(out)
-

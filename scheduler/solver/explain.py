@@ -156,7 +156,7 @@ def level_scores(
         if level_bounds is not None:
             bound = level_bounds[number - 1] if number <= len(level_bounds) else None
             words = bound_words(points, bound)
-        phrase = _phrase(number, title, points, mine, priorities.single_level)
+        phrase = _phrase(number, title, points, mine, single)
         out.append(LevelScore(number, title, points, phrase, words))
     return out
 

@@ -281,3 +281,9 @@ def test_solve_week_prints_the_score_by_level_and_the_breakdown_by_level(tiny_si
     assert heads == ["Level 1", "Level 2", "Level 3", "Level 4"]
     assert "objective:" not in out
 
+
+
+def test_an_infinite_bound_is_stored_as_no_bound():
+    bounds = (12.0, float("inf"), None, float("-inf"))
+    assert planning.json_bounds(bounds) == [12.0, None, None, None]
+    assert planning.json_bounds(()) is None
