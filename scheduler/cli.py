@@ -19,8 +19,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from .extensions import db
 from .models import AccountRole, Site, Staff, User
 from .services.run_messages import SETUP_FAULTS
+from .services.scores import breakdown_lines, progress_score, rota_score
 from .solver import ProblemError
-from .solver.explain import format_breakdown
 
 CELL_WIDTH = 26
 
@@ -81,7 +81,7 @@ def _adopt_unversioned_database() -> bool:
 def solve_week_command(site_name: str, week: datetime, time_limit: float | None) -> None:
     """Solve one site's week, store it as a draft rota and print it by station."""
     from .services.grid import station_grid
-    from .services.planning import monday_of, planned_with, run_solve, stored_costs
+    from .services.planning import monday_of, planned_with, run_solve
 
     limit = time_limit or float(current_app.config["SOLVE_TIME_LIMIT"])
     try:
@@ -105,7 +105,7 @@ def solve_week_command(site_name: str, week: datetime, time_limit: float | None)
     from .jobs import RunEnded, SolveBusy
 
     try:
-        rota = run_solve(site, monday, time_limit=limit, on_progress=_progress_printer())
+        rota = run_solve(site, monday, time_limit=limit, on_progress=_progress_printer(site))
     except (SolveBusy, RunEnded) as exc:  # the week is busy, or another process ended this run
         raise click.ClickException(str(exc)) from exc
     except ProblemError as faulty:  # the run is failed with the faults; list them, no traceback
@@ -113,10 +113,12 @@ def solve_week_command(site_name: str, week: datetime, time_limit: float | None)
         for fault in faulty.faults:
             click.echo(f"  - {fault}", err=True)
         raise click.exceptions.Exit(1) from faulty
-    click.echo(
-        f"Status: {rota.solve_status}  objective: {_num(rota.objective)}  "
-        f"bound: {_num(rota.bound)}  seconds: {rota.solve_runs[-1].seconds:.1f}"
-    )
+    click.echo(f"Status: {rota.solve_status}  seconds: {rota.solve_runs[-1].seconds:.1f}")
+    if rota.objective is not None:
+        score = rota_score(rota)
+        click.echo(f"Score by level: {score.line}")
+        if score.bounds:
+            click.echo(f"How far from the best possible: {score.bounds}")
     click.echo(f"Stored draft rota version {rota.version} ({len(rota.assignments)} assignments).")
     others = [s.name for s in planned_with(site) if s.id != site.id]
     if others:
@@ -129,19 +131,15 @@ def solve_week_command(site_name: str, week: datetime, time_limit: float | None)
     days, rows = station_grid(rota)
     click.echo("")
     click.echo(_table(["Station"] + [f"{d:%a} {d.day} {d:%b}" for d in days], rows))
-    lines = format_breakdown(stored_costs(rota))
+    lines = breakdown_lines(rota) if rota.objective is not None else []
     click.echo("")
-    click.echo("Score breakdown:" if lines else "Score breakdown: no penalties.")
+    click.echo("Score breakdown by level:" if lines else "Score breakdown: no penalties.")
     for line in lines:
         click.echo(f"  {line}")
 
 
-def _num(value) -> str:
-    return "-" if value is None else f"{value:g}"
-
-
-def _progress_printer():
-    """A progress callback printing a line on each better rota and every few seconds."""
+def _progress_printer(site: Site):
+    """A progress callback printing the score by level on each better rota and every few seconds."""
     state = {"objective": None, "printed": 0.0}
     lock = threading.Lock()
 
@@ -151,9 +149,14 @@ def _progress_printer():
             if progress.objective == state["objective"] and now - state["printed"] < 3.0:
                 return
             state["objective"], state["printed"] = progress.objective, now
+        if progress.objective is None:
+            click.echo(f"  {progress.seconds:5.1f} s  no rota found yet")
+            return
+        score = progress_score(site, list(progress.levels), list(progress.level_bounds))
+        bounds = f" [{score.bounds}]" if score.bounds else ""
         click.echo(
-            f"  {progress.seconds:5.1f} s  best {_num(progress.objective)}  "
-            f"bound {_num(progress.bound)}  ({progress.solutions} rota(s) found)"
+            f"  {progress.seconds:5.1f} s  best: {score.line}{bounds}  "
+            f"({progress.solutions} rota(s) found)"
         )
 
     return report

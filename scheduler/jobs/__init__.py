@@ -25,6 +25,7 @@ from flask import current_app
 
 from ..extensions import db
 from ..models import Site, SolveRun
+from ..services.scores import progress_score, rota_score
 from . import threads
 from .runner import execute
 from .runs import (
@@ -63,7 +64,11 @@ ENDED = ("done", "stopped", "failed")
 
 @dataclass(frozen=True)
 class RunProgress:
-    """What the progress bar shows: status, best score and bound so far, time spent and left."""
+    """What the progress bar shows: status, best score and bound so far, time spent and left.
+
+    ``score_line`` is the best rota's score level by level in words and ``bound_line``
+    how far each level can be from the best possible ("" while nothing is known).
+    """
 
     id: int
     status: str
@@ -79,6 +84,10 @@ class RunProgress:
     stopping: bool = False  # a stop was asked for and the solve has not ended yet
     inputs_changed: bool = False
     worker: str | None = None
+    levels: tuple[int, ...] = ()
+    level_bounds: tuple[float | None, ...] = ()
+    score_line: str = ""
+    bound_line: str = ""
 
     @property
     def finished(self) -> bool:
@@ -129,6 +138,10 @@ class RunProgress:
             "rota_version": self.rota_version,
             "inputs_changed": self.inputs_changed,
             "worker": self.worker,
+            "levels": list(self.levels),
+            "level_bounds": list(self.level_bounds),
+            "score_line": self.score_line,
+            "bound_line": self.bound_line,
         }
 
 
@@ -178,6 +191,10 @@ def progress(run_id: int) -> RunProgress | None:
     run = db.session.get(SolveRun, run_id, populate_existing=True)
     if run is None:
         return None
+    if run.rota is not None and run.status.value in ENDED:
+        score = rota_score(run.rota)  # the stored rota's own words: gaps, hours
+    else:
+        score = progress_score(run.site, run.best_levels, run.best_level_bounds)
     return RunProgress(
         id=run.id,
         status=run.status.value,
@@ -193,6 +210,10 @@ def progress(run_id: int) -> RunProgress | None:
         stopping=run.stop_requested,
         inputs_changed=run.inputs_changed,
         worker=run.worker,
+        levels=tuple(run.best_levels or ()),
+        level_bounds=tuple(run.best_level_bounds or ()),
+        score_line=score.line,
+        bound_line=score.bounds,
     )
 
 

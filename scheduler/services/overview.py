@@ -10,6 +10,7 @@ from sqlalchemy import func
 from ..extensions import db
 from ..models import Rota, Site, Staff
 from .planning import monday_of
+from .scores import rota_score_line
 
 WEEKS_AHEAD = 3
 
@@ -24,6 +25,7 @@ class WeekStatus:
     assignments: int
     objective: int | None
     published_version: int | None
+    score: str = "\u2013"  # the latest version's score level by level
 
 
 @dataclass(frozen=True)
@@ -74,4 +76,5 @@ def _week_status(week: date, rotas: list[Rota]) -> WeekStatus:
         assignments=len(latest.assignments),
         objective=latest.objective,
         published_version=max(published) if published else None,
+        score=rota_score_line(latest),
     )

@@ -649,6 +649,12 @@ def stored_costs(rota: Rota) -> list:
     ]
 
 
+def json_bounds(bounds: Iterable[float | None]) -> list[float | None] | None:
+    """Per-level bounds as JSON can hold them: an infinite bound is none (None); no levels, None."""
+    out = [b if b is not None and math.isfinite(b) else None for b in bounds]
+    return out or None
+
+
 class _ProgressWriter:
     """Writes a solve run's progress (and heartbeat) to its row about once a second, any thread.
 
@@ -677,6 +683,8 @@ class _ProgressWriter:
                     .values(
                         best_objective=progress.objective,
                         best_bound=progress.bound,
+                        best_levels=list(progress.levels) or None,
+                        best_level_bounds=json_bounds(progress.level_bounds),
                         elapsed=progress.seconds,
                         solutions=progress.solutions,
                         heartbeat_at=utcnow(),
@@ -785,6 +793,8 @@ def run_solve(
     run.solutions = result.solutions
     run.best_objective = result.objective
     run.best_bound = result.bound
+    run.best_levels = list(result.levels) or None
+    run.best_level_bounds = json_bounds(result.level_bounds)
     run.inputs_digest = digest
     run.inputs_changed = changed
     message = (
@@ -815,6 +825,7 @@ def store_result(
         version=(previous.version + 1) if previous is not None else 1,
         objective=result.objective,
         bound=result.bound,
+        level_bounds=json_bounds(result.level_bounds),
         solve_status=result.status,
         costs=[cost_to_dict(c) for c in result.costs],
         reasons=list(result.reasons),

@@ -23,6 +23,7 @@ from ..solver.constraints.ratio import counts_as, describe, slices
 from .development import SKILL_WARNING_DAYS
 from .planning import published_rota, ratio_rule
 from .rotas import ChartRow, WallChart, by_person, day_label, status_label, wall_chart
+from .scores import RotaScore, rota_score
 
 MAX_COLUMNS = 12  # shift columns on one landscape page of the wall chart
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
@@ -390,6 +391,7 @@ class PrintDocument:
     lapses: list[Lapse]
     gaps: list[Gap]
     printed: str
+    score: RotaScore | None = None  # the score by level; None when no rota was found
 
     @property
     def site(self) -> Site:
@@ -439,6 +441,7 @@ def document(rota: Rota) -> PrintDocument:
         lapses=lapsing_competencies(rota),
         gaps=cover_gaps(chart),
         printed=local_moment(now, rota.site),
+        score=rota_score(rota) if rota.objective is not None else None,
     )
 
 

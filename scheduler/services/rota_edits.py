@@ -158,10 +158,11 @@ def _editable(rota: Rota) -> None:
 
 
 def _rescore(rota: Rota, report: sv.Report) -> None:
-    """Store the recomputed score and clear any approval after a change."""
+    """Store the recomputed score (per level, no bounds) and clear any approval after a change."""
     rota.costs = [cost_to_dict(c) for c in report.costs]
     rota.objective = report.objective
     rota.bound = None
+    rota.level_bounds = None  # a hand edit proves nothing about the best possible
     rota.violations = [rule_sentence(v) for v in report.violations] or None
     rota.approved_at = None
     rota.approved_by = None

@@ -31,8 +31,8 @@ from ..models import (
     utcnow,
 )
 from ..models.rotas import RotaPolicy
-from ..solver.explain import breakdown
 from .planning import IdMap, latest_rota, planned_with, published_rota, stored_costs
+from .scores import RotaScore, rota_breakdown, rota_score
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -385,8 +385,40 @@ class RuleScore:
     items: list[tuple[str, int]]  # (sentence, points)
 
 
-def explanation(rota: Rota) -> tuple[list[RuleScore], int]:
-    """The score broken down per rule for this site's part of the plan, and its total.
+@dataclass(frozen=True)
+class LevelExplained:
+    """One priority level of the explanation: its heading, score in words, and its rules."""
+
+    number: int
+    heading: str  # 'Level 1 – cover'
+    phrase: str  # '0 cover gaps', 'goals & more 340'
+    bound: str  # how far from the best possible, '' when unknown or for a group's part
+    points: int
+    in_words: bool  # the phrase counts gaps or hours, so the points are worth adding
+    rules: list[RuleScore]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The score of this site's part of the plan: by level, rule by rule, and in one line.
+
+    ``group`` is the whole group's score when the site was planned with others and
+    its part differs; the bounds are then the group's, as the solve proved them.
+    """
+
+    levels: list[LevelExplained]
+    total: int
+    score: RotaScore
+    group: RotaScore | None
+
+    @property
+    def bounds(self) -> str:
+        """How far from the best possible each level can be ('' when nothing is known)."""
+        return (self.group or self.score).bounds
+
+
+def explanation(rota: Rota) -> Explanation:
+    """The score broken down per level and rule for this site's part of the plan, and its total.
 
     A site planned with its group stores the group's costs; only the items about
     this site's stations, duties and people are kept.
@@ -408,12 +440,28 @@ def explanation(rota: Rota) -> tuple[list[RuleScore], int]:
             return subject.person in {IdMap.key("staff", p) for p in people}
         return True
 
-    costs = [c for c in stored_costs(rota) if relevant(c)]
-    scores = [
-        RuleScore(s.title, s.total, [(c.sentence, c.total) for c in s.items])
-        for s in breakdown(costs)
+    every = stored_costs(rota)
+    costs = [c for c in every if relevant(c)]
+    part = len(costs) != len(every)
+    levels = [
+        LevelExplained(
+            group.level.number,
+            group.level.heading,
+            group.level.phrase,
+            group.level.bound,
+            group.level.points,
+            group.level.in_words,
+            [RuleScore(s.title, s.total, [(c.sentence, c.total) for c in s.items])
+             for s in group.rules],
+        )
+        for group in rota_breakdown(rota, costs, with_bounds=not part)
     ]
-    return scores, sum(s.total for s in scores)
+    return Explanation(
+        levels=levels,
+        total=sum(c.total for c in costs),
+        score=rota_score(rota, costs, with_bounds=not part),
+        group=rota_score(rota, every) if part else None,
+    )
 
 
 # ----- overlapping edits ------------------------------------------------------------------
@@ -595,10 +643,11 @@ def new_draft_from(
         version=latest.version + 1,
         objective=rota.objective,
         bound=rota.bound,
+        level_bounds=rota.level_bounds,
+        priorities=rota.priorities,
         solve_status=rota.solve_status,
         costs=list(rota.costs or []),
         reasons=list(rota.reasons or []),
-        priorities=rota.priorities,
         based_on_id=rota.id,
         changed_at=utcnow(),
         changed_by_id=by.id if by is not None else None,

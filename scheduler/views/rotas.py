@@ -35,7 +35,7 @@ from ..models import Duty, Rota, RotaAssignment, RotaStatus, ShiftType, Site, So
 from ..models import Station as StationModel
 from ..security import MANAGERS, PIC, SUPERVISOR, roles_required
 from ..services import priorities as priority_service
-from ..services import rota_edits, rotas, setup_check
+from ..services import rota_edits, rotas, scores, setup_check
 from ..services.planning import monday_of
 from ..services.rotas import RotaChanged, RotaRefused
 from ..services.run_messages import listed_faults
@@ -167,6 +167,7 @@ def week(site_id: int, week: str):
 
 def _render_week(site: Site, monday: date, rota: Rota | None, form: SolveForm, status: int = 200,
                  conflict: Conflict | None = None):
+    versions = rotas.versions(site.id, monday)
     context = {
         "site": site,
         "monday": monday,
@@ -175,7 +176,8 @@ def _render_week(site: Site, monday: date, rota: Rota | None, form: SolveForm, s
         "conflict": conflict,
         "active": jobs.active_run(site.id, monday),
         "setup_faults": setup_check.latest_faults(site.id, monday),
-        "versions": rotas.versions(site.id, monday),
+        "versions": versions,
+        "version_scores": {v.id: scores.rota_score_line(v) for v in versions},
         "needs_approval": rotas.requires_approval(site),
         "prev_week": monday - timedelta(days=7),
         "next_week": monday + timedelta(days=7),
@@ -183,7 +185,6 @@ def _render_week(site: Site, monday: date, rota: Rota | None, form: SolveForm, s
         "day_label": rotas.day_label,
     }
     if rota is not None:
-        scores, total = rotas.explanation(rota)
         try:
             violations = rota_edits.current_violations(rota)
         except RotaRefused as refused:  # the set-up has faults: the page lists them instead
@@ -193,8 +194,7 @@ def _render_week(site: Site, monday: date, rota: Rota | None, form: SolveForm, s
             status_label=rotas.status_label(rota),
             chart=rotas.wall_chart(rota),
             people=rotas.by_person(rota),
-            scores=scores,
-            score_total=total,
+            explained=rotas.explanation(rota),
             violations=violations,
             changes=rota_edits.changes(rota.based_on, rota) if rota.based_on else None,
             latest=rotas.find_version(site.id, monday, None),

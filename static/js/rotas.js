@@ -18,9 +18,9 @@
     bar.value = p.percent;
     bar.textContent = p.percent + "%";
     status.textContent = p.status;
-    var text = p.objective === null ? "No rota found yet." :
-      "Best score so far: " + fmt(p.objective) +
-      (p.bound === null ? "." : " (proven bound " + fmt(p.bound) + ").");
+    var text = (p.objective === null || !p.score_line) ? "No rota found yet." :
+      "Best so far, by level: " + p.score_line + "." +
+      (p.bound_line ? " How far from the best possible: " + p.bound_line + "." : "");
     text += " " + p.solutions + " rota(s) found; " + fmt(p.elapsed) + " s spent, " +
       Math.round(p.time_left) + " s left.";
     if (p.finished && p.message) { text += " " + p.message; }

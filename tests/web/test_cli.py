@@ -112,14 +112,18 @@ def test_solve_week_stores_a_draft_and_prints_the_station_grid(tiny_site, runner
     out = result.output
     assert f"solving the week starting Monday {MONDAY}" in out
     assert "Status: " in out
-    assert "objective: " in out
-    assert "bound: " in out
+    assert "Score by level: " in out  # e.g. '14 cover gaps · 0 h below contract · ...'
+    assert " cover gap" in out
+    assert " h below contract" in out
+    assert "How far from the best possible: cover: " in out
     assert "Stored draft rota version 1" in out
     assert "| Central fill" in out
     assert "| Order entry" in out
     assert "Mon 2 Mar" in out
     assert "Sun 8 Mar" in out
-    assert "Score breakdown" in out
+    assert "Score breakdown by level:" in out
+    assert "Level 1 \u2013 cover: " in out
+    assert "Level 2 \u2013 contracts: " in out
     rota = db.session.scalar(db.select(Rota))
     assert rota.status is RotaStatus.DRAFT
     assert rota.week_start == MONDAY
