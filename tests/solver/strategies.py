@@ -146,9 +146,11 @@ def problems(draw, cap: int = CAP, independent: bool = False) -> Problem:
                 skills[c] = held
         if independent:  # nobody learns anything: every record independent or absent
             skills = {c: dataclasses.replace(s, level=Level.INDEPENDENT) for c, s in skills.items()}
+        least = r.choice((0, 0, 0, 240) if hard else (0, 0, 480, 900))
+        most = r.choice((None, None, None, 480, 960))
         contract = Contract(
-            min_minutes=r.choice((0, 0, 0, 240) if hard else (0, 0, 480, 900)),
-            max_minutes=r.choice((None, None, None, 480, 960)),
+            min_minutes=least,
+            max_minutes=None if most is None else max(most, least),  # min above max is a fault
             max_consecutive_days=r.choice((None, None, None, 1, 2)),
             min_consecutive_days=r.choice((1, 1, 1, 2)),
             min_consecutive_days_off=r.choice((1, 1, 1, 2)),
@@ -222,7 +224,9 @@ def problems(draw, cap: int = CAP, independent: bool = False) -> Problem:
         competencies=tuple(comps), stations=tuple(stations), people=tuple(people),
         cover=cover, duties=duties, goals=goals, offers=offers, requests=requests, pins=pins,
         reference=reference, history_days=r.choice((0, 2, 7)),
-        weights=dataclasses.replace(_weights(r), trainer_variety=0) if independent else _weights(r),
+        weights=(dataclasses.replace(_weights(r), trainer_variety=0, night_fairness=0,
+                                     weekend_fairness=0)
+                 if independent else _weights(r)),
         priorities=priorities,
     )
     return trimmed(problem, cap)

@@ -38,7 +38,7 @@ from scheduler.solver.problem import (
 from .oracle import Oracle
 from .strategies import problems, rotas
 
-SETTINGS = {"derandomize": True, "deadline": None,
+SETTINGS = {"derandomize": True, "deadline": None, "database": None,
             "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much]}
 
 

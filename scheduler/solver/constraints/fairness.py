@@ -31,8 +31,10 @@ A kind with D == 0 and no past counts in its pool is not priced.
 
 Fair share and cost: T = ceil((sum of past over the sharing pool + D) / its size);
 allowance_i = max(0, T - past_i) (0 for a non-volunteer); person i pays
-``weight * max(0, x_i - allowance_i)`` with x_i the count in this rota. Only
-people whose possible count in the horizon exceeds their allowance get a term.
+``weight * max(0, x_i - allowance_i)`` with x_i the count in this rota. The model
+gives a term only to people whose possible count in the horizon exceeds their
+allowance (nobody else can pay); ``check`` prices every pool member, so a rota
+made by hand that places someone where they cannot go is priced the same way.
 Everything but x_i comes from the problem alone (``_shares``); ``check`` counts
 x_i from the rota on its own (``_rota_counts``), so the validator reproduces the
 model exactly.
@@ -194,8 +196,7 @@ def _allot(kind: str, pool: dict[str, tuple[Person, int, tuple[Slot, ...]]], dem
         past = person.past.get(kind, 0)
         behind = sharing is not None and pid not in sharing
         allowance = 0 if behind else max(0, fair - past)
-        if possible > allowance:
-            out.append(Share(kind, person, past, fair, allowance, possible, slots, behind))
+        out.append(Share(kind, person, past, fair, allowance, possible, slots, behind))
     return out
 
 
@@ -337,6 +338,8 @@ class FairnessFamily(SoftFamily):
             return
         p, v = ctx.problem, ctx.vars
         for share in _shares(p):
+            if share.possible <= share.allowance:
+                continue  # the horizon cannot give them more than their allowance
             pid = share.person.id
             if share.kind == "weekend":
                 count = 0
