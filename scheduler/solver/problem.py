@@ -280,7 +280,8 @@ class Weights:
     change: int = 50  # per person-day changed against the reference rota
     trainer_variety: int = 5  # per shift beyond two with the same trainer
     minute_short: int = 1  # per minute below the contract's minimum (level 2)
-    pattern: int = 240  # per day beyond a run limit, short run, or weekend over the contract
+    pattern: int = 600  # per day beyond a run limit, short run or weekend over the contract: more
+    # than the 480 minutes of a shift it would take to avoid it, so the limit wins over the hours
     duty_fairness: int = 10  # per occurrence of a duty beyond a fair share
     training_fairness: int = 10  # per training shift beyond a fair share
 
