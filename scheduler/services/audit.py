@@ -248,15 +248,19 @@ def _record(session: Session, _context: Any) -> None:
     session.connection().execute(insert(AuditEvent.__table__), rows)
 
 
-def last_change() -> int | None:
-    """The id of the newest audit event: it moves whenever anyone changes anything recorded.
+def last_change() -> tuple | None:
+    """The id and time of the newest audit event: they move whenever anything recorded changes.
 
     Pages use it to know whether a result computed from the data still holds (one
-    primary-key lookup); None when the audit log is off, so nothing can be reused.
+    primary-key lookup); the time keeps a database emptied and filled again from
+    matching an older result. None when the audit log is off, so nothing can be reused.
     """
     if not _enabled():
         return None
-    return db.session.scalar(db.select(db.func.max(AuditEvent.id))) or 0
+    newest = db.session.execute(
+        db.select(AuditEvent.id, AuditEvent.at).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    return tuple(newest) if newest is not None else (0, None)
 
 
 def _enabled() -> bool:
