@@ -148,8 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     p_ph.add_argument("--seed", type=int, default=0)
     p_ph.add_argument("--time-limit", type=float)
     p_ph.add_argument("--workers", type=int)
-    p_ph.add_argument("--lexicographic", choices=("stages", "weights"), default="stages",
-                      help="levels in turn (default) or one solve under dominating weights")
+    p_ph.add_argument("--lexicographic", choices=("stages", "levels", "weights"),
+                      default="stages",
+                      help="stages (default): each level with the ones below it under "
+                      "dominating weights; levels: one level per stage; weights: one solve")
     args = parser.parse_args(argv)
     args.argv = argv
     if args.command == "pharmacy":

@@ -118,6 +118,7 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self.values: dict[int, int] = {}  # the best rota's score per level
         self.bounds: dict[int, float] = {}  # proven per level (earlier levels kept)
         self.stage: int | None = None
+        self.level_bound: Callable[[float], float] = float  # stage bound -> its level's bound
         self.started = time.monotonic()
         self.first_seconds: float | None = None
         self.lock = threading.Lock()
@@ -129,13 +130,13 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
             self.solutions += 1
             self.values = {level: int(self.value(expr)) for level, expr in self.levels.items()}
             if self.stage is not None:
-                self.bounds[self.stage] = self.best_objective_bound
+                self.bounds[self.stage] = self.level_bound(self.best_objective_bound)
         self.report()
 
     def on_bound(self, bound: float) -> None:
         with self.lock:
             if self.stage is not None:
-                self.bounds[self.stage] = bound
+                self.bounds[self.stage] = self.level_bound(bound)
 
     def snapshot(self, seconds: float | None = None) -> Progress:
         """The progress as it stands."""
@@ -188,8 +189,9 @@ def solve(
     ``strategy`` "auto" lets the engine choose from the problem's size and shape:
     one CP-SAT model ("whole"), or, for a large problem whose people are independent,
     blocks of people (``decompose.py``); the blocks fall back to the whole model
-    when they find no rota. ``lexicographic`` "weights" replaces the staged solves
-    by one solve under dominating weights (kept for measuring the two).
+    when they find no rota. ``lexicographic`` chooses how the levels are solved in
+    turn ("stages", the default; "levels" or "weights" for measuring, see
+    ``_solve_levels``).
     """
     if strategy == "auto" and worth_decomposing(problem):
         found = _solve_blocks(problem, time_limit, workers, on_progress, stop, hint, seed)
@@ -263,49 +265,86 @@ def _solve_levels(
     log: bool,
     mode: str = "stages",
 ) -> tuple[int, cp_model.CpSolver]:
-    """Minimise each priority level in turn, keeping the levels before it at their best values.
+    """Minimise the priority levels in turn, keeping each level's best value before the next.
 
-    Every stage starts from the previous stage's rota (a full solution hint), so each
-    one has a rota at once; time left by a stage that proves its optimum passes to
-    the next. Returns the status (optimal only when every level was proven) and the
-    solver holding the last rota found. ``mode`` "weights" solves once with weights
-    that provably dominate every lower level instead, when they fit in a double's
-    exact range (the two were measured against each other: see README).
+    Stage k minimises level k together with every level after it, under weights that
+    make one unit of a level outweigh all the levels below it at their worst (when such
+    weights stay within a double's exact range; else level k alone). A stage that
+    proves its optimum has proven every level left, so the solve ends there; one that
+    runs out of its share of the time keeps the best value of level k found as a
+    constraint, and the next stage goes on from that rota (a full solution hint).
+    ``mode`` "levels" minimises one level per stage; "weights" gives the first stage
+    all the time (one solve). The three were measured against each other: see README.
+    Returns the status (optimal only when every level was proven) and the solver
+    holding the last rota found.
     """
     model = ctx.model
-    if mode == "weights" and len(levels) > 1:
-        weights = dominating_weights(levels)
-        if weights is not None:
-            return _solve_weighted(ctx, levels, weights, reporter, deadline, stop, workers,
-                                   seed, log)
     order = list(levels) or [0]  # no soft rule at all: one solve for any rota
     best = None
     proven = True
     for i, level in enumerate(order):
-        if level in levels:
+        rest = {lv: levels[lv] for lv in order[i:] if lv in levels}
+        weights = dominating_weights(rest) if mode != "levels" and len(rest) > 1 else None
+        if weights is not None:
+            model.minimize(sum(weights[lv] * expr for lv, expr in rest.items()))
+            reporter.level_bound = _level_bound(rest, weights, level)
+        elif level in levels:
             model.minimize(levels[level])
+            reporter.level_bound = float
         reporter.stage = level if level in levels else None
         left = deadline - time.monotonic()
-        budget = max(0.1, left / (len(order) - i))
+        budget = max(0.1, left if mode == "weights" else left / (len(order) - i))
         solver = _run_stage(model, reporter, budget, stop, workers, seed, log)
         stage_status = solver.last_status
-        if stage_status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            best = solver
-            proven = proven and stage_status == cp_model.OPTIMAL
-            if level in levels:
-                value = int(solver.value(levels[level]))
-                reporter.bounds[level] = solver.best_objective_bound
-                model.add(levels[level] <= value)
-                _hint_solution(model, solver)
-        elif best is None:
-            return stage_status, solver
-        else:
+        if stage_status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if best is None:
+                return stage_status, solver
             proven = False
             break
+        best = solver
+        if stage_status == cp_model.OPTIMAL and weights is not None:
+            for lv, expr in rest.items():  # the weighted optimum is every level's optimum
+                reporter.bounds[lv] = float(solver.value(expr))
+            break
+        proven = proven and stage_status == cp_model.OPTIMAL
+        if level in levels:
+            reporter.bounds[level] = reporter.level_bound(solver.best_objective_bound)
+            model.add(levels[level] <= int(solver.value(levels[level])))
+            _hint_solution(model, solver)
         if stop is not None and stop.is_set():
             proven = proven and i == len(order) - 1
             break
+    if best is not None and all(  # a later stage may close what an earlier one left open
+        reporter.bounds.get(lv) == best.value(expr) for lv, expr in levels.items()
+    ):
+        proven = True
     return (cp_model.OPTIMAL if proven else cp_model.FEASIBLE), best
+
+
+def _level_bound(
+    rest: dict[int, cp_model.LinearExprT], weights: dict[int, int], level: int
+) -> Callable[[float], float]:
+    """Turn a bound on the weighted sum of levels into a bound on its first level.
+
+    The levels below can add at most their weighted maximum, so the first level is
+    at least (bound - that maximum) / its weight, rounded up, and never below 0.
+    """
+    below = sum(weights[lv] * _upper(expr) for lv, expr in rest.items() if lv != level)
+    step = _step(rest[level])
+
+    def bound(total: float) -> float:
+        least = max(0.0, math.ceil((total - below) / weights[level]))
+        return float(math.ceil(least / step) * step)  # the level moves in whole steps
+
+    return bound
+
+
+def _step(expr: cp_model.LinearExprT) -> int:
+    """The step a level's value moves in: the greatest common divisor of its weights."""
+    if isinstance(expr, int):
+        return 1
+    flat = cmh.FlatIntExpr(expr)
+    return math.gcd(*flat.coeffs, flat.offset) or 1
 
 
 SAFE_OBJECTIVE = 2**52  # beyond this CP-SAT's floating-point bounds lose whole units
@@ -340,36 +379,6 @@ def _upper(expr: cp_model.LinearExprT) -> int:
         domain = list(var.proto.domain)  # the proto's list takes no negative index
         top += coeff * (domain[-1] if coeff > 0 else domain[0])
     return top
-
-
-def _solve_weighted(
-    ctx: ModelContext,
-    levels: dict[int, cp_model.LinearExprT],
-    weights: dict[int, int],
-    reporter: _Reporter,
-    deadline: float,
-    stop: threading.Event | None,
-    workers: int | None,
-    seed: int,
-    log: bool,
-) -> tuple[int, cp_model.CpSolver]:
-    """One solve of the levels under dominating weights; level 1's bound read off the total."""
-    ctx.model.minimize(sum(weights[level] * expr for level, expr in levels.items()))
-    reporter.stage = None
-    solver = _run_stage(ctx.model, reporter, max(0.1, deadline - time.monotonic()), stop,
-                        workers, seed, log)
-    status = solver.last_status
-    if status == cp_model.OPTIMAL:
-        for level, expr in levels.items():
-            reporter.bounds[level] = float(solver.value(expr))
-    elif status == cp_model.FEASIBLE:
-        first = min(levels)
-        rest = sum(weights[level] * _upper(expr) for level, expr in levels.items()
-                   if level != first)
-        reporter.bounds[first] = max(
-            0.0, float(math.ceil((solver.best_objective_bound - rest) / weights[first]))
-        )
-    return status, solver
 
 
 class _StageSolver(cp_model.CpSolver):
