@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ..solver.priorities import Priorities
 from ..solver.problem import (
     Contract,
     Cover,
@@ -27,7 +28,6 @@ from ..solver.problem import (
     Station,
     Weights,
 )
-from ..solver.priorities import Priorities
 
 START = date(2024, 1, 1)  # a Monday: every instance starts on a Monday
 STATION = "cover"

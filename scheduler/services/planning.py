@@ -22,7 +22,6 @@ from datetime import date, timedelta
 from sqlalchemy import func, update
 
 from .. import solver as sv
-from ..solver.priorities import Rule
 from ..extensions import db
 from ..models import (
     AssignmentMode,
@@ -45,6 +44,7 @@ from ..models import (
     utcnow,
     weekday_set,
 )
+from ..solver.priorities import Rule
 from .fairness_history import shared_counts
 from .priorities import settings_of, site_priorities
 from .run_messages import failure_message

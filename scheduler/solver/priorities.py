@@ -126,13 +126,13 @@ class Priorities:
         levels = tuple(
             (Rule(rule), int(level))
             for rule, level in sorted((settings.get("levels") or {}).items())
-            if rule in RANKED_DEFAULTS.keys() and int(level) in RANKED_LEVELS
+            if rule in RANKED_DEFAULTS and int(level) in RANKED_LEVELS
             and int(level) != RANKED_DEFAULTS[Rule(rule)]
         )
         strengths = tuple(
             (Rule(rule), Strength[str(name).upper()])
             for rule, name in sorted((settings.get("strengths") or {}).items())
-            if rule in RANKED_DEFAULTS.keys() and str(name).upper() in Strength.__members__
+            if rule in RANKED_DEFAULTS and str(name).upper() in Strength.__members__
             and Strength[str(name).upper()] is not Strength.MEDIUM
         )
         return cls(levels=levels, strengths=strengths)
@@ -177,7 +177,9 @@ class Priorities:
             if rule in FIXED_LEVELS:
                 out.append(f"'{Rule(rule).label}' always sits on level {FIXED_LEVELS[rule]}")
             elif level not in RANKED_LEVELS:
-                out.append(f"'{Rule(rule).label}' is put on level {level}; only 3 or 4 are possible")
+                out.append(
+                    f"'{Rule(rule).label}' is put on level {level}; only 3 or 4 are possible"
+                )
         for rule, strength in self.strengths:
             if strength not in tuple(Strength):
                 out.append(f"'{Rule(rule).label}' has an unknown strength {strength}")

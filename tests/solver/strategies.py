@@ -201,9 +201,9 @@ def problems(draw, cap: int = CAP, independent: bool = False) -> Problem:
             ),)
         for pid in pids:
             if r.randint(0, 3) == 0:
-                kind = r.choice((tuple(OfferKind)))
+                kind = r.choice(tuple(OfferKind))
                 offers += (Offer(pid, kind, duty="inv" if duties else None,
-                                 station=r.choice(([s.id for s in stations])),
+                                 station=r.choice([s.id for s in stations]),
                                  count=1, weight=r.choice((30, 5))),)
                 if kind is OfferKind.DUTY and not duties:
                     offers = offers[:-1]

@@ -1,4 +1,4 @@
-"""Contract hours family: minutes below the contract's minimum, on level 2 or hard for a benchmark."""
+"""Contract hours family: minutes below the contract's minimum, level 2 (hard for a benchmark)."""
 
 from datetime import time
 

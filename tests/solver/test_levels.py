@@ -141,7 +141,8 @@ def test_levels_site_can_switch_a_rule_off_or_move_it_above_another(
     by_default = run(problem)  # ideal cover (level 3) comes before wishes (level 4)
     assert [(c.rule, c.level) for c in by_default.costs] == [(Rule.WISHES, 4)]
     off = run(replace(problem, priorities=Priorities(strengths=((Rule.WISHES, Strength.OFF),))))
-    assert off.costs == [] and len(off.rota.assignments) == 1
+    assert off.costs == []
+    assert len(off.rota.assignments) == 1
     wishes_first = Priorities(levels=((Rule.WISHES, 3),),
                               strengths=((Rule.WISHES, Strength.STRONG),))
     moved = run(replace(problem, priorities=wishes_first))

@@ -78,7 +78,9 @@ def test_pins_on_leave_is_named(pin_problem, run):
 def test_pins_lapsed_competency_is_named(pin_problem, run):
     result = run(pin_problem(Assignment("ben", 2, "day", "iv")))
     assert result.status == "infeasible"
-    assert result.reasons == ["Ben's Media fill lapsed 3 Mar", "Pin: Ben on Wed 4 Mar day at IV room"]
+    assert result.reasons == [
+        "Ben's Media fill lapsed 3 Mar", "Pin: Ben on Wed 4 Mar day at IV room",
+    ]
 
 
 def test_pins_unqualified_trainer_is_named(pin_problem, run):

@@ -4,10 +4,10 @@ import pytest
 
 from scheduler.solver import Assignment, PastShift, Rota
 from scheduler.solver.constraints import family
+from scheduler.solver.constraints.sequences import runs
 from scheduler.solver.priorities import Priorities
 
 HARD = Priorities(contracts_hard=True)  # as the benchmark counts contracts
-from scheduler.solver.constraints.sequences import runs
 
 SEQUENCES = family("sequences")
 

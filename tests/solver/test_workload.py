@@ -18,9 +18,9 @@ NIGHT = ShiftType("night", "Night", "S", time(23, 0), 480)
 def load_problem(make_problem, make_person):
     """Ann with a contract, day and night shifts, pins as (day, shift) and offers."""
 
-    def build(pins=(), offers=(), zone="UTC", priorities=Priorities(), **contract):
+    def build(pins=(), offers=(), zone="UTC", priorities=None, **contract):
         return make_problem(
-            priorities=priorities,
+            priorities=priorities or Priorities(),
             sites=(Site("S", "Site", zone),),
             shift_types=(DAY, NIGHT),
             people=(make_person("ann", contract=contract),),

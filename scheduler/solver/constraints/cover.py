@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections import Counter
 
 from ..penalties import Cost, Subject
-from ..problem import Cover, Level, Mode, Problem, Rota
 from ..priorities import Rule
+from ..problem import Cover, Level, Mode, Problem, Rota
 from .base import ModelContext, SoftFamily, literal
 
 MAX_REASONS = 3  # people named in a "short of the minimum" sentence

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections import Counter
 
 from ..penalties import Cost, Subject
-from ..problem import Duty, Problem, Rota
 from ..priorities import Rule
+from ..problem import Duty, Problem, Rota
 from .base import ModelContext, SoftFamily, literal
 
 

@@ -21,8 +21,8 @@ from __future__ import annotations
 import math
 
 from ..penalties import Cost, Subject
-from ..problem import Goal, Level, Mode, Problem, Rota
 from ..priorities import Rule
+from ..problem import Goal, Level, Mode, Problem, Rota
 from .base import ModelContext, SoftFamily, literal
 
 

@@ -191,7 +191,8 @@ class SequencesFamily(ContractFamily):
             for rule, start, end in found:
                 out.append(self.cost(
                     problem, Rule.WORK_PATTERN, f"sequences:{person.id}:{rule}:{start}:{end}",
-                    problem.weights.pattern, 1, _pattern_sentence(problem, person, rule, start, end),
+                    problem.weights.pattern, 1,
+                    _pattern_sentence(problem, person, rule, start, end),
                     Subject(person=person.id, day=max(0, end)),
                 ))
         return out

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from ..penalties import Cost, Subject
-from ..problem import Mode, Problem, Rota
 from ..priorities import Rule
+from ..problem import Mode, Problem, Rota
 from .base import ModelContext, SoftFamily, literal
 
 FREE_SHIFTS = 2  # shifts with the same trainer before variety is asked for
