@@ -125,6 +125,7 @@ class SequencesFamily(ContractFamily):
                 hit = model.new_bool_var(key)
                 model.add_bool_and(parts).only_enforce_if(hit)
                 model.add_bool_or([*(_neg(x) for x in parts), hit])
+                model.add(sum(parts) - (len(parts) - 1) <= hit)  # the same, for the LP
             else:
                 hit = 1
             ctx.penalise(self.name, Rule.WORK_PATTERN, key, p.weights.pattern, hit,
