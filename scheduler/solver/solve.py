@@ -119,6 +119,9 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self.bounds: dict[int, float] = {}  # proven per level (earlier levels kept)
         self.stage: int | None = None
         self.level_bound: Callable[[float], float] = float  # stage bound -> its level's bound
+        self.solver: cp_model.CpSolver | None = None  # the stage's solver, to end it early
+        self.closed = False  # the stage's level was proven while lower levels were still open
+        self.fresh = False  # a rota was found in this stage (values from before do not count)
         self.started = time.monotonic()
         self.first_seconds: float | None = None
         self.lock = threading.Lock()
@@ -129,14 +132,30 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
                 self.first_seconds = time.monotonic() - self.started
             self.solutions += 1
             self.values = {level: int(self.value(expr)) for level, expr in self.levels.items()}
+            self.fresh = True
             if self.stage is not None:
                 self.bounds[self.stage] = self.level_bound(self.best_objective_bound)
+            self._close_when_proven()
         self.report()
 
     def on_bound(self, bound: float) -> None:
         with self.lock:
             if self.stage is not None:
                 self.bounds[self.stage] = self.level_bound(bound)
+                self._close_when_proven()
+
+    def _close_when_proven(self) -> None:
+        """End the stage as soon as its own level is proven: the next stage fixes it.
+
+        Fixing a proven level early narrows the search for the levels below (a level 2
+        proven at 0 makes every contract rule hold), which proves them far sooner.
+        """
+        stage = self.stage
+        if stage is None or self.closed or self.solver is None or not self.fresh:
+            return
+        if self.bounds.get(stage, -math.inf) >= self.values[stage]:
+            self.closed = True
+            self.solver.stop_search()
 
     def snapshot(self, seconds: float | None = None) -> Progress:
         """The progress as it stands."""
@@ -306,10 +325,14 @@ def _solve_levels(
             for lv, expr in rest.items():  # the weighted optimum is every level's optimum
                 reporter.bounds[lv] = float(solver.value(expr))
             break
-        proven = proven and stage_status == cp_model.OPTIMAL
+        closed = reporter.closed  # its own level proven, ended early for the next stage
+        proven = proven and (stage_status == cp_model.OPTIMAL or closed)
         if level in levels:
-            reporter.bounds[level] = reporter.level_bound(solver.best_objective_bound)
-            model.add(levels[level] <= int(solver.value(levels[level])))
+            value = int(solver.value(levels[level]))
+            reporter.bounds[level] = (
+                float(value) if closed else reporter.level_bound(solver.best_objective_bound)
+            )
+            model.add(levels[level] <= value)
             _hint_solution(model, solver)
         if stop is not None and stop.is_set():
             proven = proven and i == len(order) - 1
@@ -420,6 +443,7 @@ def _run_stage(
     params.random_seed = seed
     params.log_search_progress = log
     solver.best_bound_callback = reporter.on_bound
+    reporter.solver, reporter.closed, reporter.fresh = solver, False, False
     finished = threading.Event()
     watcher = threading.Thread(
         target=_watch, args=(solver, reporter, stop, finished), daemon=True
