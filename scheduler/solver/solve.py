@@ -122,6 +122,7 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self.solver: cp_model.CpSolver | None = None  # the stage's solver, to end it early
         self.closed = False  # the stage's level was proven while lower levels were still open
         self.fresh = False  # a rota was found in this stage (values from before do not count)
+        self.close_early = True  # end a stage once its own level is proven
         self.started = time.monotonic()
         self.first_seconds: float | None = None
         self.lock = threading.Lock()
@@ -152,6 +153,8 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         """
         stage = self.stage
         if stage is None or self.closed or self.solver is None or not self.fresh:
+            return
+        if not self.close_early:
             return
         if self.bounds.get(stage, -math.inf) >= self.values[stage]:
             self.closed = True
@@ -288,17 +291,19 @@ def _solve_levels(
 
     Stage k minimises level k together with every level after it, under weights that
     make one unit of a level outweigh all the levels below it at their worst (when such
-    weights stay within a double's exact range; else level k alone). A stage that
-    proves its optimum has proven every level left, so the solve ends there; one that
-    runs out of its share of the time keeps the best value of level k found as a
-    constraint, and the next stage goes on from that rota (a full solution hint).
-    ``mode`` "levels" minimises one level per stage; "weights" gives the first stage
-    all the time (one solve). The three were measured against each other: see README.
+    weights stay within a double's exact range; else level k alone, with an equal
+    share of the time left). A stage ends as soon as level k is proven: its value is
+    then kept as a constraint and the next stage goes on from that rota (a full
+    solution hint) in the narrower space - a level 2 proven at 0 makes every contract
+    rule hold. A stage that proves its whole weighted optimum has proven every level
+    left. ``mode`` "levels" minimises one level per stage; "weights" is one solve that
+    does not end early. The three were measured against each other: see README.
     Returns the status (optimal only when every level was proven) and the solver
     holding the last rota found.
     """
     model = ctx.model
     order = list(levels) or [0]  # no soft rule at all: one solve for any rota
+    reporter.close_early = mode != "weights"
     best = None
     proven = True
     for i, level in enumerate(order):
@@ -344,19 +349,15 @@ def _solve_levels(
     return (cp_model.OPTIMAL if proven else cp_model.FEASIBLE), best
 
 
-FIRST_STAGE_SHARE = 0.6  # measured: see README (one stage proves most weeks, not all)
-
-
 def _share(mode: str, stage: int, stages: int, weighted: bool) -> float:
     """The share of the time left that a stage may use.
 
-    The first stage, when it weighs every level, gets most of it: it proves most
-    weeks on its own. Later stages share what is left equally.
+    A stage that weighs every level left may use all of it: it ends by itself as
+    soon as its own level is proven, and until then it improves the levels below
+    too. A stage of one level shares what is left equally with the stages after it.
     """
-    if mode == "weights" or stage == stages - 1:
+    if weighted or mode == "weights":
         return 1.0
-    if stage == 0 and weighted:
-        return FIRST_STAGE_SHARE
     return 1.0 / (stages - stage)
 
 
