@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_
+from sqlalchemy import Select, func, or_
 
 from ..extensions import db
 from ..models import (
@@ -51,6 +51,36 @@ def window(week_start: date, weeks: int) -> tuple[date, date]:
     return week_start - timedelta(weeks=max(0, weeks)), week_start
 
 
+def published_only(
+    query: Select, first: date | None = None, end: date | None = None,
+    site_ids: Iterable[int] | None = None,
+) -> Select:
+    """A query over rota assignments kept to the latest published version of each site-week.
+
+    ``first`` and ``end`` bound the weeks (``end`` excluded); ``site_ids`` the sites.
+    """
+    latest = db.select(
+        Rota.site_id, Rota.week_start, func.max(Rota.version).label("version")
+    ).where(Rota.status == RotaStatus.PUBLISHED)
+    if first is not None:
+        latest = latest.where(Rota.week_start >= first)
+    if end is not None:
+        latest = latest.where(Rota.week_start < end)
+    if site_ids is not None:
+        latest = latest.where(Rota.site_id.in_(list(site_ids)))
+    latest = latest.group_by(Rota.site_id, Rota.week_start).subquery()
+    return (
+        query.join(Rota, RotaAssignment.rota_id == Rota.id)
+        .join(
+            latest,
+            (latest.c.site_id == Rota.site_id)
+            & (latest.c.week_start == Rota.week_start)
+            & (latest.c.version == Rota.version),
+        )
+        .where(Rota.status == RotaStatus.PUBLISHED)
+    )
+
+
 def shared_counts(
     staff_ids: Iterable[int], week_start: date, weeks: int,
     site_ids: Iterable[int] | None = None,
@@ -65,36 +95,16 @@ def shared_counts(
     first, end = window(week_start, weeks)
     if not wanted or first >= end:
         return out
-    latest = (
-        db.select(Rota.site_id, Rota.week_start, func.max(Rota.version).label("version"))
-        .where(
-            Rota.status == RotaStatus.PUBLISHED,
-            Rota.week_start >= first,
-            Rota.week_start < end,
-        )
-        .group_by(Rota.site_id, Rota.week_start)
-    )
-    if site_ids is not None:
-        latest = latest.where(Rota.site_id.in_(list(site_ids)))
-    latest = latest.subquery()
+    query = db.select(
+        RotaAssignment.staff_id,
+        RotaAssignment.on_date,
+        RotaAssignment.shift_type_id,
+        RotaAssignment.duty_id,
+        RotaAssignment.mode,
+        ShiftType.night,
+    ).join(ShiftType, ShiftType.id == RotaAssignment.shift_type_id)
     rows = db.session.execute(
-        db.select(
-            RotaAssignment.staff_id,
-            RotaAssignment.on_date,
-            RotaAssignment.shift_type_id,
-            RotaAssignment.duty_id,
-            RotaAssignment.mode,
-            ShiftType.night,
-        )
-        .join(Rota, RotaAssignment.rota_id == Rota.id)
-        .join(
-            latest,
-            (latest.c.site_id == Rota.site_id)
-            & (latest.c.week_start == Rota.week_start)
-            & (latest.c.version == Rota.version),
-        )
-        .join(ShiftType, ShiftType.id == RotaAssignment.shift_type_id)
-        .where(Rota.status == RotaStatus.PUBLISHED, RotaAssignment.staff_id.in_(wanted))
+        published_only(query, first, end, site_ids).where(RotaAssignment.staff_id.in_(wanted))
     )
     nights: dict[int, set] = defaultdict(set)
     weekends: dict[int, set] = defaultdict(set)

@@ -45,7 +45,7 @@ from ..models import (
     weekday_set,
 )
 from ..solver.priorities import Rule
-from .fairness_history import shared_counts
+from .fairness_history import published_only, shared_counts
 from .priorities import settings_of, site_priorities
 from .run_messages import failure_message
 
@@ -135,24 +135,10 @@ def latest_rota(site_id: int, week_start: date, status: RotaStatus | None = None
 
 def shifts_done(goal: DevelopmentGoal, before: date | None = None) -> int:
     """Trainee shifts a person has in published rotas at stations needing the goal's competency."""
-    latest = (
-        db.select(Rota.site_id, Rota.week_start, func.max(Rota.version).label("version"))
-        .where(Rota.status == RotaStatus.PUBLISHED)
-        .group_by(Rota.site_id, Rota.week_start)
-        .subquery()
-    )
-    query = (
+    query = published_only(
         db.select(func.count(RotaAssignment.id))
-        .join(Rota, RotaAssignment.rota_id == Rota.id)
-        .join(
-            latest,
-            (latest.c.site_id == Rota.site_id)
-            & (latest.c.week_start == Rota.week_start)
-            & (latest.c.version == Rota.version),
-        )
         .join(station_competencies, station_competencies.c.station_id == RotaAssignment.station_id)
         .where(
-            Rota.status == RotaStatus.PUBLISHED,
             RotaAssignment.staff_id == goal.staff_id,
             RotaAssignment.mode == AssignmentMode.TRAINEE,
             station_competencies.c.competency_id == goal.competency_id,

@@ -137,12 +137,9 @@ class SequencesFamily(ContractFamily):
         if not self.is_hard(problem):
             return self._costs(problem, rota)
         out: list[Violation | Cost] = []
-        worked_days = {(a.person, a.day) for a in rota.assignments}
         first, last = -problem.history_days, problem.days - 1
-        for person in problem.people:
+        for person, flags in _worked_flags(problem, rota):
             c = person.contract
-            flags = _history(problem, person)
-            flags.update({d: (person.id, d) in worked_days for d in range(problem.days)})
             sentences = _sentences(person)
             for worked, start, end in runs(flags, first, last):
                 if end < -1:
@@ -169,12 +166,9 @@ class SequencesFamily(ContractFamily):
     def _costs(self, problem: Problem, rota: Rota) -> list[Violation | Cost]:
         """Level-2 costs: days beyond the most in a row, short runs of work and of days off."""
         out: list[Violation | Cost] = []
-        worked_days = {(a.person, a.day) for a in rota.assignments}
         first, last = -problem.history_days, problem.days - 1
-        for person in problem.people:
+        for person, flags in _worked_flags(problem, rota):
             c = person.contract
-            flags = _history(problem, person)
-            flags.update({d: (person.id, d) in worked_days for d in range(problem.days)})
             found: list[tuple[str, int, int]] = []
             most = c.max_consecutive_days
             for worked, start, end in runs(flags, first, last):
@@ -197,6 +191,15 @@ class SequencesFamily(ContractFamily):
                     Subject(person=person.id, day=max(0, end)),
                 ))
         return out
+
+
+def _worked_flags(problem: Problem, rota: Rota) -> Iterator[tuple[Person, dict[int, bool]]]:
+    """Each person with their worked flags: the known history, then the rota's days."""
+    worked_days = {(a.person, a.day) for a in rota.assignments}
+    for person in problem.people:
+        flags = _history(problem, person)
+        flags.update({d: (person.id, d) in worked_days for d in range(problem.days)})
+        yield person, flags
 
 
 def _neg(x):
