@@ -65,6 +65,8 @@ TEMPTATIONS = {
                                             for d in range(3))},
     "volunteering at IV": {"offers": (Offer("ann", OfferKind.STATION, station="iv",
                                             weight=HUGE),)},
+    "fair weekends": {"days": 7, "weights": Weights(weekend_fairness=HUGE),
+                      "cover": tuple(Cover(d, "day", "fill", 1, 1) for d in range(7))},
     "a contract maximum of days in a row": {
         "people": None,  # filled below: Ann may work one day in a row
     },
@@ -74,6 +76,10 @@ TEMPTATIONS = {
 @pytest.mark.parametrize("temptation", sorted(TEMPTATIONS))
 def test_levels_no_lower_rule_takes_a_cover_slot(one_fill_tech, make_person, run, temptation):
     overrides = dict(TEMPTATIONS[temptation])
+    if temptation == "fair weekends":  # Ann did every weekend lately; Tom could share them
+        ann = make_person("ann", skills={"fill": Skill(Level.INDEPENDENT),
+                                         "iv": Skill(Level.SUPERVISED)}, past={"weekend": 8})
+        overrides["people"] = (ann, make_person("tom", skills={"iv": Skill(Level.TRAINER)}))
     if overrides.get("people", ()) is None:
         ann = make_person("ann", skills={"fill": Skill(Level.INDEPENDENT)},
                           contract=Contract(max_consecutive_days=1))

@@ -66,7 +66,9 @@ def test_workload_max_shifts_of_a_type(load_problem, run):
                               priorities=Priorities(contracts_hard=True)))
     assert banned.status == "optimal"
     assert {a.shift for a in banned.rota.assignments} == {"day"}
-    assert run(load_problem(pins=[(6, "night")], max_shifts={"night": 0})).status == "infeasible"
+    zero_cap = run(load_problem(pins=[(6, "night")], max_shifts={"night": 0}))
+    assert zero_cap.status == "infeasible"
+    assert "Ann's contract: no Night shifts" in zero_cap.reasons  # the zero cap is named
 
 
 def check(problem, *slots):
