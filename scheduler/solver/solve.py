@@ -317,6 +317,9 @@ def _solve_levels(
             reporter.level_bound = float
         reporter.stage = level if level in levels else None
         left = deadline - time.monotonic()
+        if best is not None and left < 0.1:  # the time is up: keep the rota found
+            proven = False
+            break
         budget = max(0.1, left * _share(mode, i, len(order), weights is not None))
         solver = _run_stage(model, reporter, budget, stop, workers, seed, log)
         stage_status = solver.last_status
