@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 
-from . import security
+from . import filters, security
 from .database import DatabaseIntConverter, database_url, engine_options
 from .extensions import csrf, db, login_manager, migrate
 
@@ -50,6 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = DatabaseIntConverter  # an id past INTEGER: 404
     csrf.init_app(app)
     login_manager.init_app(app)
+    filters.init_app(app)  # |day, |valid_until, |site_time
     security.init_app(app)  # secret key, cookies, headers, rate limits, audit log
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -7,6 +7,7 @@ from datetime import date
 from wtforms import DateField, SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..filters import day
 from ..models import SkillLevel
 from .base import AppForm
 
@@ -26,7 +27,7 @@ class SignOffForm(AppForm):
         "Valid until",
         validators=[Optional()],
         description="Filled in from the competency's requalification interval; "
-        "leave blank when it does not expire.",
+        "the last day the level counts; leave blank for no end date.",
     )
     note = TextAreaField(
         "Note",
@@ -41,6 +42,9 @@ class SignOffForm(AppForm):
         self.level.choices = [SelectChoice(lv.value, LEVEL_LABELS[lv]) for lv in levels]
 
     def validate_valid_until(self, field) -> None:
-        """A sign-off must be valid beyond today."""
+        """A sign-off, recorded today at the site, must be valid beyond today."""
         if field.data is not None and field.data <= self.today:
-            raise ValidationError("The date must be after today.")
+            raise ValidationError(
+                f"Valid until {day(field.data)} is not after the sign-off date: it is "
+                f"recorded today, {day(self.today)} (site time). Enter a later day."
+            )

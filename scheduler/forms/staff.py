@@ -35,6 +35,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..models import LeaveKind, Staff, StaffRole
 from ..services.me import overlapping_leave
 from ..services.staff import LEAVE_KIND_LABELS, LEVEL_LABELS, ROLE_LABELS, certification_taken
+from ..filters import day
 from .base import AppForm, optional_whole_number, whole_number
 
 MAX_LEAVE_DAYS = 366
@@ -233,10 +234,23 @@ class SkillForm(AppForm):
     valid_until = DateField(
         "Valid until",
         validators=[Optional()],
-        description="The last day the level counts. Leave blank for no expiry, or, when adding, "
+        description="The last day the level counts. Leave blank for no end date, or, when adding, "
         "for the competency's requalification interval from today.",
     )
     submit = SubmitField("Save")
+
+    def __init__(self, *args, signed_off: date, signed_off_words: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.signed_off = signed_off  # the sign-off's date, or today when this save records it
+        self.signed_off_words = signed_off_words  # e.g. "signed off on Tue 3 Mar 2026"
+
+    def validate_valid_until(self, field) -> None:
+        """A level counts from its sign-off: its last valid day cannot come before it."""
+        if field.data is not None and field.data < self.signed_off:
+            raise ValidationError(
+                f"Valid until {day(field.data)} is before the sign-off date: it was "
+                f"{self.signed_off_words}. Enter that day or a later one."
+            )
 
 
 class CertificationForm(AppForm):

@@ -104,14 +104,6 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def local_time(moment: datetime | None, site: Site) -> str:
-    """A stored timestamp at a site's wall clock, e.g. '3 Mar 2026, 14:05', or '' for none."""
-    if moment is None:
-        return ""
-    here = as_utc(moment).astimezone(site.zone)
-    return f"{here.day} {here:%b %Y, %H:%M}"
-
-
 def shift_span(on_date: date, shift: ShiftType, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """A shift's real start and end on a date, aware; a shift crossing midnight ends next day."""
     end_date = on_date + timedelta(days=1) if shift.end <= shift.start else on_date

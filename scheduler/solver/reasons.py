@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from .problem import Problem
 
 
@@ -15,6 +17,11 @@ def unavailable_reason(problem: Problem, person: str, day: int, shift: str) -> s
     return None
 
 
+def valid_until_reason(name: str, competency: str, until: date) -> str:
+    """A competency past its last valid day, e.g. "Ben's Media fill was valid until Tue 3 Mar"."""
+    return f"{name}'s {competency} was valid until {until:%a} {until.day} {until:%b}"
+
+
 def competency_reason(problem: Problem, person: str, competency: str, day: int) -> str:
     """Why a person does not hold a competency independently on a day, in plain words."""
     who = problem.person[person]
@@ -23,6 +30,5 @@ def competency_reason(problem: Problem, person: str, competency: str, day: int) 
     if held is None:
         return f"{who.name} does not hold {label}"
     if not held.valid_on(problem.date_of(day)):
-        until = held.valid_until
-        return f"{who.name}'s {label} lapsed {until.day} {until:%b}"
+        return valid_until_reason(who.name, label, held.valid_until)
     return f"{who.name} is not yet independent in {label}"

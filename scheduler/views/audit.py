@@ -56,6 +56,7 @@ def index():
         page=page,
         kept=kept,
         site_names={s.id: s.name for s in sites},
+        site_zones={s.id: s.timezone for s in sites},
         actions=svc.ACTIONS,
         object_labels=svc.OBJECT_LABELS,
         detail_lines=svc.detail_lines,

@@ -64,7 +64,6 @@ def index():
             urls=urls,
             weeks_back=svc.WEEKS_BACK,
             weeks_ahead=svc.WEEKS_AHEAD,
-            local_time=lambda moment: svc.local_time(moment, staff.home_site),
         )
     )
     page.headers["Cache-Control"] = "no-store"  # a new link is on this page only once

@@ -15,6 +15,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from .. import navigation
 from ..database import database_int
 from ..extensions import db
+from ..filters import at_site, day
 from ..forms.me import OFFER_LABELS
 from ..forms.staff import (
     CertificationForm,
@@ -91,15 +92,25 @@ def _person_form(person: Staff | None = None, site: Site | None = None) -> Perso
 
 
 def _skill_form(person: Staff, skill: StaffCompetency | None = None) -> SkillForm:
-    """The skill form: a competency to choose when adding, none when editing."""
+    """The skill form: a competency to choose when adding, none when editing.
+
+    Its "valid until" may not come before the sign-off: the trainer's sign-off of the
+    level kept, else today at the person's home site (this save records the level).
+    """
+    today = svc.today_at(person.home_site)
+    signed_off, words = today, f"recorded today, {day(today)} ({person.home_site.timezone})"
+    if skill is not None and skill.signed_off_at is not None:
+        when = at_site(skill.signed_off_at, person.home_site).date()
+        signed_off, words = when, f"signed off on {day(when)}"
     if skill is None:
-        form = SkillForm()
+        form = SkillForm(signed_off=signed_off, signed_off_words=words)
         form.competency_id.choices = options(
             ((c.id, f"{c.name} ({c.code})") for c in svc.competencies_not_held(person)),
             blank="Choose a competency",
         )
     else:
-        form = SkillForm(data={"level": skill.level.value, "valid_until": skill.valid_until})
+        form = SkillForm(data={"level": skill.level.value, "valid_until": skill.valid_until},
+                         signed_off=signed_off, signed_off_words=words)
         del form.competency_id
     return form
 

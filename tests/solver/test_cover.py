@@ -114,7 +114,7 @@ def test_cover_above_the_ideal_costs_over_weight_on_the_last_day(make_problem, m
     assert len(ranked.rota.assignments) == 1
 
 
-def test_cover_gap_names_people_on_leave_or_with_a_lapsed_competency(
+def test_cover_gap_names_people_on_leave_or_past_a_competency_s_valid_until(
     make_problem, make_person, run
 ):
     people = [
@@ -134,7 +134,7 @@ def test_cover_gap_names_people_on_leave_or_with_a_lapsed_competency(
     [cost] = result.costs
     assert cost.sentence == (
         "Tue 3 Mar day, IV room: 1 short of the minimum 1 "
-        "(Ann on leave; Ben's Media fill lapsed 2 Mar)"
+        "(Ann on leave; Ben's Media fill was valid until Mon 2 Mar)"
     )
     assert COVER.check(problem, result.rota) == [cost]
 

@@ -79,7 +79,7 @@ def test_pins_lapsed_competency_is_named(pin_problem, run):
     result = run(pin_problem(Assignment("ben", 2, "day", "iv")))
     assert result.status == "infeasible"
     assert result.reasons == [
-        "Ben's Media fill lapsed 3 Mar", "Pin: Ben on Wed 4 Mar day at IV room",
+        "Ben's Media fill was valid until Tue 3 Mar", "Pin: Ben on Wed 4 Mar day at IV room",
     ]
 
 

@@ -92,7 +92,7 @@ def test_placement_solver_names_lapsed_competency_of_impossible_pin(make_problem
     )
     result = run(problem)
     assert result.status == "infeasible"
-    assert any("Ben's Media fill lapsed 3 Mar" in r for r in result.reasons)
+    assert any("Ben's Media fill was valid until Tue 3 Mar" in r for r in result.reasons)
 
 
 def test_placement_check_accepts_a_valid_rota(make_problem, make_person):
@@ -111,7 +111,7 @@ def test_placement_check_lapsed_competency_names_its_date(make_problem, make_per
     )
     assert sentences(problem, Assignment("ben", 0, "day", "iv")) == []
     found = sentences(problem, Assignment("ben", 1, "day", "iv"))
-    assert found == ["Ben on Tue 3 Mar day at IV room: Ben's Media fill lapsed 2 Mar"]
+    assert found == ["Ben on Tue 3 Mar day at IV room: Ben's Media fill was valid until Mon 2 Mar"]
 
 
 def test_placement_check_missing_and_supervised_competency(make_problem, make_person):

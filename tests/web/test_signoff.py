@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from scheduler.extensions import db
+from scheduler.filters import day
 from scheduler.models import GoalStatus, SkillLevel, StaffCompetency, StaffRole
 from scheduler.models.people import SignOff
 from scheduler.services.planning import build_problem, monday_of
@@ -147,17 +148,20 @@ def test_a_pharmacist_in_charge_may_grant_trainer_and_sees_the_history(
     assert client.get("/signoff/history?staff=9999").status_code == 404
 
 
-def test_the_new_level_must_be_higher_and_valid_beyond_today(client, world, make_user, login):
+def test_the_new_level_must_be_higher_and_valid_beyond_its_sign_off_today(client, world, make_user, login):
     w = world
     login("supervisor")
     page = client.post(_url(w), data={"level": "observe", "valid_until": "", "note": ""})
     assert 'id="level-error"' in page.get_data(as_text=True)
     past = (w.today - timedelta(days=1)).isoformat()
+    past_day, today_day = day(w.today - timedelta(days=1)), day(w.today)
     page = client.post(_url(w), data={"level": "independent", "valid_until": past,
                                       "note": "kept"})
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert "The date must be after today." in html
+    assert 'id="valid_until-error"' in html
+    assert (f"Valid until {past_day} is not after the sign-off date: it is recorded today, "
+            f"{today_day} (site time).") in html
     assert "kept" in html
     assert _skill(w.trainee, w.asep).level is SkillLevel.SUPERVISED
 

@@ -14,13 +14,14 @@ from collections import Counter
 from ..penalties import Cost, Subject
 from ..priorities import Rule
 from ..problem import Cover, Level, Mode, Problem, Rota
+from ..reasons import valid_until_reason
 from .base import ModelContext, SoftFamily, literal
 
 MAX_REASONS = 3  # people named in a "short of the minimum" sentence
 
 
 def _short_reasons(problem: Problem, line: Cover) -> list[str]:
-    """Up to three people who could have filled a gap but are on leave or have a lapsed skill."""
+    """Up to three people who could have filled a gap but are on leave or past a skill's last valid day."""
     station = problem.station[line.station]
     on = problem.date_of(line.day)
     reasons = []
@@ -44,7 +45,7 @@ def _short_reasons(problem: Problem, line: Cover) -> list[str]:
                 continue
             comp, until = lapsed[0]
             name = problem.competency[comp].name if comp in problem.competency else comp
-            reasons.append(f"{person.name}'s {name} lapsed {until.day} {until:%b}")
+            reasons.append(valid_until_reason(person.name, name, until))
         if len(reasons) == MAX_REASONS:
             break
     return reasons
