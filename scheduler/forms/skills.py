@@ -31,7 +31,7 @@ class CompetencyForm(AppForm):
     requalify_days = IntegerField(
         "Requalify every (days)",
         description="E.g. 365 for yearly sterile compounding competency, 182 for garbing. "
-        "Leave blank if it never lapses.",
+        "Leave blank for no end date.",
         validators=[
             Optional(),
             NumberRange(min=1, max=3650, message="Enter a number of days from 1 to 3650."),

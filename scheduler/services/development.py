@@ -79,16 +79,23 @@ def days_left(until: date | None, today: date) -> int | None:
     return None if until is None else (until - today).days
 
 
+NO_LONGER_VALID = "No longer valid"
+
+
 def skill_expiry_note(until: date | None, today: date) -> str | None:
-    """'Expired', 'Expires today' or 'Expires in N days' within the warning window, else None."""
+    """'No longer valid', 'Valid until today' or 'Valid until Tue 3 Mar (in N days)' when near.
+
+    ``until`` is the last day the level counts, so on it the level is still valid;
+    None outside the window.
+    """
     left = days_left(until, today)
     if left is None or left > SKILL_WARNING_DAYS:
         return None
     if left < 0:
-        return "Expired"
+        return NO_LONGER_VALID
     if left == 0:
-        return "Expires today"
-    return f"Expires in {left} day{'s' if left != 1 else ''}"
+        return "Valid until today"
+    return f"Valid until {until:%a} {until.day} {until:%b} (in {left} day{'s' if left != 1 else ''})"
 
 
 def cert_warning(until: date | None, today: date) -> str | None:

@@ -56,7 +56,7 @@ class MySkill:
 
 
 def my_skills(staff: Staff, today: date) -> list[MySkill]:
-    """A person's competencies, by name, each with 'Expired'/'Expires in N days' when near."""
+    """A person's competencies, by name, each with 'No longer valid'/'Valid until Tue 3 Mar (in N days)' when near."""
     rows = db.session.scalars(
         db.select(StaffCompetency).where(StaffCompetency.staff_id == staff.id)
     ).all()

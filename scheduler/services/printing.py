@@ -304,7 +304,7 @@ def _counts(rule: sv.RatioRule | None, staff: Staff) -> str | None:
 
 @dataclass(frozen=True)
 class Lapse:
-    """A competency of someone on the rota that lapses within the warning window of the week."""
+    """A competency of someone on the rota valid until a day within the warning window of the week."""
 
     staff: Staff
     competency: str
@@ -332,11 +332,11 @@ def lapsing_competencies(rota: Rota, window: int = SKILL_WARNING_DAYS) -> list[L
         ):
             continue
         if until < first:
-            note = f"Lapsed {(first - until).days} day(s) before the week"
+            note = f"Valid until {(first - until).days} day(s) before the week"
         elif until <= last:
-            note = "Lapses during the week"
+            note = "Valid until a day of the week"
         else:
-            note = f"Lapses {(until - last).days} day(s) after the week"
+            note = f"Valid until {(until - last).days} day(s) after the week"
         out.append(
             Lapse(people[skill.staff_id], skill.competency.name, skill.level.value, until, note)
         )

@@ -186,9 +186,10 @@ def test_certification_warnings_start_90_days_ahead_and_harden_at_30(days, warni
 
 @pytest.mark.parametrize(
     ("days", "note"),
-    [(-3, "Expired"), (0, "Expires today"), (1, "Expires in 1 day"), (30, "Expires in 30 days"),
+    [(-3, "No longer valid"), (-1, "No longer valid"), (0, "Valid until today"),
+     (1, "Valid until Thu 5 Mar (in 1 day)"), (30, "Valid until Fri 3 Apr (in 30 days)"),
      (31, None)],
 )
-def test_competency_expiry_note_within_30_days(days, note):
+def test_competency_valid_until_note_within_30_days(days, note):
     today = date(2026, 3, 4)
     assert skill_expiry_note(today + timedelta(days=days), today) == note

@@ -111,7 +111,7 @@ def test_my_week_shows_published_shifts_only_with_local_times_and_training(
     assert "training Tom" in html
 
 
-def test_my_competencies_warn_before_they_expire_in_words(client, world, as_tom):
+def test_my_competencies_say_until_when_they_are_valid(client, world, as_tom):
     skill = db.session.scalar(
         db.select(StaffCompetency).where(
             StaffCompetency.staff_id == world.trainee.id,
@@ -121,10 +121,15 @@ def test_my_competencies_warn_before_they_expire_in_words(client, world, as_tom)
     skill.valid_until = world.today + timedelta(days=12)
     db.session.commit()
     html = client.get("/me/").get_data(as_text=True)
-    assert "Expires in 12 days" in html
+    until = skill.valid_until
+    assert f"Valid until {until:%a} {until.day} {until:%b} (in 12 days)" in html
+    assert "Expire" not in html
+    skill.valid_until = world.today
+    db.session.commit()
+    assert "Valid until today" in client.get("/me/").get_data(as_text=True)  # its last day
     skill.valid_until = world.today - timedelta(days=1)
     db.session.commit()
-    assert "Expired" in client.get("/me/").get_data(as_text=True)
+    assert "No longer valid" in client.get("/me/").get_data(as_text=True)
 
 
 def test_my_goals_show_progress_and_projection(client, world, as_tom, make_rota):

@@ -206,5 +206,5 @@ def test_the_pages_compared_show_everyone(app, two_sites):
         assert "What changed since version 1" in html
         assert html.count("Edit<span") == len(built.draft.assignments)
         printed = client.get(_print_page(built)).get_data(as_text=True)
-        assert printed.count("Lapses 3 day(s) after the week") == size  # everyone's skill
+        assert printed.count("Valid until 3 day(s) after the week") == size  # everyone's skill
     assert db.session.scalar(db.select(db.func.count(User.id))) == 3

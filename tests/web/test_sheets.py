@@ -6,7 +6,8 @@ import csv
 import io
 import json
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -15,6 +16,7 @@ from werkzeug.test import encode_multipart
 
 from scheduler import create_app
 from scheduler.extensions import db
+from scheduler.filters import day
 from scheduler.models import (
     Competency,
     Duty,
@@ -396,7 +398,7 @@ def test_the_preview_saves_nothing_until_confirmed(client, login, week, app):
     before = counts()
     content = (
         f"{HEADER}\n"
-        "Eve,trainee,no,Tiny Pharmacy,yes,observe,2026-12-31\n"
+        "Eve,trainee,no,Tiny Pharmacy,yes,observe,2030-12-31\n"
         "ann,technician,yes,tiny pharmacy,yes,trainer,\n"
         "Ben,technician,no,Tiny Pharmacy,yes,independent,\n"
     ).encode()
@@ -404,10 +406,10 @@ def test_the_preview_saves_nothing_until_confirmed(client, login, week, app):
     html = client.get(f"/sheets/staff/import/{token}").get_data(as_text=True)
     for outcome in ("New person", "Update", "Unchanged"):
         assert outcome in html
-    assert "CF: observe until 2026-12-31" in html
+    assert "CF: observe, valid until Tue 31 Dec 2030" in html
     assert "Certified: no \u2192 yes" in html
     assert "Name: Ann \u2192 ann" in html  # matched by name, case ignored; the file's spelling
-    assert "CF: independent, no expiry \u2192 trainer, no expiry" in html
+    assert "CF: independent, no end date \u2192 trainer, no end date" in html
     assert "Import 2 changes" in html
     assert counts() == before
     assert person("Eve") is None
@@ -423,7 +425,7 @@ def test_the_preview_saves_nothing_until_confirmed(client, login, week, app):
     assert eve.role is StaffRole.TRAINEE
     assert eve.min_minutes_per_week == 0
     assert [(s.level, s.valid_until) for s in eve.skills] == [
-        (SkillLevel.OBSERVE, date(2026, 12, 31))
+        (SkillLevel.OBSERVE, date(2030, 12, 31))
     ]
     assert person("Ann") is None
     assert person("ann").certified
@@ -448,7 +450,7 @@ def test_a_blank_level_removes_a_competency_and_a_new_level_loses_its_sign_off(c
     )
     token = token_of(upload(client, content))
     html = client.get(f"/sheets/staff/import/{token}").get_data(as_text=True)
-    assert "RPHV: independent, no expiry \u2192 independent until 2027-01-31" in html
+    assert "RPHV: independent, no end date \u2192 independent, valid until Sun 31 Jan 2027" in html
     client.post(f"/sheets/staff/import/{token}/confirm")
     db.session.expire_all()
     ann, pat = person("Ann"), person("Pat")
@@ -578,6 +580,41 @@ def test_a_bad_file_is_previewed_with_each_problem_named_and_saves_nothing(
     assert client.post(f"/sheets/staff/import/{token}/confirm").status_code == 200
     assert counts() == before
     assert person("Eve") is None
+
+
+def test_a_valid_until_before_its_sign_off_is_named_by_row_and_column(client, login, week):
+    """A level the import changes is signed off today; a kept one on its trainer's sign-off day.
+
+    A person new to the database is not checked: the file is their record (a restore).
+    """
+    ann, pat = person("Ann"), person("Pat")
+    site = ann.home_site
+    today = datetime.now(ZoneInfo(site.timezone)).date()
+    signed = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)
+    ann.skills[0].signed_off_by, ann.skills[0].signed_off_at = pat, signed
+    level = ann.skills[0].level.value
+    db.session.commit()
+    login("supervisor")
+    before = counts()
+    yesterday = today - timedelta(days=1)
+    content = (
+        f"Name,Role,Home site,CF level,CF valid until\n"
+        f"Ben,technician,Tiny Pharmacy,trainer,{yesterday.isoformat()}\n"
+        f"Ann,technician,Tiny Pharmacy,{level},2026-03-03\n"
+        f"Pat,pharmacist,Tiny Pharmacy,trainer,{today.isoformat()}\n"
+    ).encode()
+    token = token_of(upload(client, content))
+    html = client.get(f"/sheets/staff/import/{token}").get_data(as_text=True)
+    assert (f"Row 2, column E (CF valid until): valid until {day(yesterday)} is before the "
+            f"sign-off date: the import records the level today, {day(today)} "
+            f"({site.timezone}). Enter that day or a later one.") in html
+    assert ("Row 3, column E (CF valid until): valid until Tue 3 Mar 2026 is before the "
+            "sign-off date: it was signed off on Wed 4 Mar 2026. Enter that day or a later "
+            "one.") in html
+    assert "Row 4, column E" not in html  # valid until today, the day it is recorded: its one valid day
+    client.post(f"/sheets/staff/import/{token}/confirm")
+    assert counts() == before
+    assert person("Ben").skills[0].valid_until != yesterday
 
 
 def test_one_bad_row_stops_the_whole_import(client, login, week):

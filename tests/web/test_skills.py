@@ -137,11 +137,12 @@ def test_matrix_shows_levels_expiry_and_legend(client, login, pharmacy, make_sta
     # columns are by name: Aseptic technique, then Central fill
     assert page.index(">ASEP<") < page.index(">CF<")
     until = ph.days(10)
-    assert _cell(page, "Ann", 1) == f"Ind {_until(until, ph)} ⏳ Expires soon"
-    assert _cell(page, "Ben", 1).startswith("Sup until")
-    assert _cell(page, "Ben", 1).endswith("⚠ Expired")
-    assert _cell(page, "Ann", 0).startswith("Trn until")
-    assert "Expire" not in _cell(page, "Ann", 0)
+    assert _cell(page, "Ann", 1) == f"Ind {_until(until, ph)} ⏳ Renew soon"
+    assert _cell(page, "Ben", 1).startswith("Sup valid until")
+    assert _cell(page, "Ben", 1).endswith("⚠ No longer valid")
+    assert _cell(page, "Ann", 0).startswith("Trn valid until")
+    assert "Renew" not in _cell(page, "Ann", 0)
+    assert "Expire" not in page and "lapse" not in page
     assert _cell(page, "Pat", 1) == "– Not held"
     assert _cell(page, "Tess", 1) == "Obs"
     assert "Old" not in page
@@ -152,16 +153,17 @@ def test_matrix_shows_levels_expiry_and_legend(client, login, pharmacy, make_sta
     assert 'scope="col"' in page
     assert 'scope="row"' in page
     assert "Legend" in page
-    assert "Expires soon</span> within 30 days" in page
+    assert "Renew soon</span> valid until a day within 30 days" in page
     # who can work alone, in date: Ann only for central fill (Ben is supervised and lapsed)
     footer = page[page.index("<tfoot>"):]
     assert re.findall(r"<td[^>]*>(\d+)", footer)[:2] == ["1", "1"]
 
 
 def _until(day, ph) -> str:
-    """An expiry as the matrix writes it: 'until 5 Mar', with the year when not this year."""
+    """A last valid day as the matrix writes it: 'valid until Thu 5 Mar', with the year when not
+    this year."""
     year = "" if day.year == ph.today.year else f" {day.year}"
-    return f"until {day.day} {day:%b}{year}"
+    return f"valid until {day:%a} {day.day} {day:%b}{year}"
 
 
 def test_skill_added_on_a_person_appears_on_the_matrix(client, login, pharmacy):
@@ -171,7 +173,7 @@ def test_skill_added_on_a_person_appears_on_the_matrix(client, login, pharmacy):
                 data={"competency_id": pharmacy.sterile.id, "level": "independent",
                       "valid_until": until.isoformat()})
     page = client.get(f"/skills/matrix?site={pharmacy.site.id}").get_data(as_text=True)
-    assert _cell(page, "Pat", 0) == f"Ind {_until(until, pharmacy)} ⏳ Expires soon"
+    assert _cell(page, "Pat", 0) == f"Ind {_until(until, pharmacy)} ⏳ Renew soon"
 
 
 def test_matrix_without_sites_or_staff(client, login, make_site):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from scheduler.extensions import db
+from scheduler.filters import day
 from scheduler.models import (
     Certification,
     Leave,
@@ -252,9 +254,46 @@ def test_edit_and_remove_skill(client, login, pharmacy):
     assert skill.level == SkillLevel.INDEPENDENT
     assert skill.valid_until.isoformat() == until
     page = client.get(f"/staff/{pharmacy.ben.id}").get_data(as_text=True)
-    assert "Expires soon" in page
+    assert "⏳ Renew soon" in page
     client.post(f"/staff/{pharmacy.ben.id}/skills/{skill.id}/remove")
     assert db.session.get(StaffCompetency, skill.id) is None
+
+
+def test_a_skill_valid_until_before_its_sign_off_is_refused_beside_the_field(
+    client, login, pharmacy
+):
+    login("supervisor")
+    site = pharmacy.site
+    today = datetime.now(ZoneInfo(site.timezone)).date()
+    yesterday = today - timedelta(days=1)
+    page = client.post(f"/staff/{pharmacy.ann.id}/skills/new",
+                       data={"competency_id": pharmacy.sterile.id, "level": "supervised",
+                             "valid_until": yesterday.isoformat()})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert 'id="valid_until-error"' in html
+    assert (f"Valid until {day(yesterday)} is before the sign-off date: it was recorded today, "
+            f"{day(today)} ({site.timezone}). Enter that day or a later one.") in html
+    assert f'value="{yesterday.isoformat()}"' in html  # what was typed is kept
+    assert len(db.session.get(Staff, pharmacy.ann.id).skills) == 1  # nothing saved
+    # valid until the sign-off day itself: one valid day, accepted
+    ok = client.post(f"/staff/{pharmacy.ann.id}/skills/new",
+                     data={"competency_id": pharmacy.sterile.id, "level": "supervised",
+                           "valid_until": today.isoformat()})
+    assert ok.status_code == 302
+
+    # a trainer's sign-off kept: compared with the day it was signed off
+    skill = pharmacy.ben.skills[0]
+    skill.signed_off_at = datetime(2026, 3, 4, 3, 30, tzinfo=UTC)  # Tue 3 Mar in Chicago
+    kept = skill.level.value
+    db.session.commit()
+    edit = f"/staff/{pharmacy.ben.id}/skills/{skill.id}/edit"
+    page = client.post(edit, data={"level": kept, "valid_until": "2026-03-02"})
+    local = datetime(2026, 3, 4, 3, 30, tzinfo=UTC).astimezone(ZoneInfo(site.timezone)).date()
+    assert (f"Valid until Mon 2 Mar 2026 is before the sign-off date: it was signed off on "
+            f"{day(local)}.") in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(StaffCompetency, skill.id).valid_until != date(2026, 3, 2)
 
 
 def test_certification_add_edit_delete(client, login, pharmacy):

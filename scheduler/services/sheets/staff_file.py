@@ -10,7 +10,7 @@ that can be checked on its own. The columns:
 ``Home site`` (a site's name), ``Active`` (yes/no), the contract (hours as numbers,
 e.g. 37.5; a blank maximum means no limit), then for each competency ``<code> level``
 (observe, supervised, independent, trainer; blank = not held) and
-``<code> valid until`` (YYYY-MM-DD; blank = no expiry).
+``<code> valid until`` (YYYY-MM-DD, the last day the level counts; blank = no end date).
 
 Name, Role and Home site must be there; any other column may be left out, and a
 person's value for a missing column stays as it is. People are matched by name.
@@ -281,11 +281,11 @@ def _unknown_heading(text: str) -> str:
 
 @dataclass
 class SkillCell:
-    """A person's level and expiry in one competency as the file gives them."""
+    """A person's level and last valid day in one competency as the file gives them."""
 
     level: SkillLevel | None
     valid_until: date | None
-    until_given: bool  # False when the file has no expiry column for the competency
+    until_given: bool  # False when the file has no valid-until column for the competency
 
 
 @dataclass
@@ -424,7 +424,7 @@ def _read_level(text: str) -> SkillLevel | None:
 
 
 def _read_date(text: str) -> date | None:
-    """A date written YYYY-MM-DD (or like '1 Mar 2027'); blank for no expiry."""
+    """A last valid day written YYYY-MM-DD (or like '1 Mar 2027'); blank for no end date."""
     if not text:
         return None
     for pattern in ("%Y-%m-%d", "%d %b %Y", "%d %B %Y"):
@@ -434,7 +434,7 @@ def _read_date(text: str) -> date | None:
             continue
     raise _Bad(
         f"\u201c{text}\u201d is not a date; write it as YYYY-MM-DD, e.g. 2027-03-01, or leave "
-        "it blank for no expiry. (Excel rewrites dates when it saves a CSV file: format the "
+        "it blank for no end date. (Excel rewrites dates when it saves a CSV file: format the "
         "column as yyyy-mm-dd, or upload the Excel workbook instead.)"
     )
 

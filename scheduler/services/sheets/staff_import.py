@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import null
 
 from ...extensions import db
+from ...filters import at_site, day
 from ...models import Competency, Site, Staff, StaffCompetency
 from .staff_file import (
     STAFF_COLUMNS,
@@ -27,6 +28,7 @@ from .staff_file import (
     read_row,
     site_names,
 )
+from ..me import site_today
 from .tables import read_table
 
 NEW, UPDATE, UNCHANGED, ERROR = "new", "update", "unchanged", "error"
@@ -179,6 +181,7 @@ class _Context:
         current = _current_values(person) if person is not None else dict(DEFAULTS)
         values = current | parsed.values
         row.problems += self._order_problems(parsed, values)
+        row.problems += self._until_problems(parsed, person, values)
         if row.problems:
             return row
         row.values = values
@@ -222,6 +225,47 @@ class _Context:
                         parsed.number,
                         self.column(high) or self.column(low),
                         f"the most {what} ({most}) is fewer than the least ({least}).",
+                    )
+                )
+        return out
+
+    def _until_problems(
+        self, parsed: ParsedRow, person: Staff | None, values: dict[str, Any]
+    ) -> list[Problem]:
+        """A "valid until" the file gives may not come before the level's sign-off date.
+
+        The sign-off date is the trainer's, for a level kept as it is on record; else
+        the import records the level, today at the person's home site. A person new to
+        the database (a first load, or an export restored into an empty database) is
+        taken as the file's record of history: the file has no sign-off column.
+        """
+        if person is None:
+            return []
+        held = {s.competency_id: s for s in person.skills}
+        site = self.sites.get(values.get("home_site_id"))
+        out = []
+        for i, comp in self.layout.untils.items():
+            cell = parsed.skills.get(comp.id)
+            if cell is None or cell.level is None or cell.valid_until is None:
+                continue
+            old = held.get(comp.id)
+            if old is not None and (old.level, old.valid_until) == (cell.level, cell.valid_until):
+                continue  # as on record: nothing is written
+            if old is not None and old.level == cell.level and old.signed_off_at is not None:
+                signed = at_site(old.signed_off_at, old.staff.home_site).date()
+                when = f"it was signed off on {day(signed)}"
+            elif site is not None:  # without a home site the row has a problem already
+                signed = site_today(site)
+                when = f"the import records the level today, {day(signed)} ({site.timezone})"
+            else:
+                continue
+            if cell.valid_until < signed:
+                out.append(
+                    Problem(
+                        parsed.number,
+                        self.layout.name(i),
+                        f"valid until {day(cell.valid_until)} is before the sign-off date: "
+                        f"{when}. Enter that day or a later one.",
                     )
                 )
         return out
@@ -286,8 +330,8 @@ def _current_values(person: Staff) -> dict[str, Any]:
 
 
 def _skill_words(level, until) -> str:
-    """A level and its expiry, e.g. 'independent until 2027-03-01'."""
-    return f"{level.value} until {until.isoformat()}" if until else f"{level.value}, no expiry"
+    """A level and its last valid day, e.g. 'independent, valid until Mon 1 Mar 2027'."""
+    return f"{level.value}, valid until {day(until)}" if until else f"{level.value}, no end date"
 
 
 # ----- applying ---------------------------------------------------------------------------
