@@ -6,6 +6,8 @@ keyword arguments; choices that depend on the site are filled in by the view.
 
 from __future__ import annotations
 
+from datetime import time
+
 from wtforms import (
     BooleanField,
     DateField,
@@ -185,6 +187,9 @@ class StationForm(_ScopedForm):
             raise ValidationError("This site already has a station with this name.")
 
 
+MIDNIGHT = time(0, 0)
+
+
 class ShiftTypeForm(_ScopedForm):
     """A shift pattern: times (it may end the next day), days it runs, successors it forbids."""
 
@@ -206,10 +211,14 @@ class ShiftTypeForm(_ScopedForm):
     end = TimeField(
         "Ends",
         validators=[InputRequired("Enter the end time, e.g. 15:00.")],
-        description="An end at or before the start means the shift ends the next day "
-        "(e.g. 23:00 to 07:00).",
+        description="An end before the start means the shift ends the next day (e.g. 23:00 to "
+        "07:00): tick “Night shift” for it. An end at 00:00 is midnight, the end of "
+        "the day.",
     )
-    night = BooleanField("Night shift", description="Counted for the fair share of nights.")
+    night = BooleanField(
+        "Night shift",
+        description="Crosses midnight, and counted for the fair share of nights.",
+    )
     weekdays = MultiCheckboxField("Runs on", choices=WEEKDAY_CHOICES,
                                   validators=[DataRequired("Tick at least one day.")])
     forbidden_next_ids = MultiCheckboxField(
@@ -230,9 +239,19 @@ class ShiftTypeForm(_ScopedForm):
             raise ValidationError("This site already has a shift type with this code.")
 
     def validate_end(self, field) -> None:
-        """A shift has a length: it cannot end when it starts."""
-        if field.data is not None and field.data == self.start.data:
+        """A shift has a length, and only a night shift ends after midnight, the next day.
+
+        An end at 00:00 is midnight: the shift ends with its own day, night or not.
+        """
+        if field.data is None or self.start.data is None:
+            return
+        if field.data == self.start.data:
             raise ValidationError("The shift cannot end at the time it starts.")
+        if field.data < self.start.data and field.data != MIDNIGHT and not self.night.data:
+            raise ValidationError(
+                "Ends before it starts: tick “Night shift” for a shift that crosses "
+                "midnight, or correct the times."
+            )
 
 
 # ----- cover --------------------------------------------------------------------------

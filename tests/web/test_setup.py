@@ -234,6 +234,8 @@ def test_shift_type_crossing_midnight(client, login, pharmacy):
     ("change", "field", "message"),
     [
         ({"end": "22:00"}, "end", "cannot end at the time it starts"),
+        ({"night": ""}, "end",
+         "Ends before it starts: tick \u201cNight shift\u201d for a shift that crosses midnight"),
         ({"weekdays": []}, "weekdays", "Tick at least one day."),
         ({"code": "d"}, "code", "already has a shift type with this code"),
         ({"start": "25:00"}, "start", "Not a valid time"),
@@ -250,6 +252,18 @@ def test_shift_form_rejects_bad_values(client, login, pharmacy, change, field, m
     assert message in page
     assert 'value="Late night"' in page
     assert db.session.scalar(db.select(ShiftType).where(ShiftType.name == "Late night")) is None
+
+
+@pytest.mark.parametrize(("start", "end", "night"), [("15:00", "00:00", ""), ("22:00", "06:30", "y"),
+                                                     ("07:00", "15:00", "")])
+def test_a_shift_ending_at_midnight_or_a_night_crossing_it_is_saved(
+    client, login, pharmacy, start, end, night
+):
+    login("supervisor")
+    data = {**SHIFT, "start": start, "end": end, "night": night}
+    response = client.post(f"/setup/sites/{pharmacy.site.id}/shifts/new", data=data)
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(ShiftType).where(ShiftType.name == "Late night"))
 
 
 # ----- cover ------------------------------------------------------------------------------
