@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
@@ -368,3 +368,21 @@ def test_the_page_goes_back_fifty_events_at_a_time(client, logged):
     assert "action=changed" in html  # the next page keeps the filter
     second = client.get("/audit/?action=changed&page=2")
     assert "Page 2 of 2" in second.get_data(as_text=True)
+
+
+def test_the_log_shows_each_event_at_its_site_s_wall_clock(client, login, tiny_site, people):
+    at = datetime(2026, 12, 6, 15, 27, tzinfo=UTC)
+    db.session.add_all([
+        AuditEvent(at=at, actor_name="Sue", action="published", object_type="rota",
+                   site_id=tiny_site.id, summary="Published a week in Chicago"),
+        AuditEvent(at=at, actor_name="Sue", action="published", object_type="user",
+                   summary="Published from no site"),
+    ])
+    db.session.commit()
+    login("supervisor", email="boss@example.org")
+    text = page_text(client.get("/audit/?action=published"))
+    assert tiny_site.timezone == "America/Chicago"
+    row = r"\s+Sue\s+Published[^#]*?"  # who, the action, then the summary (no object id)
+    assert re.search(r"06 Dec 2026 09:27 CST" + row + "Published a week in Chicago", text, re.S)
+    assert re.search(r"06 Dec 2026 15:27 UTC" + row + "Published from no site", text, re.S)
+    assert "Times are each site's local time" in text

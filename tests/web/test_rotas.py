@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
@@ -462,6 +462,23 @@ def test_publish_needs_the_pic_approval_first(client, login, tiny_rota, make_use
     assert tiny_rota.published_by_id == pic.id
     html = client.get(f"/rotas/{tiny_rota.site_id}/{WEEK}").get_data(as_text=True)
     assert "Published" in html
+
+
+def test_published_approved_and_version_times_are_in_the_site_s_zone(client, login, tiny_rota,
+                                                                     make_user):
+    assert tiny_rota.site.timezone == "America/Chicago"
+    priya = make_user("pic", email="p@example.org", name="Priya")
+    tiny_rota.status = RotaStatus.PUBLISHED
+    tiny_rota.created_at = datetime(2026, 12, 6, 14, 5, tzinfo=UTC)
+    tiny_rota.approved_at, tiny_rota.approved_by = datetime(2026, 12, 6, 15, 1, tzinfo=UTC), priya
+    tiny_rota.published_at = datetime(2026, 12, 6, 15, 27, tzinfo=UTC)
+    db.session.commit()
+    login("supervisor")
+    html = client.get(f"/rotas/{tiny_rota.site_id}/{WEEK}").get_data(as_text=True)
+    assert "<dt>Published</dt><dd>06 Dec 2026 09:27 CST" in html
+    assert "Approved by Priya, 06 Dec 2026 09:01 CST" in html
+    assert "<td>06 Dec 2026 08:05 CST</td>" in html  # the versions table
+    assert "15:27" not in html and " UTC" not in html
 
 
 def test_an_edit_clears_the_approval(client, login, tiny_rota, make_user):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -144,6 +145,14 @@ def test_a_pharmacist_in_charge_may_grant_trainer_and_sees_the_history(
     assert "<td>Independent</td>" in history  # from
     assert "<td>Trainer</td>" in history  # to
     assert "Lead trainer" in history
+    record = db.session.scalar(db.select(SignOff))
+    record.signed_at = datetime(2026, 12, 6, 15, 27, tzinfo=UTC)
+    db.session.commit()
+    zone = w.other.home_site.timezone
+    shown = datetime(2026, 12, 6, 15, 27, tzinfo=UTC).astimezone(ZoneInfo(zone))
+    history = client.get("/signoff/history").get_data(as_text=True)
+    assert f'<th scope="row">06 Dec 2026 {shown:%H:%M} {shown.tzname()}</th>' in history
+    assert "(UTC)" not in history
     assert client.get(f"/signoff/history?staff={w.other.id}").status_code == 200
     assert client.get("/signoff/history?staff=9999").status_code == 404
 
