@@ -95,7 +95,8 @@ def skill_expiry_note(until: date | None, today: date) -> str | None:
         return NO_LONGER_VALID
     if left == 0:
         return "Valid until today"
-    return f"Valid until {until:%a} {until.day} {until:%b} (in {left} day{'s' if left != 1 else ''})"
+    days = f"{left} day{'s' if left != 1 else ''}"
+    return f"Valid until {until:%a} {until.day} {until:%b} (in {days})"
 
 
 def cert_warning(until: date | None, today: date) -> str | None:

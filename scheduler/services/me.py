@@ -46,7 +46,7 @@ def my_shifts(staff: Staff, start: date, end: date) -> list[PublishedShift]:
 
 @dataclass(frozen=True)
 class MySkill:
-    """One of my competencies with its level, expiry and a warning text when it is near."""
+    """One of my competencies with its level, valid-until day and a warning text when it is near."""
 
     name: str
     level: str
@@ -56,7 +56,7 @@ class MySkill:
 
 
 def my_skills(staff: Staff, today: date) -> list[MySkill]:
-    """A person's competencies, by name, each with 'No longer valid'/'Valid until Tue 3 Mar (in N days)' when near."""
+    """A person's competencies, by name, each with a note ('Valid until Tue 3 Mar (in N days)')."""
     rows = db.session.scalars(
         db.select(StaffCompetency).where(StaffCompetency.staff_id == staff.id)
     ).all()

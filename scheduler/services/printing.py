@@ -304,7 +304,7 @@ def _counts(rule: sv.RatioRule | None, staff: Staff) -> str | None:
 
 @dataclass(frozen=True)
 class Lapse:
-    """A competency of someone on the rota valid until a day within the warning window of the week."""
+    """A competency of someone on the rota valid until a day near the week (the warning window)."""
 
     staff: Staff
     competency: str

@@ -115,7 +115,7 @@ class Matrix:
 
 
 def expiry_state(valid_until: date | None, today: date) -> str | None:
-    """'expired' once the date has passed, 'soon' within the warning window, else None."""
+    """'expired' once the valid-until day has passed, 'soon' within the warning window."""
     if valid_until is None:
         return None
     left = (valid_until - today).days
@@ -139,7 +139,7 @@ def matrix_competencies(site: Site, people: list[Staff]) -> list[Competency]:
 
 
 def skills_matrix(site: Site, today: date) -> Matrix:
-    """The skills matrix of a site's active staff on a day (expiry judged against that day)."""
+    """The skills matrix of a site's active staff on a day (valid until judged on that day)."""
     people = list(
         db.session.scalars(
             db.select(Staff)

@@ -161,7 +161,7 @@ def record_skill(
     valid_until: date | None,
     skill: StaffCompetency | None = None,
 ) -> StaffCompetency:
-    """Record (or change) a person's level and its expiry in one competency, and commit.
+    """Record (or change) a person's level and its valid-until day in one competency, and commit.
 
     A supervisor's record is not a trainer's sign-off, so the sign-off fields are
     cleared whenever the level changes.

@@ -227,7 +227,7 @@ def new_skill(staff_id: int):
 @bp.route("/<int:staff_id>/skills/<int:skill_id>/edit", methods=["GET", "POST"])
 @roles_required(SUPERVISOR)
 def edit_skill(staff_id: int, skill_id: int):
-    """Change a person's level or its expiry in one competency."""
+    """Change a person's level or its valid-until day in one competency."""
     person = db.get_or_404(Staff, staff_id)
     skill = _skill(person, skill_id)
     form = _skill_form(person, skill)

@@ -59,7 +59,9 @@ def test_the_print_page_fits_landscape_a4_when_printed(printer: Page):
     printer.get_by_role("link", name="Print version 1").click()
     printer.wait_for_load_state()
     expect(
-        printer.get_by_role("heading", name="Compliance: competencies near their valid-until day and cover gaps")
+        printer.get_by_role(
+            "heading", name="Compliance: competencies near their valid-until day and cover gaps"
+        )
     ).to_be_visible()
     expect(printer.get_by_role("button", name="Print")).to_be_visible()
     shot(printer, "print-rota-week-screen")

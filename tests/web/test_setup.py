@@ -254,8 +254,10 @@ def test_shift_form_rejects_bad_values(client, login, pharmacy, change, field, m
     assert db.session.scalar(db.select(ShiftType).where(ShiftType.name == "Late night")) is None
 
 
-@pytest.mark.parametrize(("start", "end", "night"), [("15:00", "00:00", ""), ("22:00", "06:30", "y"),
-                                                     ("07:00", "15:00", "")])
+@pytest.mark.parametrize(
+    ("start", "end", "night"),
+    [("15:00", "00:00", ""), ("22:00", "06:30", "y"), ("07:00", "15:00", "")],
+)
 def test_a_shift_ending_at_midnight_or_a_night_crossing_it_is_saved(
     client, login, pharmacy, start, end, night
 ):

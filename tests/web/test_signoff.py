@@ -157,7 +157,9 @@ def test_a_pharmacist_in_charge_may_grant_trainer_and_sees_the_history(
     assert client.get("/signoff/history?staff=9999").status_code == 404
 
 
-def test_the_new_level_must_be_higher_and_valid_beyond_its_sign_off_today(client, world, make_user, login):
+def test_the_new_level_must_be_higher_and_valid_beyond_its_sign_off_today(
+    client, world, make_user, login
+):
     w = world
     login("supervisor")
     page = client.post(_url(w), data={"level": "observe", "valid_until": "", "note": ""})

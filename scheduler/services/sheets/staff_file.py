@@ -122,7 +122,7 @@ def _export_value(person: Staff, column: Column):
 
 
 def staff_sheet(people: list[Staff]) -> Sheet:
-    """The staff file for these people: contract columns, then level and expiry per competency."""
+    """The staff file for these people: contract columns, then level and valid until per skill."""
     comps = competencies()
     header = [c.header for c in STAFF_COLUMNS]
     for comp in comps:

@@ -21,7 +21,7 @@ MAX_REASONS = 3  # people named in a "short of the minimum" sentence
 
 
 def _short_reasons(problem: Problem, line: Cover) -> list[str]:
-    """Up to three people who could have filled a gap but are on leave or past a skill's last valid day."""
+    """Up to three people who could have filled a gap but are on leave or past a skill's date."""
     station = problem.station[line.station]
     on = problem.date_of(line.day)
     reasons = []
