@@ -32,10 +32,10 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..filters import day
 from ..models import LeaveKind, Staff, StaffRole
 from ..services.me import overlapping_leave
 from ..services.staff import LEAVE_KIND_LABELS, LEVEL_LABELS, ROLE_LABELS, certification_taken
-from ..filters import day
 from .base import AppForm, optional_whole_number, whole_number
 
 MAX_LEAVE_DAYS = 366

@@ -16,6 +16,7 @@ from sqlalchemy import null
 from ...extensions import db
 from ...filters import at_site, day
 from ...models import Competency, Site, Staff, StaffCompetency
+from ..me import site_today
 from .staff_file import (
     STAFF_COLUMNS,
     Layout,
@@ -28,7 +29,6 @@ from .staff_file import (
     read_row,
     site_names,
 )
-from ..me import site_today
 from .tables import read_table
 
 NEW, UPDATE, UNCHANGED, ERROR = "new", "update", "unchanged", "error"
