@@ -65,12 +65,6 @@ class WorkloadFamily(HardFamily):
             if most is not None:
                 lits = ctx.guard(self.name, f"{person.id}:max_minutes", _max_sentence(p, person))
                 model.add(minutes <= most).only_enforce_if(lits)
-                shortest = min((p.slot_minutes(d, s) for d, s, _x in mine), default=0)
-                if shortest > 0 and most // shortest < len({d for d, _s, _x in mine}):
-                    # implied: no more shifts than the shortest fit in the minutes; it states
-                    # the count the minutes allow, which the LP of the minutes alone does not
-                    count = sum(x for _d, _s, x in mine)
-                    model.add(count <= most // shortest).only_enforce_if(lits)
             for shift, cap in c.max_shifts.items():
                 of_type = [x for _, s, x in mine if s == shift]
                 if len(of_type) <= cap:
