@@ -229,12 +229,17 @@ def create_user_command(
 
 @click.command("export-data")
 @click.option(
-    "--site", "site_names", multiple=True,
+    "--site",
+    "site_names",
+    multiple=True,
     help="A site's name, e.g. 'Main Street Pharmacy'; repeat it for several sites in one file.",
 )
 @click.option("--all", "every_site", is_flag=True, help="Every site of the database in one file.")
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
     help="Write the JSON to this file instead of printing it.",
 )
 def export_data_command(site_names: tuple[str, ...], every_site: bool, output: Path | None) -> None:
@@ -293,7 +298,8 @@ def _site_named(name: str) -> Site:
 @click.command("import-data")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
-    "--replace", is_flag=True,
+    "--replace",
+    is_flag=True,
     help="Overwrite a site of the same name: it is deleted first, with all that belongs to it.",
 )
 def import_data_command(file: Path, replace: bool) -> None:
@@ -346,8 +352,13 @@ def register(app: Flask) -> None:
     """Add the scheduler's commands to the app's ``flask`` command line."""
     from .jobs.worker import worker_command
 
-    for command in (init_db_command, seed_demo_command, solve_week_command, create_user_command,
-                    worker_command):
+    for command in (
+        init_db_command,
+        seed_demo_command,
+        solve_week_command,
+        create_user_command,
+        worker_command,
+    ):
         app.cli.add_command(command)
     app.cli.add_command(export_data_command)
     app.cli.add_command(import_data_command)

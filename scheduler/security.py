@@ -141,9 +141,7 @@ def configure_secret_key(app: Flask) -> None:
     if from_env:
         app.config["SECRET_KEY"] = from_env
         return
-    app.config["SECRET_KEY"] = load_or_create_secret_key(
-        Path(app.instance_path) / SECRET_KEY_FILE
-    )
+    app.config["SECRET_KEY"] = load_or_create_secret_key(Path(app.instance_path) / SECRET_KEY_FILE)
 
 
 def load_or_create_secret_key(path: Path) -> str:
@@ -206,7 +204,8 @@ def configure_cookies(app: Flask) -> None:
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=14))
     if app.config.get("PERMANENT_SESSION_LIFETIME") in (
-        None, Flask.default_config["PERMANENT_SESSION_LIFETIME"]
+        None,
+        Flask.default_config["PERMANENT_SESSION_LIFETIME"],
     ):  # Flask's default is a month; a signed-in session lasts about a long shift here
         app.config["PERMANENT_SESSION_LIFETIME"] = SESSION_LIFETIME
 
@@ -284,5 +283,6 @@ def _csrf_refused(error: CSRFError):
         "This form has expired or did not come from this site, so nothing was saved. "
         "Go back, reload the page and try again."
     )
-    return render_template("errors/error.html", code=400, title="Form expired",
-                           message=message), 400
+    return render_template(
+        "errors/error.html", code=400, title="Form expired", message=message
+    ), 400

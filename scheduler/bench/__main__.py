@@ -76,23 +76,35 @@ def table_rows(records: list[dict], best: dict[str, dict[str, str]]) -> list[lis
     for r in records:
         known = best.get(r["instance"], {})
         gap = gap_percent(r.get("objective"), known.get("best_known"))
-        rows.append([
-            r["instance"],
-            f"{r.get('staff', '')} x {r.get('days', '')}",
-            known.get("best_known", "") or "-",
-            known.get("gurobi_60min", "") or "-",
-            "no rota" if r.get("objective") is None else str(r["objective"]),
-            "-" if gap is None else f"{gap:+.1f}%",
-            "-" if r.get("first_seconds") is None else f"{r['first_seconds']:.1f}",
-            f"{r['seconds']:.1f}",
-            f"{r['status']} ({r.get('strategy', '')})",
-            str(r.get("hard_violations", "-")),
-        ])
+        rows.append(
+            [
+                r["instance"],
+                f"{r.get('staff', '')} x {r.get('days', '')}",
+                known.get("best_known", "") or "-",
+                known.get("gurobi_60min", "") or "-",
+                "no rota" if r.get("objective") is None else str(r["objective"]),
+                "-" if gap is None else f"{gap:+.1f}%",
+                "-" if r.get("first_seconds") is None else f"{r['first_seconds']:.1f}",
+                f"{r['seconds']:.1f}",
+                f"{r['status']} ({r.get('strategy', '')})",
+                str(r.get("hard_violations", "-")),
+            ]
+        )
     return rows
 
 
-HEADER = ["instance", "staff x days", "best known", "Gurobi 60 min", "ours", "gap",
-          "first rota s", "seconds", "status (strategy)", "hard violations"]
+HEADER = [
+    "instance",
+    "staff x days",
+    "best known",
+    "Gurobi 60 min",
+    "ours",
+    "gap",
+    "first rota s",
+    "seconds",
+    "status (strategy)",
+    "hard violations",
+]
 
 
 def markdown_table(rows: list[list[str]]) -> str:
@@ -120,11 +132,10 @@ def run_all(args) -> int:
     for row in [HEADER, *rows]:
         print("  ".join(x.ljust(w) for x, w in zip(row, widths, strict=True)))
     if args.markdown:
-        command = "python -m scheduler.bench " + " ".join(sys.argv[1:] if args.argv is None
-                                                            else args.argv)
-        args.markdown.write_text(
-            f"Command: `{command}`\n\n{markdown_table(rows)}"
+        command = "python -m scheduler.bench " + " ".join(
+            sys.argv[1:] if args.argv is None else args.argv
         )
+        args.markdown.write_text(f"Command: `{command}`\n\n{markdown_table(rows)}")
     return 0
 
 
@@ -136,8 +147,12 @@ def main(argv: list[str] | None = None) -> int:
     p_nrp.add_argument("path", type=Path)
     p_nrp.add_argument("--all", action="store_true", help="solve every *.txt in the folder PATH")
     p_nrp.add_argument("--time-limit", type=float, default=60.0)
-    p_nrp.add_argument("--long-time-limit", type=float, default=300.0,
-                       help="time limit for horizons of 26 weeks and more (with --all)")
+    p_nrp.add_argument(
+        "--long-time-limit",
+        type=float,
+        default=300.0,
+        help="time limit for horizons of 26 weeks and more (with --all)",
+    )
     p_nrp.add_argument("--roster-out", type=Path)
     p_nrp.add_argument("--roster-dir", type=Path, help="with --all: write each roster here")
     p_nrp.add_argument("--markdown", type=Path, help="with --all: write the table here")
@@ -148,10 +163,13 @@ def main(argv: list[str] | None = None) -> int:
     p_ph.add_argument("--seed", type=int, default=0)
     p_ph.add_argument("--time-limit", type=float)
     p_ph.add_argument("--workers", type=int)
-    p_ph.add_argument("--lexicographic", choices=("stages", "levels", "weights"),
-                      default="stages",
-                      help="stages (default): each level with the ones below it under "
-                      "dominating weights; levels: one level per stage; weights: one solve")
+    p_ph.add_argument(
+        "--lexicographic",
+        choices=("stages", "levels", "weights"),
+        default="stages",
+        help="stages (default): each level with the ones below it under "
+        "dominating weights; levels: one level per stage; weights: one solve",
+    )
     args = parser.parse_args(argv)
     args.argv = argv
     if args.command == "pharmacy":

@@ -80,7 +80,7 @@ def _sections(text: str) -> dict[str, list[str]]:
         if not line or line.startswith("#"):
             continue
         if line.startswith("SECTION_"):
-            current = line[len("SECTION_"):]
+            current = line[len("SECTION_") :]
             out[current] = []
         elif current is not None:
             out[current].append(line)
@@ -108,8 +108,10 @@ def parse(path: str | Path) -> NrpInstance:
     for line in sec.get("DAYS_OFF", []):
         eid, *days = line.split(",")
         inst.days_off[eid] = [int(d) for d in days if d]
-    for key, target in (("SHIFT_ON_REQUESTS", inst.on_requests),
-                        ("SHIFT_OFF_REQUESTS", inst.off_requests)):
+    for key, target in (
+        ("SHIFT_ON_REQUESTS", inst.on_requests),
+        ("SHIFT_OFF_REQUESTS", inst.off_requests),
+    ):
         for line in sec.get(key, []):
             eid, day, sid, weight = line.split(",")
             target.append((eid, int(day), sid, int(weight)))
@@ -184,9 +186,7 @@ def read_roster(inst: NrpInstance, lines: list[str]) -> Rota:
     out = []
     for line in lines:
         eid, *tokens = line.split()
-        out.extend(
-            Assignment(eid, d, tok, STATION) for d, tok in enumerate(tokens) if tok != "."
-        )
+        out.extend(Assignment(eid, d, tok, STATION) for d, tok in enumerate(tokens) if tok != ".")
     return Rota(tuple(out))
 
 

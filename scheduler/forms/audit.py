@@ -17,10 +17,12 @@ class AuditFilterForm(AppForm):
     site = SelectField("Site", default="")
     person = SelectField("Who", default="")
     action = SelectField("Action", default="")
-    start = DateField("From (UTC date)", validators=[Optional()],
-                      description="Events on or after this day.")
-    end = DateField("To (UTC date)", validators=[Optional()],
-                    description="Events on or before this day.")
+    start = DateField(
+        "From (UTC date)", validators=[Optional()], description="Events on or after this day."
+    )
+    end = DateField(
+        "To (UTC date)", validators=[Optional()], description="Events on or before this day."
+    )
 
     def validate_end(self, field) -> None:
         """The range must not end before it starts."""

@@ -39,8 +39,7 @@ from ..database import INTEGER_MAX, INTEGER_MIN, database_int
 ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 SEVERAL_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 ONE_LINE_MESSAGE = (
-    "Use plain text on one line: line breaks, tabs and other control characters "
-    "are not allowed."
+    "Use plain text on one line: line breaks, tabs and other control characters are not allowed."
 )
 SEVERAL_LINES_MESSAGE = "Remove the control characters; line breaks and tabs are fine."
 
@@ -72,8 +71,10 @@ def plain_values(_form, field: Field) -> None:
         finite = data.is_finite() if isinstance(data, Decimal) else abs(data) != float("inf")
         if not finite or data != data:
             _refuse(field, "Enter a number, such as 8 or 7.5.")
-    if isinstance(field, IntegerField) and data is not None and not (
-        INTEGER_MIN <= data <= INTEGER_MAX
+    if (
+        isinstance(field, IntegerField)
+        and data is not None
+        and not (INTEGER_MIN <= data <= INTEGER_MAX)
     ):
         _refuse(field, "That number is out of range.")
 

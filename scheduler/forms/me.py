@@ -75,7 +75,8 @@ class CEEntryForm(_PersonalForm):
         validators=[
             InputRequired("Enter the hours, for example 1 or 1.5."),
             NumberRange(
-                min=0.25, max=MAX_CE_HOURS,
+                min=0.25,
+                max=MAX_CE_HOURS,
                 message=f"Hours must be between 0.25 and {MAX_CE_HOURS}.",
             ),
         ],
@@ -107,7 +108,8 @@ class LeaveForm(_PersonalForm):
         "Kind", choices=[SelectChoice(k.value, label) for k, label in LEAVE_LABELS.items()]
     )
     shift_type_id = SelectField(
-        "Only this shift", coerce=optional_whole_number,
+        "Only this shift",
+        coerce=optional_whole_number,
         description="Leave blank for whole days.",
     )
     note = TextAreaField("Note", validators=[Length(max=500)])
@@ -165,11 +167,13 @@ class VolunteerForm(_PersonalForm):
     )
     week_start = SelectField("Week starting", validators=[DataRequired("Choose a week.")])
     duty_id = SelectField(
-        "Duty", coerce=optional_whole_number,
+        "Duty",
+        coerce=optional_whole_number,
         description="Only when you take on a duty.",
     )
     station_id = SelectField(
-        "Station", coerce=optional_whole_number,
+        "Station",
+        coerce=optional_whole_number,
         description="Only when you cross-train at a station.",
     )
     count = IntegerField(
@@ -192,9 +196,7 @@ class VolunteerForm(_PersonalForm):
             SelectChoice(w.isoformat(), f"Mon {w.day} {w:%b %Y}") for w in weeks
         ]
         self.duty_id.choices = choices_with_blank("—", ((d.id, label) for d, label in duties))
-        self.station_id.choices = choices_with_blank(
-            "—", ((s.id, label) for s, label in stations)
-        )
+        self.station_id.choices = choices_with_blank("—", ((s.id, label) for s, label in stations))
 
     @property
     def week(self) -> date:

@@ -20,15 +20,19 @@ from ..solver.priorities import RANKED_DEFAULTS, Priorities, Rule, Strength
 from .base import AppForm
 from .staff import options
 
-LEVEL_CHOICES = options([
-    (3, "Level 3: settled first, after cover and contracts"),
-    (4, "Level 4: settled after level 3"),
-])
-STRENGTH_CHOICES = options([
-    (Strength.STRONG.label, "Strong: weighs three times as much"),
-    (Strength.MEDIUM.label, "Medium: its usual weight"),
-    (Strength.OFF.label, "Off: not weighed at all"),
-])
+LEVEL_CHOICES = options(
+    [
+        (3, "Level 3: settled first, after cover and contracts"),
+        (4, "Level 4: settled after level 3"),
+    ]
+)
+STRENGTH_CHOICES = options(
+    [
+        (Strength.STRONG.label, "Strong: weighs three times as much"),
+        (Strength.MEDIUM.label, "Medium: its usual weight"),
+        (Strength.OFF.label, "Off: not weighed at all"),
+    ]
+)
 LOW, HIGH = FAIRNESS_WEEKS_RANGE
 
 
@@ -40,15 +44,19 @@ class PrioritiesForm(AppForm):
         default=DEFAULT_FAIRNESS_WEEKS,
         description=f"Nights, weekends, duties and training are shared over the last N "
         f"published weeks ({LOW} to {HIGH}; {DEFAULT_FAIRNESS_WEEKS} unless changed).",
-        validators=[InputRequired("Enter how many weeks, e.g. 8."),
-                    NumberRange(min=LOW, max=HIGH, message=f"Enter {LOW} to {HIGH} weeks.")],
+        validators=[
+            InputRequired("Enter how many weeks, e.g. 8."),
+            NumberRange(min=LOW, max=HIGH, message=f"Enter {LOW} to {HIGH} weeks."),
+        ],
     )
     submit = SubmitField("Save priorities")
 
     def rules(self):
         """(rule, level field, strength field) for every rule a site ranks, in the page's order."""
-        return [(rule, self[f"level_{rule.value}"], self[f"strength_{rule.value}"])
-                for rule in RANKED_RULES]
+        return [
+            (rule, self[f"level_{rule.value}"], self[f"strength_{rule.value}"])
+            for rule in RANKED_RULES
+        ]
 
     def priorities(self) -> Priorities:
         """The priorities chosen."""
@@ -63,13 +71,25 @@ def default_text(rule: Rule) -> str:
 
 
 for _rule in RANKED_RULES:
-    setattr(PrioritiesForm, f"level_{_rule.value}", SelectField(
-        "Level", choices=LEVEL_CHOICES, default=str(RANKED_DEFAULTS[_rule]),
-        description=default_text(_rule),
-    ))
-    setattr(PrioritiesForm, f"strength_{_rule.value}", SelectField(
-        "Strength", choices=STRENGTH_CHOICES, default=Strength.MEDIUM.label,
-    ))
+    setattr(
+        PrioritiesForm,
+        f"level_{_rule.value}",
+        SelectField(
+            "Level",
+            choices=LEVEL_CHOICES,
+            default=str(RANKED_DEFAULTS[_rule]),
+            description=default_text(_rule),
+        ),
+    )
+    setattr(
+        PrioritiesForm,
+        f"strength_{_rule.value}",
+        SelectField(
+            "Strength",
+            choices=STRENGTH_CHOICES,
+            default=Strength.MEDIUM.label,
+        ),
+    )
 
 
 def priorities_form_data(site) -> dict:

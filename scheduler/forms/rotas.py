@@ -75,8 +75,11 @@ def _time_limit(default: float) -> FloatField:
         default=default,
         validators=[
             InputRequired(message="Give a time limit in seconds."),
-            NumberRange(MIN_SECONDS, MAX_SECONDS,
-                        message=f"Use between {MIN_SECONDS} and {MAX_SECONDS} seconds."),
+            NumberRange(
+                MIN_SECONDS,
+                MAX_SECONDS,
+                message=f"Use between {MIN_SECONDS} and {MAX_SECONDS} seconds.",
+            ),
         ],
         description="The solver keeps improving the rota until then; you can stop it sooner.",
     )
@@ -99,10 +102,12 @@ class MoveForm(RotaStateForm):
     """Where to move one assignment: day, shift and station or duty (choices set by the view)."""
 
     on_date = SelectField("Day", validators=[DataRequired(message="Choose a day.")])
-    shift = SelectField("Shift", coerce=whole_number,
-                        validators=[DataRequired(message="Choose a shift.")])
-    place = SelectField("Station or duty",
-                        validators=[DataRequired(message="Choose a station or duty.")])
+    shift = SelectField(
+        "Shift", coerce=whole_number, validators=[DataRequired(message="Choose a shift.")]
+    )
+    place = SelectField(
+        "Station or duty", validators=[DataRequired(message="Choose a station or duty.")]
+    )
     submit = SubmitField("Move")
 
     def chosen_date(self) -> date:
@@ -120,12 +125,16 @@ class MoveForm(RotaStateForm):
 class AbsenceForm(RotaStateForm):
     """A sick call: who is away, from when to when, and how long to re-plan."""
 
-    staff = SelectField("Who is absent", coerce=whole_number,
-                        validators=[DataRequired(message="Choose the person who is absent.")])
+    staff = SelectField(
+        "Who is absent",
+        coerce=whole_number,
+        validators=[DataRequired(message="Choose the person who is absent.")],
+    )
     start = DateField("First day away", validators=[InputRequired(message="Give a date.")])
     end = DateField("Last day away", validators=[InputRequired(message="Give a date.")])
-    note = StringField("Note", validators=[Length(max=200)],
-                       description="Optional, e.g. 'called in at 06:10'.")
+    note = StringField(
+        "Note", validators=[Length(max=200)], description="Optional, e.g. 'called in at 06:10'."
+    )
     time_limit = _time_limit(10)
     submit = SubmitField("Mark absent and re-plan")
 

@@ -68,8 +68,9 @@ class SiteForm(_ScopedForm):
     """A site's details, group, ratio rule and opening hours (fields opens_0 ... closes_6)."""
 
     name = StringField(
-        "Name", filters=[strip], validators=[DataRequired("Enter the site's name."),
-                                             Length(max=120)]
+        "Name",
+        filters=[strip],
+        validators=[DataRequired("Enter the site's name."), Length(max=120)],
     )
     kind = SelectField("Kind", choices=options(SITE_KIND_LABELS.items()))
     timezone = StringField(
@@ -86,7 +87,9 @@ class SiteForm(_ScopedForm):
         description="Sites in one group are planned together, so staff can train across them.",
     )
     new_group = StringField(
-        "Or a new group", filters=[strip], validators=[Length(max=120)],
+        "Or a new group",
+        filters=[strip],
+        validators=[Length(max=120)],
         description="Type a name to create a group and put this site in it.",
     )
     ratio_rule_id = SelectField(
@@ -157,10 +160,12 @@ class SiteForm(_ScopedForm):
 
 
 for _day in range(7):
-    setattr(SiteForm, f"opens_{_day}", TimeField(f"{DAY_NAMES[_day]} opens",
-                                                  validators=[Optional()]))
-    setattr(SiteForm, f"closes_{_day}", TimeField(f"{DAY_NAMES[_day]} closes",
-                                                   validators=[Optional()]))
+    setattr(
+        SiteForm, f"opens_{_day}", TimeField(f"{DAY_NAMES[_day]} opens", validators=[Optional()])
+    )
+    setattr(
+        SiteForm, f"closes_{_day}", TimeField(f"{DAY_NAMES[_day]} closes", validators=[Optional()])
+    )
 
 
 # ----- stations and shift types ------------------------------------------------------
@@ -170,8 +175,9 @@ class StationForm(_ScopedForm):
     """A station and the competencies a person needs to stand there."""
 
     name = StringField(
-        "Name", filters=[strip], validators=[DataRequired("Enter the station's name."),
-                                             Length(max=120)]
+        "Name",
+        filters=[strip],
+        validators=[DataRequired("Enter the station's name."), Length(max=120)],
     )
     competency_ids = MultiCheckboxField(
         "Competencies needed",
@@ -204,8 +210,9 @@ class ShiftTypeForm(_ScopedForm):
         ],
     )
     name = StringField(
-        "Name", filters=[strip], validators=[DataRequired("Enter the shift's name."),
-                                             Length(max=60)]
+        "Name",
+        filters=[strip],
+        validators=[DataRequired("Enter the shift's name."), Length(max=60)],
     )
     start = TimeField("Starts", validators=[InputRequired("Enter the start time, e.g. 07:00.")])
     end = TimeField(
@@ -219,8 +226,9 @@ class ShiftTypeForm(_ScopedForm):
         "Night shift",
         description="Crosses midnight, and counted for the fair share of nights.",
     )
-    weekdays = MultiCheckboxField("Runs on", choices=WEEKDAY_CHOICES,
-                                  validators=[DataRequired("Tick at least one day.")])
+    weekdays = MultiCheckboxField(
+        "Runs on", choices=WEEKDAY_CHOICES, validators=[DataRequired("Tick at least one day.")]
+    )
     forbidden_next_ids = MultiCheckboxField(
         "May not be followed the next day by",
         coerce=whole_number,
@@ -313,10 +321,16 @@ def cover_grid_form(shift_types: list[ShiftType], data: dict | None = None) -> A
             if not shift.runs_on(weekday):
                 continue
             day = DAY_SHORT[weekday]
-            setattr(CoverGridForm, f"min_{shift.id}_{weekday}",
-                    IntegerField(f"{shift.name} {day} minimum", validators=heads))
-            setattr(CoverGridForm, f"ideal_{shift.id}_{weekday}",
-                    IntegerField(f"{shift.name} {day} ideal", validators=heads))
+            setattr(
+                CoverGridForm,
+                f"min_{shift.id}_{weekday}",
+                IntegerField(f"{shift.name} {day} minimum", validators=heads),
+            )
+            setattr(
+                CoverGridForm,
+                f"ideal_{shift.id}_{weekday}",
+                IntegerField(f"{shift.name} {day} ideal", validators=heads),
+            )
     return CoverGridForm(data=data)
 
 
@@ -345,8 +359,10 @@ class DateCoverForm(AppForm):
 
     def validate_ideal(self, field) -> None:
         """The ideal is not below the minimum."""
-        if field.data is not None and self.minimum.data is not None and field.data < (
-            self.minimum.data
+        if (
+            field.data is not None
+            and self.minimum.data is not None
+            and field.data < (self.minimum.data)
         ):
             raise ValidationError(f"The ideal cannot be below the minimum ({self.minimum.data}).")
 
@@ -366,19 +382,24 @@ class DutyForm(_ScopedForm):
     """Work beyond station cover: how long, on which days and shifts, by whom, how often."""
 
     name = StringField(
-        "Name", filters=[strip], validators=[DataRequired("Enter the duty's name."),
-                                             Length(max=120)]
+        "Name",
+        filters=[strip],
+        validators=[DataRequired("Enter the duty's name."), Length(max=120)],
     )
     kind = SelectField("Kind", choices=options(DUTY_KIND_LABELS.items()))
     minutes = IntegerField(
         "Minutes each time",
-        validators=[InputRequired("Enter how many minutes it takes."),
-                    NumberRange(min=1, max=1440, message="Enter 1 to 1440 minutes.")],
+        validators=[
+            InputRequired("Enter how many minutes it takes."),
+            NumberRange(min=1, max=1440, message="Enter 1 to 1440 minutes."),
+        ],
     )
-    weekdays = MultiCheckboxField("On these days", choices=WEEKDAY_CHOICES,
-                                  description="Tick none for any day.")
-    shift_type_ids = MultiCheckboxField("During these shifts", coerce=whole_number,
-                                        description="Tick none for any shift.")
+    weekdays = MultiCheckboxField(
+        "On these days", choices=WEEKDAY_CHOICES, description="Tick none for any day."
+    )
+    shift_type_ids = MultiCheckboxField(
+        "During these shifts", coerce=whole_number, description="Tick none for any shift."
+    )
     competency_id = SelectField("Competency needed", coerce=optional_whole_number)
     min_level = SelectField(
         "At least at level",
@@ -388,8 +409,10 @@ class DutyForm(_ScopedForm):
     )
     per_week = IntegerField(
         "Times per week",
-        validators=[InputRequired("Enter how many times a week."),
-                    NumberRange(min=0, max=50, message="Enter 0 to 50.")],
+        validators=[
+            InputRequired("Enter how many times a week."),
+            NumberRange(min=0, max=50, message="Enter 0 to 50."),
+        ],
     )
     per_day = IntegerField(
         "Most times on one day",
@@ -399,11 +422,16 @@ class DutyForm(_ScopedForm):
     weight = IntegerField(
         "Priority (cost of each missed time)",
         description="Higher is more important; cover shortfalls cost about 1000.",
-        validators=[InputRequired("Enter a priority."),
-                    NumberRange(min=1, max=10000, message="Enter 1 to 10000.")],
+        validators=[
+            InputRequired("Enter a priority."),
+            NumberRange(min=1, max=10000, message="Enter 1 to 10000."),
+        ],
     )
-    people_ids = MultiCheckboxField("Only these people", coerce=whole_number,
-                                    description="Tick none to let anyone qualified do it.")
+    people_ids = MultiCheckboxField(
+        "Only these people",
+        coerce=whole_number,
+        description="Tick none to let anyone qualified do it.",
+    )
     required = BooleanField(
         "Required: ranks with station cover",
         description="For a duty the law or the pharmacy's policy requires (e.g. a controlled-"
@@ -433,30 +461,40 @@ class RatioRuleForm(_ScopedForm):
     """A pharmacist-to-technician ratio law with where it comes from and since when."""
 
     jurisdiction = StringField(
-        "Jurisdiction", filters=[strip], description="E.g. Florida, or California.",
+        "Jurisdiction",
+        filters=[strip],
+        description="E.g. Florida, or California.",
         validators=[DataRequired("Enter the state or jurisdiction."), Length(max=80)],
     )
     setting = StringField(
-        "Setting", filters=[strip], description="E.g. hospital, community, any.",
+        "Setting",
+        filters=[strip],
+        description="E.g. hospital, community, any.",
         validators=[DataRequired("Enter the setting it applies to."), Length(max=40)],
     )
     techs_per_pharmacist = IntegerField(
         "Technicians per pharmacist",
-        validators=[InputRequired("Enter the technicians allowed per pharmacist."),
-                    NumberRange(min=0, max=20, message="Enter 0 to 20.")],
+        validators=[
+            InputRequired("Enter the technicians allowed per pharmacist."),
+            NumberRange(min=0, max=20, message="Enter 0 to 20."),
+        ],
     )
     offset = IntegerField(
         "Offset",
         default=0,
         description="Added to the limit: California's 'techs <= 2 x pharmacists - 1' is 2 and -1.",
-        validators=[InputRequired("Enter 0 for none."),
-                    NumberRange(min=-10, max=10, message="Enter -10 to 10.")],
+        validators=[
+            InputRequired("Enter 0 for none."),
+            NumberRange(min=-10, max=10, message="Enter -10 to 10."),
+        ],
     )
     certified_extra = IntegerField(
         "Extra technicians per pharmacist when certified",
         default=0,
-        validators=[InputRequired("Enter 0 for none."),
-                    NumberRange(min=0, max=10, message="Enter 0 to 10.")],
+        validators=[
+            InputRequired("Enter 0 for none."),
+            NumberRange(min=0, max=10, message="Enter 0 to 10."),
+        ],
     )
     trainees_count = BooleanField("Trainees count toward the ratio", default=True)
     formula = TextAreaField("Formula in words", filters=[strip], validators=[Length(max=500)])

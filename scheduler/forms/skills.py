@@ -63,5 +63,6 @@ class CompetencyForm(AppForm):
         if field.data is not None and field.data == self.competency_id:
             raise ValidationError("A competency cannot be its own prerequisite.")
         if prerequisite_loops(self.competency_id, field.data):
-            raise ValidationError("That would make a loop: the chosen competency already "
-                                  "needs this one first.")
+            raise ValidationError(
+                "That would make a loop: the chosen competency already needs this one first."
+            )

@@ -141,8 +141,10 @@ class PersonForm(AppForm):
         "Most weekends worked in 4 weeks", 0, 4, "Leave blank for no limit.", required=False
     )
     min_rest_hours = _hours_field(
-        "Rest between shifts, hours", True, 48, "Time off between the end of one shift and "
-        "the start of the next, e.g. 10 or 11."
+        "Rest between shifts, hours",
+        True,
+        48,
+        "Time off between the end of one shift and the start of the next, e.g. 10 or 11.",
     )
     max_trainees = _count_field(
         "Most trainees supervised at once", 0, 5, "0 for someone who does not train."
@@ -228,9 +230,7 @@ class SkillForm(AppForm):
         coerce=optional_whole_number,
         validators=[InputRequired("Choose a competency.")],
     )
-    level = SelectField(
-        "Level", choices=options(LEVEL_LABELS.items())
-    )
+    level = SelectField("Level", choices=options(LEVEL_LABELS.items()))
     valid_until = DateField(
         "Valid until",
         validators=[Optional()],
@@ -264,8 +264,9 @@ class CertificationForm(AppForm):
     )
     number = StringField("Certificate number", filters=[strip], validators=[Length(max=60)])
     issued = DateField("Issued", validators=[Optional()])
-    expires = DateField("Expires", validators=[Optional()], description="Leave blank if it "
-                        "never expires.")
+    expires = DateField(
+        "Expires", validators=[Optional()], description="Leave blank if it never expires."
+    )
     submit = SubmitField("Save")
 
     def __init__(self, *args, staff_id: int, cert_id: int | None = None, **kwargs) -> None:
@@ -276,8 +277,9 @@ class CertificationForm(AppForm):
     def validate_name(self, field) -> None:
         """A person holds each certification once."""
         if field.data and certification_taken(self.staff_id, field.data, self.cert_id):
-            raise ValidationError(f"This person already has a {field.data} certification; "
-                                  "edit that one instead.")
+            raise ValidationError(
+                f"This person already has a {field.data} certification; edit that one instead."
+            )
 
     def validate_expires(self, field) -> None:
         """A certification expires after it was issued."""
@@ -294,14 +296,16 @@ class LeaveRecordForm(AppForm):
     start_date = DateField("First day", validators=[DataRequired("Enter the first day.")])
     end_date = DateField("Last day", validators=[DataRequired("Enter the last day.")])
     kind = SelectField(
-        "Kind", choices=options(LEAVE_KIND_LABELS.items()),
+        "Kind",
+        choices=options(LEAVE_KIND_LABELS.items()),
         default=LeaveKind.SICK.value,
     )
     shift_type_id = SelectField(
         "Only this shift", coerce=optional_whole_number, description="Leave blank for whole days."
     )
     approved = BooleanField(
-        "Approved", default=True,
+        "Approved",
+        default=True,
         description="Approved leave keeps the person off the rota; unticked, it is planned "
         "as their wish not to work.",
     )

@@ -166,7 +166,11 @@ def start_solve(
         raise LookupError(f"no site with id {site_id}")
     conf = settings()
     run = open_run(
-        site, week_start, time_limit, kind=kind, reference_rota_id=reference_rota_id,
+        site,
+        week_start,
+        time_limit,
+        kind=kind,
+        reference_rota_id=reference_rota_id,
         requested_by_id=requested_by_id,
     )
     run_id = run.id
@@ -240,4 +244,3 @@ def wait(run_id: int, timeout: float) -> bool:
         if time.monotonic() >= deadline:
             return False
         time.sleep(0.1)
-

@@ -99,8 +99,13 @@ def default_name() -> str:
     return f"solver-{socket.gethostname()}-{os.getpid()}"
 
 
-def serve(app: Flask, conf: JobSettings, name: str | None = None, burst: bool = False,
-          nice: int | None = None) -> bool:
+def serve(
+    app: Flask,
+    conf: JobSettings,
+    name: str | None = None,
+    burst: bool = False,
+    nice: int | None = None,
+) -> bool:
     """Run a worker on the solve queue until stopped (or, with ``burst``, until it is empty).
 
     Raises ``RedisError`` when Redis does not answer. Returns whether any job was run.
@@ -110,9 +115,7 @@ def serve(app: Flask, conf: JobSettings, name: str | None = None, burst: bool = 
     redis.ping()
     lower_priority(conf.nice if nice is None else nice)
     worker_name = name or default_name()
-    worker = SimpleWorker(
-        [Queue(conf.queue, connection=redis)], connection=redis, name=worker_name
-    )
+    worker = SimpleWorker([Queue(conf.queue, connection=redis)], connection=redis, name=worker_name)
     _serving = _Serving(app=app, name=worker_name)
     try:
         return worker.work(burst=burst, logging_level="INFO")

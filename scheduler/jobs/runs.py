@@ -362,9 +362,7 @@ class RunWatcher:
                     .values(heartbeat_at=utcnow())
                 )
             row = conn.execute(
-                select(SolveRun.status, SolveRun.stop_requested).where(
-                    SolveRun.id == self.run_id
-                )
+                select(SolveRun.status, SolveRun.stop_requested).where(SolveRun.id == self.run_id)
             ).one_or_none()
         if row is None or row.stop_requested or row.status is not SolveStatus.RUNNING:
             self.stop.set()

@@ -15,13 +15,20 @@ from .runs import settings
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop once the queue is empty instead of waiting.")
 @click.option("--name", default=None, help="Worker name (default: solver-HOST-PID).")
-@click.option("--queue", "queue_name", default=None,
-              help="Queue to take solves from (default: SOLVE_QUEUE, or 'solves').")
-@click.option("--nice", type=click.IntRange(0, 19), default=None,
-              help="Lower this worker's CPU priority by this much while it solves "
-                   "(default: SOLVE_NICE, or 10; 0 leaves it as it is).")
-def worker_command(burst: bool, name: str | None, queue_name: str | None,
-                   nice: int | None) -> None:
+@click.option(
+    "--queue",
+    "queue_name",
+    default=None,
+    help="Queue to take solves from (default: SOLVE_QUEUE, or 'solves').",
+)
+@click.option(
+    "--nice",
+    type=click.IntRange(0, 19),
+    default=None,
+    help="Lower this worker's CPU priority by this much while it solves "
+    "(default: SOLVE_NICE, or 10; 0 leaves it as it is).",
+)
+def worker_command(burst: bool, name: str | None, queue_name: str | None, nice: int | None) -> None:
     """Take solves from the Redis queue (REDIS_URL) and run them, one at a time."""
     from .redis_queue import serve
 

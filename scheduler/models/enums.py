@@ -140,5 +140,8 @@ class AccountRole(enum.StrEnum):
     @property
     def label(self) -> str:
         """The role as people say it."""
-        return {"supervisor": "Supervisor", "pic": "Pharmacist-in-charge",
-                "technician": "Technician"}[self.value]
+        return {
+            "supervisor": "Supervisor",
+            "pic": "Pharmacist-in-charge",
+            "technician": "Technician",
+        }[self.value]

@@ -51,9 +51,7 @@ class Rota(db.Model):
     submitted_at: Mapped[datetime | None]  # the supervisor asked the PIC to approve
     approved_at: Mapped[datetime | None]
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    published_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # optimistic lock: every UPDATE of the row adds one, and an UPDATE from a session that
     # read an older number matches no row (StaleDataError), so overlapping edits cannot
     # overwrite each other; edits of the assignments touch the row too
@@ -123,8 +121,12 @@ class SolveRun(db.Model):
     __tablename__ = "solve_runs"
     __table_args__ = (
         Index(
-            "uq_solve_runs_active_week", "site_id", "week_start", unique=True,
-            sqlite_where=_ACTIVE_WHERE, postgresql_where=_ACTIVE_WHERE,
+            "uq_solve_runs_active_week",
+            "site_id",
+            "week_start",
+            unique=True,
+            sqlite_where=_ACTIVE_WHERE,
+            postgresql_where=_ACTIVE_WHERE,
         ),
     )
 
@@ -137,9 +139,7 @@ class SolveRun(db.Model):
     reference_rota_id: Mapped[int | None] = mapped_column(
         ForeignKey("rotas.id", ondelete="SET NULL")
     )  # a re-plan keeps as close to this rota as it can
-    requested_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     time_limit: Mapped[float]
     best_objective: Mapped[float | None]  # progress: best score so far
     best_bound: Mapped[float | None]  # progress: proven bound so far

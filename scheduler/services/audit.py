@@ -136,8 +136,19 @@ HIDDEN = "(a new password)"
 MIRRORED = frozenset({(Competency, "stations")})
 # a rota's fields that every edit or solve rewrites (its score, findings, last editor):
 # the edit itself is what is recorded
-ROTA_QUIET_FIELDS = frozenset({"costs", "objective", "bound", "reasons", "solve_status",
-                               "violations", "based_on_id", "changed_at", "changed_by_id"})
+ROTA_QUIET_FIELDS = frozenset(
+    {
+        "costs",
+        "objective",
+        "bound",
+        "reasons",
+        "solve_status",
+        "violations",
+        "based_on_id",
+        "changed_at",
+        "changed_by_id",
+    }
+)
 BULK = 20  # more alike events than this in one flush become one event listing them
 BULK_LISTED = 200
 PENDING = "audit.pending"
@@ -190,9 +201,9 @@ def _note(op: str) -> Callable[..., None]:
                     continue
                 if history.added and history.deleted and history.added[0] == history.deleted[0]:
                     continue
-                change.columns[key] = (
-                    {"from": history.deleted[0]} if history.deleted else {}
-                ) | {"to": history.added[0] if history.added else None}
+                change.columns[key] = ({"from": history.deleted[0]} if history.deleted else {}) | {
+                    "to": history.added[0] if history.added else None
+                }
             elif state.dict.get(key) is not None:
                 value = state.dict[key]
                 change.columns[key] = {"to": value} if op == "created" else {"from": value}
@@ -274,8 +285,11 @@ def init_app(app: Flask) -> None:
     if event.contains(db.session, "after_flush", _record):
         return
     for model in AUDITED:
-        for op, name in (("created", "after_insert"), ("changed", "after_update"),
-                         ("deleted", "after_delete")):
+        for op, name in (
+            ("created", "after_insert"),
+            ("changed", "after_update"),
+            ("deleted", "after_delete"),
+        ):
             event.listen(model, name, _note(op))
         for attr in inspect(model).column_attrs:
             if attr.key not in SKIPPED_FIELDS | SECRET_FIELDS:  # load the old value first
@@ -313,15 +327,17 @@ def actor() -> tuple[int | None, str]:
 def build_events(session: Session, changes: list[RowChange]) -> list[dict[str, Any]]:
     """The audit events of one flush's row changes, alike ones merged when there are many."""
     words = Words(session)
-    new_rotas = {c.target.id: c.target for c in changes
-                 if c.op == "created" and isinstance(c.target, Rota)}
+    new_rotas = {
+        c.target.id: c.target for c in changes if c.op == "created" and isinstance(c.target, Rota)
+    }
     gone_rotas = {c.target.id for c in changes if c.op == "deleted" and isinstance(c.target, Rota)}
     counts: Counter[int] = Counter()
     events: list[dict[str, Any]] = []
     for change in changes:
         target = change.target
         if isinstance(target, RotaAssignment) and (
-                target.rota_id in new_rotas or target.rota_id in gone_rotas):
+            target.rota_id in new_rotas or target.rota_id in gone_rotas
+        ):
             counts[target.rota_id] += 1  # the rota's own event counts them
             continue
         if isinstance(target, StaffCompetency) and change.new("signed_off_at") is not None:
@@ -355,20 +371,25 @@ def merge_bulk(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
             out.extend(rows)
             continue
         label = OBJECT_LABELS[object_type].lower()
-        out.append({
-            "action": action,
-            "object_type": object_type,
-            "object_id": None,
-            "site_id": site_id,
-            "summary": f"{ACTIONS[action]} {len(rows)} rows of {label} at once.",
-            "details": {"items": [r["summary"] for r in rows[:BULK_LISTED]],
-                        "count": len(rows)},
-        })
+        out.append(
+            {
+                "action": action,
+                "object_type": object_type,
+                "object_id": None,
+                "site_id": site_id,
+                "summary": f"{ACTIONS[action]} {len(rows)} rows of {label} at once.",
+                "details": {
+                    "items": [r["summary"] for r in rows[:BULK_LISTED]],
+                    "count": len(rows),
+                },
+            }
+        )
     return out
 
 
-def _event(change: RowChange, action: str, summary: str, site_id: int | None,
-           details: dict[str, Any]) -> dict[str, Any]:
+def _event(
+    change: RowChange, action: str, summary: str, site_id: int | None, details: dict[str, Any]
+) -> dict[str, Any]:
     """One event's columns (the actor and time are added when it is written)."""
     return {
         "action": action,
@@ -390,10 +411,10 @@ def _events_of(words: Words, change: RowChange) -> list[dict[str, Any]]:
         if isinstance(target, SignOff):
             return [_event(change, "signed off", words.sign_off(target), site_id, details)]
         if isinstance(target, Rota):
-            kept = {k: v for k, v in details.get("changes", {}).items()
-                    if k not in ROTA_QUIET_FIELDS}
-            return [_event(change, "created", words.new_rota(target), site_id,
-                           {"changes": kept})]
+            kept = {
+                k: v for k, v in details.get("changes", {}).items() if k not in ROTA_QUIET_FIELDS
+            }
+            return [_event(change, "created", words.new_rota(target), site_id, {"changes": kept})]
         return [_event(change, "created", f"Created {label}.", site_id, details)]
     if change.op == "deleted":
         return [_event(change, "deleted", f"Deleted {label}.", site_id, details)]
@@ -407,35 +428,60 @@ def _events_of(words: Words, change: RowChange) -> list[dict[str, Any]]:
         return [_event(change, "approved", f"Approved {label}.", site_id, details)]
     if not details.get("changes") and not details.get("collections"):
         return []
-    return [_event(change, "changed", f"Changed {label}: {words.fields(details)}.", site_id,
-                   details)]
+    return [
+        _event(change, "changed", f"Changed {label}: {words.fields(details)}.", site_id, details)
+    ]
 
 
-def _rota_events(words: Words, change: RowChange, label: str, site_id: int | None,
-                 details: dict[str, Any]) -> list[dict[str, Any]]:
+def _rota_events(
+    words: Words, change: RowChange, label: str, site_id: int | None, details: dict[str, Any]
+) -> list[dict[str, Any]]:
     """A rota's approval steps, publication, override and other changes, each its own event."""
     out = []
     changes = details.get("changes", {})
     consumed: set[str] = set()
-    if change.old("submitted_at") is None and change.new("submitted_at") is not None \
-            and change.new("approved_at") is None:
-        out.append(_event(change, "submitted", f"Sent {label} to the pharmacist-in-charge "
-                                               "for approval.", site_id, {}))
+    if (
+        change.old("submitted_at") is None
+        and change.new("submitted_at") is not None
+        and change.new("approved_at") is None
+    ):
+        out.append(
+            _event(
+                change,
+                "submitted",
+                f"Sent {label} to the pharmacist-in-charge for approval.",
+                site_id,
+                {},
+            )
+        )
         consumed |= {"submitted_at"}
     if change.old("approved_at") is None and change.new("approved_at") is not None:
         out.append(_event(change, "approved", f"Approved {label}.", site_id, {}))
         consumed |= {"submitted_at", "approved_at", "approved_by_id"}
     if change.new("status") == RotaStatus.PUBLISHED:
-        out.append(_event(change, "published", f"Published {label}.", site_id,
-                          {"changes": {"status": changes["status"]}}))
+        out.append(
+            _event(
+                change,
+                "published",
+                f"Published {label}.",
+                site_id,
+                {"changes": {"status": changes["status"]}},
+            )
+        )
         consumed |= {"status", "published_at", "published_by_id"}
     if change.overrode:
         broken = list(change.target.violations or [])
         first = broken[0] if broken else ""
         more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
-        out.append(_event(change, "overrode",
-                          f"Saved a change to {label} although it breaks hard rules: "
-                          f"{first}{more}", site_id, {"hard_rules_broken": broken}))
+        out.append(
+            _event(
+                change,
+                "overrode",
+                f"Saved a change to {label} although it breaks hard rules: {first}{more}",
+                site_id,
+                {"hard_rules_broken": broken},
+            )
+        )
     rest = {k: v for k, v in changes.items() if k not in consumed | ROTA_QUIET_FIELDS}
     if rest:
         remaining = {"changes": rest}
@@ -445,8 +491,9 @@ def _rota_events(words: Words, change: RowChange, label: str, site_id: int | Non
     return out
 
 
-def _priority_events(change: RowChange, label: str, site_id: int | None,
-                     details: dict[str, Any]) -> list[dict[str, Any]]:
+def _priority_events(
+    change: RowChange, label: str, site_id: int | None, details: dict[str, Any]
+) -> list[dict[str, Any]]:
     """A site's new priorities or fairness window in words, and its other changes apart."""
     changes = dict(details["changes"])
     mine = {key: changes.pop(key) for key in PRIORITY_FIELDS if key in changes}
@@ -460,32 +507,41 @@ def _priority_events(change: RowChange, label: str, site_id: int | None,
     kept = {"items": rules, "changes": {k: v for k, v in mine.items() if k != "priorities"}}
     if "priorities" in mine:
         kept["priorities"] = mine["priorities"]
-    out = [_event(change, "changed", f"Changed the priorities of {label}: {said}.", site_id,
-                  kept)]
+    out = [_event(change, "changed", f"Changed the priorities of {label}: {said}.", site_id, kept)]
     rest = {**details, "changes": changes}
     if changes or details.get("collections"):
-        out.append(_event(change, "changed", f"Changed {label}: {Words.fields(rest)}.", site_id,
-                          rest))
+        out.append(
+            _event(change, "changed", f"Changed {label}: {Words.fields(rest)}.", site_id, rest)
+        )
     return out
 
 
-def _account_events(words: Words, change: RowChange, label: str, site_id: int | None,
-                    details: dict[str, Any]) -> list[dict[str, Any]]:
+def _account_events(
+    words: Words, change: RowChange, label: str, site_id: int | None, details: dict[str, Any]
+) -> list[dict[str, Any]]:
     """An account's password change, role change and other changes, each its own event."""
     out = []
     changes = dict(details.get("changes", {}))
     if changes.pop("password_hash", None) is not None:
-        out.append(_event(change, "password changed", f"Changed the password of {label}.",
-                          site_id, {}))
+        out.append(
+            _event(change, "password changed", f"Changed the password of {label}.", site_id, {})
+        )
     role = changes.pop("role", None)
     if role is not None:
-        out.append(_event(change, "role changed",
-                          f"Changed the role of {label} from {role.get('from', '?')} to "
-                          f"{role['to']}.", site_id, {"changes": {"role": role}}))
+        out.append(
+            _event(
+                change,
+                "role changed",
+                f"Changed the role of {label} from {role.get('from', '?')} to {role['to']}.",
+                site_id,
+                {"changes": {"role": role}},
+            )
+        )
     if changes:
         rest = {"changes": changes}
-        out.append(_event(change, "changed", f"Changed {label}: {words.fields(rest)}.", site_id,
-                          rest))
+        out.append(
+            _event(change, "changed", f"Changed {label}: {words.fields(rest)}.", site_id, rest)
+        )
     return out
 
 
@@ -568,8 +624,9 @@ class Words:
         if rota is None:
             return "a rota"
         site = self.name(Site, rota.site_id)
-        return f"version {rota.version} of {site}'s rota for the week of " \
-               f"{day_words(rota.week_start)}"
+        return (
+            f"version {rota.version} of {site}'s rota for the week of {day_words(rota.week_start)}"
+        )
 
     def label(self, target: Any) -> str:
         """The row in words, as the object of a sentence: 'Ann's CPhT certification'."""
@@ -592,9 +649,13 @@ class Words:
         if rota.solve_status is None or rota.based_on_id is not None:
             return None
         for row in list(self.session.identity_map.values()):
-            if (isinstance(row, SolveRun) and row.site_id == rota.site_id
-                    and row.week_start == rota.week_start and row.status in SOLVING
-                    and row.requested_by_id is not None):
+            if (
+                isinstance(row, SolveRun)
+                and row.site_id == rota.site_id
+                and row.week_start == rota.week_start
+                and row.status in SOLVING
+                and row.requested_by_id is not None
+            ):
                 user = self.get(User, row.requested_by_id)
                 name = user.name if user is not None else f"account #{row.requested_by_id}"
                 return row.requested_by_id, f"{name} (via the solver)"
@@ -603,8 +664,10 @@ class Words:
     def sign_off(self, record: SignOff) -> str:
         """'Signed off Ann in Central fill: supervised -> independent.'"""
         before = plain(record.from_level) or "none"
-        return (f"Signed off {self.staff(record)} in {self.name(Competency, record.competency_id)}:"
-                f" {before} \u2192 {plain(record.to_level)}.")
+        return (
+            f"Signed off {self.staff(record)} in {self.name(Competency, record.competency_id)}:"
+            f" {before} \u2192 {plain(record.to_level)}."
+        )
 
     def value(self, model: type, key: str, value: Any) -> Any:
         """A field's value for the details: a foreign key as 'Name (#id)', others as stored."""
@@ -651,24 +714,36 @@ def _field_words(key: str) -> str:
 
 def _leave_label(w: Words, x: Leave) -> str:
     """'Ann's annual leave, Mon 2 Mar 2026 to Fri 6 Mar 2026'."""
-    days = day_words(x.start_date) if x.start_date == x.end_date else \
-        f"{day_words(x.start_date)} to {day_words(x.end_date)}"
+    days = (
+        day_words(x.start_date)
+        if x.start_date == x.end_date
+        else f"{day_words(x.start_date)} to {day_words(x.end_date)}"
+    )
     return f"{w.staff(x)}'s {plain(x.kind)} leave, {days}"
 
 
 def _cover_label(w: Words, x: CoverRequirement) -> str:
     """'cover of Central fill, Day shift, Mondays' or '..., on Mon 2 Mar 2026'."""
-    when = f"{WEEKDAYS[x.weekday]}s" if x.weekday is not None else \
-        f"on {day_words(x.on_date)}" if x.on_date else "any day"
-    return f"cover of {w.name(Station, x.station_id)}, {w.name(ShiftType, x.shift_type_id)} " \
-           f"shift, {when}"
+    when = (
+        f"{WEEKDAYS[x.weekday]}s"
+        if x.weekday is not None
+        else f"on {day_words(x.on_date)}"
+        if x.on_date
+        else "any day"
+    )
+    return (
+        f"cover of {w.name(Station, x.station_id)}, {w.name(ShiftType, x.shift_type_id)} "
+        f"shift, {when}"
+    )
 
 
 def _assignment_label(w: Words, x: RotaAssignment) -> str:
     """'Ann's Day shift at Central fill on Mon 2 Mar 2026 (version 2 of ...)'."""
     place = w.name(Station, x.station_id) if x.station_id else w.name(Duty, x.duty_id)
-    return (f"{w.name(Staff, x.staff_id)}'s {w.name(ShiftType, x.shift_type_id)} shift at "
-            f"{place} on {day_words(x.on_date)} ({w.rota(w.get(Rota, x.rota_id))})")
+    return (
+        f"{w.name(Staff, x.staff_id)}'s {w.name(ShiftType, x.shift_type_id)} shift at "
+        f"{place} on {day_words(x.on_date)} ({w.rota(w.get(Rota, x.rota_id))})"
+    )
 
 
 _LABELS: dict[type, Callable[[Words, Any], str]] = {
@@ -676,20 +751,23 @@ _LABELS: dict[type, Callable[[Words, Any], str]] = {
     StaffCompetency: lambda w, x: f"{w.staff(x)}'s level in {w.name(Competency, x.competency_id)}",
     Certification: lambda w, x: f"{w.staff(x)}'s {x.name} certification",
     Leave: _leave_label,
-    DevelopmentGoal: lambda w, x: f"{w.staff(x)}'s development goal in "
-                                  f"{w.name(Competency, x.competency_id)}",
+    DevelopmentGoal: lambda w, x: (
+        f"{w.staff(x)}'s development goal in {w.name(Competency, x.competency_id)}"
+    ),
     ShiftRequest: lambda w, x: f"{w.staff(x)}'s shift request for {day_words(x.on_date)}",
-    VolunteerOffer: lambda w, x: f"{w.staff(x)}'s {plain(x.kind).replace('_', ' ')} offer for "
-                                 f"the week of {day_words(x.week_start)}",
+    VolunteerOffer: lambda w, x: (
+        f"{w.staff(x)}'s {plain(x.kind).replace('_', ' ')} offer for "
+        f"the week of {day_words(x.week_start)}"
+    ),
     CEEntry: lambda w, x: f"{w.staff(x)}'s CE entry of {day_words(x.on_date)}",
-    SignOff: lambda w, x: f"the sign-off of {w.staff(x)} in "
-                          f"{w.name(Competency, x.competency_id)}",
+    SignOff: lambda w, x: f"the sign-off of {w.staff(x)} in {w.name(Competency, x.competency_id)}",
     Competency: lambda w, x: f"the competency {x.name} ({x.code})",
     Site: lambda w, x: f"the site {x.name}",
     SiteGroup: lambda w, x: f"the site group {x.name}",
     RatioRuleSet: lambda w, x: f"the ratio rule {x.label}",
-    OpeningHours: lambda w, x: f"{w.name(Site, x.site_id)}'s opening hours on "
-                               f"{WEEKDAYS[x.weekday]}",
+    OpeningHours: lambda w, x: (
+        f"{w.name(Site, x.site_id)}'s opening hours on {WEEKDAYS[x.weekday]}"
+    ),
     Station: lambda w, x: f"the station {x.name} at {w.name(Site, x.site_id)}",
     ShiftType: lambda w, x: f"the {x.name} shift at {w.name(Site, x.site_id)}",
     CoverRequirement: _cover_label,
@@ -744,13 +822,22 @@ def actor_choices() -> list[tuple[str, str]]:
         .group_by(AuditEvent.actor_user_id)
     ).all()
     latest: dict[int, int] = dict(rows)
-    names = dict(db.session.execute(
-        db.select(AuditEvent.actor_user_id, AuditEvent.actor_name)
-        .where(AuditEvent.id.in_(latest.values()))
-    ).all()) if latest else {}
-    accounts = {u.id: u.name for u in db.session.scalars(
-        db.select(User).where(User.id.in_(latest))
-    )} if latest else {}
+    names = (
+        dict(
+            db.session.execute(
+                db.select(AuditEvent.actor_user_id, AuditEvent.actor_name).where(
+                    AuditEvent.id.in_(latest.values())
+                )
+            ).all()
+        )
+        if latest
+        else {}
+    )
+    accounts = (
+        {u.id: u.name for u in db.session.scalars(db.select(User).where(User.id.in_(latest)))}
+        if latest
+        else {}
+    )
     people = sorted(
         ((str(uid), accounts.get(uid) or names.get(uid, f"Account #{uid}")) for uid in latest),
         key=lambda pair: pair[1].casefold(),

@@ -340,4 +340,3 @@ def trainee_shift_count(staff_id: int, competency_id: int, before: date) -> int:
     """Trainee shifts a person did before a date at stations needing a competency (published)."""
     probe = DevelopmentGoal(staff_id=staff_id, competency_id=competency_id)
     return shifts_done(probe, before=before)
-

@@ -52,7 +52,9 @@ def window(week_start: date, weeks: int) -> tuple[date, date]:
 
 
 def published_only(
-    query: Select, first: date | None = None, end: date | None = None,
+    query: Select,
+    first: date | None = None,
+    end: date | None = None,
     site_ids: Iterable[int] | None = None,
 ) -> Select:
     """A query over rota assignments kept to the latest published version of each site-week.
@@ -82,7 +84,9 @@ def published_only(
 
 
 def shared_counts(
-    staff_ids: Iterable[int], week_start: date, weeks: int,
+    staff_ids: Iterable[int],
+    week_start: date,
+    weeks: int,
     site_ids: Iterable[int] | None = None,
 ) -> dict[int, SharedCounts]:
     """Each person's shared work in the published weeks of the window before ``week_start``.

@@ -468,7 +468,8 @@ def build_problem(
                     min_level=_level(duty.min_level.value),
                     people=(  # of the people planned: someone who left cannot take it
                         frozenset(
-                            IdMap.key("staff", p.id) for p in duty.people
+                            IdMap.key("staff", p.id)
+                            for p in duty.people
                             if IdMap.key("staff", p.id) in ids.staff
                         )
                         if duty.people
@@ -495,7 +496,8 @@ def build_problem(
     if pins_from is not None:
         away = {p.id: p.unavailable for p in people}
         pins = [
-            a for a in pins
+            a
+            for a in pins
             if (a.day, None) not in away[a.person] and (a.day, a.shift) not in away[a.person]
         ]
     ref = None
@@ -743,14 +745,16 @@ def run_solve(
     sites = planned_with(site)
     try:
         with RunWatcher(run_id, stop):
-            problem, ids = build_problem(sites, week_start, reference=references, pins_from=pins,
-                                         priorities_of=site)
+            problem, ids = build_problem(
+                sites, week_start, reference=references, pins_from=pins, priorities_of=site
+            )
             digest = problem_digest(problem)
             writer = _ProgressWriter(run_id, on_progress)
             result = sv.solve(problem, time_limit=time_limit, on_progress=writer, stop=stop)
             db.session.commit()  # end the read transaction: the rebuild sees others' changes
-            again, _ = build_problem(sites, week_start, reference=references, pins_from=pins,
-                                     priorities_of=site)
+            again, _ = build_problem(
+                sites, week_start, reference=references, pins_from=pins, priorities_of=site
+            )
             changed = problem_digest(again) != digest
     except Exception as exc:
         db.session.rollback()
@@ -766,9 +770,7 @@ def run_solve(
         raise RunEnded(run_id, run.status.value)
     rotas = [store_result(s, week_start, problem, ids, result) for s in sites]
     for stored in rotas:
-        stored.based_on = next(
-            (r for r in references or () if r.site_id == stored.site_id), None
-        )
+        stored.based_on = next((r for r in references or () if r.site_id == stored.site_id), None)
     rota = next(r for r in rotas if r.site_id == site.id)
     run.rota = rota
     run.status = SolveStatus.STOPPED if stop.is_set() else SolveStatus.DONE

@@ -31,19 +31,28 @@ RANKED_RULES: tuple[Rule, ...] = tuple(sorted(RANKED_DEFAULTS, key=lambda r: RAN
 
 # the two levels no site reorders, and why they come first
 FIXED_LEVEL_WORDS: tuple[tuple[int, str, str], ...] = (
-    (1, "Cover first, never traded",
-     "A station short of its minimum, or a required duty left undone, is never accepted to "
-     "gain anything below it: the solver makes these gaps as few as it can before anything else."),
-    (2, "Contracts next",
-     "Then the hours people's contracts ask for, and their days in a row, days off and "
-     "weekends, before any preference of levels 3 and 4."),
+    (
+        1,
+        "Cover first, never traded",
+        "A station short of its minimum, or a required duty left undone, is never accepted to "
+        "gain anything below it: the solver makes these gaps as few as it can before anything "
+        "else.",
+    ),
+    (
+        2,
+        "Contracts next",
+        "Then the hours people's contracts ask for, and their days in a row, days off and "
+        "weekends, before any preference of levels 3 and 4.",
+    ),
 )
 
 
 def fixed_levels() -> list[tuple[int, str, str, list[str]]]:
     """Levels 1 and 2 as the page shows them: (level, title, why, the rules on it in words)."""
-    return [(level, title, why, [r.label for r, at in FIXED_LEVELS.items() if at == level])
-            for level, title, why in FIXED_LEVEL_WORDS]
+    return [
+        (level, title, why, [r.label for r, at in FIXED_LEVELS.items() if at == level])
+        for level, title, why in FIXED_LEVEL_WORDS
+    ]
 
 
 def default_rows() -> list[tuple[str, int, str]]:
@@ -70,10 +79,14 @@ def settings_of(priorities: Priorities) -> dict[str, Any] | None:
 def chosen(levels: dict[Rule, int], strengths: dict[Rule, Strength]) -> Priorities:
     """Priorities from a level and a strength per ranked rule (defaults left out)."""
     return Priorities(
-        levels=tuple((r, levels[r]) for r in RANKED_RULES
-                     if r in levels and levels[r] != RANKED_DEFAULTS[r]),
-        strengths=tuple((r, strengths[r]) for r in RANKED_RULES
-                        if r in strengths and strengths[r] is not Strength.MEDIUM),
+        levels=tuple(
+            (r, levels[r]) for r in RANKED_RULES if r in levels and levels[r] != RANKED_DEFAULTS[r]
+        ),
+        strengths=tuple(
+            (r, strengths[r])
+            for r in RANKED_RULES
+            if r in strengths and strengths[r] is not Strength.MEDIUM
+        ),
     )
 
 
@@ -95,8 +108,10 @@ def reset(site: Site) -> list[str]:
 
 def window_change(before: int | None, after: int) -> str:
     """'Fairness window: 8 -> 4 weeks'."""
-    return f"Fairness window: {before if before is not None else DEFAULT_FAIRNESS_WEEKS} " \
-           f"\u2192 {after} weeks"
+    return (
+        f"Fairness window: {before if before is not None else DEFAULT_FAIRNESS_WEEKS} "
+        f"\u2192 {after} weeks"
+    )
 
 
 def changes_between(before: Priorities, after: Priorities) -> list[str]:
@@ -108,11 +123,13 @@ def changes_between(before: Priorities, after: Priorities) -> list[str]:
     out = []
     for rule in RANKED_RULES:
         if before.level(rule) != after.level(rule):
-            out.append(f"{rule.label} moved from level {before.level(rule)} to level "
-                       f"{after.level(rule)}")
+            out.append(
+                f"{rule.label} moved from level {before.level(rule)} to level {after.level(rule)}"
+            )
         if before.strength(rule) is not after.strength(rule):
-            out.append(f"{rule.label}: {before.strength(rule).label} \u2192 "
-                       f"{after.strength(rule).label}")
+            out.append(
+                f"{rule.label}: {before.strength(rule).label} \u2192 {after.strength(rule).label}"
+            )
     return out
 
 
@@ -139,8 +156,7 @@ def settings_problems(settings: Any) -> list[str]:
     if not isinstance(settings, dict):
         return [f"should be an object or null, not {settings!r}"]
     out = [f"unknown part {key!r}" for key in sorted(set(settings) - {"levels", "strengths"})]
-    allowed = {"levels": {str(n) for n in RANKED_LEVELS},
-               "strengths": {s.label for s in Strength}}
+    allowed = {"levels": {str(n) for n in RANKED_LEVELS}, "strengths": {s.label for s in Strength}}
     for part, values in allowed.items():
         given = settings.get(part) or {}
         if not isinstance(given, dict):

@@ -78,8 +78,9 @@ def week_check(rota: Rota) -> WeekCheck:
         problem, ids = build_problem(sites, rota.week_start)
     except sv.ProblemError as faulty:
         raise RotaRefused(failure_message(faulty)) from faulty
-    problem = dataclasses.replace(problem, pins=(), reference=None,
-                                  priorities=rota_priorities(rota))
+    problem = dataclasses.replace(
+        problem, pins=(), reference=None, priorities=rota_priorities(rota)
+    )
     others: list[sv.Assignment] = []
     for site in sites:
         if site.id == rota.site_id:
@@ -220,8 +221,13 @@ def _target(check: WeekCheck, on_date: date, shift: ShiftType, place: Station | 
 
 
 def move(
-    a: RotaAssignment, on_date: date, shift: ShiftType, place: Station | Duty, *,
-    lock: int | None = None, by: User | None = None,
+    a: RotaAssignment,
+    on_date: date,
+    shift: ShiftType,
+    place: Station | Duty,
+    *,
+    lock: int | None = None,
+    by: User | None = None,
 ) -> None:
     """Move an assignment to another day, shift, station or duty, and pin it there."""
     rota = a.rota
@@ -230,8 +236,11 @@ def move(
     check = week_check(rota)
     day, shift_key, activity, kind = _target(check, on_date, shift, place)
     clash = next(
-        (x for x in rota.assignments if x.staff_id == a.staff_id and x.on_date == on_date
-         and x.id != a.id),
+        (
+            x
+            for x in rota.assignments
+            if x.staff_id == a.staff_id and x.on_date == on_date and x.id != a.id
+        ),
         None,
     )
     if clash is not None:
@@ -242,7 +251,11 @@ def move(
     mode = a.mode if kind == "station" else AssignmentMode.WORKS
     trainer = a.trainer_id if mode is AssignmentMode.TRAINEE else None
     moved = sv.Assignment(
-        IdMap.key("staff", a.staff_id), day, shift_key, activity, sv.Mode(mode.value),
+        IdMap.key("staff", a.staff_id),
+        day,
+        shift_key,
+        activity,
+        sv.Mode(mode.value),
         IdMap.key("staff", trainer) if trainer else None,
     )
     before = [_as_solver(check, x) for x in rota.assignments]
@@ -259,8 +272,14 @@ def move(
 
 
 def assign(
-    rota: Rota, staff: Staff, on_date: date, shift: ShiftType, place: Station | Duty, *,
-    lock: int | None = None, by: User | None = None,
+    rota: Rota,
+    staff: Staff,
+    on_date: date,
+    shift: ShiftType,
+    place: Station | Duty,
+    *,
+    lock: int | None = None,
+    by: User | None = None,
 ) -> None:
     """Put a person on a shift at a station or duty (pinned), moving them if they work that day."""
     check_lock(rota, lock, by)
@@ -341,7 +360,8 @@ def changes(before: Rota, after: Rota) -> list[Change]:
     for key in set(old) | set(new):
         was, now = old.get(key), new.get(key)
         same = (
-            was is not None and now is not None
+            was is not None
+            and now is not None
             and (was.shift_type_id, was.station_id, was.duty_id)
             == (now.shift_type_id, now.station_id, now.duty_id)
         )
@@ -383,7 +403,8 @@ def suggest_replacements(
     base_report = check.report(base)
     base_costs = Counter(c.sentence for c in base_report.costs)
     staff_rows = {
-        s.id: s for s in db.session.scalars(
+        s.id: s
+        for s in db.session.scalars(
             db.select(Staff).where(Staff.home_site_id == rota.site_id, Staff.active.is_(True))
         )
     }
@@ -397,8 +418,10 @@ def suggest_replacements(
         existing = next(
             (x for x in rota.assignments if x.staff_id == staff.id and x.on_date == on_date), None
         )
-        if existing is not None and existing.shift_type_id == shift.id and (
-            existing.station_id == station.id
+        if (
+            existing is not None
+            and existing.shift_type_id == shift.id
+            and (existing.station_id == station.id)
         ):
             continue  # already there
         new = sv.Assignment(person.id, day, shift_key, activity)
@@ -412,8 +435,7 @@ def suggest_replacements(
         breaks = [rule_sentence(v) for v in _added(base_report.violations, report.violations)]
         cand = Candidate(staff, True, breaks=breaks, cost=report.objective - base_report.objective)
         used = sum(
-            check.problem.slot_minutes(a.day, a.shift)
-            for a in after if a.person == person.id
+            check.problem.slot_minutes(a.day, a.shift) for a in after if a.person == person.id
         )
         cap = person.contract.max_minutes
         hours = f"{used / 60:g} of {cap / 60:g} h used" if cap else f"{used / 60:g} h rostered"

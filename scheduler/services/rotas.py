@@ -425,9 +425,7 @@ def explanation(rota: Rota) -> Explanation:
     """
     mine = {IdMap.key("station", s.id) for s in rota.site.stations}
     mine |= {IdMap.key("duty", d.id) for d in rota.site.duties}
-    people = set(
-        db.session.scalars(db.select(Staff.id).where(Staff.home_site_id == rota.site_id))
-    )
+    people = set(db.session.scalars(db.select(Staff.id).where(Staff.home_site_id == rota.site_id)))
     grouped = len(planned_with(rota.site)) > 1
 
     def relevant(cost) -> bool:
@@ -451,8 +449,10 @@ def explanation(rota: Rota) -> Explanation:
             group.level.bound,
             group.level.points,
             group.level.in_words,
-            [RuleScore(s.title, s.total, [(c.sentence, c.total) for c in s.items])
-             for s in group.rules],
+            [
+                RuleScore(s.title, s.total, [(c.sentence, c.total) for c in s.items])
+                for s in group.rules
+            ],
         )
         for group in rota_breakdown(rota, costs, with_bounds=not part)
     ]
@@ -519,8 +519,10 @@ def _headline(rota: Rota, verb: str, viewer: User | None) -> str:
     what = f"version {rota.version} of this week"
     at = f" at {_clock(when, rota.site)}"
     if who is not None and viewer is not None and who.id == viewer.id:
-        return (f"{what.capitalize()} was {verb}{at} from your account in another tab or "
-                "window, after you opened this page")
+        return (
+            f"{what.capitalize()} was {verb}{at} from your account in another tab or "
+            "window, after you opened this page"
+        )
     return f"{who.name if who else 'Someone else'} {verb} {what}{at}, after you opened this page"
 
 
@@ -623,7 +625,10 @@ def publish(rota: Rota, user: User, *, lock: int | None = None) -> None:
 
 
 def new_draft_from(
-    rota: Rota, *, lock: int | None = None, latest_seen: int | None = None,
+    rota: Rota,
+    *,
+    lock: int | None = None,
+    latest_seen: int | None = None,
     by: User | None = None,
 ) -> Rota:
     """Copy a version of the week as the next draft version, to change it by hand.

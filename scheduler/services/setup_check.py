@@ -34,8 +34,14 @@ def latest_faults(site_id: int, week_start: date) -> list[str]:
     return listed_faults(run.message)
 
 
-def refuse(site: Site, week_start: date, faults: list[str], time_limit: float, kind: str,
-           requested_by_id: int | None) -> int:
+def refuse(
+    site: Site,
+    week_start: date,
+    faults: list[str],
+    time_limit: float,
+    kind: str,
+    requested_by_id: int | None,
+) -> int:
     """Record a solve asked for a week whose set-up has faults as a failed run; return its id.
 
     Raises :class:`SolveBusy` when the week is being solved already.

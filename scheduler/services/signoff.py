@@ -74,9 +74,7 @@ def highest_grant(user: User, trainee: Staff, competency: Competency, today: dat
     if signer is None:
         raise SignOffRefused("Your account is not linked to a staff record.")
     if competency.id not in trainer_competency_ids(signer, today):
-        raise SignOffRefused(
-            f"You need a valid trainer level in {competency.name} to sign it off."
-        )
+        raise SignOffRefused(f"You need a valid trainer level in {competency.name} to sign it off.")
     if trainee.home_site_id not in {s.id for s in planned_with(signer.home_site)}:
         raise SignOffRefused(f"{trainee.name} works at a site you do not train for.")
     return SkillLevel.INDEPENDENT

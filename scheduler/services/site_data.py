@@ -208,7 +208,8 @@ def reference_columns(model: type) -> tuple[tuple[str, str | None, str, sa.Colum
             (
                 rel.key
                 for rel in mapper.relationships
-                if rel.direction is MANYTOONE and rel.secondary is None
+                if rel.direction is MANYTOONE
+                and rel.secondary is None
                 and set(rel.local_columns) == {column}
             ),
             None,
@@ -264,8 +265,10 @@ def _dump(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, time):
-        return value.strftime("%H:%M") if not (value.second or value.microsecond) else (
-            value.isoformat()
+        return (
+            value.strftime("%H:%M")
+            if not (value.second or value.microsecond)
+            else (value.isoformat())
         )
     return value
 
@@ -431,8 +434,10 @@ class _Exporter:
         out["opening_hours"] = [self.row(h, site) for h in _by_id(site.opening_hours)]
         out["competencies"] = []  # filled last, with every competency the section names
         out["shift_types"] = [
-            {**self.row(st, site), "forbidden_next": self.refs("shift_types", st.forbidden_next,
-                                                               site)}
+            {
+                **self.row(st, site),
+                "forbidden_next": self.refs("shift_types", st.forbidden_next, site),
+            }
             for st in _by_id(site.shift_types)
         ]
         out["stations"] = [
@@ -481,8 +486,11 @@ class _Exporter:
             return key or {"site": obj.home_site.name, "name": obj.name}
         if target in _NAME_FIELD:
             name = getattr(obj, _NAME_FIELD[target])
-            return name if obj.site_id == here.id else {"site": obj.site.name,
-                                                       _NAME_FIELD[target]: name}
+            return (
+                name
+                if obj.site_id == here.id
+                else {"site": obj.site.name, _NAME_FIELD[target]: name}
+            )
         if target == "competencies":
             self.competencies.add(obj.id)
             return obj.code
@@ -825,8 +833,11 @@ class _Importer:
         values: dict[str, Any] = {}
         for key, column in plain:
             if key not in raw:
-                if not (column.nullable or column.default is not None
-                        or column.server_default is not None):
+                if not (
+                    column.nullable
+                    or column.default is not None
+                    or column.server_default is not None
+                ):
                     self.note(path, f"{key} is missing")
                 continue
             try:
@@ -844,8 +855,15 @@ class _Importer:
             values[relation] = self.resolve(target, wanted, f"{path}.{name}", here)
         return values
 
-    def child(self, model: type, raw: Any, path: str, parent: Any, here: _Section,
-              extra: Iterable[str] = ()) -> Any:
+    def child(
+        self,
+        model: type,
+        raw: Any,
+        path: str,
+        parent: Any,
+        here: _Section,
+        extra: Iterable[str] = (),
+    ) -> Any:
         """Make a record listed under a parent row, or None when the entry is unusable."""
         values = self.fields(model, raw, path, here, extra)
         if values is None:
@@ -866,8 +884,9 @@ class _Importer:
 
     # --- references --------------------------------------------------------------------
 
-    def resolve(self, target: str, ref: Any, path: str, here: _Section | None,
-                strict: bool = True) -> Any:
+    def resolve(
+        self, target: str, ref: Any, path: str, here: _Section | None, strict: bool = True
+    ) -> Any:
         """The row a reference names, from the file or the database; None when not found."""
         found, why = self.lookup(target, ref, here)
         if found is None and strict:
@@ -922,7 +941,8 @@ class _Importer:
             matches = [p for p, _raw, _path in self.sections[site_name].staff if p.name == name]
         else:
             matches = db.session.scalars(
-                db.select(Staff).join(Site, Staff.home_site_id == Site.id)
+                db.select(Staff)
+                .join(Site, Staff.home_site_id == Site.id)
                 .where(Site.name == site_name, Staff.name == name)
             ).all()
         if len(matches) > 1:
@@ -947,7 +967,8 @@ class _Importer:
         else:
             model = {"stations": Station, "duties": Duty, "shift_types": ShiftType}[target]
             found = db.session.scalar(
-                db.select(model).join(Site, model.site_id == Site.id)
+                db.select(model)
+                .join(Site, model.site_id == Site.id)
                 .where(Site.name == site_name, getattr(model, key) == name)
             )
         return found, f"no {noun} {name!r} at {site_name!r}"
@@ -955,7 +976,9 @@ class _Importer:
     def rota_ref(self, ref: Any, here: _Section | None) -> tuple[Rota | None, str]:
         """A rota by its week and version (and site, when it is another site's)."""
         if not isinstance(ref, dict) or not {"week_start", "version"} <= set(ref) <= {
-            "site", "week_start", "version"
+            "site",
+            "week_start",
+            "version",
         }:
             return None, f"should be {{'week_start': ..., 'version': ...}}, not {ref!r}"
         try:
@@ -970,8 +993,11 @@ class _Importer:
             found = self.sections[site_name].rotas.get((week, ref["version"]))
         else:
             found = db.session.scalar(
-                db.select(Rota).join(Site, Rota.site_id == Site.id).where(
-                    Site.name == site_name, Rota.week_start == week,
+                db.select(Rota)
+                .join(Site, Rota.site_id == Site.id)
+                .where(
+                    Site.name == site_name,
+                    Rota.week_start == week,
                     Rota.version == ref["version"],
                 )
             )
@@ -999,7 +1025,8 @@ class _Importer:
                 db.select(RatioRuleSet).where(
                     RatioRuleSet.jurisdiction == natural[0],
                     RatioRuleSet.setting == natural[1],
-                    RatioRuleSet.effective_date.is_(None) if natural[2] is None
+                    RatioRuleSet.effective_date.is_(None)
+                    if natural[2] is None
                     else RatioRuleSet.effective_date == natural[2],
                 )
             )
@@ -1019,8 +1046,17 @@ class _Importer:
     def start_site(self, raw: dict[str, Any]) -> None:
         """The site row itself, with its group, ratio rule, approval policy and hours."""
         path = f"site {raw['name']!r}"
-        extra = {"rota_policy", "opening_hours", "competencies", "shift_types", "stations",
-                 "duties", "staff", "accounts", "rotas"}
+        extra = {
+            "rota_policy",
+            "opening_hours",
+            "competencies",
+            "shift_types",
+            "stations",
+            "duties",
+            "staff",
+            "accounts",
+            "rotas",
+        }
         section = _Section(raw, path, Site(name=raw["name"]))
         self.sections[raw["name"]] = section
         values = self.fields(Site, raw, path, section, extra)
@@ -1040,8 +1076,7 @@ class _Importer:
             setattr(section.site, key, value)
         db.session.add(section.site)
         if raw.get("rota_policy") is not None:
-            self.child(RotaPolicy, raw["rota_policy"], f"{path}.rota_policy", section.site,
-                       section)
+            self.child(RotaPolicy, raw["rota_policy"], f"{path}.rota_policy", section.site, section)
         for item, where in self.listed(raw, "opening_hours", path):
             self.child(OpeningHours, item, where, section.site, section)
 
@@ -1057,8 +1092,7 @@ class _Importer:
             existing = db.session.scalar(db.select(Competency).where(Competency.code == code))
             if existing is not None:
                 if existing.name != values.get("name", existing.name) or (
-                    existing.requalify_days != values.get("requalify_days",
-                                                          existing.requalify_days)
+                    existing.requalify_days != values.get("requalify_days", existing.requalify_days)
                 ):
                     self.warnings.append(
                         f"competency {code} already exists here as {existing.name!r}; kept it "
@@ -1070,8 +1104,11 @@ class _Importer:
                 db.select(Competency).where(Competency.name == values.get("name"))
             )
             if same_name is not None:
-                self.note(where, f"the name {same_name.name!r} is already used here by "
-                                 f"competency {same_name.code}")
+                self.note(
+                    where,
+                    f"the name {same_name.name!r} is already used here by "
+                    f"competency {same_name.code}",
+                )
                 continue
             comp = Competency(**values)
             db.session.add(comp)
@@ -1104,8 +1141,18 @@ class _Importer:
 
     def people(self, section: _Section) -> None:
         """The staff whose home is the site, keyed as in the file."""
-        extra = {"key", "skills", "certifications", "ce_entries", "goals", "leave", "requests",
-                 "offers", "sign_offs", "calendar_feed"}
+        extra = {
+            "key",
+            "skills",
+            "certifications",
+            "ce_entries",
+            "goals",
+            "leave",
+            "requests",
+            "offers",
+            "sign_offs",
+            "calendar_feed",
+        }
         for item, where in self.listed(section.raw, "staff", section.path):
             key = item.get("key") if isinstance(item, dict) else None
             if isinstance(item, dict):
@@ -1177,13 +1224,18 @@ class _Importer:
                 user = User(**values)
                 db.session.add(user)
             elif user.staff is not None:
-                self.note(where, f"an account for {email} already exists in this database, "
-                                 f"for {user.staff.name} at {user.staff.home_site.name}")
+                self.note(
+                    where,
+                    f"an account for {email} already exists in this database, "
+                    f"for {user.staff.name} at {user.staff.home_site.name}",
+                )
                 continue
             else:
                 user.staff = values.get("staff")
-                self.warnings.append(f"the account {email} was here already; it is now linked to "
-                                     f"{item.get('name')} and keeps its password")
+                self.warnings.append(
+                    f"the account {email} was here already; it is now linked to "
+                    f"{item.get('name')} and keeps its password"
+                )
             self.accounts[email] = user
 
     def named_accounts(self, section: _Section) -> None:
@@ -1218,14 +1270,16 @@ class _Importer:
                 for entry, at in self.listed(item, name, where):
                     self.child(model, entry, at, person, section)
             if item.get("calendar_feed") is not None:
-                self.child(CalendarFeed, item["calendar_feed"], f"{where}.calendar_feed",
-                           person, section)
+                self.child(
+                    CalendarFeed, item["calendar_feed"], f"{where}.calendar_feed", person, section
+                )
 
     def rotas(self, section: _Section) -> None:
         """Every rota version with its assignments, kept out of the session until ids exist."""
         for item, where in self.listed(section.raw, "rotas", section.path):
-            values = self.fields(Rota, item, where, section, {"costs", "assignments"},
-                                 later={"based_on"})
+            values = self.fields(
+                Rota, item, where, section, {"costs", "assignments"}, later={"based_on"}
+            )
             if values is None:
                 continue
             for problem in settings_problems(values.get("priorities")):
@@ -1233,8 +1287,7 @@ class _Importer:
             rota = Rota(**values)  # its site is set once the score breakdown can be written
             natural = (rota.week_start, rota.version)
             if natural in section.rotas:
-                self.note(where, f"a second rota for the week of {natural[0]} version "
-                                 f"{natural[1]}")
+                self.note(where, f"a second rota for the week of {natural[0]} version {natural[1]}")
                 continue
             section.rotas[natural] = rota
             section.rota_rows.append((rota, item, where))
@@ -1244,10 +1297,10 @@ class _Importer:
                     rota.assignments.append(RotaAssignment(**values))
         for rota, item, where in section.rota_rows:
             if item.get("based_on") is not None:
-                rota.based_on = self.resolve("rotas", item["based_on"], f"{where}.based_on",
-                                             section)
-            section.costs.append((rota, self.costs(item.get("costs"), f"{where}.costs",
-                                                   section)))
+                rota.based_on = self.resolve(
+                    "rotas", item["based_on"], f"{where}.based_on", section
+                )
+            section.costs.append((rota, self.costs(item.get("costs"), f"{where}.costs", section)))
 
     def costs(self, raw: Any, path: str, here: _Section) -> list | None:
         """A rota's score breakdown with each named row looked up (unknown ones kept inert)."""
@@ -1310,10 +1363,9 @@ def _render(cost: dict[str, Any], tokens: list[tuple[dict, str, Any]]) -> dict[s
 
     out = {k: v for k, v in cost.items() if k != "key_refs"}
     key_tokens = tokens[: len(cost.get("key_refs", []))]
-    subject_tokens = iter(tokens[len(key_tokens):])
+    subject_tokens = iter(tokens[len(key_tokens) :])
     if isinstance(cost.get("key"), str):
-        out["key"] = _PLACEHOLDER.sub(lambda m: solver_id(key_tokens[int(m.group(1))]),
-                                      cost["key"])
+        out["key"] = _PLACEHOLDER.sub(lambda m: solver_id(key_tokens[int(m.group(1))]), cost["key"])
     if isinstance(cost.get("subject"), dict):
         out["subject"] = {
             name: solver_id(next(subject_tokens)) if isinstance(value, dict) else value
@@ -1333,8 +1385,10 @@ def _references_from_outside(sites: list[Site]) -> list[str]:
 
     def of_others(model: type, condition: Any) -> Any:
         """Rows of a staff record kind that belong to people of other sites."""
-        return db.select(model).join(Staff, model.staff_id == Staff.id).where(
-            Staff.id.not_in(staff), condition
+        return (
+            db.select(model)
+            .join(Staff, model.staff_id == Staff.id)
+            .where(Staff.id.not_in(staff), condition)
         )
 
     checks: list[tuple[Any, Any]] = [
@@ -1351,8 +1405,10 @@ def _references_from_outside(sites: list[Site]) -> list[str]:
                     )
                 ),
             ),
-            lambda r: f"{r.site.name}'s rota for the week of {r.week_start} (version "
-            f"{r.version}) places its people or uses its stations",
+            lambda r: (
+                f"{r.site.name}'s rota for the week of {r.week_start} (version "
+                f"{r.version}) places its people or uses its stations"
+            ),
         ),
         (
             db.select(Rota).where(Rota.site_id.not_in(ids), Rota.based_on_id.in_(rotas)),
@@ -1371,8 +1427,10 @@ def _references_from_outside(sites: list[Site]) -> list[str]:
             lambda s: f"a sign-off of {s.staff.name} was signed by its people",
         ),
         (
-            of_others(VolunteerOffer, sa.or_(VolunteerOffer.station_id.in_(stations),
-                                             VolunteerOffer.duty_id.in_(duties))),
+            of_others(
+                VolunteerOffer,
+                sa.or_(VolunteerOffer.station_id.in_(stations), VolunteerOffer.duty_id.in_(duties)),
+            ),
             lambda o: f"{o.staff.name}'s offer for the week of {o.week_start} names its places",
         ),
         (

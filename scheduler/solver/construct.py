@@ -204,8 +204,15 @@ def best_path(
     else:
         init = kmax * n + jmin - 1  # no history: free to start either way
     return _paths(
-        np.ascontiguousarray(value, dtype=np.float64), allowed, _weekend_roles(problem),
-        float(weekend_price), kmax, c.min_consecutive_days, jmin, hd, init,
+        np.ascontiguousarray(value, dtype=np.float64),
+        allowed,
+        _weekend_roles(problem),
+        float(weekend_price),
+        kmax,
+        c.min_consecutive_days,
+        jmin,
+        hd,
+        init,
     )
 
 
@@ -426,7 +433,10 @@ def person_path(
 
 
 def _swap_types(
-    path: np.ndarray, value: np.ndarray, minutes: np.ndarray, allowed: np.ndarray,
+    path: np.ndarray,
+    value: np.ndarray,
+    minutes: np.ndarray,
+    allowed: np.ndarray,
     contract: _Contract,
 ) -> np.ndarray:
     """Move shifts of types over their cap to types with room, keeping days worked and minutes.

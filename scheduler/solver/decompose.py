@@ -72,9 +72,9 @@ def sub_problem(problem: Problem, people: list[str], fixed: list[Assignment]) ->
     for line in problem.cover:
         f = given[(line.day, line.shift, line.station)]
         cover.append(
-            line if not f else replace(
-                line, minimum=max(0, line.minimum - f), ideal=max(0, line.ideal - f)
-            )
+            line
+            if not f
+            else replace(line, minimum=max(0, line.minimum - f), ideal=max(0, line.ideal - f))
         )
     reference = problem.reference
     if reference is not None:
@@ -141,8 +141,13 @@ def solve_in_blocks(
             if stopped():
                 return None, None, 0
             result = solve(
-                sub, time_limit=min(budget * 3**attempt, left_time()), workers=workers,
-                seed=seed + attempt, explain_infeasible=False, strategy="whole", hint=person_hint,
+                sub,
+                time_limit=min(budget * 3**attempt, left_time()),
+                workers=workers,
+                seed=seed + attempt,
+                explain_infeasible=False,
+                strategy="whole",
+                hint=person_hint,
             )
             if result.rota is not None or result.status == "infeasible":
                 break
@@ -168,9 +173,12 @@ def solve_in_blocks(
         current = Rota(tuple(a for pid in block for a in mine[pid]))
         before = validate(sub, current).objective
         result = solve(
-            sub, time_limit=min(sweep_limit if sweeping else sub_limit, left_time()),
+            sub,
+            time_limit=min(sweep_limit if sweeping else sub_limit, left_time()),
             workers=workers,
-            seed=rng.randrange(1 << 30), hint=current, explain_infeasible=False,
+            seed=rng.randrange(1 << 30),
+            hint=current,
+            explain_infeasible=False,
             strategy="whole",
         )
         if not sweeping:  # the block grows while CP-SAT proves it, shrinks while it cannot
@@ -189,4 +197,3 @@ def solve_in_blocks(
         improvements += 1
         on_improve(objective, best)
     return best, objective, improvements
-

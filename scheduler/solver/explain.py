@@ -245,8 +245,9 @@ def diagnose(problem: Problem, time_limit: float = 10.0) -> list[str]:
     found = solve_with(everything, presolve=False)
     if found is not None:
         index = {ctx.guards[i].literal.index: i for i in everything}
-        core = [index[v] for v in found.sufficient_assumptions_for_infeasibility()
-                if v in index] or everything
+        core = [
+            index[v] for v in found.sufficient_assumptions_for_infeasibility() if v in index
+        ] or everything
     elif solve_with(everything, presolve=True) is not None:
         core = everything
     else:
@@ -255,7 +256,7 @@ def diagnose(problem: Problem, time_limit: float = 10.0) -> list[str]:
     while chunk >= 1 and len(core) > 1 and time.monotonic() < finish:
         i = 0
         while i < len(core) and len(core) > 1 and time.monotonic() < finish:
-            trial = core[:i] + core[i + chunk:]
+            trial = core[:i] + core[i + chunk :]
             if trial and solve_with(trial, presolve=True) is not None:
                 core = trial  # the dropped rules were not needed for the conflict
             else:

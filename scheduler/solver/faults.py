@@ -63,9 +63,21 @@ class _Check:
     def run(self) -> list[str]:
         """Check every part in turn and return the faults found."""
         for part in (
-            self.horizon, self.ids, self.sites, self.shift_types, self.competencies,
-            self.stations, self.people, self.cover, self.duties, self.goals, self.offers,
-            self.requests, self.pins, self.reference, self.weights,
+            self.horizon,
+            self.ids,
+            self.sites,
+            self.shift_types,
+            self.competencies,
+            self.stations,
+            self.people,
+            self.cover,
+            self.duties,
+            self.goals,
+            self.offers,
+            self.requests,
+            self.pins,
+            self.reference,
+            self.weights,
         ):
             part()
         self.out.extend(f"Priorities: {fault}" for fault in self.p.priorities.faults())
@@ -185,8 +197,9 @@ class _Check:
         """Each prerequisite is a known competency."""
         for c in self.p.competencies:
             if c.prerequisite is not None and c.prerequisite not in self.p.competency:
-                self.unknown(f"Competency {c.name}", "competency", c.prerequisite,
-                             "has as its prerequisite")
+                self.unknown(
+                    f"Competency {c.name}", "competency", c.prerequisite, "has as its prerequisite"
+                )
 
     def stations(self) -> None:
         """Each station is at a known site and needs known competencies."""
@@ -211,8 +224,9 @@ class _Check:
             self.negative(what, "the most trainees they may supervise", person.max_trainees)
             for day, shift in sorted(person.unavailable, key=lambda u: (u[0], u[1] or "")):
                 if shift is not None and shift not in self.p.shift:
-                    self.unknown(f"{what} is unavailable on {self.day(day)}", "shift type", shift,
-                                 "for")
+                    self.unknown(
+                        f"{what} is unavailable on {self.day(day)}", "shift type", shift, "for"
+                    )
             for past in person.history:
                 if past.day >= 0:
                     self.out.append(
@@ -220,8 +234,9 @@ class _Check:
                         "history days are -1 (the day before) or earlier"
                     )
                 if past.shift not in self.p.shift:
-                    self.unknown(f"{what}'s past shift on day {past.day}", "shift type",
-                                 past.shift, "is of")
+                    self.unknown(
+                        f"{what}'s past shift on day {past.day}", "shift type", past.shift, "is of"
+                    )
 
     def contract(self, person) -> None:
         """A contract's numbers are not negative, its minimum not above its maximum."""
@@ -382,8 +397,7 @@ class _Check:
                 kind = "to work" if request.want else "not to work"
                 slot = "" if request.shift is None else f" {self.shift(request.shift)}"
                 what = (
-                    f"Request of {self.person(request.person)} {kind} "
-                    f"{self.day(request.day)}{slot}"
+                    f"Request of {self.person(request.person)} {kind} {self.day(request.day)}{slot}"
                 )
                 self.out.extend(what + tail for tail in tails)
 
@@ -427,4 +441,3 @@ class _Check:
         w = self.p.weights
         for f in fields(w):
             self.negative("Weights", f"the weight '{f.name}'", getattr(w, f.name))
-

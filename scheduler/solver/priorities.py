@@ -126,13 +126,15 @@ class Priorities:
         levels = tuple(
             (Rule(rule), int(level))
             for rule, level in sorted((settings.get("levels") or {}).items())
-            if rule in RANKED_DEFAULTS and int(level) in RANKED_LEVELS
+            if rule in RANKED_DEFAULTS
+            and int(level) in RANKED_LEVELS
             and int(level) != RANKED_DEFAULTS[Rule(rule)]
         )
         strengths = tuple(
             (Rule(rule), Strength[str(name).upper()])
             for rule, name in sorted((settings.get("strengths") or {}).items())
-            if rule in RANKED_DEFAULTS and str(name).upper() in Strength.__members__
+            if rule in RANKED_DEFAULTS
+            and str(name).upper() in Strength.__members__
             and Strength[str(name).upper()] is not Strength.MEDIUM
         )
         return cls(levels=levels, strengths=strengths)

@@ -392,9 +392,7 @@ class Problem:
     @cached_property
     def weeks(self) -> tuple[tuple[int, ...], ...]:
         """The horizon cut into runs of seven days from day 0 (the last may be shorter)."""
-        return tuple(
-            tuple(range(w, min(w + 7, self.days))) for w in range(0, self.days, 7)
-        )
+        return tuple(tuple(range(w, min(w + 7, self.days))) for w in range(0, self.days, 7))
 
     def day_label(self, day: int) -> str:
         """A short human label such as 'Tue 3 Mar'."""
@@ -450,9 +448,7 @@ class Problem:
         if station.site != person.site:
             return False
         on = self.date_of(day)
-        return all(
-            (person.skill(c, on) or 0) >= Level.INDEPENDENT for c in station.competencies
-        )
+        return all((person.skill(c, on) or 0) >= Level.INDEPENDENT for c in station.competencies)
 
     def training_competencies(self, person: Person, station: Station, day: int) -> tuple[str, ...]:
         """Competencies a person would train in at a station, or () when they cannot train there.

@@ -81,7 +81,9 @@ def build_model(problem: Problem, diagnose: bool = False) -> ModelContext:
     """
     model = cp_model.CpModel()
     ctx = ModelContext(
-        model=model, vars=RotaVars(model, problem, prune=not diagnose), problem=problem,
+        model=model,
+        vars=RotaVars(model, problem, prune=not diagnose),
+        problem=problem,
         diagnose=diagnose,
     )
     for family in REGISTRY:
@@ -234,8 +236,9 @@ def solve(
     levels = level_objectives(ctx)
     reporter = _Reporter(time_limit, on_progress, levels, problem.priorities.level_count)
     deadline = t0 + time_limit
-    status, solver = _solve_levels(ctx, levels, reporter, deadline, stop, workers, seed, log,
-                                   lexicographic)
+    status, solver = _solve_levels(
+        ctx, levels, reporter, deadline, stop, workers, seed, log, lexicographic
+    )
     seconds = time.monotonic() - t0
 
     result = SolveResult(
@@ -271,8 +274,17 @@ def solve(
         raise RuntimeError(f"invalid CP-SAT model: {ctx.model.validate()}")
     if on_progress is not None:
         final = reporter.snapshot(seconds)
-        on_progress(Progress(result.objective, result.bound, seconds, reporter.solutions,
-                             time_limit, result.levels, result.level_bounds or final.level_bounds))
+        on_progress(
+            Progress(
+                result.objective,
+                result.bound,
+                seconds,
+                reporter.solutions,
+                time_limit,
+                result.levels,
+                result.level_bounds or final.level_bounds,
+            )
+        )
     return result
 
 
@@ -449,9 +461,7 @@ def _run_stage(
     solver.best_bound_callback = reporter.on_bound
     reporter.solver, reporter.closed, reporter.fresh = solver, False, False
     finished = threading.Event()
-    watcher = threading.Thread(
-        target=_watch, args=(solver, reporter, stop, finished), daemon=True
-    )
+    watcher = threading.Thread(target=_watch, args=(solver, reporter, stop, finished), daemon=True)
     watcher.start()
     try:
         solver.last_status = solver.solve(model, reporter)
@@ -526,8 +536,13 @@ def _solve_blocks(
             on_progress(Progress(objective, None, time.monotonic() - t0, 0, time_limit))
 
     rota, objective, count = solve_in_blocks(
-        problem, time_limit=time_limit, workers=workers or default_workers(), seed=seed,
-        on_improve=improved, stop=stop, hint=hint,
+        problem,
+        time_limit=time_limit,
+        workers=workers or default_workers(),
+        seed=seed,
+        on_improve=improved,
+        stop=stop,
+        hint=hint,
     )
     seconds = time.monotonic() - t0
     result = SolveResult(

@@ -66,19 +66,23 @@ class RotaVars:
                     for station in p.stations:
                         if station.site != st.site:
                             continue
-                        missing = [] if p.can_work(person, station, day) else (
-                            self._unqualified(person, station, day)
+                        missing = (
+                            []
+                            if p.can_work(person, station, day)
+                            else (self._unqualified(person, station, day))
                         )
                         if not missing or missing[0][0]:
-                            slot_vars.append(self._new(
-                                person.id, day, st.id, station.id, Mode.WORKS, away + missing
-                            ))
+                            slot_vars.append(
+                                self._new(
+                                    person.id, day, st.id, station.id, Mode.WORKS, away + missing
+                                )
+                            )
                         learning = p.training_competencies(person, station, day)
                         if learning:
                             self.training[(person.id, day, station.id)] = learning
-                            slot_vars.append(self._new(
-                                person.id, day, st.id, station.id, Mode.TRAINEE, away
-                            ))
+                            slot_vars.append(
+                                self._new(person.id, day, st.id, station.id, Mode.TRAINEE, away)
+                            )
                     for duty in p.duties:
                         if p.can_do_duty(person, duty, day, st.id):
                             slot_vars.append(
@@ -126,7 +130,12 @@ class RotaVars:
         ]
 
     def _new(
-        self, person: str, day: int, shift: str, activity: str, mode: Mode,
+        self,
+        person: str,
+        day: int,
+        shift: str,
+        activity: str,
+        mode: Mode,
         blocks: list[Block] = (),
     ) -> cp_model.IntVar:
         key = (person, day, shift, activity, mode)

@@ -39,13 +39,17 @@ def index():
     sites = db.session.scalars(db.select(Site).order_by(Site.name)).all()
     form = _filter_form(sites)
     valid = form.validate()
-    chosen = svc.EventFilter(
-        site_id=int(form.site.data) if form.site.data else None,
-        person=form.person.data or None,
-        action=form.action.data or None,
-        start=form.start.data,
-        end=form.end.data,
-    ) if valid else None
+    chosen = (
+        svc.EventFilter(
+            site_id=int(form.site.data) if form.site.data else None,
+            person=form.person.data or None,
+            action=form.action.data or None,
+            start=form.start.data,
+            end=form.end.data,
+        )
+        if valid
+        else None
+    )
     page = None
     if chosen is not None:
         page = db.paginate(svc.events_query(chosen), per_page=PER_PAGE, error_out=False)

@@ -56,10 +56,12 @@ def login_page(notice: str | None = None, status: int = 200, form: LoginForm | N
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_account_limit, key_func=login_account_key, methods=["POST"],
-               deduct_when=sign_in_failed)
-@limiter.limit(_address_limit, key_func=login_address_key, methods=["POST"],
-               deduct_when=sign_in_failed)
+@limiter.limit(
+    _account_limit, key_func=login_account_key, methods=["POST"], deduct_when=sign_in_failed
+)
+@limiter.limit(
+    _address_limit, key_func=login_address_key, methods=["POST"], deduct_when=sign_in_failed
+)
 def login():
     """Show the sign-in form; on a correct email and password, sign in and go on."""
     if current_user.is_authenticated:

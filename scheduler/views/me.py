@@ -147,9 +147,13 @@ def new_leave():
         )
         flash("Leave requested. It is pending until a supervisor approves it.", "success")
         return redirect(url_for("me.wishes"))
-    return render_template("me/form.html", form=form, title="Request leave",
-                           lede="Ask for days away. Pending leave is planned as a wish "
-                                "not to work; approved leave keeps you off the rota.")
+    return render_template(
+        "me/form.html",
+        form=form,
+        title="Request leave",
+        lede="Ask for days away. Pending leave is planned as a wish "
+        "not to work; approved leave keeps you off the rota.",
+    )
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
@@ -168,8 +172,12 @@ def new_request():
         )
         flash("Shift request sent; the next rota will try to honour it.", "success")
         return redirect(url_for("me.wishes"))
-    return render_template("me/form.html", form=form, title="Request a shift or a day off",
-                           lede="Say which shifts you would like, or would rather not, work.")
+    return render_template(
+        "me/form.html",
+        form=form,
+        title="Request a shift or a day off",
+        lede="Say which shifts you would like, or would rather not, work.",
+    )
 
 
 @bp.route("/offers/new", methods=["GET", "POST"])
@@ -198,9 +206,13 @@ def new_offer():
         )
         flash("Thank you: your offer is with the supervisor for the next rota.", "success")
         return redirect(url_for("me.wishes"))
-    return render_template("me/form.html", form=form, title="Volunteer",
-                           lede="Offer to take a duty, train others, work extra shifts or "
-                                "cross-train at a station in a week.")
+    return render_template(
+        "me/form.html",
+        form=form,
+        title="Volunteer",
+        lede="Offer to take a duty, train others, work extra shifts or "
+        "cross-train at a station in a week.",
+    )
 
 
 @bp.post("/<kind>/<int:item_id>/withdraw")

@@ -66,8 +66,15 @@ def _assignment(assignment_id: int, form: RotaStateForm, tried: str) -> RotaAssi
         rota = db.session.get(Rota, form.seen_rota_id or 0)
         if rota is None or rota.lock_version == form.seen_lock:  # not a change since: unknown
             abort(404)
-        abort(make_response(_conflict(rota, rotas.changed_since(rota, current_user),
-                                      f"{tried}: that shift is no longer on the rota")))
+        abort(
+            make_response(
+                _conflict(
+                    rota,
+                    rotas.changed_since(rota, current_user),
+                    f"{tried}: that shift is no longer on the rota",
+                )
+            )
+        )
     return found
 
 
@@ -120,13 +127,21 @@ def _conflict(rota: Rota, changed: RotaChanged, tried: str, assignment_id: int |
 
 def _week_url(rota: Rota, anchor: str | None = None) -> str:
     return url_for(
-        "rotas.week", site_id=rota.site_id, week=rota.week_start.isoformat(),
-        version=rota.version, _anchor=anchor,
+        "rotas.week",
+        site_id=rota.site_id,
+        week=rota.week_start.isoformat(),
+        version=rota.version,
+        _anchor=anchor,
     )
 
 
-def _start(site: Site, week: date, form: SolveForm | AbsenceForm, kind: str,
-           reference_rota_id: int | None = None):
+def _start(
+    site: Site,
+    week: date,
+    form: SolveForm | AbsenceForm,
+    kind: str,
+    reference_rota_id: int | None = None,
+):
     """Start a solve job and go to its progress page (or back with the reason it was refused).
 
     A week whose set-up has faults is not queued: its run fails at once and the
@@ -138,8 +153,12 @@ def _start(site: Site, week: date, form: SolveForm | AbsenceForm, kind: str,
             setup_check.refuse(site, week, faults, form.time_limit.data, kind, current_user.id)
             return redirect(url_for("rotas.week", site_id=site.id, week=week.isoformat()))
         run_id = jobs.start_solve(
-            site.id, week, form.time_limit.data, kind=kind,
-            reference_rota_id=reference_rota_id, requested_by_id=current_user.id,
+            site.id,
+            week,
+            form.time_limit.data,
+            kind=kind,
+            reference_rota_id=reference_rota_id,
+            requested_by_id=current_user.id,
         )
     except jobs.SolveBusy as busy:
         flash(str(busy), "error")
@@ -165,8 +184,14 @@ def week(site_id: int, week: str):
     return _render_week(site, monday, rota, SolveForm())
 
 
-def _render_week(site: Site, monday: date, rota: Rota | None, form: SolveForm, status: int = 200,
-                 conflict: Conflict | None = None):
+def _render_week(
+    site: Site,
+    monday: date,
+    rota: Rota | None,
+    form: SolveForm,
+    status: int = 200,
+    conflict: Conflict | None = None,
+):
     versions = rotas.versions(site.id, monday)
     context = {
         "site": site,
@@ -234,9 +259,14 @@ def run_json(run_id: int):
     solve_run = db.get_or_404(SolveRun, run_id)
     data = jobs.progress(run_id).as_json()
     data["rota_url"] = (
-        url_for("rotas.week", site_id=solve_run.site_id, week=solve_run.week_start.isoformat(),
-                version=data["rota_version"])
-        if data["rota_version"] else None
+        url_for(
+            "rotas.week",
+            site_id=solve_run.site_id,
+            week=solve_run.week_start.isoformat(),
+            version=data["rota_version"],
+        )
+        if data["rota_version"]
+        else None
     )
     return jsonify(data)
 
@@ -270,8 +300,10 @@ def pin(assignment_id: int):
     except RotaRefused as refused:
         flash(str(refused), "error")
     else:
-        flash(f"{'Pinned' if pinned else 'Unpinned'} {a.staff.name} on "
-              f"{rotas.day_label(a.on_date)}.", "success")
+        flash(
+            f"{'Pinned' if pinned else 'Unpinned'} {a.staff.name} on {rotas.day_label(a.on_date)}.",
+            "success",
+        )
     return redirect(_week_url(rota, "by-station"))
 
 
@@ -346,16 +378,20 @@ def move(assignment_id: int):
         place = _place(rota.site, form.place.data)
         shift = db.session.get(ShiftType, form.shift.data)
         try:
-            rota_edits.move(a, form.chosen_date(), shift, place, lock=form.seen_lock,
-                            by=current_user)
+            rota_edits.move(
+                a, form.chosen_date(), shift, place, lock=form.seen_lock, by=current_user
+            )
         except RotaChanged as changed:
             return _move_conflict(form, a, changed)
         except RotaRefused as refused:
             db.session.rollback()
             form.place.errors.append(str(refused))
         else:
-            flash(f"Moved {a.staff.name} to {rotas.day_label(a.on_date)} "
-                  f"{shift.name.lower()} at {place.name} (pinned).", "success")
+            flash(
+                f"Moved {a.staff.name} to {rotas.day_label(a.on_date)} "
+                f"{shift.name.lower()} at {place.name} (pinned).",
+                "success",
+            )
             return redirect(_week_url(rota, "by-station"))
         return render_template("rotas/move.html", form=form, a=a, rota=rota), 422
     status = 422 if request.method == "POST" else 200
@@ -405,16 +441,25 @@ def absence(site_id: int, week: str):
         except RotaChanged as changed:  # the re-plan would start from another version
             form.show(rota)
             conflict = Conflict(changed.headline, f"mark {person.name} absent and re-plan")
-            return render_template("rotas/absence.html", form=form, site=site, rota=rota,
-                                   monday=monday, conflict=conflict), 409
+            return render_template(
+                "rotas/absence.html",
+                form=form,
+                site=site,
+                rota=rota,
+                monday=monday,
+                conflict=conflict,
+            ), 409
         rota_edits.mark_absent(rota, person, form.start.data, form.end.data, form.note.data)
-        flash(f"{person.name} marked absent {rotas.day_label(form.start.data)} to "
-              f"{rotas.day_label(form.end.data)}; re-planning from version {rota.version}.",
-              "success")
+        flash(
+            f"{person.name} marked absent {rotas.day_label(form.start.data)} to "
+            f"{rotas.day_label(form.end.data)}; re-planning from version {rota.version}.",
+            "success",
+        )
         return _start(site, monday, form, "replan", reference_rota_id=rota.id)
     status = 422 if request.method == "POST" else 200
-    return render_template("rotas/absence.html", form=form, site=site, rota=rota,
-                           monday=monday), status
+    return render_template(
+        "rotas/absence.html", form=form, site=site, rota=rota, monday=monday
+    ), status
 
 
 def _slot(site: Site, monday: date):
@@ -426,8 +471,13 @@ def _slot(site: Site, monday: date):
         abort(404)
     shift = db.session.get(ShiftType, values.get("shift", type=database_int) or 0)
     station = db.session.get(StationModel, values.get("station", type=database_int) or 0)
-    if (shift is None or station is None or shift.site_id != site.id
-            or station.site_id != site.id or not 0 <= (on_date - monday).days < 7):
+    if (
+        shift is None
+        or station is None
+        or shift.site_id != site.id
+        or station.site_id != site.id
+        or not 0 <= (on_date - monday).days < 7
+    ):
         abort(404)
     return on_date, shift, station
 
@@ -445,8 +495,14 @@ def replacements(site_id: int, week: str):
     return _replacements_page(site, rota, on_date, shift, station)
 
 
-def _replacements_page(site: Site, rota: Rota, on_date: date, shift: ShiftType,
-                       station: StationModel, conflict: Conflict | None = None):
+def _replacements_page(
+    site: Site,
+    rota: Rota,
+    on_date: date,
+    shift: ShiftType,
+    station: StationModel,
+    conflict: Conflict | None = None,
+):
     """The ranked people for an open shift of the rota (409 with a refused assignment)."""
     try:
         candidates = rota_edits.suggest_replacements(rota, on_date, shift, station)
@@ -454,9 +510,17 @@ def _replacements_page(site: Site, rota: Rota, on_date: date, shift: ShiftType,
         flash(str(refused), "error")
         return redirect(_week_url(rota, "by-station"))
     return render_template(
-        "rotas/replacements.html", site=site, rota=rota, on_date=on_date, shift=shift,
-        station=station, candidates=candidates, form=AssignForm(), conflict=conflict,
-        day_label=rotas.day_label, shift_times=rotas.shift_times,
+        "rotas/replacements.html",
+        site=site,
+        rota=rota,
+        on_date=on_date,
+        shift=shift,
+        station=station,
+        candidates=candidates,
+        form=AssignForm(),
+        conflict=conflict,
+        day_label=rotas.day_label,
+        shift_times=rotas.shift_times,
     ), 409 if conflict else 200
 
 
@@ -478,23 +542,36 @@ def assign(site_id: int, week: str):
     person = db.session.get(Staff, staff_id)
     if person is None or person.home_site_id != site.id:
         abort(404)
-    tried = (f"put {person.name} on {rotas.day_label(on_date)} {shift.name.lower()} at "
-             f"{station.name}")
+    tried = (
+        f"put {person.name} on {rotas.day_label(on_date)} {shift.name.lower()} at {station.name}"
+    )
     try:
         lock = _check_week(form, rota)
         rota_edits.assign(rota, person, on_date, shift, station, lock=lock, by=current_user)
     except RotaChanged as changed:
         db.session.rollback()
         latest = rotas.find_version(site.id, monday, None)
-        return _replacements_page(site, latest, on_date, shift, station,
-                                  Conflict(changed.headline, tried))
+        return _replacements_page(
+            site, latest, on_date, shift, station, Conflict(changed.headline, tried)
+        )
     except RotaRefused as refused:
         db.session.rollback()
         flash(str(refused), "error")
-        return redirect(url_for("rotas.replacements", site_id=site.id, week=monday.isoformat(),
-                                on_date=on_date.isoformat(), shift=shift.id, station=station.id))
-    flash(f"{person.name} now works {rotas.day_label(on_date)} {shift.name.lower()} at "
-          f"{station.name} (pinned).", "success")
+        return redirect(
+            url_for(
+                "rotas.replacements",
+                site_id=site.id,
+                week=monday.isoformat(),
+                on_date=on_date.isoformat(),
+                shift=shift.id,
+                station=station.id,
+            )
+        )
+    flash(
+        f"{person.name} now works {rotas.day_label(on_date)} {shift.name.lower()} at "
+        f"{station.name} (pinned).",
+        "success",
+    )
     return redirect(_week_url(rota, "by-station"))
 
 
@@ -521,26 +598,36 @@ def _act(rota_id: int, action, done: str, tried: str):
 @roles_required(SUPERVISOR)
 def submit(rota_id: int):
     """Ask the pharmacist-in-charge to approve a draft."""
-    return _act(rota_id,
-                lambda r, lock: rotas.submit_for_approval(r, lock=lock, by=current_user),
-                "Version {v} sent to the pharmacist-in-charge for approval.",
-                "ask the pharmacist-in-charge to approve version {v}")
+    return _act(
+        rota_id,
+        lambda r, lock: rotas.submit_for_approval(r, lock=lock, by=current_user),
+        "Version {v} sent to the pharmacist-in-charge for approval.",
+        "ask the pharmacist-in-charge to approve version {v}",
+    )
 
 
 @bp.post("/versions/<int:rota_id>/approve")
 @roles_required(PIC)
 def approve(rota_id: int):
     """The pharmacist-in-charge approves a draft for publishing."""
-    return _act(rota_id, lambda r, lock: rotas.approve(r, current_user, lock=lock),
-                "Version {v} approved.", "approve version {v}")
+    return _act(
+        rota_id,
+        lambda r, lock: rotas.approve(r, current_user, lock=lock),
+        "Version {v} approved.",
+        "approve version {v}",
+    )
 
 
 @bp.post("/versions/<int:rota_id>/publish")
 @roles_required(*MANAGERS)
 def publish(rota_id: int):
     """Publish a draft to the technicians (approved first where the site requires it)."""
-    return _act(rota_id, lambda r, lock: rotas.publish(r, current_user, lock=lock),
-                "Version {v} published: technicians now see it.", "publish version {v}")
+    return _act(
+        rota_id,
+        lambda r, lock: rotas.publish(r, current_user, lock=lock),
+        "Version {v} published: technicians now see it.",
+        "publish version {v}",
+    )
 
 
 @bp.post("/versions/<int:rota_id>/draft")
@@ -553,8 +640,9 @@ def new_draft(rota_id: int):
     try:
         if form.seen_latest is None:
             raise rotas.no_lock()
-        draft = rotas.new_draft_from(rota, lock=_seen_lock(form), latest_seen=form.seen_latest,
-                                     by=current_user)
+        draft = rotas.new_draft_from(
+            rota, lock=_seen_lock(form), latest_seen=form.seen_latest, by=current_user
+        )
     except RotaChanged as changed:
         db.session.rollback()
         latest = rotas.find_version(rota.site_id, rota.week_start, None)
@@ -573,10 +661,19 @@ def approval_policy(site_id: int):
         form.requires_approval.data = rotas.requires_approval(site)
     if form.validate_on_submit():
         rotas.set_requires_approval(site, form.requires_approval.data)
-        flash("Approval rule saved: " + (
-            "the pharmacist-in-charge approves each rota before it is published."
-            if form.requires_approval.data else "rotas are published without approval."),
-            "success")
+        flash(
+            "Approval rule saved: "
+            + (
+                "the pharmacist-in-charge approves each rota before it is published."
+                if form.requires_approval.data
+                else "rotas are published without approval."
+            ),
+            "success",
+        )
         return redirect(url_for("rotas.approval_policy", site_id=site.id))
-    return render_template("rotas/policy.html", form=form, site=site,
-                           default=current_app.config.get("ROTA_APPROVAL_REQUIRED", True))
+    return render_template(
+        "rotas/policy.html",
+        form=form,
+        site=site,
+        default=current_app.config.get("ROTA_APPROVAL_REQUIRED", True),
+    )

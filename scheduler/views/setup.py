@@ -65,15 +65,15 @@ def _rule_label(rule: RatioRuleSet) -> str:
 
 def _render_site_form(form: SiteForm, site: Site | None):
     """The site form page, with the list of time zones to pick from."""
-    return render_template("setup/site_form.html", form=form, site=site,
-                           timezones=svc.timezones())
+    return render_template("setup/site_form.html", form=form, site=site, timezones=svc.timezones())
 
 
 def _station_form(site: Site, station: Station | None = None) -> StationForm:
     """The station form with every competency to tick."""
     data = {"competency_ids": [c.id for c in station.competencies]} if station else None
-    form = StationForm(obj=station, data=data, site_id=site.id,
-                       row_id=station.id if station else None)
+    form = StationForm(
+        obj=station, data=data, site_id=site.id, row_id=station.id if station else None
+    )
     form.competency_ids.choices = options(
         (c.id, f"{c.name} ({c.code})") for c in svc.all_competencies()
     )
@@ -85,10 +85,11 @@ def _shift_form(site: Site, shift: ShiftType | None = None) -> ShiftTypeForm:
     if shift is None:
         data = {"weekdays": [str(d) for d in range(7)]}
     else:
-        data = {"weekdays": list(shift.weekdays),
-                "forbidden_next_ids": [s.id for s in shift.forbidden_next]}
-    form = ShiftTypeForm(obj=shift, data=data, site_id=site.id,
-                         row_id=shift.id if shift else None)
+        data = {
+            "weekdays": list(shift.weekdays),
+            "forbidden_next_ids": [s.id for s in shift.forbidden_next],
+        }
+    form = ShiftTypeForm(obj=shift, data=data, site_id=site.id, row_id=shift.id if shift else None)
     form.forbidden_next_ids.choices = options(
         (s.id, f"{s.name}, {shift_times(s)}") for s in site.shift_types
     )
@@ -124,9 +125,23 @@ def _duty_form(site: Site, duty: Duty | None = None) -> DutyForm:
 
 def _duty_values(form: DutyForm) -> dict:
     """A duty form's values as save_duty takes them."""
-    return {name: form[name].data for name in (
-        "name", "kind", "minutes", "weekdays", "shift_type_ids", "competency_id", "min_level",
-        "per_week", "per_day", "weight", "people_ids", "required")}
+    return {
+        name: form[name].data
+        for name in (
+            "name",
+            "kind",
+            "minutes",
+            "weekdays",
+            "shift_type_ids",
+            "competency_id",
+            "min_level",
+            "per_week",
+            "per_day",
+            "weight",
+            "people_ids",
+            "required",
+        )
+    }
 
 
 # ----- sites ------------------------------------------------------------------------
@@ -136,8 +151,13 @@ def _duty_values(form: DutyForm) -> dict:
 @roles_required(SUPERVISOR)
 def index():
     """Every site to set up, and the ratio rule sets sites can use."""
-    return render_template("setup/index.html", sites=svc.all_sites(), rules=svc.all_ratio_rules(),
-                           ratio_words=svc.ratio_words, kind_labels=svc.SITE_KIND_LABELS)
+    return render_template(
+        "setup/index.html",
+        sites=svc.all_sites(),
+        rules=svc.all_ratio_rules(),
+        ratio_words=svc.ratio_words,
+        kind_labels=svc.SITE_KIND_LABELS,
+    )
 
 
 @bp.route("/sites/new", methods=["GET", "POST"])
@@ -207,8 +227,10 @@ def priorities(site_id: int):
     if form.validate_on_submit():
         changes = priority_service.save(site, form.priorities(), form.fairness_weeks.data)
         what = "; ".join(changes) if changes else "nothing changed"
-        flash(f"Saved {site.name}'s priorities ({what}). The next rota generated uses them.",
-              "success")
+        flash(
+            f"Saved {site.name}'s priorities ({what}). The next rota generated uses them.",
+            "success",
+        )
         return redirect(url_for("setup.priorities", site_id=site.id))
     return _priorities_page(site, form, 422 if form.errors else 200)
 
@@ -250,8 +272,9 @@ def edit_station(station_id: int):
         svc.save_station(station.site, station, form.data)
         flash(f"Saved the station {station.name}.", "success")
         return _to_site(station.site, "stations")
-    return render_template("setup/form.html", form=form, site=station.site,
-                           title=f"Edit the station {station.name}")
+    return render_template(
+        "setup/form.html", form=form, site=station.site, title=f"Edit the station {station.name}"
+    )
 
 
 @bp.route("/sites/<int:site_id>/shifts/new", methods=["GET", "POST"])
@@ -277,8 +300,9 @@ def edit_shift(shift_id: int):
         svc.save_shift_type(shift.site, shift, form.data)
         flash(f"Saved the {shift.name} shift ({shift_times(shift)}).", "success")
         return _to_site(shift.site, "shifts")
-    return render_template("setup/form.html", form=form, site=shift.site,
-                           title=f"Edit the {shift.name} shift")
+    return render_template(
+        "setup/form.html", form=form, site=shift.site, title=f"Edit the {shift.name} shift"
+    )
 
 
 # ----- cover ----------------------------------------------------------------------------
@@ -330,11 +354,19 @@ def date_cover(station_id: int):
     shifts = station.site.shift_types
     dates = DateCoverForm(shift_types=shifts)
     if dates.validate_on_submit():
-        changed = svc.save_date_cover(station, dates.shift_type_id.data, dates.on_date.data,
-                                      dates.minimum.data, dates.ideal.data)
+        changed = svc.save_date_cover(
+            station,
+            dates.shift_type_id.data,
+            dates.on_date.data,
+            dates.minimum.data,
+            dates.ideal.data,
+        )
         day = dates.on_date.data
-        flash(f"{'Changed' if changed else 'Added'} {station.name}'s cover on "
-              f"{day:%a} {day.day} {day:%b %Y}.", "success")
+        flash(
+            f"{'Changed' if changed else 'Added'} {station.name}'s cover on "
+            f"{day:%a} {day.day} {day:%b %Y}.",
+            "success",
+        )
         return redirect(url_for("setup.cover", station_id=station.id, _anchor="dates"))
     grid = cover_grid_form(shifts, data=_grid_data(station))
     grid.process(formdata=None, data=_grid_data(station))
@@ -380,8 +412,9 @@ def edit_duty(duty_id: int):
         svc.save_duty(duty.site, duty, _duty_values(form))
         flash(f"Saved the duty {duty.name}.", "success")
         return _to_site(duty.site, "duties")
-    return render_template("setup/form.html", form=form, site=duty.site,
-                           title=f"Edit the duty {duty.name}")
+    return render_template(
+        "setup/form.html", form=form, site=duty.site, title=f"Edit the duty {duty.name}"
+    )
 
 
 # ----- ratio rules ------------------------------------------------------------------------
@@ -394,8 +427,10 @@ def new_ratio_rule():
     form = RatioRuleForm()
     if form.validate_on_submit():
         rule = svc.save_ratio_rule(None, form.data)
-        flash(f"Added the ratio rule {rule.label}. Choose it on a site's details to use it.",
-              "success")
+        flash(
+            f"Added the ratio rule {rule.label}. Choose it on a site's details to use it.",
+            "success",
+        )
         return redirect(url_for("setup.index", _anchor="ratio-rules"))
     return render_template("setup/form.html", form=form, site=None, title="Add a ratio rule")
 
@@ -410,5 +445,6 @@ def edit_ratio_rule(rule_id: int):
         svc.save_ratio_rule(rule, form.data)
         flash(f"Saved the ratio rule {rule.label}.", "success")
         return redirect(url_for("setup.index", _anchor="ratio-rules"))
-    return render_template("setup/form.html", form=form, site=None,
-                           title=f"Edit the ratio rule {rule.label}")
+    return render_template(
+        "setup/form.html", form=form, site=None, title=f"Edit the ratio rule {rule.label}"
+    )

@@ -105,4 +105,3 @@ def history():
     person = db.get_or_404(Staff, staff_id) if staff_id is not None else None
     page = db.paginate(svc.history_query(staff_id), per_page=HISTORY_PER_PAGE, error_out=False)
     return render_template("signoff/history.html", page=page, person=person)
-

@@ -82,11 +82,20 @@ def _person_form(person: Staff | None = None, site: Site | None = None) -> Perso
     if person is not None:
         form = PersonForm(data=person_form_data(person))
     else:
-        form = PersonForm(data={"home_site_id": site.id if site else None, "active": True,
-                                "min_hours": 0, "max_hours": 40, "max_consecutive_days": 5,
-                                "min_consecutive_days": 1, "min_consecutive_days_off": 1,
-                                "max_weekends_per_4_weeks": 2, "min_rest_hours": 10,
-                                "max_trainees": 1})
+        form = PersonForm(
+            data={
+                "home_site_id": site.id if site else None,
+                "active": True,
+                "min_hours": 0,
+                "max_hours": 40,
+                "max_consecutive_days": 5,
+                "min_consecutive_days": 1,
+                "min_consecutive_days_off": 1,
+                "max_weekends_per_4_weeks": 2,
+                "min_rest_hours": 10,
+                "max_trainees": 1,
+            }
+        )
     form.home_site_id.choices = options((s.id, s.name) for s in svc.all_sites())
     return form
 
@@ -109,8 +118,11 @@ def _skill_form(person: Staff, skill: StaffCompetency | None = None) -> SkillFor
             blank="Choose a competency",
         )
     else:
-        form = SkillForm(data={"level": skill.level.value, "valid_until": skill.valid_until},
-                         signed_off=signed_off, signed_off_words=words)
+        form = SkillForm(
+            data={"level": skill.level.value, "valid_until": skill.valid_until},
+            signed_off=signed_off,
+            signed_off_words=words,
+        )
         del form.competency_id
     return form
 
@@ -217,11 +229,18 @@ def new_skill(staff_id: int):
             competency, svc.today_at(person.home_site)
         )
         svc.record_skill(person, competency, SkillLevel(form.level.data), until)
-        flash(f"Recorded {person.name}: {competency.name}, "
-              f"{svc.LEVEL_LABELS[SkillLevel(form.level.data)].lower()}.", "success")
+        flash(
+            f"Recorded {person.name}: {competency.name}, "
+            f"{svc.LEVEL_LABELS[SkillLevel(form.level.data)].lower()}.",
+            "success",
+        )
         return redirect(url_for("staff.person", staff_id=person.id))
-    return render_template("staff/item_form.html", form=form, person=person,
-                           title=f"Add a competency for {person.name}")
+    return render_template(
+        "staff/item_form.html",
+        form=form,
+        person=person,
+        title=f"Add a competency for {person.name}",
+    )
 
 
 @bp.route("/<int:staff_id>/skills/<int:skill_id>/edit", methods=["GET", "POST"])
@@ -232,12 +251,21 @@ def edit_skill(staff_id: int, skill_id: int):
     skill = _skill(person, skill_id)
     form = _skill_form(person, skill)
     if form.validate_on_submit():
-        svc.record_skill(person, skill.competency, SkillLevel(form.level.data),
-                         form.valid_until.data, skill=skill)
+        svc.record_skill(
+            person,
+            skill.competency,
+            SkillLevel(form.level.data),
+            form.valid_until.data,
+            skill=skill,
+        )
         flash(f"Saved {person.name}'s level in {skill.competency.name}.", "success")
         return redirect(url_for("staff.person", staff_id=person.id))
-    return render_template("staff/item_form.html", form=form, person=person,
-                           title=f"{person.name}: {skill.competency.name}")
+    return render_template(
+        "staff/item_form.html",
+        form=form,
+        person=person,
+        title=f"{person.name}: {skill.competency.name}",
+    )
 
 
 @bp.post("/<int:staff_id>/skills/<int:skill_id>/remove")
@@ -262,8 +290,12 @@ def new_certification(staff_id: int):
         cert = svc.save_certification(person, form.data)
         flash(f"Added {person.name}'s {cert.name} certification.", "success")
         return redirect(url_for("staff.person", staff_id=person.id))
-    return render_template("staff/item_form.html", form=form, person=person,
-                           title=f"Add a certification for {person.name}")
+    return render_template(
+        "staff/item_form.html",
+        form=form,
+        person=person,
+        title=f"Add a certification for {person.name}",
+    )
 
 
 @bp.route("/<int:staff_id>/certifications/<int:cert_id>/edit", methods=["GET", "POST"])
@@ -277,8 +309,9 @@ def edit_certification(staff_id: int, cert_id: int):
         svc.save_certification(person, form.data, cert)
         flash(f"Saved {person.name}'s {cert.name} certification.", "success")
         return redirect(url_for("staff.person", staff_id=person.id))
-    return render_template("staff/item_form.html", form=form, person=person,
-                           title=f"{person.name}: {cert.name}")
+    return render_template(
+        "staff/item_form.html", form=form, person=person, title=f"{person.name}: {cert.name}"
+    )
 
 
 @bp.post("/<int:staff_id>/certifications/<int:cert_id>/delete")
@@ -337,8 +370,7 @@ def refuse_leave(leave_id: int):
     item = db.get_or_404(Leave, leave_id)
     back = _leave_back(item)
     if item.approved:
-        flash("That leave is already approved; cancel it instead if it no longer stands.",
-              "error")
+        flash("That leave is already approved; cancel it instead if it no longer stands.", "error")
         return back
     words = svc.remove_leave(item)
     flash(f"Refused and removed {words}. Please let them know.", "success")

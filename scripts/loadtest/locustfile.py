@@ -41,8 +41,13 @@ def _load_plan() -> dict:
     """The plan prepare.py wrote (an empty one when LOADTEST_PLAN is unset, e.g. --help)."""
     path = os.environ.get("LOADTEST_PLAN")
     if not path:
-        return {"password": "", "supervisors": [], "technicians": [], "rotas": [],
-                "solve_weeks": []}
+        return {
+            "password": "",
+            "supervisors": [],
+            "technicians": [],
+            "rotas": [],
+            "solve_weeks": [],
+        }
     with open(path, encoding="utf-8") as handle:
         return json.load(handle)
 
@@ -218,8 +223,11 @@ class Generator(SignedInUser):
         started = time.monotonic()
         with self.client.post(
             f"/rotas/{site_id}/{week}/solve",
-            data={"csrf_token": token, "time_limit": f"{SOLVE_SECONDS:g}",
-                  "generate": "Generate a new rota"},
+            data={
+                "csrf_token": token,
+                "time_limit": f"{SOLVE_SECONDS:g}",
+                "generate": "Generate a new rota",
+            },
             name="solve form (POST)",
             allow_redirects=False,
             catch_response=True,
@@ -236,8 +244,12 @@ class Generator(SignedInUser):
         status = self.follow(started_run)
         if status is None:
             return  # the test ended first
-        record_solve(self, "solve: queued to finished", started,
-                     f"run {started_run} {status}" if status == "failed" else None)
+        record_solve(
+            self,
+            "solve: queued to finished",
+            started,
+            f"run {started_run} {status}" if status == "failed" else None,
+        )
         if status != "failed":
             self.open(rota_page(site_id, week, OWN_WEEK))
 
@@ -247,7 +259,9 @@ class Generator(SignedInUser):
         while time.monotonic() < deadline:
             time.sleep(POLL_SECONDS)
             with self.client.get(
-                f"/rotas/runs/{run}.json", name="progress", allow_redirects=False,
+                f"/rotas/runs/{run}.json",
+                name="progress",
+                allow_redirects=False,
                 catch_response=True,
             ) as answer:
                 if answer.status_code != 200:

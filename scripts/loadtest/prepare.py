@@ -177,14 +177,27 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plan", type=Path, required=True, help="Where to write the JSON plan.")
     parser.add_argument("--password", required=True, help="Password of every load-test account.")
-    parser.add_argument("--supervisors", type=int, default=55,
-                        help="Supervisor accounts to create (readers and generators).")
-    parser.add_argument("--technicians", type=int, default=None,
-                        help="Technician accounts to create (default: one per technician).")
-    parser.add_argument("--generators", type=int, default=5,
-                        help="Generating supervisors: one week to solve each.")
-    parser.add_argument("--solve-seconds", type=float, default=8.0,
-                        help="Time limit for solving and publishing this week (0: skip).")
+    parser.add_argument(
+        "--supervisors",
+        type=int,
+        default=55,
+        help="Supervisor accounts to create (readers and generators).",
+    )
+    parser.add_argument(
+        "--technicians",
+        type=int,
+        default=None,
+        help="Technician accounts to create (default: one per technician).",
+    )
+    parser.add_argument(
+        "--generators", type=int, default=5, help="Generating supervisors: one week to solve each."
+    )
+    parser.add_argument(
+        "--solve-seconds",
+        type=float,
+        default=8.0,
+        help="Time limit for solving and publishing this week (0: skip).",
+    )
     return parser.parse_args(argv)
 
 

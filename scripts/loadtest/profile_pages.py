@@ -127,28 +127,41 @@ def pages_of(plan: dict) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         supervisor += [
             (f"rota page ({label})", f"/rotas/{rota['site_id']}/{rota['week']}"),
             (f"print page ({label})", f"/print/rota/{rota['rota_id']}"),
-            (f"person sheet ({label})",
-             f"/print/rota/{rota['rota_id']}/person/{rota['staff_ids'][0]}"),
+            (
+                f"person sheet ({label})",
+                f"/print/rota/{rota['rota_id']}/person/{rota['staff_ids'][0]}",
+            ),
         ]
     supervisor.append(("sites and weeks", "/"))
-    technician = [("me page", "/me/"), ("me: wishes", "/me/wishes"), ("me: CE log", "/me/ce"),
-                  ("me: calendar", "/calendar/")]
+    technician = [
+        ("me page", "/me/"),
+        ("me: wishes", "/me/wishes"),
+        ("me: CE log", "/me/ce"),
+        ("me: calendar", "/calendar/"),
+    ]
     return supervisor, technician
 
 
 def table(measures: list[Measure]) -> list[str]:
     """The figures as aligned text."""
-    header = ["page", "median", "SQL statements", "SQL", "of which in template", "render",
-              "size"]
+    header = ["page", "median", "SQL statements", "SQL", "of which in template", "render", "size"]
     rows = [
-        [m.name, f"{m.median_ms:.0f} ms", str(m.statements), f"{m.sql_ms:.0f} ms",
-         str(m.render_statements), f"{m.render_ms:.0f} ms", f"{m.kilobytes:.0f} KB"]
+        [
+            m.name,
+            f"{m.median_ms:.0f} ms",
+            str(m.statements),
+            f"{m.sql_ms:.0f} ms",
+            str(m.render_statements),
+            f"{m.render_ms:.0f} ms",
+            f"{m.kilobytes:.0f} KB",
+        ]
         for m in measures
     ]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     return [
-        "  ".join([r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:],
-                                                                        strict=True)])
+        "  ".join(
+            [r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True)]
+        )
         for r in [header, *rows]
     ]
 
@@ -168,9 +181,10 @@ def main(argv: list[str] | None = None) -> int:
     attach(app, counters)
     supervisor_pages, technician_pages = pages_of(plan)
     measures = []
-    for email, pages in ((plan["supervisors"][0], supervisor_pages),
-                         (plan["technicians"][0] if plan["technicians"] else None,
-                          technician_pages)):
+    for email, pages in (
+        (plan["supervisors"][0], supervisor_pages),
+        (plan["technicians"][0] if plan["technicians"] else None, technician_pages),
+    ):
         if email is None:
             continue
         client = app.test_client()

@@ -138,21 +138,41 @@ def table(rows: list[Row], seconds: float, markdown: bool = False) -> list[str]:
     header = ["request kind", "requests", "req/s", "p50", "p95", "max", "errors"]
     body: list[list[str]] = []
     for row in pages:
-        body.append([
-            row.name, str(row.requests), f"{row.requests / seconds:.1f}",
-            f"{row.median:.0f} ms", f"{row.p95:.0f} ms", f"{row.maximum:.0f} ms",
-            str(row.failures),
-        ])
+        body.append(
+            [
+                row.name,
+                str(row.requests),
+                f"{row.requests / seconds:.1f}",
+                f"{row.median:.0f} ms",
+                f"{row.p95:.0f} ms",
+                f"{row.maximum:.0f} ms",
+                str(row.failures),
+            ]
+        )
     total = sum(r.requests for r in pages)
-    body.append([
-        "all page requests", str(total), f"{total / seconds:.1f}", "", "", "",
-        str(sum(r.failures for r in pages)),
-    ])
+    body.append(
+        [
+            "all page requests",
+            str(total),
+            f"{total / seconds:.1f}",
+            "",
+            "",
+            "",
+            str(sum(r.failures for r in pages)),
+        ]
+    )
     for row in solves:
-        body.append([
-            row.name, str(row.requests), "", f"{row.median / 1000:.1f} s",
-            f"{row.p95 / 1000:.1f} s", f"{row.maximum / 1000:.1f} s", str(row.failures),
-        ])
+        body.append(
+            [
+                row.name,
+                str(row.requests),
+                "",
+                f"{row.median / 1000:.1f} s",
+                f"{row.p95 / 1000:.1f} s",
+                f"{row.maximum / 1000:.1f} s",
+                str(row.failures),
+            ]
+        )
     if markdown:
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         return lines + ["| " + " | ".join(cells) + " |" for cells in body]
@@ -170,10 +190,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """The command line: the CSV prefix, the test's length and the latency target."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("prefix", help="The prefix given to locust --csv.")
-    parser.add_argument("--seconds", type=float, required=True,
-                        help="How long the test ran, for requests per second.")
-    parser.add_argument("--target-ms", type=float, default=300.0,
-                        help="Target for the 95th percentile of rota pages (ms).")
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        required=True,
+        help="How long the test ran, for requests per second.",
+    )
+    parser.add_argument(
+        "--target-ms",
+        type=float,
+        default=300.0,
+        help="Target for the 95th percentile of rota pages (ms).",
+    )
     parser.add_argument("--markdown", action="store_true", help="Print the table as Markdown.")
     return parser.parse_args(argv)
 

@@ -65,8 +65,17 @@ def test_cli_all_prints_the_table_and_writes_markdown(tmp_path, capsys):
     best = tmp_path / "best.csv"
     best.write_text("instance,best_known,gurobi_60min\nInstance1,607,607\n")
     md = tmp_path / "table.md"
-    args = ["nrp", "--all", str(folder), "--time-limit", "20", "--best-known", str(best),
-            "--markdown", str(md)]
+    args = [
+        "nrp",
+        "--all",
+        str(folder),
+        "--time-limit",
+        "20",
+        "--best-known",
+        str(best),
+        "--markdown",
+        str(md),
+    ]
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "Instance1" in out

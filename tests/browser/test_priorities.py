@@ -53,8 +53,7 @@ def test_supervisor_reorders_and_weighs_the_rules_and_they_are_kept(page: Page):
     wishes.get_by_label("Strength").select_option("off")
     page.get_by_role("button", name="Save priorities").click()
     expect(page.locator("#fairness_weeks-error")).to_have_text("Enter 1 to 52 weeks.")
-    expect(page.get_by_label("Fairness window, in weeks")).to_have_attribute(
-        "aria-invalid", "true")
+    expect(page.get_by_label("Fairness window, in weeks")).to_have_attribute("aria-invalid", "true")
     expect(wishes.get_by_label("Strength")).to_have_value("off")
     shot(page, "priorities-refused")
 

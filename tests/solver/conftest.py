@@ -68,8 +68,19 @@ def make_problem(make_person):
             "people": (make_person("ann"),),
         }
         fields.update(overrides)
-        for key in ("sites", "shift_types", "competencies", "stations", "people", "cover",
-                    "duties", "goals", "offers", "requests", "pins"):
+        for key in (
+            "sites",
+            "shift_types",
+            "competencies",
+            "stations",
+            "people",
+            "cover",
+            "duties",
+            "goals",
+            "offers",
+            "requests",
+            "pins",
+        ):
             if key in fields and isinstance(fields[key], list):
                 fields[key] = tuple(fields[key])
         return Problem(**fields)
@@ -77,8 +88,9 @@ def make_problem(make_person):
     return build
 
 
-def cover_all(problem: Problem, station: str = "fill", minimum: int = 1, ideal: int | None = None,
-              **weights) -> tuple[Cover, ...]:
+def cover_all(
+    problem: Problem, station: str = "fill", minimum: int = 1, ideal: int | None = None, **weights
+) -> tuple[Cover, ...]:
     """Cover lines asking for ``minimum`` people at a station on every slot of its site."""
     site = problem.station[station].site
     return tuple(

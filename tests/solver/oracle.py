@@ -215,8 +215,9 @@ class Oracle:
                 out.append(f"{a}: {why}")
         per_day = Counter(a.day for a in mine)
         out.extend(f"{person.id} twice on day {d}" for d, n in per_day.items() if n > 1)
-        slots = sorted({(a.day, a.shift) for a in mine
-                        if a.shift in p.shift and 0 <= a.day < p.days})
+        slots = sorted(
+            {(a.day, a.shift) for a in mine if a.shift in p.shift and 0 <= a.day < p.days}
+        )
         out.extend(self._rest(person, slots))
         out.extend(self._working_time(person, slots))
         present = {(a.day, a.shift, a.activity, a.mode): a.trainer for a in mine}
@@ -228,8 +229,7 @@ class Oracle:
             if key not in present or (beside and present[key] != pin.trainer):
                 out.append(f"pin {pin} not kept")
         if p.priorities.contracts_hard:
-            out.extend(f"{person.id}: {rule} {n}"
-                       for rule, n in self._contract(person, slots) if n)
+            out.extend(f"{person.id}: {rule} {n}" for rule, n in self._contract(person, slots) if n)
         return out
 
     def _rest(self, person: Person, slots: list[tuple[int, str]]) -> list[str]:
@@ -257,10 +257,20 @@ class Oracle:
         """Most minutes (raised by volunteered extra shifts) and most shifts of a type."""
         p, c, out = self.p, person.contract, []
         if c.max_minutes is not None:
-            extra = sum(o.count for o in p.offers
-                        if o.person == person.id and o.kind is OfferKind.EXTRA_SHIFTS)
-            longest = max((self.length(d, st.id) for st in p.shift_types
-                           if st.site == person.site for d in range(p.days)), default=0)
+            extra = sum(
+                o.count
+                for o in p.offers
+                if o.person == person.id and o.kind is OfferKind.EXTRA_SHIFTS
+            )
+            longest = max(
+                (
+                    self.length(d, st.id)
+                    for st in p.shift_types
+                    if st.site == person.site
+                    for d in range(p.days)
+                ),
+                default=0,
+            )
             worked = sum(self.length(*s) for s in slots)
             if worked > c.max_minutes + extra * longest:
                 out.append(f"{person.id}: {worked} minutes over the maximum")
@@ -319,8 +329,11 @@ class Oracle:
                 if sum(done[(duty.id, d)] for d in week) > duty.per_week:
                     out.append(f"{duty.id} over its weekly count from day {week[0]}")
             if duty.per_day is not None:
-                out.extend(f"{duty.id} over its daily cap on {d}"
-                           for d in range(p.days) if done[(duty.id, d)] > duty.per_day)
+                out.extend(
+                    f"{duty.id} over its daily cap on {d}"
+                    for d in range(p.days)
+                    if done[(duty.id, d)] > duty.per_day
+                )
         out.extend(f"pin of unknown {pin.person}" for pin in p.pins if pin.person not in p.person)
         return out
 
@@ -334,20 +347,26 @@ class Oracle:
             here = [a for a in items if self.site_of(a.activity) == site.id]
             cuts = sorted({t for a in here for t in self.window(a.day, a.shift)})
             for t0, t1 in itertools.pairwise(cuts):
-                on = {a.person for a in here
-                      if self.window(a.day, a.shift)[0] <= t0
-                      and t1 <= self.window(a.day, a.shift)[1]}
+                on = {
+                    a.person
+                    for a in here
+                    if self.window(a.day, a.shift)[0] <= t0 and t1 <= self.window(a.day, a.shift)[1]
+                }
                 people = [p.person[x] for x in on]
                 pharmacists = sum(1 for x in people if x.role is Role.PHARMACIST)
                 plain = sum(1 for x in people if x.role is Role.TECHNICIAN and not x.certified)
                 plain += sum(1 for x in people if x.role is Role.TRAINEE and rule.trainees_count)
                 certified = sum(1 for x in people if x.role is Role.TECHNICIAN and x.certified)
                 most_plain = max(0, rule.techs_per_pharmacist * pharmacists + rule.offset)
-                most_all = max(0, (rule.techs_per_pharmacist + rule.certified_extra) * pharmacists
-                               + rule.offset)
+                most_all = max(
+                    0,
+                    (rule.techs_per_pharmacist + rule.certified_extra) * pharmacists + rule.offset,
+                )
                 if plain > most_plain or plain + certified > most_all:
-                    out.append(f"ratio at {site.id} from minute {t0}: {pharmacists} pharmacists, "
-                               f"{plain} plain, {certified} certified")
+                    out.append(
+                        f"ratio at {site.id} from minute {t0}: {pharmacists} pharmacists, "
+                        f"{plain} plain, {certified} certified"
+                    )
         return out
 
     # ----- soft rules ----------------------------------------------------
@@ -400,13 +419,17 @@ class Oracle:
         for r in p.requests:
             if not r.weight or r.person not in p.person:
                 continue
-            worked = any(a.day == r.day and (r.shift is None or a.shift == r.shift)
-                         for a in mine[r.person])
+            worked = any(
+                a.day == r.day and (r.shift is None or a.shift == r.shift) for a in mine[r.person]
+            )
             out.append((Rule.WISHES, r.weight if worked != r.want else 0))
         # stability: each person-day unlike the reference
         if p.reference is not None and w.change > 0:
-            ref = {(a.person, a.day): (a.shift, a.activity) for a in p.reference
-                   if a.person in p.person and 0 <= a.day < p.days}
+            ref = {
+                (a.person, a.day): (a.shift, a.activity)
+                for a in p.reference
+                if a.person in p.person and 0 <= a.day < p.days
+            }
             for person in p.people:
                 for day in range(p.days):
                     now = {(a.shift, a.activity) for a in mine[person.id] if a.day == day}
@@ -415,10 +438,15 @@ class Oracle:
                     out.append((Rule.STABILITY, w.change if changed else 0))
         # variety: shifts beside one trainer beyond the second
         if w.trainer_variety > 0:
-            pairs = Counter((a.trainer, a.person) for a in items
-                            if a.mode is Mode.TRAINEE and a.trainer in p.person)
-            out.extend((Rule.VARIETY, w.trainer_variety * max(0, n - FREE_TRAINER_SHIFTS))
-                       for n in pairs.values())
+            pairs = Counter(
+                (a.trainer, a.person)
+                for a in items
+                if a.mode is Mode.TRAINEE and a.trainer in p.person
+            )
+            out.extend(
+                (Rule.VARIETY, w.trainer_variety * max(0, n - FREE_TRAINER_SHIFTS))
+                for n in pairs.values()
+            )
         out.extend(self._fair_costs(mine))
         return out
 
@@ -450,14 +478,19 @@ class Oracle:
     def mentored_on(self, goal, day: int) -> bool:
         """Whether on this shift's date the goal progresses beside a trainer (independent then)."""
         person = self.p.person[goal.person]
-        return (goal.target_level >= Level.TRAINER
-                and self.level(person, goal.competency, day) >= Level.INDEPENDENT)
+        return (
+            goal.target_level >= Level.TRAINER
+            and self.level(person, goal.competency, day) >= Level.INDEPENDENT
+        )
 
     def _goal_costs(self, mine, items) -> list[tuple[Rule, int]]:
         """Each share shift k not reached costs goal weight x priority x (share - k + 1)."""
         p, out = self.p, []
-        works = {(a.person, a.day, a.shift, a.activity) for a in items
-                 if a.mode is Mode.WORKS and a.activity in p.station}
+        works = {
+            (a.person, a.day, a.shift, a.activity)
+            for a in items
+            if a.mode is Mode.WORKS and a.activity in p.station
+        }
         for goal in p.goals:
             if goal.person not in p.person:
                 continue
@@ -473,12 +506,17 @@ class Oracle:
                 if self.mentored_on(goal, a.day):
                     progress += a.mode is Mode.WORKS and (
                         goal.competency in p.station[a.activity].competencies
-                        and any((t.id, a.day, a.shift, a.activity) in works
-                                for t in p.people if t.id != person.id
-                                and self.level(t, goal.competency, a.day) >= Level.TRAINER))
+                        and any(
+                            (t.id, a.day, a.shift, a.activity) in works
+                            for t in p.people
+                            if t.id != person.id
+                            and self.level(t, goal.competency, a.day) >= Level.TRAINER
+                        )
+                    )
                 else:
                     progress += a.mode is Mode.TRAINEE and (
-                        goal.competency in self.learning(person, a.activity, a.day))
+                        goal.competency in self.learning(person, a.activity, a.day)
+                    )
             out.extend((Rule.GOALS, unit * (share - k + 1)) for k in range(progress + 1, share + 1))
         return out
 
@@ -491,8 +529,9 @@ class Oracle:
             return False
         site = p.shift[shift].site
         for station in p.stations:
-            if station.site == site and (self.qualified(person, station.id, day)
-                                         or self.learning(person, station.id, day)):
+            if station.site == site and (
+                self.qualified(person, station.id, day) or self.learning(person, station.id, day)
+            ):
                 return True
         return any(self.duty_open(person, d.id, day, shift) for d in p.duties)
 
@@ -522,9 +561,15 @@ class Oracle:
             groups[(person.site, person.role is Role.PHARMACIST)].append(person)
 
         def line_demand(line, members) -> int:
-            return line.minimum if any(
-                not self.away(m, line.day, line.shift) and self.qualified(m, line.station, line.day)
-                for m in members) else 0
+            return (
+                line.minimum
+                if any(
+                    not self.away(m, line.day, line.shift)
+                    and self.qualified(m, line.station, line.day)
+                    for m in members
+                )
+                else 0
+            )
 
         for (site, _pharm), members in groups.items():
             here = [c for c in p.cover if p.shift[c.shift].site == site]
@@ -533,33 +578,60 @@ class Oracle:
             demand = sum(line_demand(c, members) for c in here if p.shift[c.shift].night)
             allowances(Rule.FAIR_NIGHTS, w.night_fairness, "night", pool, demand)
             weekend_days = {d for days in p.weekends for d in days}
-            pool = [m for m in members if any(self.slot_open(m, d, s)
-                                              for d, s in slots if d in weekend_days)]
+            pool = [
+                m
+                for m in members
+                if any(self.slot_open(m, d, s) for d, s in slots if d in weekend_days)
+            ]
             demand = sum(
                 max(sum(line_demand(c, members) for c in here if c.day == d) for d in days)
                 for days in p.weekends
             )
             allowances(Rule.FAIR_WEEKENDS, w.weekend_fairness, "weekend", pool, demand)
         for duty in p.duties:
-            pool = [m for m in p.people if any(
-                not self.away(m, d, s) and self.duty_open(m, duty.id, d, s) for d, s in slots)]
-            volunteers = [m for m in pool if any(
-                o.person == m.id and o.kind is OfferKind.DUTY and o.duty == duty.id
-                for o in p.offers)]
+            pool = [
+                m
+                for m in p.people
+                if any(
+                    not self.away(m, d, s) and self.duty_open(m, duty.id, d, s) for d, s in slots
+                )
+            ]
+            volunteers = [
+                m
+                for m in pool
+                if any(
+                    o.person == m.id and o.kind is OfferKind.DUTY and o.duty == duty.id
+                    for o in p.offers
+                )
+            ]
             sharing = volunteers or pool
             others = [m for m in pool if m not in sharing]
-            allowances(Rule.FAIR_DUTIES, getattr(w, "duty_fairness", 0), f"duty:{duty.id}",
-                       sharing, duty.per_week * len(p.weeks), others)
-        pool = [m for m in p.people if any(
-            not self.away(m, d, s) and any(
-                st.site == p.shift[s].site and self.learning(m, st.id, d) for st in p.stations)
-            for d, s in slots)]
+            allowances(
+                Rule.FAIR_DUTIES,
+                getattr(w, "duty_fairness", 0),
+                f"duty:{duty.id}",
+                sharing,
+                duty.per_week * len(p.weeks),
+                others,
+            )
+        pool = [
+            m
+            for m in p.people
+            if any(
+                not self.away(m, d, s)
+                and any(
+                    st.site == p.shift[s].site and self.learning(m, st.id, d) for st in p.stations
+                )
+                for d, s in slots
+            )
+        ]
         demand = sum(
-            self.goal_target(g) for m in pool for g in p.goals
+            self.goal_target(g)
+            for m in pool
+            for g in p.goals
             if g.person == m.id and not any(self.mentored_on(g, d) for d in range(p.days))
         )
-        allowances(Rule.FAIR_TRAINING, getattr(w, "training_fairness", 0), "training", pool,
-                   demand)
+        allowances(Rule.FAIR_TRAINING, getattr(w, "training_fairness", 0), "training", pool, demand)
         self._fair = out
         return out
 
@@ -594,8 +666,7 @@ class Oracle:
         for pid in self.p.person:
             breaches.extend(self.person_breaches(self.p.person[pid], mine[pid]))
         # the joint rules look at the possible placements (the rest are breaches already)
-        breaches.extend(self.joint_breaches(
-            [a for a in items if self.placement_breach(a) is None]))
+        breaches.extend(self.joint_breaches([a for a in items if self.placement_breach(a) is None]))
         return Judgement(not breaches, tuple(breaches), self.levels(items))
 
     def options(self, person: Person, day: int) -> list[Assignment | None]:
@@ -607,10 +678,16 @@ class Oracle:
                 if station.site != st.site:
                     continue
                 out.append(Assignment(person.id, day, st.id, station.id))
-                out.extend(Assignment(person.id, day, st.id, station.id, Mode.TRAINEE, t.id)
-                           for t in p.people if t.id != person.id)
-            out.extend(Assignment(person.id, day, st.id, duty.id)
-                       for duty in p.duties if duty.site == st.site)
+                out.extend(
+                    Assignment(person.id, day, st.id, station.id, Mode.TRAINEE, t.id)
+                    for t in p.people
+                    if t.id != person.id
+                )
+            out.extend(
+                Assignment(person.id, day, st.id, duty.id)
+                for duty in p.duties
+                if duty.site == st.site
+            )
         return [a for a in out if a is None or self.placement_breach(a) is None]
 
     def sequences(self, person: Person) -> list[tuple[Assignment, ...]]:
@@ -655,4 +732,3 @@ def judge(problem: Problem, rota: Rota) -> Judgement:
 def best(problem: Problem) -> Best:
     """The best rota of a tiny problem by brute force."""
     return Oracle(problem).best()
-

@@ -97,8 +97,11 @@ def _skill(r: random.Random, start: date, days: int, trainee: bool) -> Skill | N
     """A skill record, or None: any level (trainees below trainer), lapsing inside the horizon."""
     if r.randint(0, 4) == 0:
         return None
-    levels = (Level.OBSERVE, Level.SUPERVISED) if trainee else (
-        Level.SUPERVISED, Level.INDEPENDENT, Level.INDEPENDENT, Level.TRAINER, Level.TRAINER)
+    levels = (
+        (Level.OBSERVE, Level.SUPERVISED)
+        if trainee
+        else (Level.SUPERVISED, Level.INDEPENDENT, Level.INDEPENDENT, Level.TRAINER, Level.TRAINER)
+    )
     level = r.choice(levels)
     lapse = r.choice((None,) * 5 + (-1, 0, days - 2))
     return Skill(level, None if lapse is None else start + timedelta(days=lapse))
@@ -115,8 +118,9 @@ def problems(draw, cap: int = CAP, independent: bool = False) -> Problem:
     second_site = not independent and r.random() < 0.5
     ratio = None
     if not independent and r.random() < 0.5:
-        ratio = RatioRule("law", r.randint(1, 2), r.randint(-1, 1),
-                          r.randint(0, 1), r.random() < 0.5)
+        ratio = RatioRule(
+            "law", r.randint(1, 2), r.randint(-1, 1), r.randint(0, 1), r.random() < 0.5
+        )
     sites = [Site("S", "Site", zone, ratio)]
     if second_site:
         sites.append(Site("T", "Other", r.choice(("UTC", "America/New_York"))))
@@ -126,15 +130,23 @@ def problems(draw, cap: int = CAP, independent: bool = False) -> Problem:
     for i in range(n_shifts):
         begin = r.choice(STARTS_AT)
         site = "T" if second_site and i == 1 else "S"
-        shift_types.append(ShiftType(f"s{i}", f"Shift{i}", site, begin, r.choice(LENGTHS),
-                                     night=begin.hour >= 20))
+        shift_types.append(
+            ShiftType(f"s{i}", f"Shift{i}", site, begin, r.choice(LENGTHS), night=begin.hour >= 20)
+        )
     ids = [s.id for s in shift_types]
-    shift_types = [dataclasses.replace(s, forbidden_next=frozenset(
-        x for x in ids if r.random() < 0.5 and r.random() < 0.5)) for s in shift_types]
+    shift_types = [
+        dataclasses.replace(
+            s, forbidden_next=frozenset(x for x in ids if r.random() < 0.5 and r.random() < 0.5)
+        )
+        for s in shift_types
+    ]
     stations = [Station("x", "X", "S", tuple(r.choice((("a",), ("a", "b"), ("b",), ()))))]
     if r.random() < 0.5 or second_site:
-        stations.append(Station("y", "Y", "T" if second_site else "S",
-                                tuple(r.choice((("b",), ("a",), ("a", "b"))))))
+        stations.append(
+            Station(
+                "y", "Y", "T" if second_site else "S", tuple(r.choice((("b",), ("a",), ("a", "b"))))
+            )
+        )
     n_people = r.randint(1, 3)
     people = []
     for i in range(n_people):
@@ -159,74 +171,127 @@ def problems(draw, cap: int = CAP, independent: bool = False) -> Problem:
             min_rest_minutes=r.choice((0, 0, 0, 600, 720)),
         )
         unavailable = frozenset(
-            (d, r.choice((None, *ids)))
-            for d in range(days) if r.randint(0, 6) == 0
+            (d, r.choice((None, *ids))) for d in range(days) if r.randint(0, 6) == 0
         )
-        history = tuple(PastShift(d, r.choice(ids))
-                        for d in (-2, -1) if r.random() < 0.5)
-        people.append(Person(
-            f"p{i}", f"P{i}", role, "S", certified=r.random() < 0.5, skills=skills,
-            contract=contract, unavailable=unavailable, history=history,
-            max_trainees=r.choice((1, 1, 2)),
-        ))
+        history = tuple(PastShift(d, r.choice(ids)) for d in (-2, -1) if r.random() < 0.5)
+        people.append(
+            Person(
+                f"p{i}",
+                f"P{i}",
+                role,
+                "S",
+                certified=r.random() < 0.5,
+                skills=skills,
+                contract=contract,
+                unavailable=unavailable,
+                history=history,
+                max_trainees=r.choice((1, 1, 2)),
+            )
+        )
     pids = [p.id for p in people]
     cover = tuple(
-        Cover(d, s.id, station.id, lo, lo + r.randint(0, 1),
-              under_weight=r.choice((1000, 100)),
-              ideal_weight=r.choice((0, 20)),
-              over_weight=r.choice((0, 0, 1)))
-        for d in range(days) for s in shift_types for station in stations
+        Cover(
+            d,
+            s.id,
+            station.id,
+            lo,
+            lo + r.randint(0, 1),
+            under_weight=r.choice((1000, 100)),
+            ideal_weight=r.choice((0, 20)),
+            over_weight=r.choice((0, 0, 1)),
+        )
+        for d in range(days)
+        for s in shift_types
+        for station in stations
         if station.site == s.site and (lo := r.randint(-1, 2)) >= 0
     )
     duties, goals, offers, pins = (), (), (), ()
     if not independent:
         if r.random() < 0.5:
-            duties = (Duty(
-                "inv", "Inventory", "S", 240, per_week=r.randint(1, 2),
-                per_day=r.choice((None, 1)),
-                days=r.choice((None, frozenset(range(5)), frozenset({5, 6}))),
-                shifts=r.choice((None, frozenset({"s0"}))),
-                competency=r.choice((None, "a")),
-                min_level=r.choice((Level.SUPERVISED, Level.INDEPENDENT)),
-                people=r.choice((None, frozenset(pids[:1]))),
-                weight=r.choice((100, 30)), required=r.random() < 0.5,
-            ),)
+            duties = (
+                Duty(
+                    "inv",
+                    "Inventory",
+                    "S",
+                    240,
+                    per_week=r.randint(1, 2),
+                    per_day=r.choice((None, 1)),
+                    days=r.choice((None, frozenset(range(5)), frozenset({5, 6}))),
+                    shifts=r.choice((None, frozenset({"s0"}))),
+                    competency=r.choice((None, "a")),
+                    min_level=r.choice((Level.SUPERVISED, Level.INDEPENDENT)),
+                    people=r.choice((None, frozenset(pids[:1]))),
+                    weight=r.choice((100, 30)),
+                    required=r.random() < 0.5,
+                ),
+            )
         if r.random() < 0.5:
-            goals = (Goal(
-                "g", r.choice(pids), r.choice(("a", "b")),
-                Level(r.choice((Level.SUPERVISED, Level.INDEPENDENT, Level.TRAINER))),
-                r.randint(1, 3),
-                r.choice((None, start + timedelta(days=6), start + timedelta(days=30))),
-                r.randint(1, 3),
-            ),)
+            goals = (
+                Goal(
+                    "g",
+                    r.choice(pids),
+                    r.choice(("a", "b")),
+                    Level(r.choice((Level.SUPERVISED, Level.INDEPENDENT, Level.TRAINER))),
+                    r.randint(1, 3),
+                    r.choice((None, start + timedelta(days=6), start + timedelta(days=30))),
+                    r.randint(1, 3),
+                ),
+            )
         for pid in pids:
             if r.randint(0, 3) == 0:
                 kind = r.choice(tuple(OfferKind))
-                offers += (Offer(pid, kind, duty="inv" if duties else None,
-                                 station=r.choice([s.id for s in stations]),
-                                 count=1, weight=r.choice((30, 5))),)
+                offers += (
+                    Offer(
+                        pid,
+                        kind,
+                        duty="inv" if duties else None,
+                        station=r.choice([s.id for s in stations]),
+                        count=1,
+                        weight=r.choice((30, 5)),
+                    ),
+                )
                 if kind is OfferKind.DUTY and not duties:
                     offers = offers[:-1]
         if r.randint(0, 5) == 0:
             pins = (_placement(r, pids, days, shift_types, stations, duties),)
     requests = tuple(
-        Request(r.choice(pids), r.randint(0, days - 1),
-                r.choice((None, *ids)), r.random() < 0.5,
-                r.choice((10, 3)))
+        Request(
+            r.choice(pids),
+            r.randint(0, days - 1),
+            r.choice((None, *ids)),
+            r.random() < 0.5,
+            r.choice((10, 3)),
+        )
         for _ in range(r.randint(0, 3))
     )
     reference = None
     if r.randint(0, 3) == 0:
-        reference = tuple(_placement(r, pids, days, shift_types, stations, duties)
-                          for _ in range(r.randint(0, 3)))
+        reference = tuple(
+            _placement(r, pids, days, shift_types, stations, duties) for _ in range(r.randint(0, 3))
+        )
     problem = Problem(
-        start=start, days=days, sites=tuple(sites), shift_types=tuple(shift_types),
-        competencies=tuple(comps), stations=tuple(stations), people=tuple(people),
-        cover=cover, duties=duties, goals=goals, offers=offers, requests=requests, pins=pins,
-        reference=reference, history_days=r.choice((0, 2, 7)),
-        weights=(dataclasses.replace(_weights(r), trainer_variety=0, night_fairness=0,
-                                     weekend_fairness=0)
-                 if independent else _weights(r)),
+        start=start,
+        days=days,
+        sites=tuple(sites),
+        shift_types=tuple(shift_types),
+        competencies=tuple(comps),
+        stations=tuple(stations),
+        people=tuple(people),
+        cover=cover,
+        duties=duties,
+        goals=goals,
+        offers=offers,
+        requests=requests,
+        pins=pins,
+        reference=reference,
+        history_days=r.choice((0, 2, 7)),
+        weights=(
+            dataclasses.replace(
+                _weights(r), trainer_variety=0, night_fairness=0, weekend_fairness=0
+            )
+            if independent
+            else _weights(r)
+        ),
         priorities=priorities,
     )
     return trimmed(problem, cap)
@@ -236,8 +301,12 @@ def _placement(r: random.Random, pids, days, shift_types, stations, duties) -> A
     """Any placement with known ids (possibly impossible): a pin, a reference or a random rota."""
     activities = [s.id for s in stations] + [d.id for d in duties]
     return Assignment(
-        r.choice(pids), r.randint(0, days - 1), r.choice([s.id for s in shift_types]),
-        r.choice(activities), r.choice(tuple(Mode)), r.choice((None, *pids)),
+        r.choice(pids),
+        r.randint(0, days - 1),
+        r.choice([s.id for s in shift_types]),
+        r.choice(activities),
+        r.choice(tuple(Mode)),
+        r.choice((None, *pids)),
     )
 
 
@@ -247,13 +316,15 @@ def trimmed(problem: Problem, cap: int) -> Problem:
     while oracle.count() > cap:
         _n, i, day = max(
             (len(oracle.options(p, d)), i, d)
-            for i, p in enumerate(problem.people) for d in range(problem.days)
+            for i, p in enumerate(problem.people)
+            for d in range(problem.days)
             if (d, None) not in p.unavailable
         )
         person = problem.people[i]
         leave = dataclasses.replace(person, unavailable=person.unavailable | {(day, None)})
         problem = dataclasses.replace(
-            problem, people=tuple(leave if p.id == person.id else p for p in problem.people))
+            problem, people=tuple(leave if p.id == person.id else p for p in problem.people)
+        )
         oracle = Oracle(problem)
     return problem
 
@@ -263,6 +334,8 @@ def rotas(draw, problem: Problem) -> Rota:
     """A random rota of known ids: often infeasible (unqualified, doubled, no trainer)."""
     pids = [p.id for p in problem.people]
     r = random.Random(draw(st.integers(0, 2**32)))
-    items = [_placement(r, pids, problem.days, problem.shift_types, problem.stations,
-                        problem.duties) for _ in range(r.randint(0, 2 * len(pids) * problem.days))]
+    items = [
+        _placement(r, pids, problem.days, problem.shift_types, problem.stations, problem.duties)
+        for _ in range(r.randint(0, 2 * len(pids) * problem.days))
+    ]
     return Rota(tuple(items))

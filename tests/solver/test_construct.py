@@ -22,8 +22,11 @@ def _path_text(path) -> str:
 
 def test_the_path_keeps_the_most_and_fewest_days_in_a_row(make_problem, make_person):
     ann = make_person(
-        contract={"max_consecutive_days": 3, "min_consecutive_days": 2,
-                  "min_consecutive_days_off": 2},
+        contract={
+            "max_consecutive_days": 3,
+            "min_consecutive_days": 2,
+            "min_consecutive_days_off": 2,
+        },
     )
     problem = with_cover(make_problem(days=14, people=[ann]))
     table = CoverTable(problem)
@@ -63,9 +66,16 @@ def test_the_minutes_window_is_met_by_pricing_a_minute(make_problem, make_person
 def test_weekend_and_shift_type_caps_are_kept(make_problem, make_person):
     late = ShiftType("late", "Late", "S", time(15, 0), 480)
     ann = make_person(contract={"max_weekends": 1, "max_shifts": {"late": 2}})
-    problem = with_cover(make_problem(days=21, people=[ann], shift_types=[
-        ShiftType("day", "Day", "S", time(7, 0), 480), late,
-    ]))
+    problem = with_cover(
+        make_problem(
+            days=21,
+            people=[ann],
+            shift_types=[
+                ShiftType("day", "Day", "S", time(7, 0), 480),
+                late,
+            ],
+        )
+    )
     rota, left = first_rota(problem)
     assert left == []
     report = validate(problem, rota)
@@ -124,8 +134,11 @@ def _late_then_early(make_problem, make_person, saturday: date, rest_hours: int)
     early = ShiftType("early", "Early", "S", time(8, 0), 480)
     ann = make_person(contract={"min_rest_minutes": rest_hours * 60})
     return make_problem(
-        start=saturday, days=2, sites=[Site("S", "Site", "Europe/London")],
-        shift_types=[late, early], people=[ann],
+        start=saturday,
+        days=2,
+        sites=[Site("S", "Site", "Europe/London")],
+        shift_types=[late, early],
+        people=[ann],
         cover=[Cover(0, "late", "fill", 1, 1), Cover(1, "early", "fill", 1, 1)],
     )
 

@@ -18,8 +18,11 @@ def hours_problem(make_problem, make_person):
     """Ann with a contract's minimum, day and night shifts, leave days, hard or soft."""
 
     def build(min_minutes, off=(), zone="UTC", hard=False):
-        ann = make_person("ann", contract={"min_minutes": min_minutes},
-                          unavailable=frozenset((d, None) for d in off))
+        ann = make_person(
+            "ann",
+            contract={"min_minutes": min_minutes},
+            unavailable=frozenset((d, None) for d in off),
+        )
         return make_problem(
             sites=(Site("S", "Site", zone),),
             shift_types=(DAY, NIGHT),

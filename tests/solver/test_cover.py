@@ -118,8 +118,9 @@ def test_cover_gap_names_people_on_leave_or_past_a_competency_s_valid_until(
     make_problem, make_person, run
 ):
     people = [
-        make_person("ann", skills={"media": Skill(Level.INDEPENDENT)},
-                    unavailable=frozenset({(1, None)})),
+        make_person(
+            "ann", skills={"media": Skill(Level.INDEPENDENT)}, unavailable=frozenset({(1, None)})
+        ),
         make_person("ben", skills={"media": Skill(Level.TRAINER, valid_until=date(2026, 3, 2))}),
         make_person("cid"),  # never held media fill
     ]
@@ -147,12 +148,14 @@ def test_cover_check_counts_workers_not_trainees_on_first_and_last_day(make_prob
             Cover(6, "day", "fill", 1, 1, under_weight=100, ideal_weight=0, over_weight=1),
         ],
     )
-    rota = Rota((
-        Assignment("ann", 0, "day", "fill"),
-        Assignment("cid", 0, "day", "fill", Mode.TRAINEE, trainer="ann"),
-        Assignment("ann", 6, "day", "fill"),
-        Assignment("ben", 6, "day", "fill"),
-    ))
+    rota = Rota(
+        (
+            Assignment("ann", 0, "day", "fill"),
+            Assignment("cid", 0, "day", "fill", Mode.TRAINEE, trainer="ann"),
+            Assignment("ann", 6, "day", "fill"),
+            Assignment("ben", 6, "day", "fill"),
+        )
+    )
     assert [(c.key, c.weight, c.amount) for c in COVER.check(problem, rota)] == [
         ("cover:0:day:fill:under", 100, 1),
         ("cover:6:day:fill:over", 1, 1),
@@ -174,11 +177,18 @@ def _benchmark_shaped(seed: int) -> Problem:
     )
     cover = tuple(
         Cover(d, s, "cover", r, r, under_weight=100, ideal_weight=0, over_weight=1)
-        for d in range(7) for s in ("D", "N") for r in [rng.randrange(3)]
+        for d in range(7)
+        for s in ("D", "N")
+        for r in [rng.randrange(3)]
     )
     requests = tuple(
-        Request(rng.choice("ABCD"), rng.randrange(7), rng.choice("DN"), rng.random() < 0.5,
-                rng.randint(1, 3))
+        Request(
+            rng.choice("ABCD"),
+            rng.randrange(7),
+            rng.choice("DN"),
+            rng.random() < 0.5,
+            rng.randint(1, 3),
+        )
         for _ in range(8)
     )
     return Problem(
@@ -215,12 +225,15 @@ def test_cover_and_requests_reproduce_the_benchmark_objective(run):
     for seed in range(4):
         problem = _benchmark_shaped(seed)
         for _ in range(5):
-            rota = Rota(tuple(
-                Assignment(p.id, d, s, "cover")
-                for p in problem.people for d in range(7)
-                for s in [rng.choice(["D", "N", None])]
-                if s is not None and not p.is_unavailable(d, s)
-            ))
+            rota = Rota(
+                tuple(
+                    Assignment(p.id, d, s, "cover")
+                    for p in problem.people
+                    for d in range(7)
+                    for s in [rng.choice(["D", "N", None])]
+                    if s is not None and not p.is_unavailable(d, s)
+                )
+            )
             expected = _format_objective(problem, rota)
             assert validate(problem, rota).objective == expected
             assert model_objective_of(problem, rota) == expected
@@ -230,11 +243,19 @@ def test_cover_and_requests_reproduce_the_benchmark_objective(run):
 
 
 def test_cover_model_matches_check_on_random_rotas(make_problem, make_person):
-    two_shifts = [ShiftType("day", "Day", "S", time(7, 0)), ShiftType("eve", "Evening", "S",
-                                                                       time(15, 0))]
+    two_shifts = [
+        ShiftType("day", "Day", "S", time(7, 0)),
+        ShiftType("eve", "Evening", "S", time(15, 0)),
+    ]
     people = [make_person(p) for p in ("ann", "ben", "cid")]
     people.append(make_person("dot", skills={"fill": Skill(Level.SUPERVISED)}))
     people[0] = make_person("ann", skills={"fill": Skill(Level.TRAINER)})
-    problem = with_cover(make_problem(days=3, shift_types=two_shifts, people=people),
-                         minimum=1, ideal=2, under_weight=100, ideal_weight=20, over_weight=3)
+    problem = with_cover(
+        make_problem(days=3, shift_types=two_shifts, people=people),
+        minimum=1,
+        ideal=2,
+        under_weight=100,
+        ideal_weight=20,
+        over_weight=3,
+    )
     assert_model_matches_check(problem, "cover")

@@ -10,8 +10,17 @@ DUTIES = family("duties")
 
 def stock(**overrides) -> Duty:
     """A restock duty at site S, once a week, 100 points per missing occurrence."""
-    return Duty(**{"id": "stock", "name": "Cabinet restock", "site": "S", "minutes": 480,
-                   "per_week": 1, "weight": 100, **overrides})
+    return Duty(
+        **{
+            "id": "stock",
+            "name": "Cabinet restock",
+            "site": "S",
+            "minutes": 480,
+            "per_week": 1,
+            "weight": 100,
+            **overrides,
+        }
+    )
 
 
 def test_duties_done_each_week_cost_nothing(make_problem, run):
@@ -48,15 +57,18 @@ def test_duties_short_last_week_still_asks_the_full_count(make_problem, run):
 
 def test_duties_check_prices_first_and_last_day_and_ignores_excess(make_problem, make_person):
     problem = make_problem(
-        days=14, people=[make_person("ann"), make_person("ben")],
+        days=14,
+        people=[make_person("ann"), make_person("ben")],
         duties=[stock(per_week=2), stock(id="qi", name="QI audit", weight=0)],
     )
-    rota = Rota((
-        Assignment("ann", 0, "day", "stock"),
-        Assignment("ann", 13, "day", "stock"),
-        Assignment("ben", 13, "day", "stock"),
-        Assignment("ben", 12, "day", "stock"),
-    ))
+    rota = Rota(
+        (
+            Assignment("ann", 0, "day", "stock"),
+            Assignment("ann", 13, "day", "stock"),
+            Assignment("ben", 13, "day", "stock"),
+            Assignment("ben", 12, "day", "stock"),
+        )
+    )
     assert [(c.key, c.weight, c.amount) for c in DUTIES.check(problem, rota)] == [
         ("duties:stock:0", 100, 1),  # week 2 has three: over-assignment is not priced
     ]
@@ -67,7 +79,8 @@ def test_duties_check_prices_first_and_last_day_and_ignores_excess(make_problem,
 
 def test_duties_model_matches_check_on_random_rotas(make_problem, make_person):
     problem = make_problem(
-        days=10, people=[make_person("ann"), make_person("ben")],
+        days=10,
+        people=[make_person("ann"), make_person("ben")],
         duties=[stock(per_week=2), stock(id="qi", name="QI audit", days=frozenset({1, 2}))],
     )
     assert_model_matches_check(problem, "duties")

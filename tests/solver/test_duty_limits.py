@@ -8,8 +8,18 @@ LIMITS = family("duty_limits")
 
 def batch(**overrides) -> Duty:
     """A daily cabinet-restock batch at site S: seven a week, at most one a day."""
-    return Duty(**{"id": "batch", "name": "Restock batch", "site": "S", "minutes": 240,
-                   "per_week": 7, "per_day": 1, "weight": 100, **overrides})
+    return Duty(
+        **{
+            "id": "batch",
+            "name": "Restock batch",
+            "site": "S",
+            "minutes": 240,
+            "per_week": 7,
+            "per_day": 1,
+            "weight": 100,
+            **overrides,
+        }
+    )
 
 
 def test_duty_limits_spread_a_daily_batch_one_per_day(make_problem, make_person, run):
@@ -33,11 +43,13 @@ def test_duty_limits_pins_beyond_the_daily_cap_are_infeasible_and_named(
 def test_duty_limits_check_flags_week_and_day_overruns(make_problem, make_person):
     people = [make_person(p) for p in ("ann", "ben", "cid")]
     problem = make_problem(people=people, duties=[batch(per_week=2)])
-    rota = Rota((
-        Assignment("ann", 0, "day", "batch"),
-        Assignment("ben", 0, "day", "batch"),
-        Assignment("cid", 6, "day", "batch"),
-    ))
+    rota = Rota(
+        (
+            Assignment("ann", 0, "day", "batch"),
+            Assignment("ben", 0, "day", "batch"),
+            Assignment("cid", 6, "day", "batch"),
+        )
+    )
     sentences = [v.sentence for v in LIMITS.check(problem, rota)]
     assert sentences == [
         "Restock batch: at most 2 in the week from Mon 2 Mar, but 3",

@@ -38,8 +38,14 @@ def test_a_long_conflict_keeps_two_of_each_family_and_counts_the_rest():
 
 def cost(rule: Rule, level: int, amount: int, weight: int = 1, family: str = "") -> Cost:
     return Cost(
-        family=family or rule.value, key=f"{rule.value}:{amount}", weight=weight, amount=amount,
-        subject=Subject(), sentence=f"{rule.value} x{amount}", rule=rule, level=level,
+        family=family or rule.value,
+        key=f"{rule.value}:{amount}",
+        weight=weight,
+        amount=amount,
+        subject=Subject(),
+        sentence=f"{rule.value} x{amount}",
+        rule=rule,
+        level=level,
     )
 
 
@@ -53,7 +59,10 @@ COSTS = [
 def test_each_level_has_its_phrase_in_a_supervisors_words():
     levels = level_scores(COSTS, Priorities())
     assert [(s.number, s.title, s.points) for s in levels] == [
-        (1, "cover", 0), (2, "contracts", 120), (3, "goals & more", 340), (4, "fairness & more", 45)
+        (1, "cover", 0),
+        (2, "contracts", 120),
+        (3, "goals & more", 340),
+        (4, "fairness & more", 45),
     ]
     assert score_line(levels) == (
         "0 cover gaps \u00b7 2 h below contract \u00b7 goals & more 340 \u00b7 fairness & more 45"
@@ -64,9 +73,11 @@ def test_each_level_has_its_phrase_in_a_supervisors_words():
 
 def test_gaps_missing_duties_and_pattern_breaches_are_counted_in_heads_and_occurrences():
     costs = [
-        cost(Rule.COVER, 1, 2, weight=1000), cost(Rule.COVER, 1, 1, weight=1000),
+        cost(Rule.COVER, 1, 2, weight=1000),
+        cost(Rule.COVER, 1, 1, weight=1000),
         cost(Rule.REQUIRED_DUTIES, 1, 1, weight=500),
-        cost(Rule.CONTRACT_HOURS, 2, 90), cost(Rule.WORK_PATTERN, 2, 1, weight=240),
+        cost(Rule.CONTRACT_HOURS, 2, 90),
+        cost(Rule.WORK_PATTERN, 2, 1, weight=240),
     ]
     first, second = level_scores(costs, Priorities())[:2]
     assert first.phrase == "3 cover gaps \u00b7 1 required duty occurrence missing"
@@ -105,8 +116,14 @@ def test_a_problem_of_one_level_says_score():
 
 
 def test_a_site_ranking_names_its_levels_by_their_rules():
-    only_goals = Priorities(levels=((Rule.DUTIES, 4), (Rule.VOLUNTEERING, 4),
-                                    (Rule.IDEAL_COVER, 4), (Rule.STABILITY, 4)))
+    only_goals = Priorities(
+        levels=(
+            (Rule.DUTIES, 4),
+            (Rule.VOLUNTEERING, 4),
+            (Rule.IDEAL_COVER, 4),
+            (Rule.STABILITY, 4),
+        )
+    )
     levels = level_scores(COSTS, only_goals)
     assert levels[2].phrase == "goals 340"
     assert levels[2].heading == "Level 3 \u2013 goals"

@@ -68,16 +68,23 @@ def test_faults_every_fault_is_named_in_one_error():
                 ShiftType("eve", "Evening", "T", time(15), 480),
             ),
             competencies=(
-                Competency("fill", "Fill"), Competency("iv", "IV", prerequisite="aseptic"),
+                Competency("fill", "Fill"),
+                Competency("iv", "IV", prerequisite="aseptic"),
             ),
             stations=(Station("fill", "Fill", "S", ("fill", "chemo")), Station("lab", "Lab", "Y")),
             people=(
                 Person(
-                    "ann", "Ann", Role.TECHNICIAN, "S",
+                    "ann",
+                    "Ann",
+                    Role.TECHNICIAN,
+                    "S",
                     skills={"fill": Skill(Level.INDEPENDENT), "chemo": Skill(Level.OBSERVE)},
                     contract=Contract(
-                        min_minutes=600, max_minutes=300, max_weekends=-1,
-                        min_consecutive_days=0, min_consecutive_days_off=0,
+                        min_minutes=600,
+                        max_minutes=300,
+                        max_weekends=-1,
+                        min_consecutive_days=0,
+                        min_consecutive_days_off=0,
                         max_shifts={"dusk": 2, "day": -1},
                     ),
                     unavailable=frozenset({(9, None), (2, "dusk")}),
@@ -99,8 +106,16 @@ def test_faults_every_fault_is_named_in_one_error():
             ),
             duties=(
                 Duty(
-                    "stock", "Restock", "Q", 0, per_week=-1, per_day=-1, days=frozenset({7}),
-                    shifts=frozenset({"dusk", "eve"}), competency="x", people=frozenset({"zed"}),
+                    "stock",
+                    "Restock",
+                    "Q",
+                    0,
+                    per_week=-1,
+                    per_day=-1,
+                    days=frozenset({7}),
+                    shifts=frozenset({"dusk", "eve"}),
+                    competency="x",
+                    people=frozenset({"zed"}),
                     weight=-1,
                 ),
             ),
@@ -121,14 +136,14 @@ def test_faults_every_fault_is_named_in_one_error():
             history_days=-1,
         )
     assert raised.value.faults == [
-        'The rota: the number of history days is -1; it cannot be negative',
+        "The rota: the number of history days is -1; it cannot be negative",
         "2 people share the id 'ben' (Ben, Benedict); each needs its own",
-        'Site Main, ratio rule 1:3: technicians per pharmacist is -1; it cannot be negative',
-        'Site Main, ratio rule 1:3: extra certified technicians is -2; it cannot be negative',
+        "Site Main, ratio rule 1:3: technicians per pharmacist is -1; it cannot be negative",
+        "Site Main, ratio rule 1:3: extra certified technicians is -2; it cannot be negative",
         "Site Annex: the time zone 'Mars/Base' is unknown",
-        'Shift type Night at Main: length 0 minutes; a shift must last at least a minute',
+        "Shift type Night at Main: length 0 minutes; a shift must last at least a minute",
         "Shift type Night at Main may not be followed by shift type 'dusk', which this plan does "
-        'not have',
+        "not have",
         "Shift type Late names site 'X', which this plan does not have",
         "Competency IV has as its prerequisite competency 'aseptic', which this plan does not have",
         "Station Fill needs competency 'chemo', which this plan does not have",
@@ -140,36 +155,36 @@ def test_faults_every_fault_is_named_in_one_error():
         "Ann's contract: the fewest days off in a row is 0; it must be 1 or more",
         "Ann's contract: the most Day shifts is -1; it cannot be negative",
         "Ann's contract limits shift type 'dusk', which this plan does not have",
-        'Ann: the most trainees they may supervise is -1; it cannot be negative',
+        "Ann: the most trainees they may supervise is -1; it cannot be negative",
         "Ann is unavailable on Wed 4 Mar for shift type 'dusk', which this plan does not have",
-        'Ann: a past shift on day 0 is not before the rota; history days are -1 (the day before) '
-        'or earlier',
+        "Ann: a past shift on day 0 is not before the rota; history days are -1 (the day before) "
+        "or earlier",
         "Ann's past shift on day -1 is of shift type 'dusk', which this plan does not have",
         "Ben has home site 'Z', which this plan does not have",
-        'Cover line for Fill on Mon 2 Mar Day: the ideal (1) is below the minimum (2)',
-        'Cover line for Fill on Tue 3 Mar Day: a head count cannot be negative (minimum -1, '
-        'ideal 1)',
+        "Cover line for Fill on Mon 2 Mar Day: the ideal (1) is below the minimum (2)",
+        "Cover line for Fill on Tue 3 Mar Day: a head count cannot be negative (minimum -1, "
+        "ideal 1)",
         "Cover line for Fill on day 7 Day: day 7 is outside the rota's 7 days (0 to 6)",
         "Cover line for Fill on Wed 4 Mar 'dusk' names shift type 'dusk', which this plan does "
-        'not have',
+        "not have",
         "Cover line for 'pack' on Thu 5 Mar Day names station 'pack', which this plan does not "
-        'have',
+        "have",
         "Cover line for 'pack' on Thu 5 Mar Day: a weight cannot be negative (under -5, ideal "
-        '20, over 0)',
-        'Cover line for Fill on Fri 6 Mar Evening: the station is at Main but the shift at Annex',
-        'Cover line for Fill on Sat 7 Mar Day: there is more than one cover line for it',
+        "20, over 0)",
+        "Cover line for Fill on Fri 6 Mar Evening: the station is at Main but the shift at Annex",
+        "Cover line for Fill on Sat 7 Mar Day: there is more than one cover line for it",
         "Duty Restock names site 'Q', which this plan does not have",
-        'Duty Restock: 0 minutes; a duty must take at least a minute',
-        'Duty Restock: the times a week is -1; it cannot be negative',
-        'Duty Restock: the most times a day is -1; it cannot be negative',
-        'Duty Restock: the weight is -1; it cannot be negative',
+        "Duty Restock: 0 minutes; a duty must take at least a minute",
+        "Duty Restock: the times a week is -1; it cannot be negative",
+        "Duty Restock: the most times a day is -1; it cannot be negative",
+        "Duty Restock: the weight is -1; it cannot be negative",
         "Duty Restock names competency 'x', which this plan does not have",
-        'Duty Restock: weekday 7 does not exist; weekdays are 0 (Monday) to 6 (Sunday)',
+        "Duty Restock: weekday 7 does not exist; weekdays are 0 (Monday) to 6 (Sunday)",
         "Duty Restock names shift type 'dusk', which this plan does not have",
         "Duty Restock: shift type Evening is at Annex, not at the duty's site 'Q'",
         "Duty Restock may be taken only by person 'zed', who is not among the people of this plan",
         "Development goal of 'zed' in 'x' names person 'zed', who is not among the people of "
-        'this plan',
+        "this plan",
         "Development goal of 'zed' in 'x' names competency 'x', which this plan does not have",
         "Development goal of 'zed' in 'x': the shifts still needed is -2; it cannot be negative",
         "Development goal of 'zed' in 'x': priority 5; it must be 1 (low), 2 (normal) or 3 (high)",
@@ -177,25 +192,25 @@ def test_faults_every_fault_is_named_in_one_error():
         "Offer of 'zed' (duty): it names no duty",
         "Offer of Ann (duty) names duty 'nope', which this plan does not have",
         "Offer of Ann (station) names station 'nope', which this plan does not have",
-        'Offer of Ann (station): a count of 0; it must be 1 or more',
-        'Offer of Ann (station): the weight is -3; it cannot be negative',
+        "Offer of Ann (station): a count of 0; it must be 1 or more",
+        "Offer of Ann (station): the weight is -3; it cannot be negative",
         "Request of 'zed' to work Tue 3 Mar Day names person 'zed', who is not among the people "
-        'of this plan',
+        "of this plan",
         "Request of Ann not to work day 8 'dusk' names shift type 'dusk', which this plan does "
-        'not have',
+        "not have",
         "Request of Ann not to work day 8 'dusk': day 8 is outside the rota's 7 days (0 to 6)",
         "Request of Ann not to work day 8 'dusk': the weight is -1; it cannot be negative",
         "Pin: Ann on day 9 Day at Fill: day 9 is outside the rota's 7 days (0 to 6)",
         "Pin: 'zed' on Tue 3 Mar 'dusk' at 'nope' names person 'zed', who is not among the "
-        'people of this plan',
+        "people of this plan",
         "Pin: 'zed' on Tue 3 Mar 'dusk' at 'nope' names shift type 'dusk', which this plan does "
-        'not have',
+        "not have",
         "Pin: 'zed' on Tue 3 Mar 'dusk' at 'nope' names station or duty 'nope', which this plan "
-        'does not have',
+        "does not have",
         "Pin: 'zed' on Tue 3 Mar 'dusk' at 'nope' names trainer 'yan', who is not among the "
-        'people of this plan',
+        "people of this plan",
         "Reference rota: 'ghost' on Tue 3 Mar Day at Fill names person 'ghost', who is not among "
-        'the people of this plan',
+        "the people of this plan",
         "Weights: the weight 'goal' is -1; it cannot be negative",
         "Priorities: 'Minimum cover of every station' always sits on level 1",
     ]
@@ -230,8 +245,12 @@ def test_faults_shift_types_of_no_length(make_problem):
 
 
 def test_faults_people_contracts(make_problem, make_person):
-    ann = make_person("ann", contract=Contract(min_minutes=-1, max_minutes=-5, min_rest_minutes=-1,
-                                               max_consecutive_days=-2))
+    ann = make_person(
+        "ann",
+        contract=Contract(
+            min_minutes=-1, max_minutes=-5, min_rest_minutes=-1, max_consecutive_days=-2
+        ),
+    )
     assert faults_of(make_problem, people=[ann]) == [
         "Ann's contract: the fewest minutes is -1; it cannot be negative",
         "Ann's contract: the most minutes is -5; it cannot be negative",
@@ -247,11 +266,14 @@ def test_faults_unavailable_days_outside_the_horizon_are_fine(make_problem, make
 
 
 def test_faults_cover_lines_name_station_shift_and_date(make_problem):
-    assert faults_of(make_problem, cover=[
-        Cover(2, "day", "fill", 3, 2),
-        Cover(3, "night", "fill", 1, 1),
-        Cover(-1, "day", "pack", 1, 1, ideal_weight=-1),
-    ]) == [
+    assert faults_of(
+        make_problem,
+        cover=[
+            Cover(2, "day", "fill", 3, 2),
+            Cover(3, "night", "fill", 1, 1),
+            Cover(-1, "day", "pack", 1, 1, ideal_weight=-1),
+        ],
+    ) == [
         "Cover line for Fill on Wed 4 Mar Day: the ideal (2) is below the minimum (3)",
         "Cover line for Fill on Thu 5 Mar 'night' names shift type 'night', which this plan does "
         "not have",
@@ -287,14 +309,16 @@ def test_faults_pins_well_formed_but_impossible_stay_the_diagnosis_job(make_prob
     away = make_person("ann", unavailable=frozenset({(0, None)}))
     problem = make_problem(people=[away], pins=[Assignment("ann", 0, "day", "fill")])
     assert problem_faults(problem) == []
-    assert faults_of(make_problem, pins=[Assignment("ann", 0, "day", "fill", trainer="ghost")]) \
-        == ["Pin: Ann on Mon 2 Mar Day at Fill names trainer 'ghost', who is not among the people "
-            "of this plan"]
+    assert faults_of(make_problem, pins=[Assignment("ann", 0, "day", "fill", trainer="ghost")]) == [
+        "Pin: Ann on Mon 2 Mar Day at Fill names trainer 'ghost', who is not among the people "
+        "of this plan"
+    ]
 
 
 def test_faults_weights_and_priorities(make_problem):
     assert faults_of(
-        make_problem, weights=Weights(change=-2),
+        make_problem,
+        weights=Weights(change=-2),
         priorities=Priorities(levels=((Rule.WISHES, 7),)),
     ) == [
         "Weights: the weight 'change' is -2; it cannot be negative",

@@ -39,13 +39,15 @@ def training(make_problem, make_person):
     def build(trainers=None, trainees=("cara",), **overrides):
         trainers = trainers or [make_person("tom", skills={"iv": Skill(Level.TRAINER)})]
         learners = [make_person(t, skills={"iv": Skill(Level.SUPERVISED)}) for t in trainees]
-        return make_problem(**{
-            "competencies": [Competency("iv", "IV compounding")],
-            "stations": [Station("iv", "IV room", "S", ("iv",))],
-            "people": [*trainers, *learners],
-            "goals": [goal(t) for t in trainees],
-            **overrides,
-        })
+        return make_problem(
+            **{
+                "competencies": [Competency("iv", "IV compounding")],
+                "stations": [Station("iv", "IV room", "S", ("iv",))],
+                "people": [*trainers, *learners],
+                "goals": [goal(t) for t in trainees],
+                **overrides,
+            }
+        )
 
     return build
 
@@ -63,7 +65,8 @@ def test_goals_missing_second_shift_costs_its_exact_weight(training, make_person
     assert result.objective == 40 * 2 * 1
     assert by_key(result.costs) == {
         "goals:g-cara:2": (
-            80, 1,
+            80,
+            1,
             "Cara's goal IV compounding (independent): supervised shift 2 of the 2 wanted "
             "in this rota is not planned",
         ),
@@ -96,14 +99,16 @@ def test_goals_target_is_the_weekly_pace_capped_by_need_and_days(training):
 
 def test_goals_check_counts_training_on_first_and_last_day(training):
     problem = training(goals=[goal(needed=3, priority=3)])
-    rota = Rota(tuple(
-        a
-        for d in (0, 6)
-        for a in (
-            Assignment("tom", d, "day", "iv"),
-            Assignment("cara", d, "day", "iv", Mode.TRAINEE, trainer="tom"),
+    rota = Rota(
+        tuple(
+            a
+            for d in (0, 6)
+            for a in (
+                Assignment("tom", d, "day", "iv"),
+                Assignment("cara", d, "day", "iv", Mode.TRAINEE, trainer="tom"),
+            )
         )
-    ))
+    )
     assert [(c.key, c.weight, c.amount) for c in GOALS.check(problem, rota)] == [
         ("goals:g-cara:3", 40 * 3 * 1, 1),
     ]
@@ -144,8 +149,13 @@ def test_goals_toward_trainer_progress_by_shifts_beside_a_trainer(make_problem, 
     beside = {a.day for a in result.rota.assignments if a.person == "eve"} & {0, 6}
     assert beside == {0, 6}
     # Hand-made: Eve alone on Monday is not mentored; with Tom on Sunday it is one of two.
-    rota = Rota((Assignment("eve", 0, "day", "iv"), Assignment("eve", 6, "day", "iv"),
-                 Assignment("tom", 6, "day", "iv")))
+    rota = Rota(
+        (
+            Assignment("eve", 0, "day", "iv"),
+            Assignment("eve", 6, "day", "iv"),
+            Assignment("tom", 6, "day", "iv"),
+        )
+    )
     costs = GOALS.check(problem, rota)
     assert [(c.key, c.total) for c in costs] == [("goals:g-eve:2", 40 * 2 * 1)]
     assert costs[0].sentence == (
@@ -171,21 +181,26 @@ def lapsing(make_problem, make_person):
 def test_goals_toward_trainer_are_mentored_only_while_the_skill_is_valid(lapsing):
     # Monday beside Tom (independent: mentored), Thursday as a trainee beside Tom (lapsed:
     # supervised): both count, on each shift's own date.
-    rota = Rota((
-        Assignment("tom", 0, "day", "iv"), Assignment("eve", 0, "day", "iv"),
-        Assignment("tom", 3, "day", "iv"),
-        Assignment("eve", 3, "day", "iv", Mode.TRAINEE, "tom"),
-    ))
+    rota = Rota(
+        (
+            Assignment("tom", 0, "day", "iv"),
+            Assignment("eve", 0, "day", "iv"),
+            Assignment("tom", 3, "day", "iv"),
+            Assignment("eve", 3, "day", "iv", Mode.TRAINEE, "tom"),
+        )
+    )
     assert GOALS.check(lapsing, rota) == []
     assert model_objective_of(lapsing, rota) == 0
 
 
 def test_goals_after_a_lapse_a_trainee_shift_counts_and_a_mentored_one_cannot(lapsing):
     # Thursday as a trainee counts once; no mentored shift is possible after the lapse.
-    rota = Rota((
-        Assignment("tom", 3, "day", "iv"),
-        Assignment("eve", 3, "day", "iv", Mode.TRAINEE, "tom"),
-    ))
+    rota = Rota(
+        (
+            Assignment("tom", 3, "day", "iv"),
+            Assignment("eve", 3, "day", "iv", Mode.TRAINEE, "tom"),
+        )
+    )
     costs = GOALS.check(lapsing, rota)
     assert [(c.key, c.total) for c in costs] == [("goals:g-eve:2", 40 * 2 * 1)]
     assert "training shift 2 of the 2" in costs[0].sentence

@@ -22,8 +22,11 @@ from scheduler.solver import (
 from scheduler.solver.priorities import Priorities, Rule, Strength
 
 HUGE = 1_000_000  # far above the 1,000 a cover gap costs in one weighted sum
-STRONG_EVERYWHERE = tuple((rule, Strength.STRONG) for rule in Rule if rule.value not in (
-    "cover", "required_duties", "contract_hours", "work_pattern"))
+STRONG_EVERYWHERE = tuple(
+    (rule, Strength.STRONG)
+    for rule in Rule
+    if rule.value not in ("cover", "required_duties", "contract_hours", "work_pattern")
+)
 
 
 @pytest.fixture
@@ -35,16 +38,19 @@ def one_fill_tech(make_problem, make_person):
     """
 
     def build(**overrides):
-        ann = make_person("ann", skills={"fill": Skill(Level.INDEPENDENT),
-                                         "iv": Skill(Level.SUPERVISED)})
+        ann = make_person(
+            "ann", skills={"fill": Skill(Level.INDEPENDENT), "iv": Skill(Level.SUPERVISED)}
+        )
         tom = make_person("tom", skills={"iv": Skill(Level.TRAINER)})
         night = ShiftType("night", "Night", "S", time(23, 0), 480, night=True)
         fields = {
             "days": 3,
             "shift_types": (ShiftType("day", "Day", "S", time(7, 0), 480), night),
             "competencies": (Competency("fill", "Fill"), Competency("iv", "IV")),
-            "stations": (Station("fill", "Fill", "S", ("fill",)),
-                         Station("iv", "IV room", "S", ("iv",))),
+            "stations": (
+                Station("fill", "Fill", "S", ("fill",)),
+                Station("iv", "IV room", "S", ("iv",)),
+            ),
             "people": (ann, tom),
             "cover": tuple(Cover(d, "day", "fill", 1, 1) for d in range(3)),
             "priorities": Priorities(strengths=STRONG_EVERYWHERE),
@@ -56,17 +62,22 @@ def one_fill_tech(make_problem, make_person):
 
 
 TEMPTATIONS = {
-    "a training goal": {"goals": (Goal("g", "ann", "iv", Level.INDEPENDENT, 3, date(2026, 3, 5),
-                                       priority=3),),
-                        "weights": Weights(goal=HUGE)},
-    "a wish for days off": {"requests": tuple(Request("ann", d, None, False, HUGE)
-                                              for d in range(3))},
-    "a wish for nights": {"requests": tuple(Request("ann", d, "night", True, HUGE)
-                                            for d in range(3))},
-    "volunteering at IV": {"offers": (Offer("ann", OfferKind.STATION, station="iv",
-                                            weight=HUGE),)},
-    "fair weekends": {"days": 7, "weights": Weights(weekend_fairness=HUGE),
-                      "cover": tuple(Cover(d, "day", "fill", 1, 1) for d in range(7))},
+    "a training goal": {
+        "goals": (Goal("g", "ann", "iv", Level.INDEPENDENT, 3, date(2026, 3, 5), priority=3),),
+        "weights": Weights(goal=HUGE),
+    },
+    "a wish for days off": {
+        "requests": tuple(Request("ann", d, None, False, HUGE) for d in range(3))
+    },
+    "a wish for nights": {
+        "requests": tuple(Request("ann", d, "night", True, HUGE) for d in range(3))
+    },
+    "volunteering at IV": {"offers": (Offer("ann", OfferKind.STATION, station="iv", weight=HUGE),)},
+    "fair weekends": {
+        "days": 7,
+        "weights": Weights(weekend_fairness=HUGE),
+        "cover": tuple(Cover(d, "day", "fill", 1, 1) for d in range(7)),
+    },
     "a contract maximum of days in a row": {
         "people": None,  # filled below: Ann may work one day in a row
     },
@@ -77,12 +88,18 @@ TEMPTATIONS = {
 def test_levels_no_lower_rule_takes_a_cover_slot(one_fill_tech, make_person, run, temptation):
     overrides = dict(TEMPTATIONS[temptation])
     if temptation == "fair weekends":  # Ann did every weekend lately; Tom could share them
-        ann = make_person("ann", skills={"fill": Skill(Level.INDEPENDENT),
-                                         "iv": Skill(Level.SUPERVISED)}, past={"weekend": 8})
+        ann = make_person(
+            "ann",
+            skills={"fill": Skill(Level.INDEPENDENT), "iv": Skill(Level.SUPERVISED)},
+            past={"weekend": 8},
+        )
         overrides["people"] = (ann, make_person("tom", skills={"iv": Skill(Level.TRAINER)}))
     if overrides.get("people", ()) is None:
-        ann = make_person("ann", skills={"fill": Skill(Level.INDEPENDENT)},
-                          contract=Contract(max_consecutive_days=1))
+        ann = make_person(
+            "ann",
+            skills={"fill": Skill(Level.INDEPENDENT)},
+            contract=Contract(max_consecutive_days=1),
+        )
         overrides["people"] = (ann, make_person("tom", skills={"iv": Skill(Level.TRAINER)}))
         overrides["weights"] = Weights(pattern=HUGE)
     problem = one_fill_tech(**overrides)
@@ -94,8 +111,9 @@ def test_levels_no_lower_rule_takes_a_cover_slot(one_fill_tech, make_person, run
         other = run(problem, lexicographic=mode)
         assert (other.status, other.levels) == ("optimal", ranked.levels)
     # The same weights in one weighted sum do trade the cover away: the test can fail.
-    summed = run(replace(problem, priorities=Priorities(single_level=True,
-                                                        strengths=STRONG_EVERYWHERE)))
+    summed = run(
+        replace(problem, priorities=Priorities(single_level=True, strengths=STRONG_EVERYWHERE))
+    )
     assert [c for c in summed.costs if c.rule is Rule.COVER]
 
 
@@ -103,10 +121,16 @@ def test_levels_short_staffed_week_returns_a_rota_with_its_shortfalls_named(
     make_problem, make_person, run
 ):
     people = tuple(
-        make_person(p, contract=Contract(min_minutes=5 * 480, max_minutes=5 * 480,
-                                         max_consecutive_days=5, min_consecutive_days_off=2),
-                    unavailable=frozenset((d, None) for d in range(3)) if p == "ann"
-                    else frozenset())
+        make_person(
+            p,
+            contract=Contract(
+                min_minutes=5 * 480,
+                max_minutes=5 * 480,
+                max_consecutive_days=5,
+                min_consecutive_days_off=2,
+            ),
+            unavailable=frozenset((d, None) for d in range(3)) if p == "ann" else frozenset(),
+        )
         for p in ("ann", "ben")
     )
     problem = make_problem(
@@ -139,9 +163,7 @@ def test_levels_contracts_rank_below_cover_and_above_wishes(make_problem, make_p
     assert result.level_bounds == (0.0, 0.0, 0.0, 3.0 * HUGE)
 
 
-def test_levels_site_can_switch_a_rule_off_or_move_it_above_another(
-    make_problem, make_person, run
-):
+def test_levels_site_can_switch_a_rule_off_or_move_it_above_another(make_problem, make_person, run):
     day_off = Request("ann", 0, None, False, 10)
     problem = make_problem(days=1, requests=(day_off,), cover=(Cover(0, "day", "fill", 0, 1),))
     by_default = run(problem)  # ideal cover (level 3) comes before wishes (level 4)
@@ -149,8 +171,9 @@ def test_levels_site_can_switch_a_rule_off_or_move_it_above_another(
     off = run(replace(problem, priorities=Priorities(strengths=((Rule.WISHES, Strength.OFF),))))
     assert off.costs == []
     assert len(off.rota.assignments) == 1
-    wishes_first = Priorities(levels=((Rule.WISHES, 3),),
-                              strengths=((Rule.WISHES, Strength.STRONG),))
+    wishes_first = Priorities(
+        levels=((Rule.WISHES, 3),), strengths=((Rule.WISHES, Strength.STRONG),)
+    )
     moved = run(replace(problem, priorities=wishes_first))
     assert moved.rota.assignments == ()  # 3 x 10 for the wish beats 20 for the ideal head
     assert [(c.rule, c.level, c.total) for c in moved.costs] == [(Rule.IDEAL_COVER, 3, 20)]

@@ -38,8 +38,12 @@ from scheduler.solver.problem import (
 from .oracle import Oracle
 from .strategies import problems, rotas
 
-SETTINGS = {"derandomize": True, "deadline": None, "database": None,
-            "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much]}
+SETTINGS = {
+    "derandomize": True,
+    "deadline": None,
+    "database": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much],
+}
 
 
 def _one_a_day(rota: Rota) -> bool:
@@ -74,11 +78,16 @@ def test_validator_agrees_with_the_oracle_on_every_rota(data):
     for rota in given_rotas:
         verdict = oracle.judge(rota)
         report = validate(problem, rota)
-        assert report.ok == verdict.ok, (rota, verdict.breaches,
-                                         [v.sentence for v in report.violations])
+        assert report.ok == verdict.ok, (
+            rota,
+            verdict.breaches,
+            [v.sentence for v in report.violations],
+        )
         if _one_a_day(rota):
             assert report.levels == verdict.levels, (
-                rota, [(c.key, c.total, c.level) for c in report.costs])
+                rota,
+                [(c.key, c.total, c.level) for c in report.costs],
+            )
 
 
 @settings(max_examples=40, **SETTINGS)
@@ -105,9 +114,13 @@ def test_constructed_rotas_keep_the_oracle_hard_rules(problem):
 
 def test_oracle_measures_a_night_across_the_clocks_going_forward():
     problem = Problem(
-        start=date(2026, 3, 28), days=1, sites=(Site("S", "Site", "Europe/London"),),
+        start=date(2026, 3, 28),
+        days=1,
+        sites=(Site("S", "Site", "Europe/London"),),
         shift_types=(ShiftType("n", "Night", "S", time(22, 0), 480, night=True),),
-        competencies=(), stations=(), people=(),
+        competencies=(),
+        stations=(),
+        people=(),
     )
     assert Oracle(problem).window(0, "n") == (22 * 60, 22 * 60 + 420)  # 22:00 GMT-06:00 BST
 
@@ -117,8 +130,12 @@ def test_oracle_and_validator_find_a_ratio_breach_at_a_moment(make_problem, make
     late = ShiftType("late", "Late", "S", time(13, 0), 480)
     rph = make_person("pat", role=Role.PHARMACIST)
     tech = make_person("ann")
-    problem = make_problem(days=1, shift_types=[early, late], people=[rph, tech],
-                           sites=[Site("S", "Site", ratio=RatioRule("law", 1))])
+    problem = make_problem(
+        days=1,
+        shift_types=[early, late],
+        people=[rph, tech],
+        sites=[Site("S", "Site", ratio=RatioRule("law", 1))],
+    )
     # Ann works on from 15:00 to 21:00 with no pharmacist: a breach only at those moments.
     rota = Rota((Assignment("pat", 0, "early", "fill"), Assignment("ann", 0, "late", "fill")))
     verdict = Oracle(problem).judge(rota)
@@ -131,12 +148,17 @@ def test_oracle_prices_night_fairness_over_time_as_the_spec_says(make_problem, m
     night = ShiftType("n", "Night", "S", time(22, 0), 480, night=True)
     ann, ben = make_person("ann"), make_person("ben")
     object.__setattr__(ann, "past", {"night": 3})  # until Person.past lands with the family
-    problem = make_problem(days=2, shift_types=[night], people=[ann, ben],
-                           cover=[Cover(d, "n", "fill", 1, 1) for d in range(2)],
-                           weights=Weights(night_fairness=15, weekend_fairness=0))
+    problem = make_problem(
+        days=2,
+        shift_types=[night],
+        people=[ann, ben],
+        cover=[Cover(d, "n", "fill", 1, 1) for d in range(2)],
+        weights=Weights(night_fairness=15, weekend_fairness=0),
+    )
     # Pool of two, D = 2: T = ceil((3 + 0 + 2) / 2) = 3; Ann's allowance 0, Ben's 3.
-    terms = {(pid, kind): allowance for _r, _w, pid, kind, allowance in
-             Oracle(problem).fair_terms()}
+    terms = {
+        (pid, kind): allowance for _r, _w, pid, kind, allowance in Oracle(problem).fair_terms()
+    }
     assert terms == {("ann", "night"): 0, ("ben", "night"): 3}
     rota = Rota((Assignment("ann", 0, "n", "fill"), Assignment("ben", 1, "n", "fill")))
     assert Oracle(problem).judge(rota).levels == (0, 0, 0, 15)

@@ -37,9 +37,9 @@ def pin_problem(make_problem, make_person):
             ),
             people=(
                 make_person("ann", **(ann or {})),
-                make_person("ben", skills={
-                    "media": Skill(Level.INDEPENDENT, valid_until=date(2026, 3, 3))
-                }),
+                make_person(
+                    "ben", skills={"media": Skill(Level.INDEPENDENT, valid_until=date(2026, 3, 3))}
+                ),
                 make_person("cat", skills={"media": Skill(Level.TRAINER)}),
                 make_person("dan", skills={"media": Skill(Level.SUPERVISED)}),
                 make_person("eve", skills={"media": Skill(Level.TRAINER)}),
@@ -51,8 +51,11 @@ def pin_problem(make_problem, make_person):
 
 
 def test_pins_hold_on_first_and_last_day(pin_problem, run):
-    pins = (Assignment("ann", 0, "day", "fill"), Assignment("ben", 1, "late", "iv"),
-            Assignment("ann", 6, "late", "fill"))
+    pins = (
+        Assignment("ann", 0, "day", "fill"),
+        Assignment("ben", 1, "late", "iv"),
+        Assignment("ann", 6, "late", "fill"),
+    )
     result = run(pin_problem(*pins))
     assert result.status == "optimal"
     assert set(pins) <= set(result.rota.assignments)
@@ -67,9 +70,9 @@ def test_pins_trainee_with_named_trainer(pin_problem, run):
 
 
 def test_pins_on_leave_is_named(pin_problem, run):
-    problem = pin_problem(Assignment("ann", 6, "day", "fill"), ann={
-        "unavailable": frozenset({(6, None)})
-    })
+    problem = pin_problem(
+        Assignment("ann", 6, "day", "fill"), ann={"unavailable": frozenset({(6, None)})}
+    )
     result = run(problem)
     assert result.status == "infeasible"
     assert result.reasons == ["Ann is on leave on Sun 8 Mar", "Pin: Ann on Sun 8 Mar day at Fill"]
@@ -79,7 +82,8 @@ def test_pins_lapsed_competency_is_named(pin_problem, run):
     result = run(pin_problem(Assignment("ben", 2, "day", "iv")))
     assert result.status == "infeasible"
     assert result.reasons == [
-        "Ben's Media fill was valid until Tue 3 Mar", "Pin: Ben on Wed 4 Mar day at IV room",
+        "Ben's Media fill was valid until Tue 3 Mar",
+        "Pin: Ben on Wed 4 Mar day at IV room",
     ]
 
 

@@ -43,8 +43,9 @@ def sterile_problem(make_problem, make_person, skills, **fields):
 
 
 def test_placement_solver_keeps_leave_on_first_and_last_day(make_problem, make_person, run):
-    ann = make_person("ann", unavailable=frozenset({(0, None), (6, "day")}),
-                      contract={"min_minutes": 5 * 480})
+    ann = make_person(
+        "ann", unavailable=frozenset({(0, None), (6, "day")}), contract={"min_minutes": 5 * 480}
+    )
     result = run(make_problem(people=(ann,)))
     assert result.status == "optimal"
     days = sorted(a.day for a in result.rota.assignments)
@@ -79,14 +80,16 @@ def test_placement_diagnosis_names_leave_and_a_missing_skill_as_causes(
         return result.reasons
 
     assert reasons(unavailable=frozenset({(2, None)})) == [
-        "Ben is on leave on Wed 4 Mar", "Pin: Ben on Wed 4 Mar day at Fill",
+        "Ben is on leave on Wed 4 Mar",
+        "Pin: Ben on Wed 4 Mar day at Fill",
     ]
     assert reasons(skills={}) == ["Ben does not hold Fill", "Pin: Ben on Wed 4 Mar day at Fill"]
 
 
 def test_placement_solver_names_lapsed_competency_of_impossible_pin(make_problem, make_person, run):
     problem = sterile_problem(
-        make_problem, make_person,
+        make_problem,
+        make_person,
         {"media": Skill(Level.INDEPENDENT, valid_until=date(2026, 3, 3))},
         pins=(Assignment("ben", 2, "day", "iv"),),
     )
@@ -97,7 +100,8 @@ def test_placement_solver_names_lapsed_competency_of_impossible_pin(make_problem
 
 def test_placement_check_accepts_a_valid_rota(make_problem, make_person):
     problem = sterile_problem(
-        make_problem, make_person,
+        make_problem,
+        make_person,
         {"media": Skill(Level.INDEPENDENT, valid_until=date(2026, 3, 8))},
     )
     first, last = Assignment("ben", 0, "day", "iv"), Assignment("ben", 6, "day", "iv")
@@ -106,7 +110,8 @@ def test_placement_check_accepts_a_valid_rota(make_problem, make_person):
 
 def test_placement_check_lapsed_competency_names_its_date(make_problem, make_person):
     problem = sterile_problem(
-        make_problem, make_person,
+        make_problem,
+        make_person,
         {"media": Skill(Level.INDEPENDENT, valid_until=date(2026, 3, 2))},
     )
     assert sentences(problem, Assignment("ben", 0, "day", "iv")) == []
@@ -117,9 +122,10 @@ def test_placement_check_lapsed_competency_names_its_date(make_problem, make_per
 def test_placement_check_missing_and_supervised_competency(make_problem, make_person):
     problem = sterile_problem(make_problem, make_person, {"media": Skill(Level.SUPERVISED)})
     assert "Ben does not hold Fill" in sentences(problem, Assignment("ben", 0, "day", "fill"))[0]
-    assert "not yet independent in Media fill" in sentences(
-        problem, Assignment("ben", 0, "day", "iv")
-    )[0]
+    assert (
+        "not yet independent in Media fill"
+        in sentences(problem, Assignment("ben", 0, "day", "iv"))[0]
+    )
 
 
 def test_placement_check_leave_and_unavailable_slot(make_problem, make_person):
@@ -127,16 +133,19 @@ def test_placement_check_leave_and_unavailable_slot(make_problem, make_person):
     problem = make_problem(people=(ann,))
     found = sentences(problem, Assignment("ann", 0, "day", "fill"))
     assert "Ann is on leave on Mon 2 Mar" in found[0]
-    assert "Ann is not available on Sun 8 Mar day" in sentences(
-        problem, Assignment("ann", 6, "day", "fill")
-    )[0]
+    assert (
+        "Ann is not available on Sun 8 Mar day"
+        in sentences(problem, Assignment("ann", 6, "day", "fill"))[0]
+    )
 
 
 def test_placement_check_two_shifts_one_day(make_problem):
-    problem = make_problem(shift_types=(
-        ShiftType("day", "Day", "S", time(7, 0), 480),
-        ShiftType("late", "Late", "S", time(15, 0), 480),
-    ))
+    problem = make_problem(
+        shift_types=(
+            ShiftType("day", "Day", "S", time(7, 0), 480),
+            ShiftType("late", "Late", "S", time(15, 0), 480),
+        )
+    )
     twice = (Assignment("ann", 6, "day", "fill"), Assignment("ann", 6, "late", "fill"))
     found = sentences(problem, *twice)
     assert found == ["Ann has 2 assignments on Sun 8 Mar; one shift a day at most"]
@@ -175,14 +184,16 @@ def test_placement_check_duty_eligibility(make_problem, make_person):
 
 def test_placement_cross_site_only_as_a_trainee_with_a_goal(make_problem, make_person, run):
     sites = (Site("S", "Store"), Site("H", "Hospital"))
-    shifts = (ShiftType("day", "Day", "S", time(9, 0), 480),
-              ShiftType("hday", "Hospital day", "H", time(7, 0), 480))
+    shifts = (
+        ShiftType("day", "Day", "S", time(9, 0), 480),
+        ShiftType("hday", "Hospital day", "H", time(7, 0), 480),
+    )
     iv = Station("iv", "IV room", "H", ("iv",))
-    sam = make_person("sam", skills={"fill": Skill(Level.INDEPENDENT),
-                                     "iv": Skill(Level.OBSERVE)})
+    sam = make_person("sam", skills={"fill": Skill(Level.INDEPENDENT), "iv": Skill(Level.OBSERVE)})
     tess = make_person("tess", site="H", skills={"iv": Skill(Level.TRAINER)})
     base = make_problem(
-        sites=sites, shift_types=shifts,
+        sites=sites,
+        shift_types=shifts,
         competencies=(Competency("fill", "Fill"), Competency("iv", "IV")),
         stations=(Station("fill", "Fill", "S", ("fill",)), iv),
         people=(sam, tess),
@@ -194,11 +205,11 @@ def test_placement_cross_site_only_as_a_trainee_with_a_goal(make_problem, make_p
     result = run(replace(base, goals=(goal,)))
     away = [a for a in result.rota.assignments if a.person == "sam"]
     assert len(away) == 3
-    assert all(a.activity == "iv" and a.mode is Mode.TRAINEE and a.trainer == "tess"
-               for a in away)
+    assert all(a.activity == "iv" and a.mode is Mode.TRAINEE and a.trainer == "tess" for a in away)
     # Working the store's fill as an independent is still only for the home site.
-    rota = Rota((Assignment("tess", 0, "hday", "iv"),
-                 Assignment("sam", 0, "hday", "iv", Mode.WORKS)))
+    rota = Rota(
+        (Assignment("tess", 0, "hday", "iv"), Assignment("sam", 0, "hday", "iv", Mode.WORKS))
+    )
     assert sentences(base, *rota.assignments)
 
 

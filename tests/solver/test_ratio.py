@@ -49,7 +49,8 @@ def test_ratio_staggered_shift_leaves_technician_alone(ratio_problem, run):
     assert result.status == "infeasible"
     assert any(
         "Ratio at Site (California: 2 technician(s) per pharmacist, minus 1) "
-        "on Mon 2 Mar 16:00-20:00" in r for r in result.reasons
+        "on Mon 2 Mar 16:00-20:00" in r
+        for r in result.reasons
     )
 
 
@@ -93,14 +94,19 @@ def test_ratio_solver_fills_staff_within_the_law(ratio_problem, run):
 
 
 def test_ratio_slices_deduplicate_a_week_of_three_shifts():
-    windows = {(d, s): (d * 1440 + 480 * i, d * 1440 + 480 * (i + 1))
-               for d in range(7) for i, s in enumerate(("early", "late", "night"))}
+    windows = {
+        (d, s): (d * 1440 + 480 * i, d * 1440 + 480 * (i + 1))
+        for d in range(7)
+        for i, s in enumerate(("early", "late", "night"))
+    }
     pieces = slices(windows)
     assert len(pieces) == 21
     assert all(len(active) == 1 for _, _, active in pieces)
     staggered = slices({"am": (480, 960), "pm": (720, 1200)})
     assert [(a, b, sorted(k)) for a, b, k in staggered] == [
-        (480, 720, ["am"]), (720, 960, ["am", "pm"]), (960, 1200, ["pm"])
+        (480, 720, ["am"]),
+        (720, 960, ["am", "pm"]),
+        (960, 1200, ["pm"]),
     ]
 
 

@@ -15,11 +15,13 @@ TWO_SHIFTS = (
 
 
 def test_requests_all_granted_cost_nothing(make_problem, run):
-    problem = make_problem(requests=[
-        Request("ann", 0, "day", True, 3),
-        Request("ann", 4, None, False, 5),
-        Request("ann", 6, None, True, 2),
-    ])
+    problem = make_problem(
+        requests=[
+            Request("ann", 0, "day", True, 3),
+            Request("ann", 4, None, False, 5),
+            Request("ann", 6, None, True, 2),
+        ]
+    )
     result = run(problem)
     assert result.objective == 0
     worked = {a.day for a in result.rota.assignments}
@@ -28,10 +30,12 @@ def test_requests_all_granted_cost_nothing(make_problem, run):
 
 
 def test_requests_in_conflict_cost_the_lighter_one_exactly(make_problem, run):
-    problem = make_problem(requests=[
-        Request("ann", 2, "day", True, 3),
-        Request("ann", 2, None, False, 5),
-    ])
+    problem = make_problem(
+        requests=[
+            Request("ann", 2, "day", True, 3),
+            Request("ann", 2, None, False, 5),
+        ]
+    )
     result = run(problem)
     assert result.objective == 3
     assert by_key(result.costs) == {
@@ -41,10 +45,13 @@ def test_requests_in_conflict_cost_the_lighter_one_exactly(make_problem, run):
 
 def test_requests_against_leave_cost_a_constant(make_problem, make_person, run):
     ann = make_person("ann", unavailable=frozenset({(0, None)}))
-    problem = make_problem(people=[ann], requests=[
-        Request("ann", 0, "day", True, 4),  # on leave: can never be granted
-        Request("ann", 0, None, False, 9),  # on leave: always granted
-    ])
+    problem = make_problem(
+        people=[ann],
+        requests=[
+            Request("ann", 0, "day", True, 4),  # on leave: can never be granted
+            Request("ann", 0, None, False, 9),  # on leave: always granted
+        ],
+    )
     result = run(problem)
     assert result.objective == 4
     assert [c.key for c in result.costs] == ["requests:ann:0:day:on"]
@@ -63,21 +70,26 @@ def test_requests_off_request_loses_to_cover_pressure(make_problem, run):
 
 
 def test_requests_check_prices_a_hand_made_rota_exactly(make_problem):
-    problem = make_problem(shift_types=TWO_SHIFTS, requests=[
-        Request("ann", 0, "day", True, 1),      # works the night instead: refused
-        Request("ann", 0, "night", False, 2),   # works that night: refused
-        Request("ann", 1, "night", False, 4),   # works the day instead: granted
-        Request("ann", 2, None, True, 8),       # off: refused
-        Request("ann", 6, None, False, 16),     # works the last day: refused
-        Request("ann", 5, "day", True, 32),     # granted
-        Request("ann", 3, "day", True, 0),      # zero weight: never priced
-    ])
-    rota = Rota((
-        Assignment("ann", 0, "night", "fill"),
-        Assignment("ann", 1, "day", "fill"),
-        Assignment("ann", 5, "day", "fill"),
-        Assignment("ann", 6, "night", "fill"),
-    ))
+    problem = make_problem(
+        shift_types=TWO_SHIFTS,
+        requests=[
+            Request("ann", 0, "day", True, 1),  # works the night instead: refused
+            Request("ann", 0, "night", False, 2),  # works that night: refused
+            Request("ann", 1, "night", False, 4),  # works the day instead: granted
+            Request("ann", 2, None, True, 8),  # off: refused
+            Request("ann", 6, None, False, 16),  # works the last day: refused
+            Request("ann", 5, "day", True, 32),  # granted
+            Request("ann", 3, "day", True, 0),  # zero weight: never priced
+        ],
+    )
+    rota = Rota(
+        (
+            Assignment("ann", 0, "night", "fill"),
+            Assignment("ann", 1, "day", "fill"),
+            Assignment("ann", 5, "day", "fill"),
+            Assignment("ann", 6, "night", "fill"),
+        )
+    )
     assert by_key(REQUESTS.check(problem, rota)) == {
         "requests:ann:0:day:on": (1, 1, "Ann asked to work Mon 2 Mar day but does not"),
         "requests:ann:0:night:off": (2, 1, "Ann asked not to work Mon 2 Mar night but is rostered"),
@@ -91,7 +103,9 @@ def test_requests_model_matches_check_on_random_rotas(make_problem, make_person)
     people = [make_person("ann"), make_person("ben", unavailable=frozenset({(1, None)}))]
     requests = [
         Request(p, d, s, want, 1 + d)
-        for p in ("ann", "ben") for d in range(3) for s in ("day", "night", None)
+        for p in ("ann", "ben")
+        for d in range(3)
+        for s in ("day", "night", None)
         for want in (True, False)
         if (d + len(s or "") + want) % 2
     ]

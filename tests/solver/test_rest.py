@@ -20,8 +20,9 @@ EARLY = ShiftType("early", "Early", "S", time(10, 0), 480)  # 11 h after a late,
 def rest_problem(make_problem, make_person):
     """Night, day, late and early shifts at one site; Ann with the given rest and history."""
 
-    def build(rest=0, pins=(), history=(), zone="UTC", start=date(2026, 3, 2), shifts=None,
-              minutes=0):
+    def build(
+        rest=0, pins=(), history=(), zone="UTC", start=date(2026, 3, 2), shifts=None, minutes=0
+    ):
         contract = {"min_rest_minutes": rest, "min_minutes": minutes}
         ann = make_person("ann", contract=contract, history=tuple(history))
         return make_problem(
@@ -58,8 +59,9 @@ def test_rest_solver_overlap_forbidden_even_without_min_rest(rest_problem, run):
 def test_rest_solver_forbidden_succession_on_last_day(rest_problem, run):
     result = run(rest_problem(pins=[(5, "late"), (6, "early")]))
     assert result.status == "infeasible"
-    assert any("Ann may not work the Early shift the day after the Late shift" in r
-               for r in result.reasons)
+    assert any(
+        "Ann may not work the Early shift the day after the Late shift" in r for r in result.reasons
+    )
     assert run(rest_problem(pins=[(5, "early"), (6, "late")])).status == "optimal"
 
 
@@ -95,16 +97,27 @@ def test_rest_dst_night_across_spring_forward_new_york(rest_problem, run):
 
 def test_rest_dst_gap_decides_feasibility(rest_problem, run):
     plain = (ShiftType("late", "Late", "S", time(14, 0), 540), EARLY)
-    spring = rest_problem(rest=660, zone="Europe/London", start=date(2026, 3, 23), shifts=plain,
-                          pins=[(5, "late"), (6, "early")])
+    spring = rest_problem(
+        rest=660,
+        zone="Europe/London",
+        start=date(2026, 3, 23),
+        shifts=plain,
+        pins=[(5, "late"), (6, "early")],
+    )
     assert gap_minutes(spring, (5, "late"), (6, "early")) == 600
     assert run(spring).status == "infeasible"
-    utc = rest_problem(rest=660, start=date(2026, 3, 23), shifts=plain,
-                       pins=[(5, "late"), (6, "early")])
+    utc = rest_problem(
+        rest=660, start=date(2026, 3, 23), shifts=plain, pins=[(5, "late"), (6, "early")]
+    )
     assert gap_minutes(utc, (5, "late"), (6, "early")) == 660
     assert run(utc).status == "optimal"
-    autumn = rest_problem(rest=700, zone="Europe/London", start=date(2026, 10, 19), shifts=plain,
-                          pins=[(5, "late"), (6, "early")])
+    autumn = rest_problem(
+        rest=700,
+        zone="Europe/London",
+        start=date(2026, 10, 19),
+        shifts=plain,
+        pins=[(5, "late"), (6, "early")],
+    )
     assert gap_minutes(autumn, (5, "late"), (6, "early")) == 720
     assert run(autumn).status == "optimal"
 
@@ -128,8 +141,11 @@ def test_rest_check_min_rest(rest_problem):
 
 
 def test_rest_check_overlap_and_history(rest_problem):
-    problem = rest_problem(rest=0, history=[PastShift(-1, "night")],
-                           shifts=(ShiftType("night", "Night", "S", time(23, 0), 600), DAY))
+    problem = rest_problem(
+        rest=0,
+        history=[PastShift(-1, "night")],
+        shifts=(ShiftType("night", "Night", "S", time(23, 0), 600), DAY),
+    )
     assert check(problem, (0, "day")) == [
         "Ann cannot work two shifts that overlap in time, but they overlap: "
         "Sun 1 Mar night then Mon 2 Mar day"

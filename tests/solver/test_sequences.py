@@ -119,8 +119,9 @@ def test_sequences_min_days_off_inside_infeasible(seq_problem, run):
 
 def test_sequences_min_days_off_feasible(seq_problem, run):
     four = 4 * 480
-    result = run(seq_problem(pins=(1, 4), min_consecutive_days_off=2, min_minutes=four,
-                             max_minutes=four))
+    result = run(
+        seq_problem(pins=(1, 4), min_consecutive_days_off=2, min_minutes=four, max_minutes=four)
+    )
     assert result.status == "optimal"
     off = [d for d in range(7) if d not in worked_days(result)]
     assert off in ([2, 3, 6], [0, 2, 3], [0, 5, 6])
@@ -200,14 +201,20 @@ def test_sequences_soft_max_consecutive_costs_each_day_beyond_and_returns_a_rota
     assert result.status == "optimal"
     [cost] = [c for c in result.costs if c.family == "sequences"]
     assert (cost.level, cost.total) == (2, 600)
-    assert cost.sentence == (
-        "Ann works Sun 8 Mar as day 4 or more in a row; the contract allows 3"
-    )
+    assert cost.sentence == ("Ann works Sun 8 Mar as day 4 or more in a row; the contract allows 3")
     assert soft_costs(problem, 0, 1, 2, 3, 4) == [
-        ("sequences:ann:max_consecutive:0:3", 1, 2,
-         "Ann works Thu 5 Mar as day 4 or more in a row; the contract allows 3"),
-        ("sequences:ann:max_consecutive:1:4", 1, 2,
-         "Ann works Fri 6 Mar as day 4 or more in a row; the contract allows 3"),
+        (
+            "sequences:ann:max_consecutive:0:3",
+            1,
+            2,
+            "Ann works Thu 5 Mar as day 4 or more in a row; the contract allows 3",
+        ),
+        (
+            "sequences:ann:max_consecutive:1:4",
+            1,
+            2,
+            "Ann works Fri 6 Mar as day 4 or more in a row; the contract allows 3",
+        ),
     ]
     history = seq_problem(max_consecutive_days=3, past=(-3, -2, -1), history_days=3, hard=False)
     assert [c[0] for c in soft_costs(history, 0)] == ["sequences:ann:max_consecutive:-3:0"]
@@ -216,11 +223,15 @@ def test_sequences_soft_max_consecutive_costs_each_day_beyond_and_returns_a_rota
 def test_sequences_soft_short_runs_are_named_with_their_dates(seq_problem, run):
     problem = seq_problem(min_consecutive_days=3, hard=False)
     assert soft_costs(problem, 0, 6) == []
-    assert soft_costs(problem, 3, 4) == [(
-        "sequences:ann:min_consecutive:3:4", 1, 2,
-        "Ann works only Thu 5 Mar to Fri 6 Mar (2 day(s)) in a row; "
-        "the contract asks for at least 3",
-    )]
+    assert soft_costs(problem, 3, 4) == [
+        (
+            "sequences:ann:min_consecutive:3:4",
+            1,
+            2,
+            "Ann works only Thu 5 Mar to Fri 6 Mar (2 day(s)) in a row; "
+            "the contract asks for at least 3",
+        )
+    ]
     off = seq_problem(min_consecutive_days_off=2, hard=False)
     assert [c[3] for c in soft_costs(off, 1, 3)] == [
         "Ann is off only Wed 4 Mar to Wed 4 Mar (1 day(s)) in a row; "

@@ -12,8 +12,13 @@ ONLY_CHANGES = Weights(0, 0, 0, 0, change=50, trainer_variety=0)
 
 
 def test_stability_rota_equal_to_reference_costs_nothing(make_problem, make_person, run):
-    problem = with_cover(make_problem(people=[make_person("ann"), make_person("ben")],
-                                      reference=ANN_ALL_WEEK, weights=ONLY_CHANGES))
+    problem = with_cover(
+        make_problem(
+            people=[make_person("ann"), make_person("ben")],
+            reference=ANN_ALL_WEEK,
+            weights=ONLY_CHANGES,
+        )
+    )
     result = run(problem)
     assert result.objective == 0
     assert result.rota.assignments == ANN_ALL_WEEK
@@ -21,8 +26,11 @@ def test_stability_rota_equal_to_reference_costs_nothing(make_problem, make_pers
 
 def test_stability_sick_call_costs_exactly_the_two_changes(make_problem, make_person, run):
     sick = make_person("ann", unavailable=frozenset({(3, None)}))
-    problem = with_cover(make_problem(people=[sick, make_person("ben")], reference=ANN_ALL_WEEK,
-                                      weights=ONLY_CHANGES))
+    problem = with_cover(
+        make_problem(
+            people=[sick, make_person("ben")], reference=ANN_ALL_WEEK, weights=ONLY_CHANGES
+        )
+    )
     result = run(problem)
     assert result.objective == 2 * 50
     assert by_key(result.costs) == {
@@ -51,12 +59,14 @@ def test_stability_check_compares_shift_and_place_not_mode(make_problem, make_pe
         ),
         weights=Weights(change=7),
     )
-    rota = Rota((
-        Assignment("ann", 0, "day", "fill"),
-        Assignment("ann", 6, "day", "fill"),  # moved from the duty to a station
-        Assignment("ben", 0, "day", "fill"),  # trainee before, works now: same place
-        Assignment("ben", 2, "day", "pack"),  # was off
-    ))
+    rota = Rota(
+        (
+            Assignment("ann", 0, "day", "fill"),
+            Assignment("ann", 6, "day", "fill"),  # moved from the duty to a station
+            Assignment("ben", 0, "day", "fill"),  # trainee before, works now: same place
+            Assignment("ben", 2, "day", "pack"),  # was off
+        )
+    )
     assert [(c.key, c.total) for c in STABILITY.check(problem, rota)] == [
         ("stability:ann:6", 7),
         ("stability:ben:2", 7),

@@ -85,9 +85,7 @@ def test_supervision_check_trainee_without_trainer(iv_problem):
 
 def test_supervision_check_trainer_not_at_station(iv_problem):
     found = check(iv_problem(), trainee("ben", 0, "cat"), cat_works(1))
-    assert found == [
-        "Ben's training at IV room on Mon 2 Mar day: Cat is not working at IV room"
-    ]
+    assert found == ["Ben's training at IV room on Mon 2 Mar day: Cat is not working at IV room"]
 
 
 def test_supervision_check_trainer_not_signed_off(iv_problem):

@@ -50,14 +50,16 @@ def test_variety_with_zero_weight_costs_nothing(mentoring, run):
 def test_variety_check_counts_each_trainer_on_first_and_last_day(mentoring):
     problem = mentoring(trainers=("tom", "tia"), goals=[])
     plan = {0: "tom", 1: "tom", 2: "tia", 6: "tom"}
-    rota = Rota(tuple(
-        a
-        for d, trainer in plan.items()
-        for a in (
-            Assignment(trainer, d, "day", "fill"),
-            Assignment("cara", d, "day", "fill", Mode.TRAINEE, trainer=trainer),
+    rota = Rota(
+        tuple(
+            a
+            for d, trainer in plan.items()
+            for a in (
+                Assignment(trainer, d, "day", "fill"),
+                Assignment("cara", d, "day", "fill", Mode.TRAINEE, trainer=trainer),
+            )
         )
-    ))
+    )
     assert [(c.key, c.weight, c.amount) for c in VARIETY.check(problem, rota)] == [
         ("variety:cara:tom", 5, 1),
     ]

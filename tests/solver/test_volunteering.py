@@ -47,14 +47,18 @@ def test_volunteering_duty_offer_out_of_reach_costs_weight_times_multiplier(
 ):
     ann = make_person("ann", unavailable=frozenset({(0, None)}))  # the only Monday
     problem = make_problem(
-        people=[ann], duties=[STOCK], weights=Weights(volunteer=2),
+        people=[ann],
+        duties=[STOCK],
+        weights=Weights(volunteer=2),
         offers=[Offer("ann", OfferKind.DUTY, duty="stock", weight=30)],
     )
     result = run(problem)
     assert result.objective == 60
     assert by_key(result.costs) == {
         "volunteering:ann:duty:stock": (
-            60, 1, "Ann offered to take Stock count but is not given it",
+            60,
+            1,
+            "Ann offered to take Stock count but is not given it",
         ),
     }
 
@@ -92,7 +96,9 @@ def test_volunteering_train_and_station_offers_without_a_chance_cost_their_weigh
     assert by_key(result.costs) == {
         "volunteering:ann:train": (30, 1, "Ann offered to train others but supervises no trainee"),
         "volunteering:ann:station:iv": (
-            7, 1, "Ann offered to work at IV room but is not placed there",
+            7,
+            1,
+            "Ann offered to work at IV room but is not placed there",
         ),
     }
 
@@ -113,11 +119,13 @@ def test_volunteering_check_prices_a_hand_made_rota(make_problem, make_person):
             Offer("ann", OfferKind.EXTRA_SHIFTS, weight=16),
         ],
     )
-    rota = Rota((
-        Assignment("ann", 6, "day", "fill"),
-        Assignment("cara", 6, "day", "fill", Mode.TRAINEE, trainer="ann"),
-        Assignment("ben", 6, "day", "fill"),
-    ))
+    rota = Rota(
+        (
+            Assignment("ann", 6, "day", "fill"),
+            Assignment("cara", 6, "day", "fill", Mode.TRAINEE, trainer="ann"),
+            Assignment("ben", 6, "day", "fill"),
+        )
+    )
     costs = VOLUNTEERING.check(problem, rota)
     assert [(c.key, c.total) for c in costs] == [
         ("volunteering:ben:train", 2),

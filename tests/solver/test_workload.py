@@ -51,8 +51,9 @@ def test_workload_max_minutes_infeasible(load_problem, run):
 
 def test_workload_volunteered_extra_shift_raises_max(load_problem, run):
     offer = Offer("ann", OfferKind.EXTRA_SHIFTS, count=1)
-    problem = load_problem(pins=[(0, "day"), (3, "day"), (6, "night")], max_minutes=960,
-                           offers=[offer])
+    problem = load_problem(
+        pins=[(0, "day"), (3, "day"), (6, "night")], max_minutes=960, offers=[offer]
+    )
     result = run(problem)
     assert result.status == "optimal"
     assert minutes(problem, result) == 1440
@@ -62,8 +63,11 @@ def test_workload_max_shifts_of_a_type(load_problem, run):
     result = run(load_problem(pins=[(0, "night"), (6, "night")], max_shifts={"night": 1}))
     assert result.status == "infeasible"
     assert any("Ann's contract: at most 1 Night shift(s)" in r for r in result.reasons)
-    banned = run(load_problem(min_minutes=7 * 480, max_shifts={"night": 0},
-                              priorities=Priorities(contracts_hard=True)))
+    banned = run(
+        load_problem(
+            min_minutes=7 * 480, max_shifts={"night": 0}, priorities=Priorities(contracts_hard=True)
+        )
+    )
     assert banned.status == "optimal"
     assert {a.shift for a in banned.rota.assignments} == {"day"}
     zero_cap = run(load_problem(pins=[(6, "night")], max_shifts={"night": 0}))

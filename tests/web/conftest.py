@@ -234,11 +234,20 @@ def tiny_site(make_site, make_shift, make_competency, make_station, make_staff, 
 def make_user(app):
     """Build an account: a supervisor with password 'password-1' unless told otherwise."""
 
-    def build(role: str = "supervisor", email: str | None = None, staff=None,
-              password: str = "password-1", **overrides) -> User:
-        user = User(email=email or f"{role}{len(overrides)}@example.org",
-                    name=overrides.pop("name", role.title()),
-                    role=AccountRole(role), staff=staff, **overrides)
+    def build(
+        role: str = "supervisor",
+        email: str | None = None,
+        staff=None,
+        password: str = "password-1",
+        **overrides,
+    ) -> User:
+        user = User(
+            email=email or f"{role}{len(overrides)}@example.org",
+            name=overrides.pop("name", role.title()),
+            role=AccountRole(role),
+            staff=staff,
+            **overrides,
+        )
         user.set_password(password)
         db.session.add(user)
         db.session.flush()
@@ -252,8 +261,9 @@ def login(client, make_user):
     """Sign the test client in, as a new account of a role or as a given account."""
 
     def sign_in(role_or_user="supervisor", password: str = "password-1", **overrides) -> User:
-        user = role_or_user if isinstance(role_or_user, User) else make_user(
-            role_or_user, **overrides)
+        user = (
+            role_or_user if isinstance(role_or_user, User) else make_user(role_or_user, **overrides)
+        )
         db.session.commit()
         page = client.post("/auth/login", data={"email": user.email, "password": password})
         assert page.status_code == 302, page.get_data(as_text=True)

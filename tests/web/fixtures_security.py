@@ -63,8 +63,12 @@ def tiny_week_rows() -> list[tuple]:
     rows = []
     for d in range(5):
         on = MONDAY + timedelta(days=d)
-        rows += [(ann, on, day, fill), (ben, on, eve, fill), (pat, on, day, entry),
-                 (quin, on, eve, entry)]
+        rows += [
+            (ann, on, day, fill),
+            (ben, on, eve, fill),
+            (pat, on, day, entry),
+            (quin, on, eve, entry),
+        ]
     rows.append((cat, MONDAY + timedelta(days=5), day, fill))
     rows.append((dov, MONDAY + timedelta(days=5), eve, entry))
     return rows
@@ -90,36 +94,55 @@ def seed(tiny_site: Site, make_user, make_rota) -> Seeded:
     }
     rota = make_rota(site, status=RotaStatus.DRAFT, rows=tiny_week_rows())
     by_key = {(a.staff.name, a.on_date): a for a in rota.assignments}
-    run = SolveRun(site=site, week_start=MONDAY, time_limit=5.0, status=SolveStatus.DONE,
-                   rota=rota)
+    run = SolveRun(site=site, week_start=MONDAY, time_limit=5.0, status=SolveStatus.DONE, rota=rota)
     ahead = site_today(site) + timedelta(days=30)
 
     def leave(person: Staff, offset: int, approved: bool = False) -> Leave:
-        return Leave(staff=person, start_date=ahead + timedelta(days=offset),
-                     end_date=ahead + timedelta(days=offset), kind=LeaveKind.ANNUAL,
-                     approved=approved)
+        return Leave(
+            staff=person,
+            start_date=ahead + timedelta(days=offset),
+            end_date=ahead + timedelta(days=offset),
+            kind=LeaveKind.ANNUAL,
+            approved=approved,
+        )
 
-    leaves = {"own": leave(ann, 0), "approve": leave(ben, 1), "refuse": leave(ben, 2),
-              "cancel": leave(ben, 3, approved=True)}
-    certs = {"edit": Certification(staff=ben, name="CPhT", number="1"),
-             "delete": Certification(staff=ben, name="CSPT", number="2")}
+    leaves = {
+        "own": leave(ann, 0),
+        "approve": leave(ben, 1),
+        "refuse": leave(ben, 2),
+        "cancel": leave(ben, 3, approved=True),
+    }
+    certs = {
+        "edit": Certification(staff=ben, name="CPhT", number="1"),
+        "delete": Certification(staff=ben, name="CSPT", number="2"),
+    }
     spare_skill = StaffCompetency(staff=ben, competency=rphv, level=SkillLevel.OBSERVE)
-    date_line = CoverRequirement(station=fill, shift_type=day, on_date=MONDAY, minimum=1,
-                                 ideal=2)
+    date_line = CoverRequirement(station=fill, shift_type=day, on_date=MONDAY, minimum=1, ideal=2)
     duty = Duty(site=site, name="Inventory count", kind=DutyKind.INVENTORY_COUNT, minutes=60)
     rule = RatioRuleSet(jurisdiction="Florida", setting="hospital", techs_per_pharmacist=4)
-    db.session.add_all([run, *leaves.values(), *certs.values(), spare_skill, date_line, duty,
-                        rule])
+    db.session.add_all([run, *leaves.values(), *certs.values(), spare_skill, date_line, duty, rule])
     db.session.flush()
     token = calendar_service.issue_token(ann)
     db.session.commit()
-    ben_cf = db.session.scalar(db.select(StaffCompetency).where(
-        StaffCompetency.staff_id == ben.id, StaffCompetency.competency_id == cf.id))
+    ben_cf = db.session.scalar(
+        db.select(StaffCompetency).where(
+            StaffCompetency.staff_id == ben.id, StaffCompetency.competency_id == cf.id
+        )
+    )
     common = {
-        "site_id": site.id, "week": MONDAY.isoformat(), "rota_id": rota.id, "staff_id": ben.id,
-        "run_id": run.id, "station_id": fill.id, "line_id": date_line.id, "duty_id": duty.id,
-        "rule_id": rule.id, "shift_id": day.id, "competency_id": cf.id,
-        "token": "an-upload-that-expired", "filename": "css/app.css",
+        "site_id": site.id,
+        "week": MONDAY.isoformat(),
+        "rota_id": rota.id,
+        "staff_id": ben.id,
+        "run_id": run.id,
+        "station_id": fill.id,
+        "line_id": date_line.id,
+        "duty_id": duty.id,
+        "rule_id": rule.id,
+        "shift_id": day.id,
+        "competency_id": cf.id,
+        "token": "an-upload-that-expired",
+        "filename": "css/app.css",
     }
     values = {
         "calendar.feed": {"token": token},

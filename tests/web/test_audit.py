@@ -103,7 +103,10 @@ def test_changes_made_on_pages_are_recorded_with_who_and_what(client, people):
     assert (approved.action, approved.object_type) == ("approved", "leave")
     assert approved.summary.startswith("Approved Ben's annual leave, Mon 2 Mar 2026")
     assert (deleted.action, deleted.object_type, deleted.object_id) == (
-        "deleted", "certification", cert.id)
+        "deleted",
+        "certification",
+        cert.id,
+    )
     assert deleted.summary == "Deleted Ben's CPhT certification."
     assert deleted.details["changes"]["number"] == {"from": "123"}
 
@@ -119,12 +122,16 @@ def test_submit_approve_and_publish_are_recorded_with_who_did_each(client, peopl
     db.session.expire_all()
     assert draft.status is RotaStatus.PUBLISHED
 
-    steps = [(e.action, e.actor_name) for e in events(object_type="rota", object_id=draft.id)
-             if e.action != "created"]
+    steps = [
+        (e.action, e.actor_name)
+        for e in events(object_type="rota", object_id=draft.id)
+        if e.action != "created"
+    ]
     assert steps == [("submitted", "Sue"), ("approved", "Pat"), ("published", "Sue")]
     published = events(action="published")[0]
     assert published.summary == (
-        "Published version 1 of Tiny Pharmacy's rota for the week of Mon 2 Mar 2026.")
+        "Published version 1 of Tiny Pharmacy's rota for the week of Mon 2 Mar 2026."
+    )
     assert published.details == {"changes": {"status": {"from": "draft", "to": "published"}}}
 
 
@@ -133,8 +140,10 @@ def test_a_sign_off_is_one_event_by_the_signer(client, people):
     cf = db.session.scalar(db.select(Competency).where(Competency.code == "CF"))
     before = len(events())
     switch(client, people["pat"])
-    page = client.post(f"/signoff/{ben.id}/{cf.id}",
-                       data={"level": "trainer", "valid_until": "", "note": "Observed"})
+    page = client.post(
+        f"/signoff/{ben.id}/{cf.id}",
+        data={"level": "trainer", "valid_until": "", "note": "Observed"},
+    )
     assert page.status_code == 302
     new = events()[before:]
     signed = [e for e in new if e.action == "signed off"]
@@ -149,8 +158,15 @@ def test_an_edit_saved_while_the_rota_breaks_hard_rules_is_an_override(client, p
     eve = db.session.scalar(db.select(ShiftType).where(ShiftType.code == "E"))
     sunday = (MONDAY + timedelta(days=6)).isoformat()
     switch(client, people["sue"])
-    page = client.post(f"/rotas/assignments/{cat.id}/move", data={
-        **state(draft), "on_date": sunday, "shift": eve.id, "place": f"station-{cat.station_id}"})
+    page = client.post(
+        f"/rotas/assignments/{cat.id}/move",
+        data={
+            **state(draft),
+            "on_date": sunday,
+            "shift": eve.id,
+            "place": f"station-{cat.station_id}",
+        },
+    )
     assert page.status_code == 302
     (override,) = events(action="overrode")
     assert override.actor_name == "Sue"
@@ -158,7 +174,8 @@ def test_an_edit_saved_while_the_rota_breaks_hard_rules_is_an_override(client, p
     assert any("Dov" in rule for rule in override.details["hard_rules_broken"])
     assert override.summary.startswith(
         "Saved a change to version 1 of Tiny Pharmacy's rota for the week of Mon 2 Mar 2026 "
-        "although it breaks hard rules:")
+        "although it breaks hard rules:"
+    )
     (moved,) = events(object_type="assignment", action="changed")
     assert moved.details["changes"]["on_date"] == {"from": "2026-03-07", "to": sunday}
     assert moved.details["changes"]["shift_type_id"]["to"] == f"Evening (#{eve.id})"
@@ -191,7 +208,9 @@ def test_password_and_role_changes_are_recorded_without_the_hash(people):
     assert (password.action, password.actor_name) == ("password changed", "system")
     assert password.summary == "Changed the password of the account pat@example.org."
     assert (role.action, role.details) == (
-        "role changed", {"changes": {"role": {"from": "pic", "to": "supervisor"}}})
+        "role changed",
+        {"changes": {"role": {"from": "pic", "to": "supervisor"}}},
+    )
     for event in events():
         assert pat.password_hash not in repr((event.summary, event.details))
         assert "scrypt:" not in repr(event.details)
@@ -199,9 +218,21 @@ def test_password_and_role_changes_are_recorded_without_the_hash(people):
 
 
 def test_the_command_line_is_the_actor_of_its_changes(runner, tiny_site):
-    result = runner.invoke(args=["create-user", "--email", "ann@example.org", "--name", "Ann",
-                                 "--role", "technician", "--staff", "Ann",
-                                 "--password", "correct-horse"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "ann@example.org",
+            "--name",
+            "Ann",
+            "--role",
+            "technician",
+            "--staff",
+            "Ann",
+            "--password",
+            "correct-horse",
+        ]
+    )
     assert result.exit_code == 0, result.output
     (created,) = events(object_type="account")
     assert created.action == "created"
@@ -224,8 +255,12 @@ def test_many_alike_rows_in_one_save_are_one_event_listing_them(tiny_site):
     ann = named(Staff, "Ann")
     start = site_today(tiny_site) + timedelta(days=10)
     db.session.add_all(
-        Leave(staff=ann, start_date=start + timedelta(days=n), end_date=start + timedelta(days=n),
-              kind=LeaveKind.TRAINING)
+        Leave(
+            staff=ann,
+            start_date=start + timedelta(days=n),
+            end_date=start + timedelta(days=n),
+            kind=LeaveKind.TRAINING,
+        )
         for n in range(25)
     )
     db.session.commit()
@@ -257,8 +292,9 @@ def test_the_orm_refuses_to_change_or_delete_an_event(tiny_site):
     assert events()[0].summary == summary
 
 
-@pytest.mark.parametrize("sql", ["UPDATE audit_events SET summary = 'x'",
-                                 "DELETE FROM audit_events"])
+@pytest.mark.parametrize(
+    "sql", ["UPDATE audit_events SET summary = 'x'", "DELETE FROM audit_events"]
+)
 def test_the_database_refuses_sql_that_changes_or_deletes_events(tiny_site, sql):
     count, first = len(events()), events()[0].summary
     assert count > 0
@@ -363,7 +399,7 @@ def test_the_page_goes_back_fifty_events_at_a_time(client, logged):
         db.session.commit()
     first = client.get("/audit/?action=changed")
     html = first.get_data(as_text=True)
-    assert html.count('<tr>') - 1 == 50  # 50 rows under the header row
+    assert html.count("<tr>") - 1 == 50  # 50 rows under the header row
     assert "Page 1 of 2" in html
     assert "action=changed" in html  # the next page keeps the filter
     second = client.get("/audit/?action=changed&page=2")
@@ -372,12 +408,25 @@ def test_the_page_goes_back_fifty_events_at_a_time(client, logged):
 
 def test_the_log_shows_each_event_at_its_site_s_wall_clock(client, login, tiny_site, people):
     at = datetime(2026, 12, 6, 15, 27, tzinfo=UTC)
-    db.session.add_all([
-        AuditEvent(at=at, actor_name="Sue", action="published", object_type="rota",
-                   site_id=tiny_site.id, summary="Published a week in Chicago"),
-        AuditEvent(at=at, actor_name="Sue", action="published", object_type="user",
-                   summary="Published from no site"),
-    ])
+    db.session.add_all(
+        [
+            AuditEvent(
+                at=at,
+                actor_name="Sue",
+                action="published",
+                object_type="rota",
+                site_id=tiny_site.id,
+                summary="Published a week in Chicago",
+            ),
+            AuditEvent(
+                at=at,
+                actor_name="Sue",
+                action="published",
+                object_type="user",
+                summary="Published from no site",
+            ),
+        ]
+    )
     db.session.commit()
     login("supervisor", email="boss@example.org")
     text = page_text(client.get("/audit/?action=published"))

@@ -52,9 +52,21 @@ def test_sign_out_needs_a_post_and_ends_the_session(client, login):
 
 
 def test_create_user_command_hashes_the_password_and_links_staff(runner, tiny_site):
-    result = runner.invoke(args=["create-user", "--email", "Ann@Example.org", "--name", "Ann",
-                                 "--role", "technician", "--staff", "Ann",
-                                 "--password", "correct-horse"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "Ann@Example.org",
+            "--name",
+            "Ann",
+            "--role",
+            "technician",
+            "--staff",
+            "Ann",
+            "--password",
+            "correct-horse",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(db.select(User))
     assert user.email == "ann@example.org"
@@ -68,13 +80,16 @@ def test_create_user_command_rejects_bad_input_cleanly(runner, tiny_site):
     cases = [
         (["--role", "technician", "--password", "long-enough"], "needs --staff"),
         (["--role", "supervisor", "--password", "short"], "at least 8 characters"),
-        (["--role", "supervisor", "--staff", "Nobody", "--password", "long-enough"],
-         "no staff member named 'Nobody'"),
+        (
+            ["--role", "supervisor", "--staff", "Nobody", "--password", "long-enough"],
+            "no staff member named 'Nobody'",
+        ),
         (["--role", "boss", "--password", "long-enough"], "Invalid value for '--role'"),
     ]
     for extra, message in cases:
-        result = runner.invoke(args=["create-user", "--email", "x@example.org", "--name", "X",
-                                     *extra])
+        result = runner.invoke(
+            args=["create-user", "--email", "x@example.org", "--name", "X", *extra]
+        )
         assert result.exit_code == 2, result.output
         assert message in result.output
         assert "Traceback" not in result.output
@@ -84,9 +99,11 @@ def test_create_user_command_rejects_bad_input_cleanly(runner, tiny_site):
 def test_demo_accounts_sign_in(client, runner):
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     db.session.remove()
-    for email, password, role in [("super@demo.pharmacy", "demo-super", "supervisor"),
-                                  ("pic@demo.pharmacy", "demo-pic", "pic"),
-                                  ("tech@demo.pharmacy", "demo-tech", "technician")]:
+    for email, password, role in [
+        ("super@demo.pharmacy", "demo-super", "supervisor"),
+        ("pic@demo.pharmacy", "demo-pic", "pic"),
+        ("tech@demo.pharmacy", "demo-tech", "technician"),
+    ]:
         page = client.post("/auth/login", data={"email": email, "password": password})
         assert page.status_code == 302, (email, page.get_data(as_text=True)[:500])
         user = db.session.scalar(db.select(User).where(User.email == email))

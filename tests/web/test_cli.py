@@ -88,10 +88,13 @@ def test_seed_demo_creates_both_sites_and_is_repeatable(runner):
         assert last.approved_by.role.value == "pic"
         assert last.published_by.role.value == "supervisor"
     problem, _ = build_problem(planned_with(hospital), monday - timedelta(days=7))
-    both = sv.Rota(tuple(
-        a for s in (hospital, retail)
-        for a in rota_to_solver(latest_rota(s.id, monday - timedelta(days=7))).assignments
-    ))
+    both = sv.Rota(
+        tuple(
+            a
+            for s in (hospital, retail)
+            for a in rota_to_solver(latest_rota(s.id, monday - timedelta(days=7))).assignments
+        )
+    )
     assert sv.validate(problem, both).violations == []
 
 
@@ -197,8 +200,9 @@ def test_solve_week_names_the_conflicting_rules_when_no_rota_exists(tiny_site, r
     fill = db.session.scalar(db.select(Station).where(Station.name == "Central fill"))
     day = db.session.scalar(db.select(ShiftType).where(ShiftType.code == "D"))
     make_rota(tiny_site, status=RotaStatus.DRAFT, rows=[(ann, MONDAY, day, fill)], pinned=True)
-    db.session.add(Leave(staff=ann, start_date=MONDAY, end_date=MONDAY, kind=LeaveKind.ANNUAL,
-                         approved=True))
+    db.session.add(
+        Leave(staff=ann, start_date=MONDAY, end_date=MONDAY, kind=LeaveKind.ANNUAL, approved=True)
+    )
     db.session.commit()
     result = runner.invoke(
         args=["solve-week", "--site", "Tiny Pharmacy", "--week", str(MONDAY), "--time-limit", "5"]

@@ -53,7 +53,10 @@ def planned_world(world, make_rota):
     make_rota(w.site, WEEK3, status=RotaStatus.DRAFT, rows=_train(w, WEEK3 + timedelta(days=2)))
     make_rota(w.site, WEEK4, version=1, rows=_train(w, WEEK4))
     make_rota(  # a newer draft of a published week: the published plan holds
-        w.site, WEEK4, version=2, status=RotaStatus.DRAFT,
+        w.site,
+        WEEK4,
+        version=2,
+        status=RotaStatus.DRAFT,
         rows=_train(w, WEEK4, WEEK4 + timedelta(days=1), WEEK4 + timedelta(days=2)),
     )
     db.session.commit()
@@ -67,8 +70,11 @@ def test_goal_progress_counts_done_before_today_and_planned_from_today(planned_w
     assert progress.done == 2  # Mon and Tue of week 1
     assert progress.planned == 5  # Thu wk1, Mon+Tue wk2 (v2), Wed wk3 (draft), Mon wk4
     assert progress.planned_dates == (
-        WEEK1 + timedelta(days=3), WEEK2, WEEK2 + timedelta(days=1),
-        WEEK3 + timedelta(days=2), WEEK4,
+        WEEK1 + timedelta(days=3),
+        WEEK2,
+        WEEK2 + timedelta(days=1),
+        WEEK3 + timedelta(days=2),
+        WEEK4,
     )
     assert progress.remaining == 3
     # pace: 5 shifts over 4 weeks -> 3 more need 3 more weeks after the last planned one
@@ -186,9 +192,14 @@ def test_certification_warnings_start_90_days_ahead_and_harden_at_30(days, warni
 
 @pytest.mark.parametrize(
     ("days", "note"),
-    [(-3, "No longer valid"), (-1, "No longer valid"), (0, "Valid until today"),
-     (1, "Valid until Thu 5 Mar (in 1 day)"), (30, "Valid until Fri 3 Apr (in 30 days)"),
-     (31, None)],
+    [
+        (-3, "No longer valid"),
+        (-1, "No longer valid"),
+        (0, "Valid until today"),
+        (1, "Valid until Thu 5 Mar (in 1 day)"),
+        (30, "Valid until Fri 3 Apr (in 30 days)"),
+        (31, None),
+    ],
 )
 def test_competency_valid_until_note_within_30_days(days, note):
     today = date(2026, 3, 4)

@@ -38,20 +38,32 @@ def ward(make_site, make_shift, make_competency, make_station, make_staff):
     ann = make_staff(site, "Ann", {fill: "independent", asep: "supervised"})
     ben = make_staff(site, "Ben", {fill: "independent"})
     db.session.commit()
-    return {"site": site, "day": day, "night": night, "fill": fill_station, "iv": iv_room,
-            "count": count, "ann": ann, "ben": ben}
+    return {
+        "site": site,
+        "day": day,
+        "night": night,
+        "fill": fill_station,
+        "iv": iv_room,
+        "count": count,
+        "ann": ann,
+        "ben": ben,
+    }
 
 
 def publish(ward, week: date, rows, version=1, status=RotaStatus.PUBLISHED) -> Rota:
     """A rota of the ward's week from (person, weekday, shift, where[, mode]) rows."""
     rota = Rota(site=ward["site"], week_start=week, status=status, version=version)
     for person, weekday, shift, where, *mode in rows:
-        rota.assignments.append(RotaAssignment(
-            staff=ward[person], on_date=week + timedelta(days=weekday), shift_type=ward[shift],
-            station=ward[where] if where != "count" else None,
-            duty=ward[where] if where == "count" else None,
-            mode=mode[0] if mode else AssignmentMode.WORKS,
-        ))
+        rota.assignments.append(
+            RotaAssignment(
+                staff=ward[person],
+                on_date=week + timedelta(days=weekday),
+                shift_type=ward[shift],
+                station=ward[where] if where != "count" else None,
+                duty=ward[where] if where == "count" else None,
+                mode=mode[0] if mode else AssignmentMode.WORKS,
+            )
+        )
     db.session.add(rota)
     db.session.commit()
     return rota
@@ -66,14 +78,31 @@ def text_of(page) -> str:
 def some_weeks(ward, this_week: date) -> None:
     """Ann's recent published weeks: 2 weekends, 1 night, 1 count, 1 training shift (and noise)."""
     last, before = this_week - timedelta(weeks=1), this_week - timedelta(weeks=2)
-    publish(ward, last, [("ann", 0, "night", "fill"), ("ann", 1, "day", "count"),
-                         ("ann", 5, "day", "fill"), ("ben", 6, "night", "fill")])
+    publish(
+        ward,
+        last,
+        [
+            ("ann", 0, "night", "fill"),
+            ("ann", 1, "day", "count"),
+            ("ann", 5, "day", "fill"),
+            ("ben", 6, "night", "fill"),
+        ],
+    )
     # two versions published: only the latest counts (the first had a night and a weekend)
     publish(ward, before, [("ann", 2, "night", "fill"), ("ann", 6, "day", "fill")])
-    publish(ward, before, [("ann", 3, "day", "iv", AssignmentMode.TRAINEE),
-                           ("ann", 5, "day", "fill"), ("ann", 6, "day", "fill")], version=2)
-    publish(ward, this_week - timedelta(weeks=3), [("ann", 5, "night", "fill")],
-            status=RotaStatus.DRAFT)  # a draft never counts
+    publish(
+        ward,
+        before,
+        [
+            ("ann", 3, "day", "iv", AssignmentMode.TRAINEE),
+            ("ann", 5, "day", "fill"),
+            ("ann", 6, "day", "fill"),
+        ],
+        version=2,
+    )
+    publish(
+        ward, this_week - timedelta(weeks=3), [("ann", 5, "night", "fill")], status=RotaStatus.DRAFT
+    )  # a draft never counts
 
 
 # ----- the counts -----------------------------------------------------------------------------
@@ -86,7 +115,10 @@ def test_counts_come_from_the_latest_published_version_of_each_week(ward):
     assert (ann.weekends, ann.nights, ann.training, ann.duties) == (2, 1, 1, {ward["count"].id: 1})
     assert (ben.weekends, ben.nights, ben.training, ben.duties) == (1, 1, 0, {})
     assert ann.as_past(lambda d: f"d{d}") == {
-        "night": 1, "weekend": 2, "training": 1, f"duty:d{ward['count'].id}": 1,
+        "night": 1,
+        "weekend": 2,
+        "training": 1,
+        f"duty:d{ward['count'].id}": 1,
     }
 
 
@@ -134,8 +166,11 @@ def test_the_person_page_shows_shared_work_over_the_window(ward, client, login):
 def test_a_technician_sees_their_own_shared_work_only(ward, client, login, make_user):
     today = site_today(ward["site"])
     this_week = monday_of(today)
-    publish(ward, this_week - timedelta(weeks=1),
-            [("ben", d, "night", "fill") for d in range(3)] + [("ann", 3, "night", "fill")])
+    publish(
+        ward,
+        this_week - timedelta(weeks=1),
+        [("ben", d, "night", "fill") for d in range(3)] + [("ann", 3, "night", "fill")],
+    )
     login(make_user("technician", email="ann@example.org", staff=ward["ann"]))
     text = text_of(client.get("/me/"))
     assert "Shared work, last 8 weeks" in text
@@ -168,7 +203,8 @@ def test_a_generated_week_gives_the_weekend_to_who_had_fewer(ward, make_cover, b
         rows = [(busy, 5, "day", "fill")] + ([(other, 6, "day", "fill")] if back == 5 else [])
         publish(ward, MONDAY - timedelta(weeks=back), rows)
     rota = run_solve(ward["site"], MONDAY, time_limit=5)
-    weekend = {(a.staff.name, a.on_date.weekday()) for a in rota.assignments
-               if a.on_date.weekday() >= 5}
+    weekend = {
+        (a.staff.name, a.on_date.weekday()) for a in rota.assignments if a.on_date.weekday() >= 5
+    }
     assert weekend == {(fresh, 5), (fresh, 6)}
     assert not any(c["family"] == "fairness" for c in rota.costs)

@@ -89,6 +89,7 @@ LIST_FILTERS = {  # pages with a filter form (a GET) above a list, and that form
     "/audit/": "AuditFilterForm",
 }
 
+
 @dataclass(frozen=True)
 class Case:
     """A POST route to fuzz: its address, the page showing its form, who uses it, what it saves."""
@@ -202,8 +203,10 @@ class Saves:
         for name, expected in self.expect.items():
             if sent.given(name):
                 want = expected(sent, name, w)
-                assert stored[name] == want, f"{name}: sent {sent.values(name)!r}, " \
+                assert stored[name] == want, (
+                    f"{name}: sent {sent.values(name)!r}, "
                     f"expected {want!r}, stored {stored[name]!r}"
+                )
 
 
 def read_login(_w: FuzzWorld, _before: Snapshot, _sent: Sent) -> dict[str, Any]:
@@ -220,30 +223,52 @@ def signed_in_rightly(w: FuzzWorld, sent: Sent) -> None:
 def read_ce(_w: FuzzWorld, before: Snapshot, _sent: Sent) -> dict[str, Any]:
     """The CE entry logged."""
     e = only_row_added(CEEntry, before)
-    return {"_owner": e.staff_id, "on_date": e.on_date, "hours": e.hours, "topic": e.topic,
-            "category": e.category.value}
+    return {
+        "_owner": e.staff_id,
+        "on_date": e.on_date,
+        "hours": e.hours,
+        "topic": e.topic,
+        "category": e.category.value,
+    }
 
 
 def read_own_leave(_w: FuzzWorld, before: Snapshot, _sent: Sent) -> dict[str, Any]:
     """The leave requested."""
     leave = only_row_added(Leave, before)
-    return {"_owner": leave.staff_id, "_approved": leave.approved,
-            "start_date": leave.start_date, "end_date": leave.end_date,
-            "kind": leave.kind.value, "shift_type_id": leave.shift_type_id, "note": leave.note}
+    return {
+        "_owner": leave.staff_id,
+        "_approved": leave.approved,
+        "start_date": leave.start_date,
+        "end_date": leave.end_date,
+        "kind": leave.kind.value,
+        "shift_type_id": leave.shift_type_id,
+        "note": leave.note,
+    }
 
 
 def read_request(_w: FuzzWorld, before: Snapshot, _sent: Sent) -> dict[str, Any]:
     """The shift request sent."""
     r = only_row_added(ShiftRequest, before)
-    return {"_owner": r.staff_id, "on_date": r.on_date, "shift_type_id": r.shift_type_id,
-            "want": r.want}
+    return {
+        "_owner": r.staff_id,
+        "on_date": r.on_date,
+        "shift_type_id": r.shift_type_id,
+        "want": r.want,
+    }
 
 
 def read_offer(_w: FuzzWorld, before: Snapshot, _sent: Sent) -> dict[str, Any]:
     """The offer made."""
     o = only_row_added(VolunteerOffer, before)
-    return {"_owner": o.staff_id, "week_start": o.week_start.isoformat(), "kind": o.kind.value,
-            "duty_id": o.duty_id, "station_id": o.station_id, "count": o.count, "note": o.note}
+    return {
+        "_owner": o.staff_id,
+        "week_start": o.week_start.isoformat(),
+        "kind": o.kind.value,
+        "duty_id": o.duty_id,
+        "station_id": o.station_id,
+        "count": o.count,
+        "note": o.note,
+    }
 
 
 def only_for(kind: str) -> Reader:
@@ -263,8 +288,13 @@ def solve_asked(_w: FuzzWorld, sent: Sent) -> None:
 def read_absence(_w: FuzzWorld, before: Snapshot, _sent: Sent) -> dict[str, Any]:
     """The sick leave recorded before the re-plan."""
     leave = only_row_added(Leave, before)
-    return {"_sick": (leave.approved, leave.kind.value), "staff": leave.staff_id,
-            "start": leave.start_date, "end": leave.end_date, "note": leave.note}
+    return {
+        "_sick": (leave.approved, leave.kind.value),
+        "staff": leave.staff_id,
+        "start": leave.start_date,
+        "end": leave.end_date,
+        "note": leave.note,
+    }
 
 
 def absence_note(sent: Sent, name: str, w: FuzzWorld) -> str:
@@ -292,8 +322,13 @@ def read_assign(_w: FuzzWorld, before: Snapshot, _sent: Sent) -> dict[str, Any] 
     if not added:
         return None
     (a,) = added
-    return {"_pinned": a.pinned, "staff": a.staff_id, "on_date": a.on_date.isoformat(),
-            "shift": a.shift_type_id, "station": a.station_id}
+    return {
+        "_pinned": a.pinned,
+        "staff": a.staff_id,
+        "on_date": a.on_date.isoformat(),
+        "shift": a.shift_type_id,
+        "station": a.station_id,
+    }
 
 
 def read_policy(w: FuzzWorld, _before: Snapshot, _sent: Sent) -> dict[str, Any]:
@@ -304,11 +339,20 @@ def read_policy(w: FuzzWorld, _before: Snapshot, _sent: Sent) -> dict[str, Any]:
 
 def _duty(duty: Duty) -> dict[str, Any]:
     """A duty as its form's fields."""
-    return {"name": duty.name, "kind": duty.kind.value, "minutes": duty.minutes,
-            "weekdays": duty.weekdays, "shift_type_ids": sorted(s.id for s in duty.shift_types),
-            "competency_id": duty.competency_id, "min_level": duty.min_level.value,
-            "per_week": duty.per_week, "per_day": duty.per_day, "weight": duty.weight,
-            "people_ids": sorted(p.id for p in duty.people), "required": duty.required}
+    return {
+        "name": duty.name,
+        "kind": duty.kind.value,
+        "minutes": duty.minutes,
+        "weekdays": duty.weekdays,
+        "shift_type_ids": sorted(s.id for s in duty.shift_types),
+        "competency_id": duty.competency_id,
+        "min_level": duty.min_level.value,
+        "per_week": duty.per_week,
+        "per_day": duty.per_day,
+        "weight": duty.weight,
+        "people_ids": sorted(p.id for p in duty.people),
+        "required": duty.required,
+    }
 
 
 def duty_days(sent: Sent, name: str, _w: FuzzWorld) -> str | None:
@@ -317,45 +361,92 @@ def duty_days(sent: Sent, name: str, _w: FuzzWorld) -> str | None:
     return "".join(map(str, days)) if days and len(days) < 7 else None
 
 
-DUTY = {"name": text, "kind": as_sent, "minutes": integer, "weekdays": duty_days,
-        "shift_type_ids": ids, "competency_id": choice_id, "min_level": as_sent,
-        "per_week": integer, "per_day": integer, "weight": integer, "people_ids": ids,
-        "required": ticked}
+DUTY = {
+    "name": text,
+    "kind": as_sent,
+    "minutes": integer,
+    "weekdays": duty_days,
+    "shift_type_ids": ids,
+    "competency_id": choice_id,
+    "min_level": as_sent,
+    "per_week": integer,
+    "per_day": integer,
+    "weight": integer,
+    "people_ids": ids,
+    "required": ticked,
+}
 
 
 def _rule(rule: RatioRuleSet) -> dict[str, Any]:
     """A ratio rule set as its form's fields."""
-    return {name: getattr(rule, name) for name in (
-        "jurisdiction", "setting", "techs_per_pharmacist", "offset", "certified_extra",
-        "trainees_count", "formula", "source", "effective_date")}
+    return {
+        name: getattr(rule, name)
+        for name in (
+            "jurisdiction",
+            "setting",
+            "techs_per_pharmacist",
+            "offset",
+            "certified_extra",
+            "trainees_count",
+            "formula",
+            "source",
+            "effective_date",
+        )
+    }
 
 
-RULE = {"jurisdiction": text, "setting": text, "techs_per_pharmacist": integer,
-        "offset": integer, "certified_extra": integer, "trainees_count": ticked,
-        "formula": text, "source": text, "effective_date": day}
+RULE = {
+    "jurisdiction": text,
+    "setting": text,
+    "techs_per_pharmacist": integer,
+    "offset": integer,
+    "certified_extra": integer,
+    "trainees_count": ticked,
+    "formula": text,
+    "source": text,
+    "effective_date": day,
+}
 
 
 def _shift(shift: ShiftType) -> dict[str, Any]:
     """A shift type as its form's fields."""
-    return {"code": shift.code, "name": shift.name, "start": shift.start, "end": shift.end,
-            "night": shift.night, "weekdays": shift.weekdays,
-            "forbidden_next_ids": sorted(s.id for s in shift.forbidden_next),
-            "max_per_week": shift.max_per_week}
+    return {
+        "code": shift.code,
+        "name": shift.name,
+        "start": shift.start,
+        "end": shift.end,
+        "night": shift.night,
+        "weekdays": shift.weekdays,
+        "forbidden_next_ids": sorted(s.id for s in shift.forbidden_next),
+        "max_per_week": shift.max_per_week,
+    }
 
 
-SHIFT = {"code": code, "name": text, "start": clock, "end": clock, "night": ticked,
-         "weekdays": lambda sent, name, _w: "".join(map(str, sent.ids(name))),
-         "forbidden_next_ids": ids, "max_per_week": integer}
+SHIFT = {
+    "code": code,
+    "name": text,
+    "start": clock,
+    "end": clock,
+    "night": ticked,
+    "weekdays": lambda sent, name, _w: "".join(map(str, sent.ids(name))),
+    "forbidden_next_ids": ids,
+    "max_per_week": integer,
+}
 
 
 def _site(site: Site, before: Snapshot) -> dict[str, Any]:
     """A site as its form's fields (a group made by the post counts as a new group)."""
     groups = {row[0] for row in before["site_groups"][1]}
     new_group = site.group is not None and site.group_id not in groups
-    stored = {"name": site.name, "kind": site.kind.value, "timezone": site.timezone,
-              "open_24_7": site.open_24_7, "ratio_rule_id": site.ratio_rule_id,
-              "group_id": None if new_group else site.group_id,
-              "new_group": site.group.name if new_group else ""}
+    stored = {
+        "name": site.name,
+        "kind": site.kind.value,
+        "timezone": site.timezone,
+        "open_24_7": site.open_24_7,
+        "ratio_rule_id": site.ratio_rule_id,
+        "group_id": None if new_group else site.group_id,
+        "new_group": site.group.name if new_group else "",
+    }
     hours = {h.weekday: h for h in site.opening_hours}
     for d in range(7):
         stored[f"opens_{d}"] = hours[d].opens if d in hours else None
@@ -368,9 +459,16 @@ def opening_time(sent: Sent, name: str, _w: FuzzWorld) -> time | None:
     return None if sent.ticked("open_24_7") else sent.clock(name)
 
 
-SITE = {"name": text, "kind": as_sent, "timezone": text, "open_24_7": ticked,
-        "ratio_rule_id": choice_id, "group_id": choice_id, "new_group": text,
-        **{f"{edge}_{d}": opening_time for edge in ("opens", "closes") for d in range(7)}}
+SITE = {
+    "name": text,
+    "kind": as_sent,
+    "timezone": text,
+    "open_24_7": ticked,
+    "ratio_rule_id": choice_id,
+    "group_id": choice_id,
+    "new_group": text,
+    **{f"{edge}_{d}": opening_time for edge in ("opens", "closes") for d in range(7)},
+}
 
 
 def read_cover(w: FuzzWorld, _before: Snapshot, _sent: Sent) -> dict[str, Any]:
@@ -405,11 +503,13 @@ def cover_cells(w: FuzzWorld) -> dict[str, Reader]:
 
 def read_date_cover(w: FuzzWorld, _before: Snapshot, sent: Sent) -> dict[str, Any]:
     """The cover line of the date and shift sent."""
-    line = db.session.scalar(db.select(CoverRequirement).where(
-        CoverRequirement.station_id == w.fill.id,
-        CoverRequirement.shift_type_id == sent.choice_id("shift_type_id"),
-        CoverRequirement.on_date == sent.day("on_date"),
-    ))
+    line = db.session.scalar(
+        db.select(CoverRequirement).where(
+            CoverRequirement.station_id == w.fill.id,
+            CoverRequirement.shift_type_id == sent.choice_id("shift_type_id"),
+            CoverRequirement.on_date == sent.day("on_date"),
+        )
+    )
     return {"minimum": line.minimum, "ideal": line.ideal}
 
 
@@ -422,51 +522,85 @@ def read_sign_off(w: FuzzWorld, before: Snapshot, _sent: Sent) -> dict[str, Any]
     """Ben's new level in ETP, and the record of the sign-off."""
     skill = db.session.get(StaffCompetency, w.skill.id)
     record = only_row_added(SignOff, before)
-    return {"_recorded": (record.to_level, record.valid_until) == (skill.level,
-                                                                    skill.valid_until),
-            "level": skill.level.value, "valid_until": skill.valid_until, "note": record.note}
+    return {
+        "_recorded": (record.to_level, record.valid_until) == (skill.level, skill.valid_until),
+        "level": skill.level.value,
+        "valid_until": skill.valid_until,
+        "note": record.note,
+    }
 
 
 def _competency(c: Competency) -> dict[str, Any]:
     """A competency as its form's fields."""
-    return {"name": c.name, "code": c.code, "requalify_days": c.requalify_days,
-            "prerequisite_id": c.prerequisite_id}
+    return {
+        "name": c.name,
+        "code": c.code,
+        "requalify_days": c.requalify_days,
+        "prerequisite_id": c.prerequisite_id,
+    }
 
 
-COMPETENCY = {"name": text, "code": code, "requalify_days": integer,
-              "prerequisite_id": choice_id}
+COMPETENCY = {"name": text, "code": code, "requalify_days": integer, "prerequisite_id": choice_id}
 
 
 def _certification(cert: Certification) -> dict[str, Any]:
     """A certification as its form's fields, with whose it is."""
-    return {"_owner": cert.staff_id, "name": cert.name, "number": cert.number,
-            "issued": cert.issued, "expires": cert.expires}
+    return {
+        "_owner": cert.staff_id,
+        "name": cert.name,
+        "number": cert.number,
+        "issued": cert.issued,
+        "expires": cert.expires,
+    }
 
 
 CERTIFICATION = {"_owner": ann, "name": text, "number": text, "issued": day, "expires": day}
-COUNTS = ("max_consecutive_days", "min_consecutive_days", "min_consecutive_days_off",
-          "max_weekends_per_4_weeks", "max_trainees")
+COUNTS = (
+    "max_consecutive_days",
+    "min_consecutive_days",
+    "min_consecutive_days_off",
+    "max_weekends_per_4_weeks",
+    "max_trainees",
+)
 
 
 def _person(person: Staff) -> dict[str, Any]:
     """A member of staff as the person form's fields (hours kept in stored minutes)."""
-    return {"name": person.name, "role": person.role.value, "certified": person.certified,
-            "home_site_id": person.home_site_id, "active": person.active,
-            "min_hours": person.min_minutes_per_week, "max_hours": person.max_minutes_per_week,
-            "min_rest_hours": person.min_rest_minutes,
-            **{name: getattr(person, name) for name in COUNTS}}
+    return {
+        "name": person.name,
+        "role": person.role.value,
+        "certified": person.certified,
+        "home_site_id": person.home_site_id,
+        "active": person.active,
+        "min_hours": person.min_minutes_per_week,
+        "max_hours": person.max_minutes_per_week,
+        "min_rest_hours": person.min_rest_minutes,
+        **{name: getattr(person, name) for name in COUNTS},
+    }
 
 
-PERSON = {"name": text, "role": as_sent, "certified": ticked, "home_site_id": integer,
-          "active": ticked, "min_hours": minutes, "max_hours": minutes,
-          "min_rest_hours": minutes, **dict.fromkeys(COUNTS, integer)}
+PERSON = {
+    "name": text,
+    "role": as_sent,
+    "certified": ticked,
+    "home_site_id": integer,
+    "active": ticked,
+    "min_hours": minutes,
+    "max_hours": minutes,
+    "min_rest_hours": minutes,
+    **dict.fromkeys(COUNTS, integer),
+}
 
 
 def read_new_skill(_w: FuzzWorld, before: Snapshot, _sent: Sent) -> dict[str, Any]:
     """The competency level added to Ann's record."""
     skill = only_row_added(StaffCompetency, before)
-    return {"_owner": skill.staff_id, "competency_id": skill.competency_id,
-            "level": skill.level.value, "valid_until": skill.valid_until}
+    return {
+        "_owner": skill.staff_id,
+        "competency_id": skill.competency_id,
+        "level": skill.level.value,
+        "valid_until": skill.valid_until,
+    }
 
 
 def until_or_interval(sent: Sent, name: str, w: FuzzWorld) -> date | None:
@@ -484,10 +618,15 @@ def read_edit_skill(w: FuzzWorld, _before: Snapshot, _sent: Sent) -> dict[str, A
 def read_record_leave(_w: FuzzWorld, before: Snapshot, _sent: Sent) -> dict[str, Any]:
     """The leave a manager recorded."""
     leave = only_row_added(Leave, before)
-    return {"staff_id": leave.staff_id, "start_date": leave.start_date,
-            "end_date": leave.end_date, "kind": leave.kind.value,
-            "shift_type_id": leave.shift_type_id, "approved": leave.approved,
-            "note": leave.note}
+    return {
+        "staff_id": leave.staff_id,
+        "start_date": leave.start_date,
+        "end_date": leave.end_date,
+        "kind": leave.kind.value,
+        "shift_type_id": leave.shift_type_id,
+        "approved": leave.approved,
+        "note": leave.note,
+    }
 
 
 def added(model, describe: Callable[[Any], dict[str, Any]]) -> Stored:
@@ -532,14 +671,26 @@ def _login_names(w: FuzzWorld) -> list[str]:
 
 AREA_PAGES: dict[str, Callable[[FuzzWorld], list[str]]] = {  # pages that show what was saved
     "me": lambda w: ["/me/", "/me/wishes", "/me/ce", "/calendar/download.ics", "/signoff/"],
-    "staff": lambda w: [f"/staff/{w.people['Ann'].id}", f"/staff/{w.people['Ben'].id}",
-                        f"/staff/?site={w.site.id}", f"/staff/leave?site={w.site.id}",
-                        f"/staff/wishes?site={w.site.id}&week={w.week}",
-                        f"/skills/matrix?site={w.site.id}"],
-    "setup": lambda w: ["/setup/", f"/setup/sites/{w.site.id}", f"/setup/sites/{w.other_site.id}",
-                        f"/setup/stations/{w.fill.id}/cover", _week_page(w)],
-    "skills": lambda w: ["/skills/", f"/skills/matrix?site={w.site.id}",
-                         f"/staff/{w.people['Ben'].id}"],
+    "staff": lambda w: [
+        f"/staff/{w.people['Ann'].id}",
+        f"/staff/{w.people['Ben'].id}",
+        f"/staff/?site={w.site.id}",
+        f"/staff/leave?site={w.site.id}",
+        f"/staff/wishes?site={w.site.id}&week={w.week}",
+        f"/skills/matrix?site={w.site.id}",
+    ],
+    "setup": lambda w: [
+        "/setup/",
+        f"/setup/sites/{w.site.id}",
+        f"/setup/sites/{w.other_site.id}",
+        f"/setup/stations/{w.fill.id}/cover",
+        _week_page(w),
+    ],
+    "skills": lambda w: [
+        "/skills/",
+        f"/skills/matrix?site={w.site.id}",
+        f"/staff/{w.people['Ben'].id}",
+    ],
     "signoff": lambda w: ["/signoff/", "/signoff/history", f"/skills/matrix?site={w.site.id}"],
     "rotas": lambda w: [_week_page(w), f"/staff/leave?site={w.site.id}"],
 }
@@ -556,9 +707,14 @@ def read_priorities(w: FuzzWorld, _before: Snapshot, _sent: Sent) -> dict[str, A
     return stored
 
 
-PRIORITIES = {"fairness_weeks": integer,
-              **{f"{part}_{rule.value}": as_sent for part in ("level", "strength")
-                 for rule in RANKED_DEFAULTS}}
+PRIORITIES = {
+    "fairness_weeks": integer,
+    **{
+        f"{part}_{rule.value}": as_sent
+        for part in ("level", "strength")
+        for rule in RANKED_DEFAULTS
+    },
+}
 
 
 def _site_reader(row: Callable[[FuzzWorld, Snapshot], Site]) -> Stored:
@@ -568,160 +724,429 @@ def _site_reader(row: Callable[[FuzzWorld, Snapshot], Site]) -> Stored:
 
 CASES = [
     # signing in and out, calendar links
-    Case("auth.login", lambda w: "/auth/login", role=None, form="LoginForm",
-         saves=Saves(read_login, {}, also=signed_in_rightly), names=_login_names,
-         valid=lambda w: {"email": w.users["supervisor"].email, "password": PASSWORD}),
+    Case(
+        "auth.login",
+        lambda w: "/auth/login",
+        role=None,
+        form="LoginForm",
+        saves=Saves(read_login, {}, also=signed_in_rightly),
+        names=_login_names,
+        valid=lambda w: {"email": w.users["supervisor"].email, "password": PASSWORD},
+    ),
     Case("auth.logout", lambda w: "/auth/logout", page=lambda w: "/"),
-    Case("calendar.reset", lambda w: "/calendar/reset", role="technician",
-         page=lambda w: "/calendar/"),
-    Case("calendar.revoke", lambda w: "/calendar/revoke", role="technician",
-         page=lambda w: "/calendar/"),
+    Case(
+        "calendar.reset",
+        lambda w: "/calendar/reset",
+        role="technician",
+        page=lambda w: "/calendar/",
+    ),
+    Case(
+        "calendar.revoke",
+        lambda w: "/calendar/revoke",
+        role="technician",
+        page=lambda w: "/calendar/",
+    ),
     # a technician's own page
-    Case("me.ce", lambda w: "/me/ce", role="technician", form="CEEntryForm",
-         saves=Saves(read_ce, {"_owner": ann, "on_date": day, "topic": text,
-                               "category": as_sent,
-                               "hours": lambda s, n, w: float(s.decimal(n))})),
-    Case("me.new_leave", lambda w: "/me/leave/new", role="technician", form="LeaveForm",
-         valid=lambda w: {"start_date": _days_on(w, 100), "end_date": _days_on(w, 101)},
-         saves=Saves(read_own_leave, {"_owner": ann, "_approved": exactly(False),
-                                      "start_date": day, "end_date": day, "kind": as_sent,
-                                      "shift_type_id": choice_id, "note": text})),
-    Case("me.new_request", lambda w: "/me/requests/new", role="technician",
-         form="ShiftRequestForm",
-         saves=Saves(read_request, {"_owner": ann, "on_date": day, "shift_type_id": choice_id,
-                                    "want": lambda s, n, w: s.text(n) == "yes"})),
-    Case("me.new_offer", lambda w: "/me/offers/new", role="technician", form="VolunteerForm",
-         saves=Saves(read_offer, {"_owner": ann, "week_start": as_sent, "kind": as_sent,
-                                  "duty_id": only_for("duty"),
-                                  "station_id": only_for("station"), "count": integer,
-                                  "note": text})),
-    Case("me.withdraw", lambda w: f"/me/leave/{w.own_leave.id}/withdraw", role="technician",
-         page=lambda w: "/me/wishes"),
+    Case(
+        "me.ce",
+        lambda w: "/me/ce",
+        role="technician",
+        form="CEEntryForm",
+        saves=Saves(
+            read_ce,
+            {
+                "_owner": ann,
+                "on_date": day,
+                "topic": text,
+                "category": as_sent,
+                "hours": lambda s, n, w: float(s.decimal(n)),
+            },
+        ),
+    ),
+    Case(
+        "me.new_leave",
+        lambda w: "/me/leave/new",
+        role="technician",
+        form="LeaveForm",
+        valid=lambda w: {"start_date": _days_on(w, 100), "end_date": _days_on(w, 101)},
+        saves=Saves(
+            read_own_leave,
+            {
+                "_owner": ann,
+                "_approved": exactly(False),
+                "start_date": day,
+                "end_date": day,
+                "kind": as_sent,
+                "shift_type_id": choice_id,
+                "note": text,
+            },
+        ),
+    ),
+    Case(
+        "me.new_request",
+        lambda w: "/me/requests/new",
+        role="technician",
+        form="ShiftRequestForm",
+        saves=Saves(
+            read_request,
+            {
+                "_owner": ann,
+                "on_date": day,
+                "shift_type_id": choice_id,
+                "want": lambda s, n, w: s.text(n) == "yes",
+            },
+        ),
+    ),
+    Case(
+        "me.new_offer",
+        lambda w: "/me/offers/new",
+        role="technician",
+        form="VolunteerForm",
+        saves=Saves(
+            read_offer,
+            {
+                "_owner": ann,
+                "week_start": as_sent,
+                "kind": as_sent,
+                "duty_id": only_for("duty"),
+                "station_id": only_for("station"),
+                "count": integer,
+                "note": text,
+            },
+        ),
+    ),
+    Case(
+        "me.withdraw",
+        lambda w: f"/me/leave/{w.own_leave.id}/withdraw",
+        role="technician",
+        page=lambda w: "/me/wishes",
+    ),
     # rotas (a started solve shows its progress page rather than a message)
-    Case("rotas.solve", lambda w: f"/rotas/{w.site.id}/{w.week}/solve", form="SolveForm",
-         page=_week_page, saves=Saves(read_nothing, {}, also=solve_asked), refusals=(409,),
-         says_so=False),
-    Case("rotas.absence", lambda w: f"/rotas/{w.site.id}/{w.week}/absence", form="AbsenceForm",
-         saves=Saves(read_absence, {"_sick": exactly((True, "sick")), "staff": integer,
-                                    "start": day, "end": day, "note": absence_note},
-                     also=solve_asked),
-         refusals=(409,)),
-    Case("rotas.move", lambda w: f"/rotas/assignments/{w.assignment.id}/move", form="MoveForm",
-         saves=Saves(read_move, {"on_date": as_sent, "shift": integer, "place": as_sent}),
-         refusals=(409,)),
-    Case("rotas.assign", lambda w: f"/rotas/{w.site.id}/{w.week}/assign", form="AssignForm",
-         page=_open_slot,
-         saves=Saves(read_assign, {"_pinned": exactly(True), "staff": integer,
-                                   "on_date": as_sent, "shift": integer, "station": integer}),
-         refusals=(404, 409)),
-    Case("rotas.pin", lambda w: f"/rotas/assignments/{w.assignment.id}/pin",
-         form="RotaStateForm", page=_week_page, refusals=(404, 409)),
-    Case("rotas.remove", lambda w: f"/rotas/assignments/{w.assignment.id}/remove",
-         form="RotaStateForm", page=_week_page, refusals=(404, 409)),
-    Case("rotas.submit", lambda w: f"/rotas/versions/{w.rota.id}/submit", page=_week_page,
-         refusals=(409,)),
-    Case("rotas.approve", lambda w: f"/rotas/versions/{w.rota.id}/approve", role="pic",
-         page=_week_page, refusals=(409,)),
-    Case("rotas.publish", lambda w: f"/rotas/versions/{w.rota.id}/publish", page=_week_page,
-         refusals=(409,)),
-    Case("rotas.new_draft", lambda w: f"/rotas/versions/{w.published.id}/draft",
-         form="NewDraftForm", page=lambda w: f"{_week_page(w)}?version=1", refusals=(409,)),
-    Case("rotas.stop", lambda w: f"/rotas/runs/{w.run.id}/stop",
-         page=lambda w: f"/rotas/runs/{w.run.id}"),
-    Case("rotas.approval_policy", lambda w: f"/rotas/sites/{w.site.id}/approval",
-         form="ApprovalPolicyForm", saves=Saves(read_policy, {"requires_approval": ticked})),
+    Case(
+        "rotas.solve",
+        lambda w: f"/rotas/{w.site.id}/{w.week}/solve",
+        form="SolveForm",
+        page=_week_page,
+        saves=Saves(read_nothing, {}, also=solve_asked),
+        refusals=(409,),
+        says_so=False,
+    ),
+    Case(
+        "rotas.absence",
+        lambda w: f"/rotas/{w.site.id}/{w.week}/absence",
+        form="AbsenceForm",
+        saves=Saves(
+            read_absence,
+            {
+                "_sick": exactly((True, "sick")),
+                "staff": integer,
+                "start": day,
+                "end": day,
+                "note": absence_note,
+            },
+            also=solve_asked,
+        ),
+        refusals=(409,),
+    ),
+    Case(
+        "rotas.move",
+        lambda w: f"/rotas/assignments/{w.assignment.id}/move",
+        form="MoveForm",
+        saves=Saves(read_move, {"on_date": as_sent, "shift": integer, "place": as_sent}),
+        refusals=(409,),
+    ),
+    Case(
+        "rotas.assign",
+        lambda w: f"/rotas/{w.site.id}/{w.week}/assign",
+        form="AssignForm",
+        page=_open_slot,
+        saves=Saves(
+            read_assign,
+            {
+                "_pinned": exactly(True),
+                "staff": integer,
+                "on_date": as_sent,
+                "shift": integer,
+                "station": integer,
+            },
+        ),
+        refusals=(404, 409),
+    ),
+    Case(
+        "rotas.pin",
+        lambda w: f"/rotas/assignments/{w.assignment.id}/pin",
+        form="RotaStateForm",
+        page=_week_page,
+        refusals=(404, 409),
+    ),
+    Case(
+        "rotas.remove",
+        lambda w: f"/rotas/assignments/{w.assignment.id}/remove",
+        form="RotaStateForm",
+        page=_week_page,
+        refusals=(404, 409),
+    ),
+    Case(
+        "rotas.submit",
+        lambda w: f"/rotas/versions/{w.rota.id}/submit",
+        page=_week_page,
+        refusals=(409,),
+    ),
+    Case(
+        "rotas.approve",
+        lambda w: f"/rotas/versions/{w.rota.id}/approve",
+        role="pic",
+        page=_week_page,
+        refusals=(409,),
+    ),
+    Case(
+        "rotas.publish",
+        lambda w: f"/rotas/versions/{w.rota.id}/publish",
+        page=_week_page,
+        refusals=(409,),
+    ),
+    Case(
+        "rotas.new_draft",
+        lambda w: f"/rotas/versions/{w.published.id}/draft",
+        form="NewDraftForm",
+        page=lambda w: f"{_week_page(w)}?version=1",
+        refusals=(409,),
+    ),
+    Case(
+        "rotas.stop",
+        lambda w: f"/rotas/runs/{w.run.id}/stop",
+        page=lambda w: f"/rotas/runs/{w.run.id}",
+    ),
+    Case(
+        "rotas.approval_policy",
+        lambda w: f"/rotas/sites/{w.site.id}/approval",
+        form="ApprovalPolicyForm",
+        saves=Saves(read_policy, {"requires_approval": ticked}),
+    ),
     # set-up
-    Case("setup.new_site", lambda w: "/setup/sites/new", form="SiteForm",
-         saves=Saves(_site_reader(lambda w, before: only_row_added(Site, before)), SITE)),
-    Case("setup.edit_site", lambda w: f"/setup/sites/{w.other_site.id}/edit", form="SiteForm",
-         saves=Saves(_site_reader(lambda w, _before: db.session.get(Site, w.other_site.id)),
-                     SITE)),
-    Case("setup.new_station", lambda w: f"/setup/sites/{w.site.id}/stations/new",
-         form="StationForm",
-         saves=Saves(added(Station, _station), {"name": text, "competency_ids": ids})),
-    Case("setup.edit_station", lambda w: f"/setup/stations/{w.entry.id}/edit",
-         form="StationForm",
-         saves=Saves(edited(Station, lambda w: w.entry, _station),
-                     {"name": text, "competency_ids": ids})),
-    Case("setup.new_shift", lambda w: f"/setup/sites/{w.site.id}/shifts/new",
-         form="ShiftTypeForm", saves=Saves(added(ShiftType, _shift), SHIFT),
-         valid=lambda w: {"code": "L", "name": "Late", "start": "19:00", "end": "03:00",
-                          "night": "y"}),
-    Case("setup.edit_shift", lambda w: f"/setup/shifts/{w.eve.id}/edit", form="ShiftTypeForm",
-         saves=Saves(edited(ShiftType, lambda w: w.eve, _shift), SHIFT)),
-    Case("setup.cover", lambda w: f"/setup/stations/{w.fill.id}/cover", form="CoverGridForm",
-         saves=lambda w: Saves(read_cover, cover_cells(w))),
-    Case("setup.date_cover", lambda w: f"/setup/stations/{w.fill.id}/cover/dates",
-         form="DateCoverForm", page=lambda w: f"/setup/stations/{w.fill.id}/cover",
-         saves=Saves(read_date_cover, {"minimum": integer, "ideal": integer})),
-    Case("setup.delete_cover", lambda w: f"/setup/cover/{w.date_line.id}/delete",
-         page=lambda w: f"/setup/stations/{w.fill.id}/cover"),
-    Case("setup.new_duty", lambda w: f"/setup/sites/{w.site.id}/duties/new", form="DutyForm",
-         saves=Saves(added(Duty, _duty), DUTY)),
-    Case("setup.edit_duty", lambda w: f"/setup/duties/{w.duty.id}/edit", form="DutyForm",
-         saves=Saves(edited(Duty, lambda w: w.duty, _duty), DUTY)),
-    Case("setup.new_ratio_rule", lambda w: "/setup/ratio-rules/new", form="RatioRuleForm",
-         saves=Saves(added(RatioRuleSet, _rule), RULE)),
-    Case("setup.edit_ratio_rule", lambda w: f"/setup/ratio-rules/{w.rule.id}/edit",
-         form="RatioRuleForm", saves=Saves(edited(RatioRuleSet, lambda w: w.rule, _rule), RULE)),
-    Case("setup.priorities", lambda w: f"/setup/sites/{w.site.id}/priorities",
-         form="PrioritiesForm", saves=Saves(read_priorities, PRIORITIES)),
-    Case("setup.reset_priorities", lambda w: f"/setup/sites/{w.site.id}/priorities/reset",
-         page=lambda w: f"/setup/sites/{w.site.id}/priorities"),
+    Case(
+        "setup.new_site",
+        lambda w: "/setup/sites/new",
+        form="SiteForm",
+        saves=Saves(_site_reader(lambda w, before: only_row_added(Site, before)), SITE),
+    ),
+    Case(
+        "setup.edit_site",
+        lambda w: f"/setup/sites/{w.other_site.id}/edit",
+        form="SiteForm",
+        saves=Saves(_site_reader(lambda w, _before: db.session.get(Site, w.other_site.id)), SITE),
+    ),
+    Case(
+        "setup.new_station",
+        lambda w: f"/setup/sites/{w.site.id}/stations/new",
+        form="StationForm",
+        saves=Saves(added(Station, _station), {"name": text, "competency_ids": ids}),
+    ),
+    Case(
+        "setup.edit_station",
+        lambda w: f"/setup/stations/{w.entry.id}/edit",
+        form="StationForm",
+        saves=Saves(
+            edited(Station, lambda w: w.entry, _station), {"name": text, "competency_ids": ids}
+        ),
+    ),
+    Case(
+        "setup.new_shift",
+        lambda w: f"/setup/sites/{w.site.id}/shifts/new",
+        form="ShiftTypeForm",
+        saves=Saves(added(ShiftType, _shift), SHIFT),
+        valid=lambda w: {
+            "code": "L",
+            "name": "Late",
+            "start": "19:00",
+            "end": "03:00",
+            "night": "y",
+        },
+    ),
+    Case(
+        "setup.edit_shift",
+        lambda w: f"/setup/shifts/{w.eve.id}/edit",
+        form="ShiftTypeForm",
+        saves=Saves(edited(ShiftType, lambda w: w.eve, _shift), SHIFT),
+    ),
+    Case(
+        "setup.cover",
+        lambda w: f"/setup/stations/{w.fill.id}/cover",
+        form="CoverGridForm",
+        saves=lambda w: Saves(read_cover, cover_cells(w)),
+    ),
+    Case(
+        "setup.date_cover",
+        lambda w: f"/setup/stations/{w.fill.id}/cover/dates",
+        form="DateCoverForm",
+        page=lambda w: f"/setup/stations/{w.fill.id}/cover",
+        saves=Saves(read_date_cover, {"minimum": integer, "ideal": integer}),
+    ),
+    Case(
+        "setup.delete_cover",
+        lambda w: f"/setup/cover/{w.date_line.id}/delete",
+        page=lambda w: f"/setup/stations/{w.fill.id}/cover",
+    ),
+    Case(
+        "setup.new_duty",
+        lambda w: f"/setup/sites/{w.site.id}/duties/new",
+        form="DutyForm",
+        saves=Saves(added(Duty, _duty), DUTY),
+    ),
+    Case(
+        "setup.edit_duty",
+        lambda w: f"/setup/duties/{w.duty.id}/edit",
+        form="DutyForm",
+        saves=Saves(edited(Duty, lambda w: w.duty, _duty), DUTY),
+    ),
+    Case(
+        "setup.new_ratio_rule",
+        lambda w: "/setup/ratio-rules/new",
+        form="RatioRuleForm",
+        saves=Saves(added(RatioRuleSet, _rule), RULE),
+    ),
+    Case(
+        "setup.edit_ratio_rule",
+        lambda w: f"/setup/ratio-rules/{w.rule.id}/edit",
+        form="RatioRuleForm",
+        saves=Saves(edited(RatioRuleSet, lambda w: w.rule, _rule), RULE),
+    ),
+    Case(
+        "setup.priorities",
+        lambda w: f"/setup/sites/{w.site.id}/priorities",
+        form="PrioritiesForm",
+        saves=Saves(read_priorities, PRIORITIES),
+    ),
+    Case(
+        "setup.reset_priorities",
+        lambda w: f"/setup/sites/{w.site.id}/priorities/reset",
+        page=lambda w: f"/setup/sites/{w.site.id}/priorities",
+    ),
     # competencies and sign-off
-    Case("skills.new", lambda w: "/skills/new", form="CompetencyForm",
-         saves=Saves(added(Competency, _competency), COMPETENCY)),
-    Case("skills.edit", lambda w: f"/skills/{w.etp.id}/edit", form="CompetencyForm",
-         saves=Saves(edited(Competency, lambda w: w.etp, _competency), COMPETENCY)),
-    Case("signoff.sign", lambda w: f"/signoff/{w.people['Ben'].id}/{w.etp.id}",
-         form="SignOffForm",
-         saves=Saves(read_sign_off, {"_recorded": exactly(True), "level": as_sent,
-                                     "valid_until": day, "note": text})),
+    Case(
+        "skills.new",
+        lambda w: "/skills/new",
+        form="CompetencyForm",
+        saves=Saves(added(Competency, _competency), COMPETENCY),
+    ),
+    Case(
+        "skills.edit",
+        lambda w: f"/skills/{w.etp.id}/edit",
+        form="CompetencyForm",
+        saves=Saves(edited(Competency, lambda w: w.etp, _competency), COMPETENCY),
+    ),
+    Case(
+        "signoff.sign",
+        lambda w: f"/signoff/{w.people['Ben'].id}/{w.etp.id}",
+        form="SignOffForm",
+        saves=Saves(
+            read_sign_off,
+            {"_recorded": exactly(True), "level": as_sent, "valid_until": day, "note": text},
+        ),
+    ),
     # staff
-    Case("staff.new", lambda w: f"/staff/new?site={w.site.id}", form="PersonForm",
-         saves=Saves(added(Staff, _person), PERSON)),
-    Case("staff.edit", lambda w: f"/staff/{w.people['Ann'].id}/edit", form="PersonForm",
-         saves=Saves(edited(Staff, lambda w: w.people["Ann"], _person), PERSON)),
-    Case("staff.deactivate", lambda w: f"/staff/{w.people['Ann'].id}/deactivate",
-         page=_person_page),
-    Case("staff.activate", lambda w: f"/staff/{w.people['Ann'].id}/activate",
-         page=_person_page),
-    Case("staff.new_skill", lambda w: f"/staff/{w.people['Ann'].id}/skills/new",
-         form="SkillForm",
-         saves=Saves(read_new_skill, {"_owner": ann, "competency_id": choice_id,
-                                      "level": as_sent, "valid_until": until_or_interval})),
-    Case("staff.edit_skill",
-         lambda w: f"/staff/{w.people['Ben'].id}/skills/{w.skill.id}/edit", form="SkillForm",
-         saves=Saves(read_edit_skill, {"level": as_sent, "valid_until": day})),
-    Case("staff.remove_skill",
-         lambda w: f"/staff/{w.people['Ben'].id}/skills/{w.skill.id}/remove",
-         page=lambda w: f"/staff/{w.people['Ben'].id}"),
-    Case("staff.new_certification",
-         lambda w: f"/staff/{w.people['Ann'].id}/certifications/new", form="CertificationForm",
-         saves=Saves(added(Certification, _certification), CERTIFICATION)),
-    Case("staff.edit_certification",
-         lambda w: f"/staff/{w.people['Ann'].id}/certifications/{w.cert.id}/edit",
-         form="CertificationForm",
-         saves=Saves(edited(Certification, lambda w: w.cert, _certification), CERTIFICATION)),
-    Case("staff.delete_certification",
-         lambda w: f"/staff/{w.people['Ann'].id}/certifications/{w.cert.id}/delete",
-         page=_person_page),
-    Case("staff.new_leave", lambda w: f"/staff/leave/new?site={w.site.id}",
-         form="LeaveRecordForm",
-         saves=Saves(read_record_leave, {
-             "staff_id": choice_id, "start_date": day, "end_date": day, "kind": as_sent,
-             "shift_type_id": choice_id, "approved": ticked, "note": text})),
-    Case("staff.approve_leave", lambda w: f"/staff/leave/{w.pending_leave.id}/approve",
-         page=lambda w: f"/staff/leave?site={w.site.id}"),
-    Case("staff.refuse_leave", lambda w: f"/staff/leave/{w.pending_leave.id}/refuse",
-         page=lambda w: f"/staff/leave?site={w.site.id}"),
-    Case("staff.cancel_leave", lambda w: f"/staff/leave/{w.approved_leave.id}/cancel",
-         page=lambda w: f"/staff/leave?site={w.site.id}"),
+    Case(
+        "staff.new",
+        lambda w: f"/staff/new?site={w.site.id}",
+        form="PersonForm",
+        saves=Saves(added(Staff, _person), PERSON),
+    ),
+    Case(
+        "staff.edit",
+        lambda w: f"/staff/{w.people['Ann'].id}/edit",
+        form="PersonForm",
+        saves=Saves(edited(Staff, lambda w: w.people["Ann"], _person), PERSON),
+    ),
+    Case(
+        "staff.deactivate", lambda w: f"/staff/{w.people['Ann'].id}/deactivate", page=_person_page
+    ),
+    Case("staff.activate", lambda w: f"/staff/{w.people['Ann'].id}/activate", page=_person_page),
+    Case(
+        "staff.new_skill",
+        lambda w: f"/staff/{w.people['Ann'].id}/skills/new",
+        form="SkillForm",
+        saves=Saves(
+            read_new_skill,
+            {
+                "_owner": ann,
+                "competency_id": choice_id,
+                "level": as_sent,
+                "valid_until": until_or_interval,
+            },
+        ),
+    ),
+    Case(
+        "staff.edit_skill",
+        lambda w: f"/staff/{w.people['Ben'].id}/skills/{w.skill.id}/edit",
+        form="SkillForm",
+        saves=Saves(read_edit_skill, {"level": as_sent, "valid_until": day}),
+    ),
+    Case(
+        "staff.remove_skill",
+        lambda w: f"/staff/{w.people['Ben'].id}/skills/{w.skill.id}/remove",
+        page=lambda w: f"/staff/{w.people['Ben'].id}",
+    ),
+    Case(
+        "staff.new_certification",
+        lambda w: f"/staff/{w.people['Ann'].id}/certifications/new",
+        form="CertificationForm",
+        saves=Saves(added(Certification, _certification), CERTIFICATION),
+    ),
+    Case(
+        "staff.edit_certification",
+        lambda w: f"/staff/{w.people['Ann'].id}/certifications/{w.cert.id}/edit",
+        form="CertificationForm",
+        saves=Saves(edited(Certification, lambda w: w.cert, _certification), CERTIFICATION),
+    ),
+    Case(
+        "staff.delete_certification",
+        lambda w: f"/staff/{w.people['Ann'].id}/certifications/{w.cert.id}/delete",
+        page=_person_page,
+    ),
+    Case(
+        "staff.new_leave",
+        lambda w: f"/staff/leave/new?site={w.site.id}",
+        form="LeaveRecordForm",
+        saves=Saves(
+            read_record_leave,
+            {
+                "staff_id": choice_id,
+                "start_date": day,
+                "end_date": day,
+                "kind": as_sent,
+                "shift_type_id": choice_id,
+                "approved": ticked,
+                "note": text,
+            },
+        ),
+    ),
+    Case(
+        "staff.approve_leave",
+        lambda w: f"/staff/leave/{w.pending_leave.id}/approve",
+        page=lambda w: f"/staff/leave?site={w.site.id}",
+    ),
+    Case(
+        "staff.refuse_leave",
+        lambda w: f"/staff/leave/{w.pending_leave.id}/refuse",
+        page=lambda w: f"/staff/leave?site={w.site.id}",
+    ),
+    Case(
+        "staff.cancel_leave",
+        lambda w: f"/staff/leave/{w.approved_leave.id}/cancel",
+        page=lambda w: f"/staff/leave?site={w.site.id}",
+    ),
     # an import waiting for confirmation
-    Case("sheets.staff_confirm", lambda w: f"/sheets/staff/import/{w.token}/confirm",
-         form="ConfirmImportForm", page=lambda w: f"/sheets/staff/import/{w.token}"),
-    Case("sheets.staff_cancel", lambda w: f"/sheets/staff/import/{w.token}/cancel",
-         page=lambda w: f"/sheets/staff/import/{w.token}"),
+    Case(
+        "sheets.staff_confirm",
+        lambda w: f"/sheets/staff/import/{w.token}/confirm",
+        form="ConfirmImportForm",
+        page=lambda w: f"/sheets/staff/import/{w.token}",
+    ),
+    Case(
+        "sheets.staff_cancel",
+        lambda w: f"/sheets/staff/import/{w.token}/cancel",
+        page=lambda w: f"/sheets/staff/import/{w.token}",
+    ),
 ]
 
 
@@ -733,8 +1158,7 @@ def world(app, tiny_site, tmp_path) -> FuzzWorld:
     """The seeded pharmacy, with a staff file uploaded and waiting for confirmation."""
     app.config["SHEETS_IMPORT_FOLDER"] = str(tmp_path / "imports")
     w = build_world(tiny_site)
-    data = ("Name,Role,Home site,Min hours a week\n"
-            f"Eve,technician,{w.site.name},20\n").encode()
+    data = (f"Name,Role,Home site,Min hours a week\nEve,technician,{w.site.name},20\n").encode()
     w.token = pending.save(w.users["supervisor"].id, "staff.csv", data).token
     return w
 
@@ -746,8 +1170,9 @@ def solves(monkeypatch, world):
 
     def record(site_id, week_start, time_limit, **options) -> int:
         """Note the solve asked for; answer with the finished run."""
-        SOLVES.append({"site_id": site_id, "week_start": week_start,
-                       "time_limit": time_limit, **options})
+        SOLVES.append(
+            {"site_id": site_id, "week_start": week_start, "time_limit": time_limit, **options}
+        )
         return world.run.id
 
     monkeypatch.setattr(jobs, "start_solve", record)
@@ -875,8 +1300,9 @@ def test_every_post_route_and_form_is_fuzzed(app):
     fuzzed = {case.form for case in CASES} | set(FUZZED_ELSEWHERE.values())
     fuzzed |= set(LIST_FILTERS.values())
     classes = _form_classes()
-    unfuzzed = [n for n in classes if n not in fuzzed and not n.startswith("_")
-                and n != AppForm.__name__]
+    unfuzzed = [
+        n for n in classes if n not in fuzzed and not n.startswith("_") and n != AppForm.__name__
+    ]
     assert unfuzzed == [], "form classes no case posts"
 
 

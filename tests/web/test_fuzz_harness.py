@@ -70,25 +70,105 @@ REDIRECTS = (301, 302, 303, 307, 308)
 XSS_PROBES = ('<script>alert("fuzz")</script>', '"><img src=x onerror=alert(1)>')
 NASTY = [
     # empty, blank and control characters
-    "", " ", "\u00a0", "\x00", "a\x00b", "\x00\x00\x00", "\t", "\r\n", "two\nlines", "\x1b[31m",
-    "\x7f", "\x85", "\u2028", "\ufeff", "\uffff", "\U0010ffff",
+    "",
+    " ",
+    "\u00a0",
+    "\x00",
+    "a\x00b",
+    "\x00\x00\x00",
+    "\t",
+    "\r\n",
+    "two\nlines",
+    "\x1b[31m",
+    "\x7f",
+    "\x85",
+    "\u2028",
+    "\ufeff",
+    "\uffff",
+    "\U0010ffff",
     # writing systems, direction marks, emoji
-    "\u202eevil\u202c", "\u200f\u200e", "\u05e9\u05dc\u05d5\u05dd", "\u540d\u524d", "Zo\u00eb",
-    "\u00df", "\u0130", "\ufb01", "\U0001f600", "\U0001f469\U0001f3fd\u200d\u2695\ufe0f\U0001f48a",
+    "\u202eevil\u202c",
+    "\u200f\u200e",
+    "\u05e9\u05dc\u05d5\u05dd",
+    "\u540d\u524d",
+    "Zo\u00eb",
+    "\u00df",
+    "\u0130",
+    "\ufb01",
+    "\U0001f600",
+    "\U0001f469\U0001f3fd\u200d\u2695\ufe0f\U0001f48a",
     # markup, templates, format strings, SQL, paths
-    *XSS_PROBES, "{{ 7*7 }}", "{% raw %}", "%s%s%n", "${jndi:ldap://x}", "' OR '1'='1",
-    "'; DROP TABLE staff; --", '"', "\\", "&amp;", "&#0;", "%00", "../../etc/passwd",
+    *XSS_PROBES,
+    "{{ 7*7 }}",
+    "{% raw %}",
+    "%s%s%n",
+    "${jndi:ldap://x}",
+    "' OR '1'='1",
+    "'; DROP TABLE staff; --",
+    '"',
+    "\\",
+    "&amp;",
+    "&#0;",
+    "%00",
+    "../../etc/passwd",
     # words that look like other types
-    "NULL", "None", "null", "undefined", "true", "false", "on", "y", "[]", "{}",
+    "NULL",
+    "None",
+    "null",
+    "undefined",
+    "true",
+    "false",
+    "on",
+    "y",
+    "[]",
+    "{}",
     # numbers as text
-    "0", "-0", "-1", "1.5", "1,5", "1e3", "1e309", "-1e309", "inf", "-inf", "Infinity", "NaN",
-    "nan", "sNaN", "-NaN", "0x1F", "1_000", "\uff11\uff12", "\u0663", "\u00b2", "9" * 20,
-    "-" + "9" * 20, "9" * 5000, "2147483648", "-2147483649", "9223372036854775808",
-    "1e-999999999", "1E+999999999",
+    "0",
+    "-0",
+    "-1",
+    "1.5",
+    "1,5",
+    "1e3",
+    "1e309",
+    "-1e309",
+    "inf",
+    "-inf",
+    "Infinity",
+    "NaN",
+    "nan",
+    "sNaN",
+    "-NaN",
+    "0x1F",
+    "1_000",
+    "\uff11\uff12",
+    "\u0663",
+    "\u00b2",
+    "9" * 20,
+    "-" + "9" * 20,
+    "9" * 5000,
+    "2147483648",
+    "-2147483649",
+    "9223372036854775808",
+    "1e-999999999",
+    "1E+999999999",
     # dates and times that are not
-    "2026-02-30", "2026-13-01", "2026-00-10", "0000-01-01", "0001-01-01", "9999-12-31",
-    "10000-01-01", "2026-3-2", "02/03/2026", "2026-03-02T07:00", "25:61", "24:00", "23:59:60",
-    "7", "07:00:00", "-01:00", "7pm",
+    "2026-02-30",
+    "2026-13-01",
+    "2026-00-10",
+    "0000-01-01",
+    "0001-01-01",
+    "9999-12-31",
+    "10000-01-01",
+    "2026-3-2",
+    "02/03/2026",
+    "2026-03-02T07:00",
+    "25:61",
+    "24:00",
+    "23:59:60",
+    "7",
+    "07:00:00",
+    "-01:00",
+    "7pm",
 ]
 ANY_CHARACTER = st.characters(exclude_categories=("Cs",))  # surrogates cannot travel in UTF-8
 HOSTILE: st.SearchStrategy[str] = st.one_of(
@@ -106,8 +186,20 @@ LINE_CHARACTER = st.characters(exclude_categories=("Cs", "Cc", "Zl", "Zp"))
 PARAGRAPH_CHARACTER = st.characters(
     exclude_categories=("Cs", "Cc", "Zl", "Zp"), include_characters="\n\r\t"
 )
-STRAY_NAMES = ["id", "staff_id", "site", "role", "admin", "is_admin", "csrf_token", "__proto__",
-               "next", "submit", "user_id", "approved"]
+STRAY_NAMES = [
+    "id",
+    "staff_id",
+    "site",
+    "role",
+    "admin",
+    "is_admin",
+    "csrf_token",
+    "__proto__",
+    "next",
+    "submit",
+    "user_id",
+    "approved",
+]
 
 
 def plain_text(max_size: int, several_lines: bool = False) -> st.SearchStrategy[str]:
@@ -116,15 +208,25 @@ def plain_text(max_size: int, several_lines: bool = False) -> st.SearchStrategy[
     around = st.sampled_from(["", " ", "  "])
     typed = st.builds(
         lambda before, text, after: before + text + after,
-        around, st.text(alphabet, min_size=1, max_size=min(max_size, 40)), around,
+        around,
+        st.text(alphabet, min_size=1, max_size=min(max_size, 40)),
+        around,
     )
     at_limit = st.builds(
-        operator.mul, st.sampled_from(["a", "\u00e9", "\U0001f600", "<"]),
+        operator.mul,
+        st.sampled_from(["a", "\u00e9", "\U0001f600", "<"]),
         st.sampled_from([max_size, max_size + 1]),
     )
     friendly = st.sampled_from(
-        [*XSS_PROBES, "O'Brien; DROP TABLE staff;--", "Zo\u00eb \U0001f469\u200d\u2695\ufe0f",
-         "\u202eRTL\u202c text", "\u05e9\u05dc\u05d5\u05dd", "\u540d\u524d", "{{ 7*7 }}"]
+        [
+            *XSS_PROBES,
+            "O'Brien; DROP TABLE staff;--",
+            "Zo\u00eb \U0001f469\u200d\u2695\ufe0f",
+            "\u202eRTL\u202c text",
+            "\u05e9\u05dc\u05d5\u05dd",
+            "\u540d\u524d",
+            "{{ 7*7 }}",
+        ]
     )
     return st.one_of(typed, at_limit, friendly)
 
@@ -218,8 +320,9 @@ class _FormReader(HTMLParser):
             self._select = None
         elif tag == "textarea" and self._textarea is not None:
             text = self._textarea.default[0]  # a browser drops one line break after the tag
-            self._textarea.default = [text[2:] if text.startswith("\r\n") else
-                                      text[1:] if text.startswith("\n") else text]
+            self._textarea.default = [
+                text[2:] if text.startswith("\r\n") else text[1:] if text.startswith("\n") else text
+            ]
             self._textarea = None
         elif tag == "datalist":
             self._datalist = None
@@ -314,8 +417,9 @@ def submissions(
         if attack == "hostile":
             pairs.append((control.name, draw(HOSTILE)))
         elif attack == "repeated":
-            some = st.one_of(HOSTILE, valid_values(control, today, names).map(
-                lambda v: v[0] if v else ""))
+            some = st.one_of(
+                HOSTILE, valid_values(control, today, names).map(lambda v: v[0] if v else "")
+            )
             pairs += [(control.name, v) for v in draw(st.lists(some, min_size=2, max_size=3))]
     if form.submits:
         pairs.append(draw(st.sampled_from(form.submits)))
@@ -558,9 +662,21 @@ class FuzzWorld:
 
     def names(self) -> list[str]:
         """Names and codes on record, which new ones must not repeat."""
-        rows = [self.site.name, self.other_site.name, self.group.name, self.cf.name, self.cf.code,
-                self.etp.name, self.etp.code, self.fill.name, self.duty.name, self.day.code,
-                self.cert.name, self.rule.jurisdiction, self.people["Ann"].name]
+        rows = [
+            self.site.name,
+            self.other_site.name,
+            self.group.name,
+            self.cf.name,
+            self.cf.code,
+            self.etp.name,
+            self.etp.code,
+            self.fill.name,
+            self.duty.name,
+            self.day.code,
+            self.cert.name,
+            self.rule.jurisdiction,
+            self.people["Ann"].name,
+        ]
         return sorted(set(rows))
 
 
@@ -577,33 +693,75 @@ def build_world(tiny_site: Site) -> FuzzWorld:
     cf = fill.competencies[0]
     etp = Competency(name="\u00c9ducation th\u00e9rapeutique", code="ETP", requalify_days=365)
     group = SiteGroup(name="\u00celes network")
-    rule = RatioRuleSet(jurisdiction="Qu\u00e9bec", setting="hospital", techs_per_pharmacist=4,
-                        source="https://example.org/ratio")
-    other = Site(name="H\u00f4pital Saint-\u00c9loi", kind=SiteKind.RETAIL,
-                 timezone="Europe/Paris", open_24_7=False, group=group)
-    other.opening_hours = [OpeningHours(weekday=d, opens=time(8), closes=time(18))
-                           for d in range(5)]
+    rule = RatioRuleSet(
+        jurisdiction="Qu\u00e9bec",
+        setting="hospital",
+        techs_per_pharmacist=4,
+        source="https://example.org/ratio",
+    )
+    other = Site(
+        name="H\u00f4pital Saint-\u00c9loi",
+        kind=SiteKind.RETAIL,
+        timezone="Europe/Paris",
+        open_24_7=False,
+        group=group,
+    )
+    other.opening_hours = [
+        OpeningHours(weekday=d, opens=time(8), closes=time(18)) for d in range(5)
+    ]
     site.group, site.ratio_rule = group, rule
-    duty = Duty(site=site, name="Inventory count", kind=DutyKind.INVENTORY_COUNT, minutes=60,
-                competency=cf, per_week=2, shift_types=[day], people=[people["Ann"]])
+    duty = Duty(
+        site=site,
+        name="Inventory count",
+        kind=DutyKind.INVENTORY_COUNT,
+        minutes=60,
+        competency=cf,
+        per_week=2,
+        shift_types=[day],
+        people=[people["Ann"]],
+    )
     skill = StaffCompetency(staff=people["Ben"], competency=etp, level=SkillLevel.SUPERVISED)
-    cert = Certification(staff=people["Ann"], name="CPhT", number="A-100",
-                         issued=today - timedelta(days=300), expires=today + timedelta(days=400))
-    pending_leave = Leave(staff=people["Ben"], start_date=today + timedelta(days=30),
-                          end_date=today + timedelta(days=32), kind=LeaveKind.ANNUAL)
-    approved_leave = Leave(staff=people["Cat"], start_date=today + timedelta(days=40),
-                           end_date=today + timedelta(days=41), kind=LeaveKind.ANNUAL,
-                           approved=True)
-    own_leave = Leave(staff=people["Ann"], start_date=today + timedelta(days=50),
-                      end_date=today + timedelta(days=51), kind=LeaveKind.TRAINING)
+    cert = Certification(
+        staff=people["Ann"],
+        name="CPhT",
+        number="A-100",
+        issued=today - timedelta(days=300),
+        expires=today + timedelta(days=400),
+    )
+    pending_leave = Leave(
+        staff=people["Ben"],
+        start_date=today + timedelta(days=30),
+        end_date=today + timedelta(days=32),
+        kind=LeaveKind.ANNUAL,
+    )
+    approved_leave = Leave(
+        staff=people["Cat"],
+        start_date=today + timedelta(days=40),
+        end_date=today + timedelta(days=41),
+        kind=LeaveKind.ANNUAL,
+        approved=True,
+    )
+    own_leave = Leave(
+        staff=people["Ann"],
+        start_date=today + timedelta(days=50),
+        end_date=today + timedelta(days=51),
+        kind=LeaveKind.TRAINING,
+    )
     monday = monday_of(today) + timedelta(days=7)
-    own_request = ShiftRequest(staff=people["Ann"], on_date=monday + timedelta(days=2),
-                               shift_type=eve, want=False)
+    own_request = ShiftRequest(
+        staff=people["Ann"], on_date=monday + timedelta(days=2), shift_type=eve, want=False
+    )
     own_offer = VolunteerOffer(staff=people["Ann"], week_start=monday, kind=OfferKind.EXTRA_SHIFTS)
-    published = Rota(site=site, week_start=monday, status=RotaStatus.PUBLISHED, version=1,
-                     published_at=datetime.now(UTC))
-    rota = Rota(site=site, week_start=monday, status=RotaStatus.DRAFT, version=2,
-                based_on=published)
+    published = Rota(
+        site=site,
+        week_start=monday,
+        status=RotaStatus.PUBLISHED,
+        version=1,
+        published_at=datetime.now(UTC),
+    )
+    rota = Rota(
+        site=site, week_start=monday, status=RotaStatus.DRAFT, version=2, based_on=published
+    )
     for version in (published, rota):
         for d in range(4):  # Monday to Thursday: the weekend is open
             on = monday + timedelta(days=d)
@@ -613,27 +771,74 @@ def build_world(tiny_site: Site) -> FuzzWorld:
                 RotaAssignment(staff=people["Pat"], on_date=on, shift_type=day, station=entry),
                 RotaAssignment(staff=people["Quin"], on_date=on, shift_type=eve, station=entry),
             ]
-    date_line = CoverRequirement(station=fill, shift_type=day, on_date=today + timedelta(days=10),
-                                 minimum=2, ideal=3)
-    run = SolveRun(site=site, week_start=monday, status=SolveStatus.DONE, time_limit=5.0,
-                   finished_at=datetime.now(UTC))
+    date_line = CoverRequirement(
+        station=fill, shift_type=day, on_date=today + timedelta(days=10), minimum=2, ideal=3
+    )
+    run = SolveRun(
+        site=site,
+        week_start=monday,
+        status=SolveStatus.DONE,
+        time_limit=5.0,
+        finished_at=datetime.now(UTC),
+    )
     cheap = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
     users = {
-        role.value: User(email=f"{role.value}@example.org", name=role.label, role=role,
-                         password_hash=cheap, staff=people["Ann"] if role is
-                         AccountRole.TECHNICIAN else None)
+        role.value: User(
+            email=f"{role.value}@example.org",
+            name=role.label,
+            role=role,
+            password_hash=cheap,
+            staff=people["Ann"] if role is AccountRole.TECHNICIAN else None,
+        )
         for role in AccountRole
     }
-    db.session.add_all([etp, other, duty, skill, cert, pending_leave, approved_leave, own_leave,
-                        own_request, own_offer, published, rota, date_line, run,
-                        *users.values()])
+    db.session.add_all(
+        [
+            etp,
+            other,
+            duty,
+            skill,
+            cert,
+            pending_leave,
+            approved_leave,
+            own_leave,
+            own_request,
+            own_offer,
+            published,
+            rota,
+            date_line,
+            run,
+            *users.values(),
+        ]
+    )
     db.session.commit()
     return FuzzWorld(
-        site=site, other_site=other, group=group, rule=rule, day=day, eve=eve, fill=fill,
-        entry=entry, cf=cf, etp=etp, duty=duty, people=people, skill=skill, cert=cert,
-        pending_leave=pending_leave, approved_leave=approved_leave, own_leave=own_leave,
-        own_request=own_request, own_offer=own_offer, published=published, rota=rota,
-        assignment=rota.assignments[0], date_line=date_line, run=run, users=users, today=today,
+        site=site,
+        other_site=other,
+        group=group,
+        rule=rule,
+        day=day,
+        eve=eve,
+        fill=fill,
+        entry=entry,
+        cf=cf,
+        etp=etp,
+        duty=duty,
+        people=people,
+        skill=skill,
+        cert=cert,
+        pending_leave=pending_leave,
+        approved_leave=approved_leave,
+        own_leave=own_leave,
+        own_request=own_request,
+        own_offer=own_offer,
+        published=published,
+        rota=rota,
+        assignment=rota.assignments[0],
+        date_line=date_line,
+        run=run,
+        users=users,
+        today=today,
     )
 
 
@@ -825,8 +1030,19 @@ def test_a_snapshot_sees_a_changed_column_and_restore_puts_it_back(app, tiny_sit
 
 def test_sent_values_are_read_as_the_form_reads_them() -> None:
     """Numbers, dates, times, checkboxes, blank choices and ids read as WTForms reads them."""
-    sent = Sent([("n", " 12 "), ("d", "2026-03-02"), ("t", "07:30"), ("c", "y"), ("s", ""),
-                 ("ids", "3"), ("ids", "1"), ("ids", "3"), ("h", "7.5")])
+    sent = Sent(
+        [
+            ("n", " 12 "),
+            ("d", "2026-03-02"),
+            ("t", "07:30"),
+            ("c", "y"),
+            ("s", ""),
+            ("ids", "3"),
+            ("ids", "1"),
+            ("ids", "3"),
+            ("h", "7.5"),
+        ]
+    )
     assert sent.integer("n") == 12
     assert sent.day("d") == date(2026, 3, 2)
     assert sent.clock("t") == time(7, 30)
@@ -836,8 +1052,14 @@ def test_sent_values_are_read_as_the_form_reads_them() -> None:
     assert sent.ids("ids") == [1, 3]
     assert hours_as_minutes(sent.decimal("h")) == 450
     assert sent.text("missing") == ""
-    shown = PageForm("/p", "", {"name": Control("name", "text", default=["Ann"]),
-                                "ok": Control("ok", "checkbox", ["y"], default=["y"])})
+    shown = PageForm(
+        "/p",
+        "",
+        {
+            "name": Control("name", "text", default=["Ann"]),
+            "ok": Control("ok", "checkbox", ["y"], default=["y"]),
+        },
+    )
     assert Sent([], shown).text("name") == "Ann"  # left out: the value shown is kept
     assert Sent([("name", "")], shown).text("name") == ""
     assert not Sent([], shown).ticked("ok")  # a checkbox left out is unticked
@@ -848,6 +1070,7 @@ def test_sent_values_are_read_as_the_form_reads_them() -> None:
 
 def test_a_page_explains_itself_beside_a_field_in_a_flash_or_above_the_form() -> None:
     """Only a specific message counts: "correct the fields below" with none marked does not."""
+
     def says(html: str) -> bool:
         """Whether a page with this HTML explains itself."""
         return shows_a_message(Outcome(200, html, []))
@@ -855,6 +1078,7 @@ def test_a_page_explains_itself_beside_a_field_in_a_flash_or_above_the_form() ->
     assert says('<p class="error" id="name-error"><span>Enter the name.</span></p>')
     assert says('<p class="flash flash-error">That leave was already approved.</p>')
     assert says('<p class="error-summary" role="alert">Too many sign-in attempts.</p>')
-    assert not says('<p class="error-summary" role="alert">Please correct the fields marked '
-                    "below.</p>")
+    assert not says(
+        '<p class="error-summary" role="alert">Please correct the fields marked below.</p>'
+    )
     assert not says('<p class="error" id="name-error"></p>')

@@ -48,8 +48,14 @@ from .test_fuzz_harness import (
 IMPORT = "/sheets/staff/import"
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 REQUIRED = ("Name", "Role", "Home site")
-OPTIONAL = ("Certified", "Active", "Min hours a week", "Max hours a week", "CF level",
-            "CF valid until")
+OPTIONAL = (
+    "Certified",
+    "Active",
+    "Min hours a week",
+    "Max hours a week",
+    "CF level",
+    "CF valid until",
+)
 YES = {"yes", "y", "true", "1"}
 
 
@@ -94,8 +100,10 @@ class StaffFile:
             book.save(out)
             return out.getvalue()
         separator = ";" if self.form == "csv-semicolon" else ","
-        lines = [separator.join('"' + c.replace('"', '""') + '"' for c in row)
-                 for row in [self.header, *self.rows]]
+        lines = [
+            separator.join('"' + c.replace('"', '""') + '"' for c in row)
+            for row in [self.header, *self.rows]
+        ]
         text = "\r\n".join(lines) + "\r\n"
         return text.encode("utf-8-sig" if self.form == "csv-bom" else "utf-8")
 
@@ -123,9 +131,11 @@ def _unmarked(cell: str) -> str:
 
 def _cell_values(w: FuzzWorld) -> dict[str, st.SearchStrategy[str]]:
     """Sensible values for each column: what a supervisor would type."""
-    hours = st.one_of(st.integers(0, 60).map(str),
-                      st.decimals(0, 60, places=2).map(str),
-                      st.sampled_from(["37,5", "7.25"]))
+    hours = st.one_of(
+        st.integers(0, 60).map(str),
+        st.decimals(0, 60, places=2).map(str),
+        st.sampled_from(["37,5", "7.25"]),
+    )
     return {
         "Name": st.one_of(plain_text(60), st.sampled_from(["Ann", " ann ", "ANN", "Eve Stone"])),
         "Role": st.sampled_from(["pharmacist", "Technician", "TRAINEE", "Trainee technician"]),
@@ -135,8 +145,9 @@ def _cell_values(w: FuzzWorld) -> dict[str, st.SearchStrategy[str]]:
         "Min hours a week": hours,
         "Max hours a week": st.one_of(st.just(""), hours.map(lambda h: h)),
         "CF level": st.sampled_from(["", "observe", "Supervised", "INDEPENDENT", "trainer"]),
-        "CF valid until": st.one_of(st.just(""), st.dates(date(2026, 1, 1), date(2030, 12, 31))
-                                    .map(date.isoformat)),
+        "CF valid until": st.one_of(
+            st.just(""), st.dates(date(2026, 1, 1), date(2030, 12, 31)).map(date.isoformat)
+        ),
     }
 
 
@@ -147,7 +158,8 @@ def staff_files(draw, w: FuzzWorld) -> StaffFile:
     header = [*REQUIRED, *optional]
     if draw(st.integers(0, 9)) == 0:  # now and then a heading missing, unknown or repeated
         header[draw(st.integers(0, len(header) - 1))] = draw(
-            st.one_of(HOSTILE, st.just("Name"), st.just("XX level")))
+            st.one_of(HOSTILE, st.just("Name"), st.just("XX level"))
+        )
     values = _cell_values(w)
     rows = []
     for _ in range(draw(st.integers(1, 3))):
@@ -161,8 +173,7 @@ def staff_files(draw, w: FuzzWorld) -> StaffFile:
 
 def _upload(browser: Browser, data: bytes, filename: str) -> Outcome:
     """Post a file to the import page."""
-    return browser.post(IMPORT, [("file", FileStorage(io.BytesIO(data), filename))],
-                        multipart=True)
+    return browser.post(IMPORT, [("file", FileStorage(io.BytesIO(data), filename))], multipart=True)
 
 
 def _named(name: str) -> list[Staff]:
@@ -201,14 +212,16 @@ def read_back(w: FuzzWorld, staff_file: StaffFile) -> None:
             most = cells["Max hours a week"]
             assert person.max_minutes_per_week == (_hours(most) if most.strip() else None)
         if "CF level" in cells:
-            skill = db.session.scalar(db.select(StaffCompetency).where(
-                StaffCompetency.staff_id == person.id, StaffCompetency.competency_id == w.cf.id))
+            skill = db.session.scalar(
+                db.select(StaffCompetency).where(
+                    StaffCompetency.staff_id == person.id, StaffCompetency.competency_id == w.cf.id
+                )
+            )
             level = cells["CF level"]
             if not level.strip():
                 assert skill is None
             else:
-                assert _is_word_for(level, skill.level.value,
-                                    LEVEL_LABELS[SkillLevel(skill.level)])
+                assert _is_word_for(level, skill.level.value, LEVEL_LABELS[SkillLevel(skill.level)])
                 until = cells.get("CF valid until", "").strip()
                 if "CF valid until" in cells:
                     assert skill.valid_until == (date.fromisoformat(until) if until else None)
@@ -242,7 +255,8 @@ def test_staff_files_with_hostile_cells(world, browser):
                 read_back(w, staff_file)
             else:
                 assert not confirmed.changed, "a refused import saved:\n" + "\n".join(
-                    confirmed.changed)
+                    confirmed.changed
+                )
                 assert "Nothing was saved" in confirmed.html
             browser.reset(confirmed)
         finally:
@@ -252,8 +266,15 @@ def test_staff_files_with_hostile_cells(world, browser):
 
 
 SPOILT_CELLS = {  # per column: values that have broken importers before
-    "Name": ["Eve\x00Stone", "Eve\x1bStone", "\u00e9" * 10_001, '<script>alert("fuzz")</script>',
-             "=1+1", "'=1+1", ""],
+    "Name": [
+        "Eve\x00Stone",
+        "Eve\x1bStone",
+        "\u00e9" * 10_001,
+        '<script>alert("fuzz")</script>',
+        "=1+1",
+        "'=1+1",
+        "",
+    ],
     "Role": ["chemist", "PHARMACIST ", "\x00", ""],
     "Home site": ["Nowhere", "Tiny Pharmacy\x00", ""],
     "Certified": ["maybe", "\x00"],
@@ -262,9 +283,16 @@ SPOILT_CELLS = {  # per column: values that have broken importers before
     "CF level": ["expert", "\x00"],
     "CF valid until": ["2026-02-30", "9999-12-31", "0001-01-01", "31/12/2027", "2027-01-01T00:00"],
 }
-BASE_ROW = {"Name": "Eve Stone", "Role": "technician", "Home site": "Tiny Pharmacy",
-            "Certified": "yes", "Min hours a week": "37.5", "Max hours a week": "40",
-            "CF level": "independent", "CF valid until": "2027-01-01"}
+BASE_ROW = {
+    "Name": "Eve Stone",
+    "Role": "technician",
+    "Home site": "Tiny Pharmacy",
+    "Certified": "yes",
+    "Min hours a week": "37.5",
+    "Max hours a week": "40",
+    "CF level": "independent",
+    "CF valid until": "2027-01-01",
+}
 
 
 def test_one_spoilt_cell_at_a_time(world, browser):
@@ -318,22 +346,30 @@ NOT_STAFF_FILES = {
     "a zip that is not a workbook": (_zip_not_a_workbook(), "staff.xlsx"),
     "a broken workbook": (_xlsx_without_sheets_data(), "staff.xlsx"),
     "csv named xlsx": (b"Name,Role,Home site\r\nAnn,technician,Tiny Pharmacy\r\n", "staff.xlsx"),
-    "utf-16 text": ("Name,Role,Home site\r\nZo\u00eb,technician,x\r\n".encode("utf-16"),
-                    "staff.csv"),
-    "latin-1 text": ("Name,Role,Home site\r\nZo\u00eb,technician,x\r\n".encode("latin-1"),
-                     "staff.csv"),
+    "utf-16 text": (
+        "Name,Role,Home site\r\nZo\u00eb,technician,x\r\n".encode("utf-16"),
+        "staff.csv",
+    ),
+    "latin-1 text": (
+        "Name,Role,Home site\r\nZo\u00eb,technician,x\r\n".encode("latin-1"),
+        "staff.csv",
+    ),
     "nul bytes": (b"Name,Role,Home site\r\nA\x00nn,technician,Tiny Pharmacy\r\n", "staff.csv"),
     "one huge line": (b"Name," + b"x" * 300_000 + b"\r\n", "staff.csv"),
     "thousands of columns": ((",".join(["Name"] * 5000) + "\r\n").encode(), "staff.csv"),
-    "too many rows": (b"Name,Role,Home site\r\n" + b"A,technician,Tiny Pharmacy\r\n" * 5001,
-                      "staff.csv"),
+    "too many rows": (
+        b"Name,Role,Home site\r\n" + b"A,technician,Tiny Pharmacy\r\n" * 5001,
+        "staff.csv",
+    ),
     "over the size limit": (b"Name,Role,Home site\r\n" + b"x" * (2 * MB), "staff.csv"),
     "not csv or xlsx": (b"Name,Role,Home site\r\n", "staff.txt"),
     "no extension": (b"Name,Role,Home site\r\n", "staff"),
     "a path for a name": (b"Name,Role,Home site\r\n", "../../etc/passwd.csv"),
     "markup in the name": (b"Name,Role,Home site\r\n", '<script>alert("fuzz")</script>.csv'),
-    "a spreadsheet formula": (b'Name,Role,Home site\r\n=HYPERLINK("x"),technician,x\r\n',
-                              "staff.csv"),
+    "a spreadsheet formula": (
+        b'Name,Role,Home site\r\n=HYPERLINK("x"),technician,x\r\n',
+        "staff.csv",
+    ),
 }
 
 
@@ -355,6 +391,7 @@ def test_files_that_are_not_staff_files_are_refused_with_a_reason(browser, name)
 
 def test_random_bytes_under_any_name(browser):
     """Any bytes under any name: never a 500, never a saved row."""
+
     def one(upload: tuple[bytes, str]) -> None:
         """Upload one file."""
         outcome = _upload(browser, *upload)
@@ -366,8 +403,10 @@ def test_random_bytes_under_any_name(browser):
         finally:
             browser.reset(outcome)
 
-    names = st.one_of(st.sampled_from(["staff.csv", "staff.xlsx", "STAFF.CSV", "x.csv.xlsx"]),
-                      HOSTILE.map(lambda n: n + ".csv"))
+    names = st.one_of(
+        st.sampled_from(["staff.csv", "staff.xlsx", "STAFF.CSV", "x.csv.xlsx"]),
+        HOSTILE.map(lambda n: n + ".csv"),
+    )
     run_examples(st.tuples(st.binary(max_size=2000), names), one, 12)
 
 
@@ -379,8 +418,10 @@ def test_a_missing_or_repeated_file_field(browser):
         assert outcome.status == 400
         assert shows_a_message(outcome)
         assert not outcome.changed
-    twice = [("file", FileStorage(io.BytesIO(b"\xff\xfe"), "a.csv")),
-             ("file", FileStorage(io.BytesIO(b"Name,Role,Home site\r\n"), "b.csv"))]
+    twice = [
+        ("file", FileStorage(io.BytesIO(b"\xff\xfe"), "a.csv")),
+        ("file", FileStorage(io.BytesIO(b"Name,Role,Home site\r\n"), "b.csv")),
+    ]
     outcome = browser.post(IMPORT, twice, multipart=True)
     assert_safe_page(outcome)
     assert not outcome.changed

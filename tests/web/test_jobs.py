@@ -67,8 +67,9 @@ def fresh_run(run_id: int) -> SolveRun:
 
 def post_solve(client, site, seconds: int = 3):
     """Press "Generate" for the test week; return the response."""
-    return client.post(f"/rotas/{site.id}/{WEEK}/solve",
-                       data={"time_limit": seconds, "generate": "y"})
+    return client.post(
+        f"/rotas/{site.id}/{WEEK}/solve", data={"time_limit": seconds, "generate": "y"}
+    )
 
 
 def run_id_of(response) -> int:
@@ -116,8 +117,9 @@ def test_generate_runs_in_a_background_thread_and_stores_a_rota(client, login, t
     assert STALE not in client.get(f"/rotas/{tiny_site.id}/{WEEK}").get_data(as_text=True)
 
 
-def test_a_running_solve_reports_progress_refuses_a_second_and_stops(client, login, tiny_site,
-                                                                      held_solve):
+def test_a_running_solve_reports_progress_refuses_a_second_and_stops(
+    client, login, tiny_site, held_solve
+):
     login("supervisor")
     run_id = run_id_of(post_solve(client, tiny_site, 30))
     assert held_solve.wait(10)
@@ -131,12 +133,16 @@ def test_a_running_solve_reports_progress_refuses_a_second_and_stops(client, log
     assert 'http-equiv="refresh"' in html  # the no-script fallback
     assert 'aria-live="polite"' in html
 
-    second = client.post(f"/rotas/{tiny_site.id}/{WEEK}/solve",
-                         data={"time_limit": 3, "generate": "y"}, follow_redirects=True)
+    second = client.post(
+        f"/rotas/{tiny_site.id}/{WEEK}/solve",
+        data={"time_limit": 3, "generate": "y"},
+        follow_redirects=True,
+    )
     assert "already running" in second.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(SolveRun.id))) == 1
     assert "follow its progress" in client.get(f"/rotas/{tiny_site.id}/{WEEK}").get_data(
-        as_text=True)
+        as_text=True
+    )
 
     stopped = client.post(f"/rotas/runs/{run_id}/stop", follow_redirects=True)
     assert "best rota found so far will be kept" in stopped.get_data(as_text=True)
@@ -172,8 +178,7 @@ def test_a_running_solve_keeps_its_heartbeat_fresh(app, tiny_site, held_solve):
     assert fresh_run(run_id).status is SolveStatus.STOPPED
 
 
-def test_a_failing_solve_is_marked_failed_with_the_reason(client, login, tiny_site,
-                                                          monkeypatch):
+def test_a_failing_solve_is_marked_failed_with_the_reason(client, login, tiny_site, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("solver exploded")
 
@@ -190,20 +195,30 @@ def test_a_failing_solve_is_marked_failed_with_the_reason(client, login, tiny_si
 
 
 def test_a_run_whose_heartbeat_went_stale_is_failed_and_the_week_can_be_solved_again(
-        client, login, tiny_site):
+    client, login, tiny_site
+):
     app = client.application
     app.config["SOLVE_HEARTBEAT_TIMEOUT"] = 30
     silent_since = utcnow() - timedelta(seconds=20)
-    orphan = SolveRun(site=tiny_site, week_start=MONDAY, time_limit=60,
-                      status=SolveStatus.RUNNING, started_at=silent_since,
-                      heartbeat_at=silent_since, worker="a worker that was killed")
+    orphan = SolveRun(
+        site=tiny_site,
+        week_start=MONDAY,
+        time_limit=60,
+        status=SolveStatus.RUNNING,
+        started_at=silent_since,
+        heartbeat_at=silent_since,
+        worker="a worker that was killed",
+    )
     db.session.add(orphan)
     db.session.commit()
     login("supervisor")
 
     # 20 s of silence is within the 30 s bound: the run still counts as alive
-    refused = client.post(f"/rotas/{tiny_site.id}/{WEEK}/solve",
-                          data={"time_limit": 3, "generate": "y"}, follow_redirects=True)
+    refused = client.post(
+        f"/rotas/{tiny_site.id}/{WEEK}/solve",
+        data={"time_limit": 3, "generate": "y"},
+        follow_redirects=True,
+    )
     assert "already running" in refused.get_data(as_text=True)
     assert client.get(f"/rotas/runs/{orphan.id}.json").get_json()["status"] == "running"
 
@@ -217,7 +232,8 @@ def test_a_run_whose_heartbeat_went_stale_is_failed_and_the_week_can_be_solved_a
         "start it again."
     )
     assert "follow its progress" not in client.get(f"/rotas/{tiny_site.id}/{WEEK}").get_data(
-        as_text=True)
+        as_text=True
+    )
 
     run_id = run_id_of(post_solve(client, tiny_site))
     assert run_id != orphan.id
@@ -227,8 +243,14 @@ def test_a_run_whose_heartbeat_went_stale_is_failed_and_the_week_can_be_solved_a
 
 def test_a_dead_run_is_failed_when_the_next_solve_starts(app, tiny_site):
     stale = utcnow() - timedelta(minutes=5)
-    orphan = SolveRun(site=tiny_site, week_start=MONDAY, time_limit=60,
-                      status=SolveStatus.RUNNING, started_at=stale, heartbeat_at=stale)
+    orphan = SolveRun(
+        site=tiny_site,
+        week_start=MONDAY,
+        time_limit=60,
+        status=SolveStatus.RUNNING,
+        started_at=stale,
+        heartbeat_at=stale,
+    )
     db.session.add(orphan)
     db.session.commit()
     app.config["SOLVE_JOBS_SYNC"] = True
@@ -239,22 +261,26 @@ def test_a_dead_run_is_failed_when_the_next_solve_starts(app, tiny_site):
 
 
 def test_a_queued_run_shows_it_waits_for_a_worker_then_fails_when_none_takes_it(
-        client, login, tiny_site):
+    client, login, tiny_site
+):
     app = client.application
-    queued = SolveRun(site=tiny_site, week_start=MONDAY, time_limit=5,
-                      status=SolveStatus.QUEUED)
+    queued = SolveRun(site=tiny_site, week_start=MONDAY, time_limit=5, status=SolveStatus.QUEUED)
     db.session.add(queued)
     db.session.commit()
     login("supervisor")
     html = client.get(f"/rotas/runs/{queued.id}").get_data(as_text=True)
     assert "Waiting for a worker to start this solve." in html
     assert client.get(f"/rotas/runs/{queued.id}.json").get_json()["note"] == (
-        "Waiting for a worker to start this solve.")
+        "Waiting for a worker to start this solve."
+    )
     week = client.get(f"/rotas/{tiny_site.id}/{WEEK}").get_data(as_text=True)
     assert "is queued, waiting for a worker" in week
 
-    db.session.execute(update(SolveRun).where(SolveRun.id == queued.id).values(
-        created_at=utcnow() - timedelta(minutes=11)))
+    db.session.execute(
+        update(SolveRun)
+        .where(SolveRun.id == queued.id)
+        .values(created_at=utcnow() - timedelta(minutes=11))
+    )
     db.session.commit()
     app.config["SOLVE_QUEUE_TIMEOUT"] = 600
     data = client.get(f"/rotas/runs/{queued.id}.json").get_json()
@@ -299,9 +325,15 @@ def test_the_database_refuses_a_second_active_run_of_a_week(app, tiny_site):
 def test_a_start_that_loses_the_race_to_another_process_is_refused(app, tiny_site):
     """Another web process inserted its run a moment ago, unseen by this session."""
     with db.engine.begin() as other_process:
-        other_process.execute(insert(SolveRun).values(
-            site_id=tiny_site.id, week_start=MONDAY, time_limit=5, status=SolveStatus.QUEUED,
-            created_at=utcnow()))
+        other_process.execute(
+            insert(SolveRun).values(
+                site_id=tiny_site.id,
+                week_start=MONDAY,
+                time_limit=5,
+                status=SolveStatus.QUEUED,
+                created_at=utcnow(),
+            )
+        )
     with pytest.raises(jobs.SolveBusy) as refused:
         jobs.start_solve(tiny_site.id, MONDAY, 3)
     assert refused.value.run.status is SolveStatus.QUEUED
@@ -325,9 +357,16 @@ def test_a_solve_whose_inputs_changed_meanwhile_says_so(client, login, tiny_site
 
     def leave_booked_during_the_solve(problem, **kwargs):
         with db.engine.begin() as other_user:
-            other_user.execute(insert(Leave).values(
-                staff_id=ann.id, start_date=MONDAY, end_date=MONDAY, kind=LeaveKind.ANNUAL,
-                approved=True, note=""))
+            other_user.execute(
+                insert(Leave).values(
+                    staff_id=ann.id,
+                    start_date=MONDAY,
+                    end_date=MONDAY,
+                    kind=LeaveKind.ANNUAL,
+                    approved=True,
+                    note="",
+                )
+            )
         return real(problem, **kwargs)
 
     monkeypatch.setattr(planning.sv, "solve", leave_booked_during_the_solve)
@@ -339,7 +378,8 @@ def test_a_solve_whose_inputs_changed_meanwhile_says_so(client, login, tiny_site
     assert data["inputs_changed"] is True
     assert data["message"].endswith(
         "Staff, cover, leave or requests changed while this rota was being built; "
-        "generate again to include them.")
+        "generate again to include them."
+    )
     assert STALE in client.get(f"/rotas/runs/{run_id}").get_data(as_text=True)
     week = client.get(f"/rotas/{tiny_site.id}/{WEEK}?version=1").get_data(as_text=True)
     assert STALE in week
@@ -347,8 +387,7 @@ def test_a_solve_whose_inputs_changed_meanwhile_says_so(client, login, tiny_site
     monkeypatch.setattr(planning.sv, "solve", real)  # nothing changes this time
     again = run_id_of(post_solve(client, tiny_site))
     assert fresh_run(again).inputs_changed is False
-    assert STALE not in client.get(f"/rotas/{tiny_site.id}/{WEEK}?version=2").get_data(
-        as_text=True)
+    assert STALE not in client.get(f"/rotas/{tiny_site.id}/{WEEK}?version=2").get_data(as_text=True)
 
 
 def test_stop_of_a_run_that_is_not_running_says_so(client, login, tiny_site, app):
@@ -360,11 +399,11 @@ def test_stop_of_a_run_that_is_not_running_says_so(client, login, tiny_site, app
     assert "not running any more" in page.get_data(as_text=True)
 
 
-def test_the_command_line_solve_is_refused_while_the_web_solves_that_week(app, runner,
-                                                                          tiny_site):
+def test_the_command_line_solve_is_refused_while_the_web_solves_that_week(app, runner, tiny_site):
     busy = runs.open_run(tiny_site, MONDAY, 5)
-    result = runner.invoke(args=["solve-week", "--site", "Tiny Pharmacy", "--week", WEEK,
-                                 "--time-limit", "2"])
+    result = runner.invoke(
+        args=["solve-week", "--site", "Tiny Pharmacy", "--week", WEEK, "--time-limit", "2"]
+    )
     assert result.exit_code == 1
     assert f"already running (run {busy.id})" in result.output
     assert db.session.scalar(db.select(db.func.count(SolveRun.id))) == 1

@@ -51,16 +51,18 @@ def test_prepare_makes_one_account_per_user_and_a_plan(tiny_site, make_rota, mak
     prepare = load("prepare")
     ann = db.session.scalar(db.select(Staff).where(Staff.name == "Ann"))
     make_user("technician", email="ann@example.org", staff=ann)  # Ann already has an account
-    rota = make_rota(tiny_site, rows=[(ann, MONDAY, tiny_site.shift_types[0],
-                                       tiny_site.stations[0])])
+    rota = make_rota(
+        tiny_site, rows=[(ann, MONDAY, tiny_site.shift_types[0], tiny_site.stations[0])]
+    )
     db.session.commit()
 
     supervisors, technicians = prepare.create_accounts("load-pass-1", 3, None)
     plan = prepare.build_plan(MONDAY, "load-pass-1", supervisors, technicians, generators=2)
 
     assert len(set(supervisors)) == 3
-    linked = {u.email: u.staff.name for u in db.session.scalars(db.select(User))
-              if u.email in technicians}
+    linked = {
+        u.email: u.staff.name for u in db.session.scalars(db.select(User)) if u.email in technicians
+    }
     assert sorted(linked.values()) == ["Ben", "Cat", "Dov"]  # no pharmacist, Ann kept hers
     for email in supervisors + technicians:
         user = db.session.scalar(db.select(User).where(User.email == email))
@@ -85,10 +87,13 @@ def test_the_sign_in_token_read_from_the_page_signs_in(client, csrf_on, make_use
     token = browse.csrf_token(client.get("/auth/login").get_data(as_text=True))
     assert token
 
-    refused = client.post("/auth/login", data={
-        "email": "reader@example.org", "password": "password-1"})
-    signed_in = client.post("/auth/login", data={
-        "csrf_token": token, "email": "reader@example.org", "password": "password-1"})
+    refused = client.post(
+        "/auth/login", data={"email": "reader@example.org", "password": "password-1"}
+    )
+    signed_in = client.post(
+        "/auth/login",
+        data={"csrf_token": token, "email": "reader@example.org", "password": "password-1"},
+    )
 
     assert refused.status_code != 302
     assert signed_in.status_code == 302
@@ -102,8 +107,10 @@ def test_a_solve_posted_like_a_generator_leads_to_its_run(app, client, login, ti
     html = client.get(empty.path).get_data(as_text=True)
     assert browse.rota_page(tiny_site.id, WEEK).marker not in html  # no rota yet
 
-    answer = client.post(f"/rotas/{tiny_site.id}/{WEEK}/solve", data={
-        "csrf_token": browse.csrf_token(html), "time_limit": "2", "generate": "Generate"})
+    answer = client.post(
+        f"/rotas/{tiny_site.id}/{WEEK}/solve",
+        data={"csrf_token": browse.csrf_token(html), "time_limit": "2", "generate": "Generate"},
+    )
 
     run_id = browse.run_id(answer.location)
     run = db.session.get(SolveRun, run_id)
@@ -123,8 +130,10 @@ def test_a_refused_solve_is_recognised_on_the_run_page(app, client, login, tiny_
     app.config["WTF_CSRF_ENABLED"] = True
     html = client.get(f"/rotas/{tiny_site.id}/{WEEK}").get_data(as_text=True)
 
-    answer = client.post(f"/rotas/{tiny_site.id}/{WEEK}/solve", data={
-        "csrf_token": browse.csrf_token(html), "time_limit": "2", "generate": "Generate"})
+    answer = client.post(
+        f"/rotas/{tiny_site.id}/{WEEK}/solve",
+        data={"csrf_token": browse.csrf_token(html), "time_limit": "2", "generate": "Generate"},
+    )
 
     assert browse.run_id(answer.location) == busy.id
     page = client.get(answer.location).get_data(as_text=True)
@@ -133,8 +142,12 @@ def test_a_refused_solve_is_recognised_on_the_run_page(app, client, login, tiny_
 
 @pytest.mark.parametrize(
     ("location", "expected"),
-    [("/rotas/runs/17", 17), ("http://127.0.0.1:8000/rotas/runs/4", 4),
-     ("/rotas/1/2026-03-02", None), ("", None)],
+    [
+        ("/rotas/runs/17", 17),
+        ("http://127.0.0.1:8000/rotas/runs/4", 4),
+        ("/rotas/1/2026-03-02", None),
+        ("", None),
+    ],
 )
 def test_run_id_is_read_only_from_a_run_address(browse, location, expected):
     assert browse.run_id(location) == expected
@@ -151,8 +164,10 @@ STATS_HEADER = (
 
 def stats_line(kind: str, name: str, count: int, fails: int, p50: int, p95: int, top: int) -> str:
     """One row of locust's _stats.csv with the fields the summary reads filled in."""
-    return (f"{kind},{name},{count},{fails},{p50},{p50},1,{top},1000,1.0,0.0,"
-            f"{p50},{p50},{p50},{p50},{p95},{p95},{top},{top},{top},{top},{top}")
+    return (
+        f"{kind},{name},{count},{fails},{p50},{p50},1,{top},1000,1.0,0.0,"
+        f"{p50},{p50},{p50},{p50},{p95},{p95},{top},{top},{top},{top},{top}"
+    )
 
 
 @pytest.fixture
@@ -185,8 +200,19 @@ def test_summary_meets_the_targets_without_errors_and_fast_rota_pages(locust_csv
     assert "Rota pages p95: 240 ms against a target of 300 ms: met" in out
     assert "Errors: 0 against a target of 0: met" in out
     rota_line = next(line for line in out.splitlines() if line.startswith("rota page"))
-    assert rota_line.split() == ["rota", "page", "600", "10.0", "90", "ms", "240", "ms",
-                                 "410", "ms", "0"]
+    assert rota_line.split() == [
+        "rota",
+        "page",
+        "600",
+        "10.0",
+        "90",
+        "ms",
+        "240",
+        "ms",
+        "410",
+        "ms",
+        "0",
+    ]
     total = next(line for line in out.splitlines() if line.startswith("all page requests"))
     assert total.split()[3:5] == ["900", "15.0"]
     solve_line = next(line for line in out.splitlines() if line.startswith("solve: queued"))
@@ -212,8 +238,9 @@ def test_summary_fails_slow_rota_pages_and_lists_errors(locust_csv, capsys):
 
 def test_summary_without_rota_pages_is_not_a_pass(locust_csv, capsys):
     summary = load("summary")
-    status = summary.main([locust_csv(stats_line("GET", "me page", 5, 0, 10, 20, 30)),
-                           "--seconds", "10"])
+    status = summary.main(
+        [locust_csv(stats_line("GET", "me page", 5, 0, 10, 20, 30)), "--seconds", "10"]
+    )
     assert status == 1
     assert "not measured" in capsys.readouterr().out
 
@@ -226,8 +253,14 @@ def test_summary_says_when_locust_wrote_nothing(tmp_path, capsys):
 
 def test_summary_prints_markdown_for_the_readme(locust_csv, capsys):
     summary = load("summary")
-    summary.main([locust_csv(stats_line("GET", "rota page", 60, 0, 90, 240, 410)),
-                  "--seconds", "60", "--markdown"])
+    summary.main(
+        [
+            locust_csv(stats_line("GET", "rota page", 60, 0, 90, 240, 410)),
+            "--seconds",
+            "60",
+            "--markdown",
+        ]
+    )
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "| request kind | requests | req/s | p50 | p95 | max | errors |"
     assert lines[2] == "| rota page | 60 | 1.0 | 90 ms | 240 ms | 410 ms | 0 |"

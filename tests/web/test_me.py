@@ -86,7 +86,10 @@ def test_my_week_shows_published_shifts_only_with_local_times_and_training(
     )
     make_rota(w.site, next_monday, rows=[(w.trainee, next_monday, w.night, w.central_fill)])
     make_rota(  # a draft is not shown to staff
-        w.site, next_monday, version=2, status=RotaStatus.DRAFT,
+        w.site,
+        next_monday,
+        version=2,
+        status=RotaStatus.DRAFT,
         rows=[(w.trainee, next_monday + timedelta(days=3), w.day, w.central_fill)],
     )
     make_rota(  # nor someone else's shift
@@ -100,8 +103,9 @@ def test_my_week_shows_published_shifts_only_with_local_times_and_training(
     assert "23:00–07:00 (+1)" in html  # the night ends the next morning
     assert "07:00–15:00" in html
     assert "America/Chicago" in html
-    assert f"{(next_monday + timedelta(days=3)).day} {next_monday + timedelta(days=3):%b}" not in (
-        html.split("Next week")[1].split("</table>")[0]
+    assert (
+        f"{(next_monday + timedelta(days=3)).day} {next_monday + timedelta(days=3):%b}"
+        not in (html.split("Next week")[1].split("</table>")[0])
     )
     assert html.count("<td>Night</td>") == 1
 
@@ -135,11 +139,13 @@ def test_my_competencies_say_until_when_they_are_valid(client, world, as_tom):
 def test_my_goals_show_progress_and_projection(client, world, as_tom, make_rota):
     w = world
     past = w.today - timedelta(weeks=1)
-    make_rota(w.site, monday_of(past), rows=[(w.trainee, past, w.day, w.iv_room, "trainee",
-                                              w.trainer)])
+    make_rota(
+        w.site, monday_of(past), rows=[(w.trainee, past, w.day, w.iv_room, "trainee", w.trainer)]
+    )
     ahead = w.today + timedelta(weeks=1)
-    make_rota(w.site, monday_of(ahead), rows=[(w.trainee, ahead, w.day, w.iv_room, "trainee",
-                                               w.trainer)])
+    make_rota(
+        w.site, monday_of(ahead), rows=[(w.trainee, ahead, w.day, w.iv_room, "trainee", w.trainer)]
+    )
     db.session.commit()
     html = client.get("/me/").get_data(as_text=True)
     assert "Aseptic technique" in html
@@ -152,14 +158,26 @@ def test_my_goals_show_progress_and_projection(client, world, as_tom, make_rota)
 
 def test_certification_expiry_warnings_and_missing_ce_on_my_week(client, world, as_tom):
     w = world
-    db.session.add_all([
-        Certification(staff=w.trainee, name="CPhT", expires=w.today + timedelta(days=20)),
-        Certification(staff=w.trainee, name="CSPT", expires=w.today + timedelta(days=60)),
-        CEEntry(staff=w.trainee, on_date=w.today - timedelta(days=30), hours=19,
-                topic="USP 797", category="technician"),
-        CEEntry(staff=w.trainee, on_date=w.today - timedelta(days=20), hours=1,
-                topic="LASA errors", category="patient_safety"),
-    ])
+    db.session.add_all(
+        [
+            Certification(staff=w.trainee, name="CPhT", expires=w.today + timedelta(days=20)),
+            Certification(staff=w.trainee, name="CSPT", expires=w.today + timedelta(days=60)),
+            CEEntry(
+                staff=w.trainee,
+                on_date=w.today - timedelta(days=30),
+                hours=19,
+                topic="USP 797",
+                category="technician",
+            ),
+            CEEntry(
+                staff=w.trainee,
+                on_date=w.today - timedelta(days=20),
+                hours=1,
+                topic="LASA errors",
+                category="patient_safety",
+            ),
+        ]
+    )
     db.session.commit()
     html = client.get("/me/").get_data(as_text=True)
     assert "Expires in 20 days: renew now." in html
@@ -175,8 +193,12 @@ def test_certification_expiry_warnings_and_missing_ce_on_my_week(client, world, 
     [("-2", "between 0.25 and 40"), ("41", "between 0.25 and 40"), ("", "Enter the hours")],
 )
 def test_ce_hours_out_of_range_are_refused_beside_the_field(client, world, as_tom, hours, message):
-    data = {"on_date": world.today.isoformat(), "hours": hours, "topic": "Law update",
-            "category": "law"}
+    data = {
+        "on_date": world.today.isoformat(),
+        "hours": hours,
+        "topic": "Law update",
+        "category": "law",
+    }
     page = client.post("/me/ce", data=data)
     html = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -203,8 +225,14 @@ def test_ce_in_the_future_is_refused_and_a_good_entry_is_logged(client, world, a
 
 
 def _leave_data(world, start, end, **extra):
-    return {"start_date": start.isoformat(), "end_date": end.isoformat(), "kind": "annual",
-            "shift_type_id": "", "note": "Family visit", **extra}
+    return {
+        "start_date": start.isoformat(),
+        "end_date": end.isoformat(),
+        "kind": "annual",
+        "shift_type_id": "",
+        "note": "Family visit",
+        **extra,
+    }
 
 
 def test_leave_ending_before_it_starts_is_refused_and_keeps_the_values(client, world, as_tom):
@@ -230,8 +258,15 @@ def test_leave_in_the_past_is_refused(client, world, as_tom):
 
 def test_leave_overlapping_other_leave_is_refused(client, world, as_tom):
     start = world.today + timedelta(days=10)
-    db.session.add(Leave(staff=world.trainee, start_date=start, end_date=start + timedelta(days=4),
-                         kind=LeaveKind.ANNUAL, approved=True))
+    db.session.add(
+        Leave(
+            staff=world.trainee,
+            start_date=start,
+            end_date=start + timedelta(days=4),
+            kind=LeaveKind.ANNUAL,
+            approved=True,
+        )
+    )
     db.session.commit()
     data = _leave_data(world, start + timedelta(days=3), start + timedelta(days=6))
     html = client.post("/me/leave/new", data=data).get_data(as_text=True)
@@ -271,8 +306,13 @@ def test_a_technician_cannot_withdraw_someone_elses_leave(client, world, as_tom)
 def test_pending_leave_can_be_withdrawn_but_approved_leave_cannot(client, world, as_tom):
     start = world.today + timedelta(days=5)
     pending = Leave(staff=world.trainee, start_date=start, end_date=start, kind=LeaveKind.ANNUAL)
-    approved = Leave(staff=world.trainee, start_date=start + timedelta(days=3),
-                     end_date=start + timedelta(days=3), kind=LeaveKind.ANNUAL, approved=True)
+    approved = Leave(
+        staff=world.trainee,
+        start_date=start + timedelta(days=3),
+        end_date=start + timedelta(days=3),
+        kind=LeaveKind.ANNUAL,
+        approved=True,
+    )
     db.session.add_all([pending, approved])
     db.session.commit()
     pending_id, approved_id = pending.id, approved.id
@@ -289,8 +329,11 @@ def test_pending_leave_can_be_withdrawn_but_approved_leave_cannot(client, world,
 
 def test_shift_requests_are_checked_and_stored(client, world, as_tom):
     day = world.today + timedelta(days=3)
-    data = {"on_date": (world.today - timedelta(days=1)).isoformat(),
-            "shift_type_id": str(world.night.id), "want": "no"}
+    data = {
+        "on_date": (world.today - timedelta(days=1)).isoformat(),
+        "shift_type_id": str(world.night.id),
+        "want": "no",
+    }
     html = client.post("/me/requests/new", data=data).get_data(as_text=True)
     assert "The date cannot be in the past." in html
     assert re.search(r'<input checked[^>]*value="no"', html)  # the choice is kept
@@ -318,8 +361,14 @@ def test_a_shift_request_needs_a_choice(client, world, as_tom):
 
 def test_a_duty_offer_must_name_the_duty(client, world, as_tom):
     week = monday_of(world.today).isoformat()
-    data = {"kind": "duty", "week_start": week, "duty_id": "", "station_id": "", "count": "1",
-            "note": "Happy to"}
+    data = {
+        "kind": "duty",
+        "week_start": week,
+        "duty_id": "",
+        "station_id": "",
+        "count": "1",
+        "note": "Happy to",
+    }
     page = client.post("/me/offers/new", data=data)
     html = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -333,20 +382,35 @@ def test_a_duty_offer_must_name_the_duty(client, world, as_tom):
 
 
 def test_offers_reach_the_next_solve(client, world, as_tom):
-    duty = Duty(site=world.site, name="Inventory count", kind=DutyKind.INVENTORY_COUNT,
-                minutes=480)
+    duty = Duty(site=world.site, name="Inventory count", kind=DutyKind.INVENTORY_COUNT, minutes=480)
     db.session.add(duty)
     db.session.commit()
     week = monday_of(world.today) + timedelta(weeks=1)
-    base = {"week_start": week.isoformat(), "duty_id": "", "station_id": "", "count": "1",
-            "note": ""}
-    assert client.post("/me/offers/new", data={**base, "kind": "station",
-                                               "station_id": str(world.iv_room.id)}
-                       ).status_code == 302
-    assert client.post("/me/offers/new", data={**base, "kind": "duty",
-                                               "duty_id": str(duty.id)}).status_code == 302
-    assert client.post("/me/offers/new", data={**base, "kind": "extra_shifts",
-                                               "count": "2"}).status_code == 302
+    base = {
+        "week_start": week.isoformat(),
+        "duty_id": "",
+        "station_id": "",
+        "count": "1",
+        "note": "",
+    }
+    assert (
+        client.post(
+            "/me/offers/new", data={**base, "kind": "station", "station_id": str(world.iv_room.id)}
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            "/me/offers/new", data={**base, "kind": "duty", "duty_id": str(duty.id)}
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            "/me/offers/new", data={**base, "kind": "extra_shifts", "count": "2"}
+        ).status_code
+        == 302
+    )
     html = client.get("/me/wishes").get_data(as_text=True)
     assert "Cross-train at a station: IV room" in html
     assert "Take on a duty: Inventory count" in html

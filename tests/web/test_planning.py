@@ -221,7 +221,6 @@ def test_history_comes_from_the_previous_published_week(small, make_rota):
     assert problem.person[key("staff", small["rph"])].contract.max_weekends == 2
 
 
-
 def test_a_first_week_has_no_known_history_so_its_opening_runs_are_exempt(small, make_rota):
     # No week was published before: the days before Monday are unknown, not days off.
     problem, _ = build_problem(small["site"], MONDAY)
@@ -243,6 +242,7 @@ def test_history_is_known_only_when_every_planned_site_published_its_last_week(
     assert problem.history_days == 0
     problem, _ = build_problem(small["site"], MONDAY)
     assert problem.history_days == 7
+
 
 def test_pinned_draft_assignments_become_pins(small, make_rota):
     site, ann, day, station = small["site"], small["ann"], small["day"], small["station"]
@@ -301,9 +301,15 @@ def test_run_solve_plans_a_site_group_together_and_cross_trains(
     make_staff(hospital, "Tess", {iv: "trainer"}, min_minutes_per_week=0)
     sam = make_staff(store, "Sam", {fill: "independent", iv: "observe"}, min_minutes_per_week=0)
     make_staff(store, "Lou", {fill: "independent"}, min_minutes_per_week=0)
-    sam.goals.append(DevelopmentGoal(competency=iv, target_level=SkillLevel.INDEPENDENT,
-                                     shifts_needed=2, deadline=MONDAY + timedelta(days=7),
-                                     priority=3))
+    sam.goals.append(
+        DevelopmentGoal(
+            competency=iv,
+            target_level=SkillLevel.INDEPENDENT,
+            shifts_needed=2,
+            deadline=MONDAY + timedelta(days=7),
+            priority=3,
+        )
+    )
     for wd in range(7):
         make_cover(iv_room, h_day, weekday=wd, minimum=1, ideal=1)
         make_cover(counter, s_day, weekday=wd, minimum=1, ideal=1)
@@ -315,9 +321,11 @@ def test_run_solve_plans_a_site_group_together_and_cross_trains(
     trainee_days = [a for a in rota.assignments if a.staff_id == sam.id]
     assert len(trainee_days) == 2  # Sam trains twice in the hospital's IV room, beside Tess
     assert all(a.mode.value == "trainee" and a.station_id == iv_room.id for a in trainee_days)
-    assert all(a.staff_id != sam.id for a in store_rota.assignments
-               if a.on_date in {t.on_date for t in trainee_days})
-
+    assert all(
+        a.staff_id != sam.id
+        for a in store_rota.assignments
+        if a.on_date in {t.on_date for t in trainee_days}
+    )
 
 
 def test_pins_from_named_rotas_drop_pins_on_approved_leave(small, make_rota):
@@ -327,8 +335,7 @@ def test_pins_from_named_rotas_drop_pins_on_approved_leave(small, make_rota):
         rows=[(ann, MONDAY, day, station), (ann, MONDAY + timedelta(days=1), day, station)],
         pinned=True,
     )
-    ann.leave.append(Leave(start_date=MONDAY, end_date=MONDAY, kind=LeaveKind.SICK,
-                           approved=True))
+    ann.leave.append(Leave(start_date=MONDAY, end_date=MONDAY, kind=LeaveKind.SICK, approved=True))
     db.session.commit()
     default, _ = build_problem(site, MONDAY)
     assert default.pins == ()  # by default only the latest draft's pins count

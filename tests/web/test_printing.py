@@ -191,8 +191,9 @@ def test_one_persons_sheet_and_404_for_someone_not_on_the_rota(ctx, supervisor):
     assert f"Person sheet: {someone.name}" in text
     assert text.count("Person sheet:") == 1
     on_rota = {a.staff_id for a in rota.assignments}  # visitors training here count as on it
-    elsewhere = next(a.staff for a in published("Main Street Pharmacy").assignments
-                     if a.staff_id not in on_rota)
+    elsewhere = next(
+        a.staff for a in published("Main Street Pharmacy").assignments if a.staff_id not in on_rota
+    )
     assert supervisor.get(f"/print/rota/{rota.id}/person/{elsewhere.id}").status_code == 404
     assert supervisor.get("/print/rota/9999").status_code == 404
 

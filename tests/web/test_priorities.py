@@ -35,8 +35,13 @@ def _defaults() -> dict[str, str]:
     return data
 
 
-CHANGED = {**_defaults(), "level_goals": "4", "level_wishes": "3", "strength_fair_nights": "strong",
-           "fairness_weeks": "4"}
+CHANGED = {
+    **_defaults(),
+    "level_goals": "4",
+    "level_wishes": "3",
+    "strength_fair_nights": "strong",
+    "fairness_weeks": "4",
+}
 
 
 def _selected(page: str, name: str) -> str:
@@ -56,11 +61,17 @@ def _site(site_id: int) -> Site:
 
 
 def _events(site: Site) -> list[AuditEvent]:
-    return list(db.session.scalars(
-        db.select(AuditEvent)
-        .where(AuditEvent.object_type == "site", AuditEvent.action == "changed",
-               AuditEvent.site_id == site.id)
-        .order_by(AuditEvent.id)))
+    return list(
+        db.session.scalars(
+            db.select(AuditEvent)
+            .where(
+                AuditEvent.object_type == "site",
+                AuditEvent.action == "changed",
+                AuditEvent.site_id == site.id,
+            )
+            .order_by(AuditEvent.id)
+        )
+    )
 
 
 # ----- the page --------------------------------------------------------------------------
@@ -95,12 +106,15 @@ def test_saving_stores_only_what_differs_and_keeps_it_after_reload(client, login
     response = client.post(_url(tiny_site), data=CHANGED)
     assert response.status_code == 302
     site = _site(tiny_site.id)
-    assert site.priorities == {"levels": {"goals": 4, "wishes": 3},
-                               "strengths": {"fair_nights": "strong"}}
+    assert site.priorities == {
+        "levels": {"goals": 4, "wishes": 3},
+        "strengths": {"fair_nights": "strong"},
+    }
     assert site.fairness_weeks == 4
     page = _page(client.get(response.headers["Location"]))
-    assert "Saved Tiny Pharmacy&#39;s priorities (Training goals moved from level 3 to level 4" \
-        in page
+    assert (
+        "Saved Tiny Pharmacy&#39;s priorities (Training goals moved from level 3 to level 4" in page
+    )
     assert "Spread nights evenly: medium → strong" in page
     assert _selected(page, "level_goals") == "4"
     assert _selected(page, "level_wishes") == "3"
@@ -120,14 +134,18 @@ def test_saving_the_defaults_stores_none(client, login, tiny_site):
     assert _site(tiny_site.id).priorities is None
 
 
-@pytest.mark.parametrize(("change", "field", "message"), [
-    ({"fairness_weeks": "0"}, "fairness_weeks", "Enter 1 to 52 weeks."),
-    ({"fairness_weeks": ""}, "fairness_weeks", "Enter how many weeks, e.g. 8."),
-    ({"level_goals": "5"}, "level_goals", "Not a valid choice"),
-    ({"strength_wishes": "loud"}, "strength_wishes", "Not a valid choice"),
-])
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"fairness_weeks": "0"}, "fairness_weeks", "Enter 1 to 52 weeks."),
+        ({"fairness_weeks": ""}, "fairness_weeks", "Enter how many weeks, e.g. 8."),
+        ({"level_goals": "5"}, "level_goals", "Not a valid choice"),
+        ({"strength_wishes": "loud"}, "strength_wishes", "Not a valid choice"),
+    ],
+)
 def test_bad_input_is_named_beside_its_field_and_nothing_typed_is_lost(
-        client, login, tiny_site, change, field, message):
+    client, login, tiny_site, change, field, message
+):
     tiny_site.priorities = {"strengths": {"variety": "off"}}
     db.session.commit()
     login("supervisor")
@@ -152,8 +170,9 @@ def test_back_to_defaults_resets_everything_and_says_what_changed(client, login,
     site = _site(tiny_site.id)
     assert (site.priorities, site.fairness_weeks) == (None, 8)
     page = _page(client.get(response.headers["Location"]))
-    assert "priorities are back on the defaults (Training goals moved from level 4 to level 3" \
-        in page
+    assert (
+        "priorities are back on the defaults (Training goals moved from level 4 to level 3" in page
+    )
 
 
 def test_every_change_is_audited_in_words(client, login, tiny_site):
@@ -177,7 +196,8 @@ def test_every_change_is_audited_in_words(client, login, tiny_site):
     assert saved.details["priorities"]["from"] is None
     assert reset.summary.startswith(
         "Changed the priorities of the site Tiny Pharmacy: Training goals moved from level 4 to "
-        "level 3;")
+        "level 3;"
+    )
     assert reset.summary.endswith("Fairness window: 4 → 8 weeks.")
 
 
@@ -208,16 +228,20 @@ def test_an_unknown_site_is_404(client, login):
 
 def test_differences_are_said_rule_by_rule():
     before = Priorities()
-    after = Priorities(levels=((Rule.GOALS, 4),), strengths=((Rule.FAIR_NIGHTS, Strength.STRONG),
-                                                           (Rule.WISHES, Strength.OFF)))
+    after = Priorities(
+        levels=((Rule.GOALS, 4),),
+        strengths=((Rule.FAIR_NIGHTS, Strength.STRONG), (Rule.WISHES, Strength.OFF)),
+    )
     assert svc.changes_between(before, after) == [
         "Training goals moved from level 3 to level 4",
         "Spread nights evenly: medium → strong",
         "Wishes: shift requests and days off: medium → off",
     ]
     assert svc.changes_between(after, after) == []
-    assert svc.settings_of(after) == {"levels": {"goals": 4},
-                                      "strengths": {"fair_nights": "strong", "wishes": "off"}}
+    assert svc.settings_of(after) == {
+        "levels": {"goals": 4},
+        "strengths": {"fair_nights": "strong", "wishes": "off"},
+    }
     assert svc.settings_of(Priorities()) is None
 
 
@@ -272,9 +296,11 @@ def test_a_draft_made_under_other_priorities_says_so(client, login, tiny_site, m
     assert "Made under other priorities" not in _page(client.get(week))
     client.post(_url(tiny_site), data=CHANGED)
     page = _page(client.get(week))
-    assert ("Made under other priorities: Training goals moved from level 3 to level 4; "
-            "Spread nights evenly: medium → strong; Wishes: shift requests and days off moved "
-            "from level 4 to level 3.") in page
+    assert (
+        "Made under other priorities: Training goals moved from level 3 to level 4; "
+        "Spread nights evenly: medium → strong; Wishes: shift requests and days off moved "
+        "from level 4 to level 3."
+    ) in page
     assert "to use the current ones." in page
     assert "Level 3: Training goals;" in page  # the draft's own weights, the defaults
     # a published version is history: it is not flagged
@@ -296,14 +322,23 @@ def test_a_group_solve_uses_the_priorities_of_the_site_it_was_asked_for(make_sit
 
 def test_a_duty_can_be_required_and_the_solver_is_told(client, login, tiny_site):
     login("supervisor")
-    data = {"name": "Controlled-drug count", "kind": "inventory_count", "minutes": "30",
-            "competency_id": "", "min_level": "independent", "per_week": "1", "per_day": "",
-            "weight": "100", "required": "y"}
+    data = {
+        "name": "Controlled-drug count",
+        "kind": "inventory_count",
+        "minutes": "30",
+        "competency_id": "",
+        "min_level": "independent",
+        "per_week": "1",
+        "per_day": "",
+        "weight": "100",
+        "required": "y",
+    }
     assert client.post(f"/setup/sites/{tiny_site.id}/duties/new", data=data).status_code == 302
     duty = db.session.scalar(db.select(Duty))
     assert duty.required is True
     assert "Required: ranks with station cover" in _page(
-        client.get(f"/setup/duties/{duty.id}/edit"))
+        client.get(f"/setup/duties/{duty.id}/edit")
+    )
     problem, _ids = build_problem(_site(tiny_site.id), MONDAY)
     assert [d.required for d in problem.duties] == [True]
     client.post(f"/setup/duties/{duty.id}/edit", data={**data, "required": ""})
@@ -314,8 +349,15 @@ def test_a_duty_can_be_required_and_the_solver_is_told(client, login, tiny_site)
 def test_a_site_file_carries_priorities_window_and_required_duties(tiny_site):
     tiny_site.priorities = {"levels": {"goals": 4}, "strengths": {"wishes": "strong"}}
     tiny_site.fairness_weeks = 6
-    db.session.add(Duty(site=tiny_site, name="CD count", kind=DutyKind.INVENTORY_COUNT,
-                        minutes=30, required=True))
+    db.session.add(
+        Duty(
+            site=tiny_site,
+            name="CD count",
+            kind=DutyKind.INVENTORY_COUNT,
+            minutes=30,
+            required=True,
+        )
+    )
     db.session.commit()
     data = export_site(tiny_site)
     assert data["site"]["priorities"] == tiny_site.priorities

@@ -64,8 +64,9 @@ class Built:
     shift: ShiftType
 
 
-def week_rows(people: list[Staff], shifts, places, trainer: Staff, week_start: date,
-              offset: int = 0) -> list[tuple]:
+def week_rows(
+    people: list[Staff], shifts, places, trainer: Staff, week_start: date, offset: int = 0
+) -> list[tuple]:
     """Rota rows: five days each from the person's own start day (moved on by ``offset``),
     pharmacists at the second place, the trainee beside the trainer."""
     rows = []
@@ -80,8 +81,16 @@ def week_rows(people: list[Staff], shifts, places, trainer: Staff, week_start: d
 
 
 @pytest.fixture
-def two_sites(make_site, make_shift, make_competency, make_station, make_staff, make_cover,
-              make_rota, make_user) -> dict[int, Built]:
+def two_sites(
+    make_site,
+    make_shift,
+    make_competency,
+    make_station,
+    make_staff,
+    make_cover,
+    make_rota,
+    make_user,
+) -> dict[int, Built]:
     """Two alike sites with 5 and 25 people on the rota: last week and this week published,
     and this week's draft version 2, copied from it with everyone's days moved on one.
 
@@ -93,10 +102,14 @@ def two_sites(make_site, make_shift, make_competency, make_station, make_staff, 
     for size in (SMALL, LARGE):
         site = make_site(f"Site of {size}")
         monday = monday_of(site_today(site))
-        shifts = (make_shift(site, "D", (7, 0), (15, 0), name="Day"),
-                  make_shift(site, "E", (15, 0), (23, 0), name="Evening"))
-        places = (make_station(site, "Central fill", [fill]),
-                  make_station(site, "Order entry", [verify]))
+        shifts = (
+            make_shift(site, "D", (7, 0), (15, 0), name="Day"),
+            make_shift(site, "E", (15, 0), (23, 0), name="Evening"),
+        )
+        places = (
+            make_station(site, "Central fill", [fill]),
+            make_station(site, "Order entry", [verify]),
+        )
         duty = Duty(site=site, name="Inventory", kind=DutyKind.INVENTORY_COUNT, minutes=480)
         db.session.add(duty)
         for shift in shifts:
@@ -104,13 +117,19 @@ def two_sites(make_site, make_shift, make_competency, make_station, make_staff, 
                 make_cover(places[0], shift, weekday=wd, minimum=2, ideal=3)
                 make_cover(places[1], shift, weekday=wd, minimum=1, ideal=1)
         people = [
-            make_staff(site, f"Pharmacist {i} of {size}", {verify: "independent"},
-                       role=StaffRole.PHARMACIST)
+            make_staff(
+                site,
+                f"Pharmacist {i} of {size}",
+                {verify: "independent"},
+                role=StaffRole.PHARMACIST,
+            )
             for i in range(2)
         ]
         trainer = make_staff(site, f"Trainer of {size}", {fill: "trainer"})
-        people += [trainer, make_staff(site, f"Trainee of {size}", {fill: "supervised"},
-                                       role=StaffRole.TRAINEE)]
+        people += [
+            trainer,
+            make_staff(site, f"Trainee of {size}", {fill: "supervised"}, role=StaffRole.TRAINEE),
+        ]
         people += [
             make_staff(site, f"Technician {i} of {size}", {fill: "independent"})
             for i in range(size - len(people))
@@ -119,18 +138,34 @@ def two_sites(make_site, make_shift, make_competency, make_station, make_staff, 
             for skill in person.skills:
                 skill.valid_until = monday + timedelta(days=9)
         last_monday = monday - timedelta(days=7)
-        make_rota(site, week_start=last_monday,
-                  rows=week_rows(people, shifts, places, trainer, last_monday))
-        published = make_rota(site, week_start=monday,
-                              rows=week_rows(people, shifts, places, trainer, monday))
+        make_rota(
+            site,
+            week_start=last_monday,
+            rows=week_rows(people, shifts, places, trainer, last_monday),
+        )
+        published = make_rota(
+            site, week_start=monday, rows=week_rows(people, shifts, places, trainer, monday)
+        )
         published.assignments[0].station, published.assignments[0].duty = None, duty
-        draft = make_rota(site, week_start=monday, status=RotaStatus.DRAFT, version=2,
-                          rows=week_rows(people, shifts, places, trainer, monday, offset=1))
+        draft = make_rota(
+            site,
+            week_start=monday,
+            status=RotaStatus.DRAFT,
+            version=2,
+            rows=week_rows(people, shifts, places, trainer, monday, offset=1),
+        )
         draft.based_on = published
         for person in people[-3:]:
-            db.session.add(Leave(staff=person, start_date=monday + timedelta(days=6),
-                                 end_date=monday + timedelta(days=6), kind=LeaveKind.ANNUAL,
-                                 approved=True, shift_type=shifts[1]))
+            db.session.add(
+                Leave(
+                    staff=person,
+                    start_date=monday + timedelta(days=6),
+                    end_date=monday + timedelta(days=6),
+                    kind=LeaveKind.ANNUAL,
+                    approved=True,
+                    shift_type=shifts[1],
+                )
+            )
         make_user("technician", email=f"tech{size}@example.org", staff=people[-1])
         built[size] = Built(site, monday, published, draft, places[0], shifts[0])
     make_user("supervisor", email="sup@example.org")
@@ -143,8 +178,10 @@ def statements(app, email: str, url: str) -> list[str]:
     warm-up request, so one-off work of a fresh process is not counted)."""
     client = app.test_client()
     with app.app_context():
-        assert client.post("/auth/login", data={"email": email, "password": "password-1"}
-                           ).status_code == 302
+        assert (
+            client.post("/auth/login", data={"email": email, "password": "password-1"}).status_code
+            == 302
+        )
     with app.app_context():
         assert client.get(url).status_code == 200
     with app.app_context(), counting() as sent:
@@ -166,8 +203,10 @@ def _print_page(b: Built) -> str:
 
 
 def _replacements_page(b: Built) -> str:
-    return (f"{_week_page(b)}/replacements?on_date={b.monday.isoformat()}&shift={b.shift.id}"
-            f"&station={b.station.id}")
+    return (
+        f"{_week_page(b)}/replacements?on_date={b.monday.isoformat()}&shift={b.shift.id}"
+        f"&station={b.station.id}"
+    )
 
 
 def _own_week(_b: Built) -> str:

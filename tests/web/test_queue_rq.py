@@ -50,8 +50,10 @@ def redis_server():
         client.ping()
     except RedisError as exc:
         client.close()
-        reason = (f"no Redis server answers at {REDIS_URL} ({exc}); start one, or point "
-                  "TEST_REDIS_URL at one")
+        reason = (
+            f"no Redis server answers at {REDIS_URL} ({exc}); start one, or point "
+            "TEST_REDIS_URL at one"
+        )
         if os.environ.get("REQUIRE_REDIS"):
             pytest.fail(f"REQUIRE_REDIS is set but {reason}")
         pytest.skip(reason)
@@ -119,9 +121,11 @@ def start_workers(queue_app, queue_name, redis_server, tmp_path):
             log = tmp_path / f"worker-{label}.log"
             with log.open("w") as out:
                 process = subprocess.Popen(
-                    [sys.executable, "-m", "flask", "--app", "scheduler", "worker",
-                     "--name", name],
-                    cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                    [sys.executable, "-m", "flask", "--app", "scheduler", "worker", "--name", name],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
                 )
             batch.append(WorkerProcess(name, process, log))
         started.extend(batch)
@@ -164,15 +168,20 @@ def busy_hospital(app) -> Site:
 
 def poll(client, run_id: int, until, timeout: float, workers=()) -> dict:
     """Poll the run's JSON until a condition holds; on failure show the workers' last output."""
-    return poll_run(client, run_id, until, timeout,
-                    explain=lambda: "\n".join(f"--- {w.name}:\n{w.output()[-3000:]}"
-                                              for w in workers))
+    return poll_run(
+        client,
+        run_id,
+        until,
+        timeout,
+        explain=lambda: "\n".join(f"--- {w.name}:\n{w.output()[-3000:]}" for w in workers),
+    )
 
 
 def generate(client, site: Site, week, seconds: int) -> int:
     """Press "Generate" for a week; return the new run's id."""
-    page = client.post(f"/rotas/{site.id}/{week.isoformat()}/solve",
-                       data={"time_limit": seconds, "generate": "y"})
+    page = client.post(
+        f"/rotas/{site.id}/{week.isoformat()}/solve", data={"time_limit": seconds, "generate": "y"}
+    )
     assert page.status_code == 302, page.get_data(as_text=True)
     return int(page.location.rsplit("/", 1)[1])
 
@@ -185,8 +194,9 @@ def running_with_progress(data: dict) -> bool:
 # ----- the tests ---------------------------------------------------------------------------
 
 
-def test_two_workers_solve_two_weeks_at_once_and_report_progress(client, login, busy_hospital,
-                                                                 start_workers):
+def test_two_workers_solve_two_weeks_at_once_and_report_progress(
+    client, login, busy_hospital, start_workers
+):
     workers = start_workers("a", "b")
     login("supervisor")
     first = generate(client, busy_hospital, MONDAY, 8)
@@ -212,8 +222,7 @@ def test_two_workers_solve_two_weeks_at_once_and_report_progress(client, login, 
     assert all(w.process.poll() is None for w in workers)  # they wait for more
 
 
-def test_a_stop_reaches_the_worker_through_the_flag(client, login, busy_hospital,
-                                                    start_workers):
+def test_a_stop_reaches_the_worker_through_the_flag(client, login, busy_hospital, start_workers):
     workers = start_workers("a")
     login("supervisor")
     run_id = generate(client, busy_hospital, MONDAY, 120)
@@ -231,7 +240,8 @@ def test_a_stop_reaches_the_worker_through_the_flag(client, login, busy_hospital
 
 
 def test_a_killed_worker_fails_its_run_and_the_other_worker_solves_the_week_again(
-        client, login, busy_hospital, start_workers):
+    client, login, busy_hospital, start_workers
+):
     client.application.config["SOLVE_HEARTBEAT_TIMEOUT"] = 4.0
     workers = {w.name: w for w in start_workers("a", "b")}
     login("supervisor")
@@ -247,7 +257,8 @@ def test_a_killed_worker_fails_its_run_and_the_other_worker_solves_the_week_agai
     assert time.monotonic() - killed_at < 30
     assert data["status"] == "failed"
     assert data["message"].startswith(
-        "The solve stopped unexpectedly (its worker stopped responding at ")
+        "The solve stopped unexpectedly (its worker stopped responding at "
+    )
     beat = fresh_run(run_id).heartbeat_at.astimezone(ZoneInfo(busy_hospital.timezone))
     assert f"at {beat:%H:%M})" in data["message"]
     page = client.get(f"/rotas/runs/{run_id}").get_data(as_text=True)
@@ -264,8 +275,11 @@ def test_a_killed_worker_fails_its_run_and_the_other_worker_solves_the_week_agai
 def test_an_unreachable_queue_fails_the_run_with_the_reason(client, login, app, tiny_site):
     app.config.update(REDIS_URL="redis://127.0.0.1:1/0", SOLVE_QUEUE="solves-unreachable")
     login("supervisor")
-    page = client.post(f"/rotas/{tiny_site.id}/{MONDAY.isoformat()}/solve",
-                       data={"time_limit": 3, "generate": "y"}, follow_redirects=True)
+    page = client.post(
+        f"/rotas/{tiny_site.id}/{MONDAY.isoformat()}/solve",
+        data={"time_limit": 3, "generate": "y"},
+        follow_redirects=True,
+    )
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "The solve queue could not be reached" in html
@@ -290,17 +304,33 @@ def test_the_worker_command_says_when_redis_does_not_answer(app, runner):
     assert "secret" not in result.output
 
 
-def test_a_burst_worker_runs_what_is_queued_then_exits(queue_app, queue_name, redis_server,
-                                                      tiny_site):
+def test_a_burst_worker_runs_what_is_queued_then_exits(
+    queue_app, queue_name, redis_server, tiny_site
+):
     run_id = jobs.start_solve(tiny_site.id, MONDAY, 3)
     assert fresh_run(run_id).status is SolveStatus.QUEUED
     assert redis_server.llen(f"rq:queue:{queue_name}") == 1
     name = f"{queue_name}-burst"
     done = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "scheduler", "worker", "--burst",
-         "--name", name, "--nice", "5"],
-        cwd=ROOT, env=worker_env(queue_app, queue_name), capture_output=True, text=True,
-        timeout=180, check=False,
+        [
+            sys.executable,
+            "-m",
+            "flask",
+            "--app",
+            "scheduler",
+            "worker",
+            "--burst",
+            "--name",
+            name,
+            "--nice",
+            "5",
+        ],
+        cwd=ROOT,
+        env=worker_env(queue_app, queue_name),
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"Solve worker on queue {queue_name!r}" in done.stdout

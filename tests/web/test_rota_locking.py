@@ -88,15 +88,20 @@ def placed(rota: Rota) -> dict[tuple[str, object], RotaAssignment]:
 def draft(tiny_site, make_rota):
     """Version 1 of the tiny site's week, a draft: Ann and Ben on fill, Pat and Quin on entry
     Monday to Friday, Cat on fill on Saturday. No approval needed to publish."""
-    day, eve = (db.session.scalar(db.select(ShiftType).where(ShiftType.code == c))
-                for c in ("D", "E"))
+    day, eve = (
+        db.session.scalar(db.select(ShiftType).where(ShiftType.code == c)) for c in ("D", "E")
+    )
     fill, entry = named(Station, "Central fill"), named(Station, "Order entry")
     ann, ben, cat, pat, quin = (named(Staff, n) for n in ("Ann", "Ben", "Cat", "Pat", "Quin"))
     table = []
     for d in range(5):
         on = MONDAY + timedelta(days=d)
-        table += [(ann, on, day, fill), (ben, on, eve, fill), (pat, on, day, entry),
-                  (quin, on, eve, entry)]
+        table += [
+            (ann, on, day, fill),
+            (ben, on, eve, fill),
+            (pat, on, day, entry),
+            (quin, on, eve, entry),
+        ]
     table.append((cat, SATURDAY, day, fill))
     rota = make_rota(tiny_site, status=RotaStatus.DRAFT, rows=table)
     db.session.add(RotaPolicy(site_id=tiny_site.id, requires_approval=False))
@@ -128,9 +133,15 @@ def move_cat_to_sunday(browser: Browser, draft: Rota):
     """Open Cat's move form and move her from Saturday to Sunday day at Central fill."""
     cat = placed(draft)[("Cat", SATURDAY)]
     form = carried(browser.get(f"/rotas/assignments/{cat.id}/move").get_data(as_text=True))
-    page = browser.post(f"/rotas/assignments/{cat.id}/move", {
-        **form, "on_date": SUNDAY.isoformat(), "shift": cat.shift_type_id,
-        "place": f"station-{cat.station_id}"})
+    page = browser.post(
+        f"/rotas/assignments/{cat.id}/move",
+        {
+            **form,
+            "on_date": SUNDAY.isoformat(),
+            "shift": cat.shift_type_id,
+            "place": f"station-{cat.station_id}",
+        },
+    )
     assert page.status_code == 302, page.get_data(as_text=True)
     return page
 
@@ -166,9 +177,16 @@ def _remove_not_applied(draft):
 def _assign(browser, draft, state):
     dov, fill = named(Staff, "Dov"), named(Station, "Central fill")
     day = placed(draft)[("Ann", MONDAY)].shift_type_id
-    return browser.post(f"/rotas/{draft.site_id}/{WEEK}/assign", {
-        **state, "staff": dov.id, "on_date": SATURDAY.isoformat(), "shift": day,
-        "station": fill.id})
+    return browser.post(
+        f"/rotas/{draft.site_id}/{WEEK}/assign",
+        {
+            **state,
+            "staff": dov.id,
+            "on_date": SATURDAY.isoformat(),
+            "shift": day,
+            "station": fill.id,
+        },
+    )
 
 
 def _assign_not_applied(draft):
@@ -199,8 +217,7 @@ EDITS = {  # how to send it, how to see it was not applied, how the refusal name
     "remove": (_remove, _remove_not_applied, "remove Ben, Tue 3 Mar evening"),
     "assign": (_assign, _assign_not_applied, "put Dov on Sat 7 Mar day at Central fill"),
     "publish": (_publish, _publish_not_applied, "publish version 1"),
-    "submit": (_submit, _submit_not_applied,
-               "ask the pharmacist-in-charge to approve version 1"),
+    "submit": (_submit, _submit_not_applied, "ask the pharmacist-in-charge to approve version 1"),
 }
 
 
@@ -213,8 +230,10 @@ def test_an_edit_from_a_page_opened_before_another_supervisors_change_is_refused
     robin_week = robin.get(week_url(draft)).get_data(as_text=True)
     fill = named(Station, "Central fill")
     day = placed(draft)[("Ann", MONDAY)].shift_type_id
-    robin_list = robin.get(f"/rotas/{draft.site_id}/{WEEK}/replacements?on_date="
-                           f"{SATURDAY.isoformat()}&shift={day}&station={fill.id}")
+    robin_list = robin.get(
+        f"/rotas/{draft.site_id}/{WEEK}/replacements?on_date="
+        f"{SATURDAY.isoformat()}&shift={day}&station={fill.id}"
+    )
     assert sam.get(week_url(draft)).status_code == 200
     # Sam moves Cat and saves first.
     move_cat_to_sunday(sam, draft)
@@ -251,8 +270,11 @@ def test_a_move_from_a_stale_form_comes_back_with_the_choices_kept(draft, sam, r
     form = carried(robin.get(f"/rotas/assignments/{ann.id}/move").get_data(as_text=True))
     move_cat_to_sunday(sam, draft)
     eve = db.session.scalar(db.select(ShiftType).where(ShiftType.code == "E"))
-    chosen = {"on_date": SATURDAY.isoformat(), "shift": eve.id,
-              "place": f"station-{ann.station_id}"}
+    chosen = {
+        "on_date": SATURDAY.isoformat(),
+        "shift": eve.id,
+        "place": f"station-{ann.station_id}",
+    }
     page = robin.post(f"/rotas/assignments/{ann.id}/move", {**form, **chosen})
     html = text(page)
     assert page.status_code == 409
@@ -313,15 +335,22 @@ def test_two_supervisors_starting_a_new_draft_make_one(draft, sam, robin):
     assert versions == [1, 2]
 
 
-def test_a_sick_call_from_a_stale_form_keeps_what_was_typed_and_records_nothing(
-    draft, sam, robin
-):
+def test_a_sick_call_from_a_stale_form_keeps_what_was_typed_and_records_nothing(draft, sam, robin):
     form = carried(robin.get(f"/rotas/{draft.site_id}/{WEEK}/absence").get_data(as_text=True))
     move_cat_to_sunday(sam, draft)
     ann = named(Staff, "Ann")
-    page = robin.post(f"/rotas/{draft.site_id}/{WEEK}/absence", {
-        **form, "staff": ann.id, "start": WEEK, "end": WEEK, "note": "called in at 06:10",
-        "time_limit": 3, "submit": "y"})
+    page = robin.post(
+        f"/rotas/{draft.site_id}/{WEEK}/absence",
+        {
+            **form,
+            "staff": ann.id,
+            "start": WEEK,
+            "end": WEEK,
+            "note": "called in at 06:10",
+            "time_limit": 3,
+            "submit": "y",
+        },
+    )
     html = text(page)
     assert page.status_code == 409
     assert "your change (mark Ann absent and re-plan) was not saved" in html
@@ -363,9 +392,15 @@ def race(monkeypatch, draft, make_user):
         check_lock(rota, lock, viewer)
         if not bumps:
             with db.engine.begin() as conn:
-                conn.execute(update(Rota).where(Rota.id == rota.id).values(
-                    lock_version=Rota.lock_version + 1, changed_at=utcnow(),
-                    changed_by_id=other.id))
+                conn.execute(
+                    update(Rota)
+                    .where(Rota.id == rota.id)
+                    .values(
+                        lock_version=Rota.lock_version + 1,
+                        changed_at=utcnow(),
+                        changed_by_id=other.id,
+                    )
+                )
             bumps.append(rota.id)
 
     monkeypatch.setattr(rota_service, "check_lock", check_then_bump)
@@ -374,17 +409,16 @@ def race(monkeypatch, draft, make_user):
 
 
 @pytest.mark.parametrize("kind", ["pin", "remove", "assign", "publish", "submit"])
-def test_an_edit_that_loses_the_race_to_commit_is_rolled_back_and_refused(
-    draft, robin, race, kind
-):
+def test_an_edit_that_loses_the_race_to_commit_is_rolled_back_and_refused(draft, robin, race, kind):
     send, not_applied, _tried = EDITS[kind]
     html = robin.get(week_url(draft)).get_data(as_text=True)
     if kind == "assign":
         fill = named(Station, "Central fill")
         day = placed(draft)[("Ann", MONDAY)].shift_type_id
-        html = robin.get(f"/rotas/{draft.site_id}/{WEEK}/replacements?on_date="
-                         f"{SATURDAY.isoformat()}&shift={day}&station={fill.id}"
-                         ).get_data(as_text=True)
+        html = robin.get(
+            f"/rotas/{draft.site_id}/{WEEK}/replacements?on_date="
+            f"{SATURDAY.isoformat()}&shift={day}&station={fill.id}"
+        ).get_data(as_text=True)
     page = send(robin, draft, carried(html))
     assert race == [draft.id]  # the check passed, then the row moved on
     assert page.status_code == 409, text(page)
@@ -395,9 +429,15 @@ def test_an_edit_that_loses_the_race_to_commit_is_rolled_back_and_refused(
 def test_a_move_that_loses_the_race_keeps_the_choices(draft, robin, race):
     ann = placed(draft)[("Ann", MONDAY + timedelta(days=2))]
     form = carried(robin.get(f"/rotas/assignments/{ann.id}/move").get_data(as_text=True))
-    page = robin.post(f"/rotas/assignments/{ann.id}/move", {
-        **form, "on_date": SUNDAY.isoformat(), "shift": ann.shift_type_id,
-        "place": f"station-{ann.station_id}"})
+    page = robin.post(
+        f"/rotas/assignments/{ann.id}/move",
+        {
+            **form,
+            "on_date": SUNDAY.isoformat(),
+            "shift": ann.shift_type_id,
+            "place": f"station-{ann.station_id}",
+        },
+    )
     assert page.status_code == 409
     assert f'<option selected value="{SUNDAY.isoformat()}">' in text(page)
     assert placed(draft)[("Ann", MONDAY + timedelta(days=2))].on_date == ann.on_date
@@ -416,9 +456,17 @@ def test_two_new_drafts_at_the_same_moment_make_one(monkeypatch, draft, sam, mak
         if not copied:
             copied.append(found.version + 1)
             with db.engine.begin() as conn:
-                conn.execute(insert(Rota).values(
-                    site_id=site_id, week_start=week_start, version=found.version + 1,
-                    status="draft", created_at=utcnow(), notes="", lock_version=1))
+                conn.execute(
+                    insert(Rota).values(
+                        site_id=site_id,
+                        week_start=week_start,
+                        version=found.version + 1,
+                        status="draft",
+                        created_at=utcnow(),
+                        notes="",
+                        lock_version=1,
+                    )
+                )
         return found
 
     monkeypatch.setattr(rota_service, "latest_rota", latest_then_other_copy)
@@ -459,8 +507,9 @@ def test_rule_findings_on_the_week_page_follow_changes_made_since_they_were_chec
     db.session.commit()
     before = current_violations(rota)
     assert current_violations(rota) == before  # nothing changed: the same findings
-    db.session.add(Leave(staff=ann, start_date=MONDAY, end_date=MONDAY,
-                         kind=LeaveKind.ANNUAL, approved=True))
+    db.session.add(
+        Leave(staff=ann, start_date=MONDAY, end_date=MONDAY, kind=LeaveKind.ANNUAL, approved=True)
+    )
     db.session.commit()
     after = current_violations(rota)
     added = [s for s in after if s not in before]

@@ -63,8 +63,12 @@ def tiny_rota(tiny_site, make_rota):
     table = []
     for d in range(5):
         on = MONDAY + timedelta(days=d)
-        table += [(ann, on, day, fill), (ben, on, eve, fill), (pat, on, day, entry),
-                  (quin, on, eve, entry)]
+        table += [
+            (ann, on, day, fill),
+            (ben, on, eve, fill),
+            (pat, on, day, entry),
+            (quin, on, eve, entry),
+        ]
     table += [(cat, MONDAY + timedelta(days=5), day, fill)]
     rota = make_rota(tiny_site, status=RotaStatus.DRAFT, rows=table)
     db.session.commit()
@@ -79,8 +83,7 @@ def solve(client, site, kind="generate", limit=3):
 
 
 @pytest.mark.parametrize("role", ["supervisor", "pic"])
-def test_managers_read_the_week_by_station_by_person_and_explained(client, login, tiny_rota,
-                                                                      role):
+def test_managers_read_the_week_by_station_by_person_and_explained(client, login, tiny_rota, role):
     login(role)
     page = client.get(f"/rotas/{tiny_rota.site_id}/{WEEK}")
     html = page.get_data(as_text=True)
@@ -112,8 +115,14 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, tiny_rota):
 
 @pytest.mark.parametrize(
     "path",
-    ["/rotas/999/2026-03-02", "/rotas/{site}/not-a-date", "/rotas/{site}/2026-03-02?version=9",
-     "/rotas/runs/999", "/rotas/runs/999.json", "/rotas/assignments/999/move"],
+    [
+        "/rotas/999/2026-03-02",
+        "/rotas/{site}/not-a-date",
+        "/rotas/{site}/2026-03-02?version=9",
+        "/rotas/runs/999",
+        "/rotas/runs/999.json",
+        "/rotas/assignments/999/move",
+    ],
 )
 def test_unknown_things_are_404(client, login, tiny_rota, path):
     login("supervisor")
@@ -134,13 +143,15 @@ def test_a_week_without_a_rota_offers_to_generate(client, login, tiny_site):
     assert "Generate a new rota" in html
 
 
-def test_wall_chart_pairs_trainees_and_marks_gaps_with_text(client, login, tiny_site, sync_jobs,
-                                                            make_staff):
+def test_wall_chart_pairs_trainees_and_marks_gaps_with_text(
+    client, login, tiny_site, sync_jobs, make_staff
+):
     fill = named(Station, "Central fill").competencies[0]
     ann = named(Staff, "Ann")
     ann.skills[0].level = "trainer"
-    tia = make_staff(tiny_site, "Tia", {fill: "supervised"}, role="trainee",
-                     min_minutes_per_week=480)
+    tia = make_staff(
+        tiny_site, "Tia", {fill: "supervised"}, role="trainee", min_minutes_per_week=480
+    )
     db.session.commit()
     login("supervisor")
     solve(client, tiny_site)
@@ -149,7 +160,7 @@ def test_wall_chart_pairs_trainees_and_marks_gaps_with_text(client, login, tiny_
     trainee_rows = [a for a in rota.assignments if a.staff_id == tia.id]
     assert trainee_rows
     assert all(a.mode is AssignmentMode.TRAINEE for a in trainee_rows)
-    assert 'trainee</span> &larr; Ann' in html
+    assert "trainee</span> &larr; Ann" in html
     # The tiny site has two pharmacists for fourteen verification shifts: gaps, named in words.
     assert "(1 short)" in html
     assert "short of the minimum cover" in html  # the legend
@@ -182,8 +193,9 @@ def test_generate_runs_a_solve_and_shows_its_result(client, login, tiny_site, sy
 
 def test_generate_rejects_a_bad_time_limit_next_to_the_field(client, login, tiny_site):
     login("supervisor")
-    page = client.post(f"/rotas/{tiny_site.id}/{WEEK}/solve",
-                       data={"time_limit": "9999", "generate": "y"})
+    page = client.post(
+        f"/rotas/{tiny_site.id}/{WEEK}/solve", data={"time_limit": "9999", "generate": "y"}
+    )
     assert page.status_code == 422
     assert "Use between 1 and 300 seconds." in page.get_data(as_text=True)
     assert 'value="9999"' in page.get_data(as_text=True)
@@ -193,8 +205,9 @@ def test_generate_rejects_a_bad_time_limit_next_to_the_field(client, login, tiny
 def test_complete_the_rest_keeps_the_pins(client, login, tiny_rota, sync_jobs):
     login("supervisor")
     keep = rows(tiny_rota)[("Ann", MONDAY + timedelta(days=2))]
-    assert client.post(f"/rotas/assignments/{keep.id}/pin",
-                       data=shown(tiny_rota)).status_code == 302
+    assert (
+        client.post(f"/rotas/assignments/{keep.id}/pin", data=shown(tiny_rota)).status_code == 302
+    )
     assert keep.pinned
     cat = rows(tiny_rota)[("Cat", MONDAY + timedelta(days=5))]
     client.post(f"/rotas/assignments/{cat.id}/pin", data=shown(tiny_rota))
@@ -215,8 +228,9 @@ def test_complete_the_rest_keeps_the_pins(client, login, tiny_rota, sync_jobs):
 def test_remove_takes_an_assignment_off_and_rescores(client, login, tiny_rota):
     login("supervisor")
     gone = rows(tiny_rota)[("Ann", MONDAY)]
-    page = client.post(f"/rotas/assignments/{gone.id}/remove", data=shown(tiny_rota),
-                       follow_redirects=True)
+    page = client.post(
+        f"/rotas/assignments/{gone.id}/remove", data=shown(tiny_rota), follow_redirects=True
+    )
     assert "Removed Ann from Mon 2 Mar." in page.get_data(as_text=True)
     db.session.expire_all()
     assert ("Ann", MONDAY) not in rows(tiny_rota)
@@ -230,30 +244,40 @@ def test_a_rota_that_breaks_hard_rules_is_flagged_with_the_rule(client, login, t
     html = client.get(f"/rotas/{tiny_rota.site_id}/{WEEK}").get_data(as_text=True)
     assert "Hard rules broken by this version" not in html  # Dov short of hours is level 2
     dov, eve = named(Staff, "Dov"), shift(tiny_rota.site, "E")
-    tiny_rota.assignments.append(RotaAssignment(
-        staff=dov, on_date=MONDAY + timedelta(days=5), shift_type=eve,
-        station=named(Station, "Order entry")))
+    tiny_rota.assignments.append(
+        RotaAssignment(
+            staff=dov,
+            on_date=MONDAY + timedelta(days=5),
+            shift_type=eve,
+            station=named(Station, "Order entry"),
+        )
+    )
     db.session.commit()
     html = client.get(f"/rotas/{tiny_rota.site_id}/{WEEK}").get_data(as_text=True)
     assert "Hard rules broken by this version" in html
     assert "Dov on Sat 7 Mar evening at Order entry: Dov does not hold" in html
 
 
-def test_remove_that_orphans_a_trainee_is_refused_with_the_rule(client, login, tiny_site,
-                                                                 make_rota, make_staff):
+def test_remove_that_orphans_a_trainee_is_refused_with_the_rule(
+    client, login, tiny_site, make_rota, make_staff
+):
     fill_station = named(Station, "Central fill")
     fill = fill_station.competencies[0]
     ann = named(Staff, "Ann")
     ann.skills[0].level = "trainer"
     tia = make_staff(tiny_site, "Tia", {fill: "supervised"}, role="trainee")
     day = shift(tiny_site, "D")
-    rota = make_rota(tiny_site, status=RotaStatus.DRAFT, rows=[
-        (ann, MONDAY, day, fill_station), (tia, MONDAY, day, fill_station, "trainee", ann)])
+    rota = make_rota(
+        tiny_site,
+        status=RotaStatus.DRAFT,
+        rows=[(ann, MONDAY, day, fill_station), (tia, MONDAY, day, fill_station, "trainee", ann)],
+    )
     db.session.commit()
     login("supervisor")
     trainer_row = rows(rota)[("Ann", MONDAY)]
-    html = client.post(f"/rotas/assignments/{trainer_row.id}/remove", data=shown(rota),
-                       follow_redirects=True).get_data(as_text=True)
+    html = client.post(
+        f"/rotas/assignments/{trainer_row.id}/remove", data=shown(rota), follow_redirects=True
+    ).get_data(as_text=True)
     assert "Refused" in html
     assert "Trainees beside a trainer" in html or "trainer" in html
     db.session.expire_all()
@@ -267,8 +291,10 @@ def test_move_to_a_station_the_person_is_not_qualified_for_is_refused(client, lo
     page = client.get(f"/rotas/assignments/{ann.id}/move")
     assert page.status_code == 200
     assert "Move Ann" in page.get_data(as_text=True)
-    page = client.post(f"/rotas/assignments/{ann.id}/move", data=shown(
-        tiny_rota, on_date=WEEK, shift=ann.shift_type_id, place=f"station-{entry.id}"))
+    page = client.post(
+        f"/rotas/assignments/{ann.id}/move",
+        data=shown(tiny_rota, on_date=WEEK, shift=ann.shift_type_id, place=f"station-{entry.id}"),
+    )
     html = page.get_data(as_text=True)
     assert page.status_code == 422
     assert "Refused" in html
@@ -282,21 +308,32 @@ def test_move_to_a_free_slot_pins_it_there(client, login, tiny_rota):
     login("supervisor")
     cat = rows(tiny_rota)[("Cat", MONDAY + timedelta(days=5))]
     eve = shift(tiny_rota.site, "E")
-    page = client.post(f"/rotas/assignments/{cat.id}/move", data=shown(
-        tiny_rota, on_date=(MONDAY + timedelta(days=6)).isoformat(), shift=eve.id,
-        place=f"station-{cat.station_id}"))
+    page = client.post(
+        f"/rotas/assignments/{cat.id}/move",
+        data=shown(
+            tiny_rota,
+            on_date=(MONDAY + timedelta(days=6)).isoformat(),
+            shift=eve.id,
+            place=f"station-{cat.station_id}",
+        ),
+    )
     assert page.status_code == 302
     db.session.expire_all()
-    assert (cat.on_date, cat.shift_type.code, cat.pinned) == (MONDAY + timedelta(days=6), "E",
-                                                             True)
+    assert (cat.on_date, cat.shift_type.code, cat.pinned) == (MONDAY + timedelta(days=6), "E", True)
 
 
 def test_move_onto_a_day_already_worked_is_refused(client, login, tiny_rota):
     login("supervisor")
     ann = rows(tiny_rota)[("Ann", MONDAY)]
-    page = client.post(f"/rotas/assignments/{ann.id}/move", data=shown(
-        tiny_rota, on_date=(MONDAY + timedelta(days=1)).isoformat(), shift=ann.shift_type_id,
-        place=f"station-{ann.station_id}"))
+    page = client.post(
+        f"/rotas/assignments/{ann.id}/move",
+        data=shown(
+            tiny_rota,
+            on_date=(MONDAY + timedelta(days=1)).isoformat(),
+            shift=ann.shift_type_id,
+            place=f"station-{ann.station_id}",
+        ),
+    )
     assert page.status_code == 422
     assert "one shift a day" in page.get_data(as_text=True)
 
@@ -304,9 +341,10 @@ def test_move_onto_a_day_already_worked_is_refused(client, login, tiny_rota):
 def test_move_form_rejects_choices_not_offered(client, login, tiny_rota):
     login("supervisor")
     ann = rows(tiny_rota)[("Ann", MONDAY)]
-    page = client.post(f"/rotas/assignments/{ann.id}/move",
-                       data=shown(tiny_rota, on_date="2031-01-01", shift="x",
-                                  place="station-999"))
+    page = client.post(
+        f"/rotas/assignments/{ann.id}/move",
+        data=shown(tiny_rota, on_date="2031-01-01", shift="x", place="station-999"),
+    )
     assert page.status_code == 422
     assert "Not a valid choice" in page.get_data(as_text=True)
 
@@ -316,12 +354,12 @@ def test_a_published_version_cannot_be_edited_but_can_be_copied(client, login, t
     db.session.commit()
     login("supervisor")
     a = tiny_rota.assignments[0]
-    html = client.post(f"/rotas/assignments/{a.id}/remove", data=shown(tiny_rota),
-                       follow_redirects=True).get_data(as_text=True)
+    html = client.post(
+        f"/rotas/assignments/{a.id}/remove", data=shown(tiny_rota), follow_redirects=True
+    ).get_data(as_text=True)
     assert "start a new draft" in html
     assert len(tiny_rota.assignments) == 21
-    page = client.post(f"/rotas/versions/{tiny_rota.id}/draft",
-                       data=shown(tiny_rota, latest=1))
+    page = client.post(f"/rotas/versions/{tiny_rota.id}/draft", data=shown(tiny_rota, latest=1))
     assert page.status_code == 302
     draft = db.session.scalar(db.select(Rota).where(Rota.version == 2))
     assert draft.status is RotaStatus.DRAFT
@@ -337,8 +375,7 @@ def test_replacements_are_ranked_with_reasons_and_can_be_assigned(client, login,
     site, fill = tiny_rota.site, named(Station, "Central fill")
     sunday = MONDAY + timedelta(days=6)
     day = shift(site, "D")
-    url = (f"/rotas/{site.id}/{WEEK}/replacements?on_date={sunday}&shift={day.id}"
-           f"&station={fill.id}")
+    url = f"/rotas/{site.id}/{WEEK}/replacements?on_date={sunday}&shift={day.id}&station={fill.id}"
     page = client.get(url)
     html = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -354,8 +391,12 @@ def test_replacements_are_ranked_with_reasons_and_can_be_assigned(client, login,
     assert dov_at < ann_at
     assert "would break:" in html[ann_at:]
     dov = named(Staff, "Dov")
-    page = client.post(f"/rotas/{site.id}/{WEEK}/assign", data=shown(
-        tiny_rota, staff=dov.id, on_date=sunday.isoformat(), shift=day.id, station=fill.id))
+    page = client.post(
+        f"/rotas/{site.id}/{WEEK}/assign",
+        data=shown(
+            tiny_rota, staff=dov.id, on_date=sunday.isoformat(), shift=day.id, station=fill.id
+        ),
+    )
     assert page.status_code == 302
     db.session.expire_all()
     added = rows(tiny_rota)[("Dov", sunday)]
@@ -368,9 +409,13 @@ def test_assign_that_breaks_a_rule_is_refused(client, login, tiny_rota):
     site, fill = tiny_rota.site, named(Station, "Central fill")
     sunday = MONDAY + timedelta(days=5)
     ann, day = named(Staff, "Ann"), shift(site, "D")
-    html = client.post(f"/rotas/{site.id}/{WEEK}/assign", data=shown(
-        tiny_rota, staff=ann.id, on_date=sunday.isoformat(), shift=day.id, station=fill.id),
-        follow_redirects=True).get_data(as_text=True)
+    html = client.post(
+        f"/rotas/{site.id}/{WEEK}/assign",
+        data=shown(
+            tiny_rota, staff=ann.id, on_date=sunday.isoformat(), shift=day.id, station=fill.id
+        ),
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "Refused" in html
     assert "in a row" in html
     db.session.expire_all()
@@ -399,9 +444,18 @@ def test_sick_call_replans_with_few_changes_and_lists_them(client, login, tiny_s
     ann = named(Staff, "Ann")
     page = client.get(f"/rotas/{tiny_site.id}/{WEEK}/absence")
     assert page.status_code == 200
-    page = client.post(f"/rotas/{tiny_site.id}/{WEEK}/absence", data=shown(
-        first, staff=ann.id, start=sick_day.isoformat(), end=sick_day.isoformat(),
-        note="called in at 06:10", time_limit=3, submit="y"))
+    page = client.post(
+        f"/rotas/{tiny_site.id}/{WEEK}/absence",
+        data=shown(
+            first,
+            staff=ann.id,
+            start=sick_day.isoformat(),
+            end=sick_day.isoformat(),
+            note="called in at 06:10",
+            time_limit=3,
+            submit="y",
+        ),
+    )
     assert page.status_code == 302
     leave = db.session.scalar(db.select(Leave))
     assert (leave.kind, leave.approved, leave.start_date) == (LeaveKind.SICK, True, sick_day)
@@ -417,19 +471,27 @@ def test_sick_call_replans_with_few_changes_and_lists_them(client, login, tiny_s
     found = changes(first, second)
     assert any(c.name == "Ann" and c.day == sick_day and c.after == "off" for c in found)
     assert len(found) <= 4  # Ann's day and whoever covers it, not a new rota
-    assert "Ann" in html[html.index("What changed"):html.index('id="by-station"')]
+    assert "Ann" in html[html.index("What changed") : html.index('id="by-station"')]
 
 
 def test_sick_call_form_rejects_days_outside_the_week(client, login, tiny_rota):
     login("supervisor")
     ann = named(Staff, "Ann")
-    page = client.post(f"/rotas/{tiny_rota.site_id}/{WEEK}/absence", data={
-        "staff": ann.id, "start": (MONDAY + timedelta(days=3)).isoformat(),
-        "end": (MONDAY + timedelta(days=1)).isoformat(), "time_limit": 3})
+    page = client.post(
+        f"/rotas/{tiny_rota.site_id}/{WEEK}/absence",
+        data={
+            "staff": ann.id,
+            "start": (MONDAY + timedelta(days=3)).isoformat(),
+            "end": (MONDAY + timedelta(days=1)).isoformat(),
+            "time_limit": 3,
+        },
+    )
     assert page.status_code == 422
     assert "The last day cannot be before the first day." in page.get_data(as_text=True)
-    page = client.post(f"/rotas/{tiny_rota.site_id}/{WEEK}/absence", data={
-        "staff": 0, "start": "2030-01-01", "end": "2030-01-01", "time_limit": 3})
+    page = client.post(
+        f"/rotas/{tiny_rota.site_id}/{WEEK}/absence",
+        data={"staff": 0, "start": "2030-01-01", "end": "2030-01-01", "time_limit": 3},
+    )
     html = page.get_data(as_text=True)
     assert "Choose the person who is absent." in html
     assert "Choose a day from 02 Mar to 08 Mar 2026." in html
@@ -441,14 +503,16 @@ def test_sick_call_form_rejects_days_outside_the_week(client, login, tiny_rota):
 
 def test_publish_needs_the_pic_approval_first(client, login, tiny_rota, make_user):
     login("supervisor")
-    html = client.post(f"/rotas/versions/{tiny_rota.id}/publish", data=shown(tiny_rota),
-                       follow_redirects=True).get_data(as_text=True)
+    html = client.post(
+        f"/rotas/versions/{tiny_rota.id}/publish", data=shown(tiny_rota), follow_redirects=True
+    ).get_data(as_text=True)
     assert "needs the pharmacist-in-charge&#39;s approval" in html
     assert tiny_rota.status is RotaStatus.DRAFT
     client.post(f"/rotas/versions/{tiny_rota.id}/submit", data=shown(tiny_rota))
     assert tiny_rota.submitted_at is not None
     assert "Awaiting approval" in client.get(f"/rotas/{tiny_rota.site_id}/{WEEK}").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert client.post(f"/rotas/versions/{tiny_rota.id}/approve").status_code == 403
 
     client.post("/auth/logout")
@@ -464,8 +528,9 @@ def test_publish_needs_the_pic_approval_first(client, login, tiny_rota, make_use
     assert "Published" in html
 
 
-def test_published_approved_and_version_times_are_in_the_site_s_zone(client, login, tiny_rota,
-                                                                     make_user):
+def test_published_approved_and_version_times_are_in_the_site_s_zone(
+    client, login, tiny_rota, make_user
+):
     assert tiny_rota.site.timezone == "America/Chicago"
     priya = make_user("pic", email="p@example.org", name="Priya")
     tiny_rota.status = RotaStatus.PUBLISHED
@@ -494,8 +559,7 @@ def test_an_edit_clears_the_approval(client, login, tiny_rota, make_user):
     assert tiny_rota.approved_at is None
 
 
-def test_without_approval_a_supervisor_publishes_and_versions_supersede(client, login,
-                                                                           tiny_rota):
+def test_without_approval_a_supervisor_publishes_and_versions_supersede(client, login, tiny_rota):
     db.session.add(RotaPolicy(site_id=tiny_rota.site_id, requires_approval=False))
     db.session.commit()
     login("supervisor")
@@ -510,8 +574,9 @@ def test_without_approval_a_supervisor_publishes_and_versions_supersede(client, 
     html = client.get(f"/rotas/{tiny_rota.site_id}/{WEEK}?version=1").get_data(as_text=True)
     assert "Superseded" in html
     # Publishing twice is refused.
-    html = client.post(f"/rotas/versions/{v2.id}/publish", data=shown(v2),
-                       follow_redirects=True).get_data(as_text=True)
+    html = client.post(
+        f"/rotas/versions/{v2.id}/publish", data=shown(v2), follow_redirects=True
+    ).get_data(as_text=True)
     assert "already published" in html
     # Technicians see the latest published version only.
     cat_shifts = published_shifts(named(Staff, "Cat").id, MONDAY, MONDAY + timedelta(days=6))
@@ -539,21 +604,33 @@ def test_approval_rule_page(client, login, tiny_site):
 def test_published_shifts_give_times_partners_and_skip_drafts(tiny_site, make_rota, make_staff):
     fill_station = named(Station, "Central fill")
     ann = named(Staff, "Ann")
-    tia = make_staff(tiny_site, "Tia", {fill_station.competencies[0]: "supervised"},
-                     role="trainee")
-    night = ShiftType(site=tiny_site, code="N", name="Night", start=time(23), end=time(7),
-                      night=True)
+    tia = make_staff(tiny_site, "Tia", {fill_station.competencies[0]: "supervised"}, role="trainee")
+    night = ShiftType(
+        site=tiny_site, code="N", name="Night", start=time(23), end=time(7), night=True
+    )
     db.session.add(night)
-    make_rota(tiny_site, rows=[
-        (ann, MONDAY, night, fill_station), (tia, MONDAY, night, fill_station, "trainee", ann)])
-    make_rota(tiny_site, status=RotaStatus.DRAFT, version=2,
-              rows=[(ann, MONDAY + timedelta(days=1), night, fill_station)])
+    make_rota(
+        tiny_site,
+        rows=[
+            (ann, MONDAY, night, fill_station),
+            (tia, MONDAY, night, fill_station, "trainee", ann),
+        ],
+    )
+    make_rota(
+        tiny_site,
+        status=RotaStatus.DRAFT,
+        version=2,
+        rows=[(ann, MONDAY + timedelta(days=1), night, fill_station)],
+    )
     db.session.commit()
     (mine,) = published_shifts(ann.id, MONDAY, MONDAY + timedelta(days=6))
     assert (mine.where, mine.times, mine.trainees, mine.site) == (
-        "Central fill", "23:00–07:00 (+1)", ("Tia",), "Tiny Pharmacy")
+        "Central fill",
+        "23:00–07:00 (+1)",
+        ("Tia",),
+        "Tiny Pharmacy",
+    )
     (theirs,) = published_shifts(tia.id, MONDAY, MONDAY + timedelta(days=6))
     assert theirs.trainee
     assert theirs.trainer == "Ann"
     assert published_shifts(ann.id, MONDAY + timedelta(days=7), MONDAY + timedelta(days=8)) == []
-

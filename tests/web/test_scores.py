@@ -41,8 +41,14 @@ def cost(rule: Rule, level: int, amount: int, weight: int, family: str, sentence
 
 COSTS = [
     cost(Rule.COVER, 1, 2, 1000, "cover", "Mon 2 Mar day, Order entry: 2 short of the minimum 2"),
-    cost(Rule.CONTRACT_HOURS, 2, 120, 1, "contract_hours",
-         "Dov: 2 h below the 16 h the contract asks for in these 7 days"),
+    cost(
+        Rule.CONTRACT_HOURS,
+        2,
+        120,
+        1,
+        "contract_hours",
+        "Dov: 2 h below the 16 h the contract asks for in these 7 days",
+    ),
     cost(Rule.GOALS, 3, 34, 10, "goals", "Tia: 34 supervised shifts short of the goal"),
     cost(Rule.FAIR_NIGHTS, 4, 45, 1, "fairness", "Nights spread unevenly by 45"),
 ]
@@ -53,8 +59,10 @@ LINE = "2 cover gaps · 2 h below contract · goals & more 340 · fairness & mor
 def solved(tiny_site, make_rota):
     """A draft of the tiny site as a solve stores it: costs on every level, bounds per level."""
     day = db.session.scalar(db.select(ShiftType).where(ShiftType.code == "D"))
-    rows = [(named(Staff, "Ann"), MONDAY + timedelta(days=d), day, named(Station, "Central fill"))
-            for d in range(3)]
+    rows = [
+        (named(Staff, "Ann"), MONDAY + timedelta(days=d), day, named(Station, "Central fill"))
+        for d in range(3)
+    ]
     rota = make_rota(tiny_site, status=RotaStatus.DRAFT, rows=rows)
     rota.costs = COSTS
     rota.objective = sum(c["total"] for c in COSTS)
@@ -91,20 +99,27 @@ def test_the_explanation_groups_the_rules_under_a_heading_per_level(client, logi
     assert '<h3 id="level-1-h">Level 1 – cover</h3>' in html
     text = text_of(html)
     order = [
-        "Level 1 – cover", "2 cover gaps (2000 points) · best possible (proven)",
+        "Level 1 – cover",
+        "2 cover gaps (2000 points) · best possible (proven)",
         "Order entry: 2 short of the minimum 2",
-        "Level 2 – contracts", "2 h below contract (120 points)", "Dov: 2 h below",
-        "Level 3 – goals & more", "goals & more 340 · within 12 % of the best",
+        "Level 2 – contracts",
+        "2 h below contract (120 points)",
+        "Dov: 2 h below",
+        "Level 3 – goals & more",
+        "goals & more 340 · within 12 % of the best",
         "Tia: 34 supervised shifts short",
-        "Level 4 – fairness & more", "not yet proven", "Nights spread unevenly",
+        "Level 4 – fairness & more",
+        "not yet proven",
+        "Nights spread unevenly",
     ]
     at = [text.index(words, text.index("Explanation: the score rule by rule")) for words in order]
     assert at == sorted(at)
 
 
 def test_a_sites_own_ranking_names_its_levels(client, login, solved):
-    solved.priorities = {"levels": {"duties": 4, "volunteering": 4, "ideal_cover": 4,
-                                    "stability": 4}}
+    solved.priorities = {
+        "levels": {"duties": 4, "volunteering": 4, "ideal_cover": 4, "stability": 4}
+    }
     db.session.commit()
     login("supervisor")
     text = week_text(client, solved)
@@ -131,8 +146,10 @@ def test_a_rota_stored_before_levels_reads_as_one_score(client, login, solved):
 def test_a_change_by_hand_keeps_the_levels_rescored_and_drops_the_bounds(client, login, solved):
     login("supervisor")
     gone = next(a for a in solved.assignments if a.on_date == MONDAY)
-    page = client.post(f"/rotas/assignments/{gone.id}/remove",
-                       data={"rota": solved.id, "lock": solved.lock_version})
+    page = client.post(
+        f"/rotas/assignments/{gone.id}/remove",
+        data={"rota": solved.id, "lock": solved.lock_version},
+    )
     assert page.status_code == 302
     db.session.expire_all()
     assert solved.level_bounds is None
@@ -180,7 +197,7 @@ def test_the_home_page_shows_each_weeks_score_by_level(client, login, solved):
 def test_the_compliance_page_prints_the_score_by_level(client, login, solved):
     login("supervisor")
     html = client.get(f"/print/rota/{solved.id}").get_data(as_text=True)
-    checks = text_of(html[html.index('id="checks-h"'):])
+    checks = text_of(html[html.index('id="checks-h"') :])
     assert f"Score by level: {LINE}. (Most important first; lower is better.)" in checks
     assert "How far from the best possible: cover: best possible (proven)" in checks
     assert "goals & more: within 12 % of the best possible" in checks
@@ -195,8 +212,9 @@ def sync_jobs(app):
     return app
 
 
-def test_a_solve_stores_bounds_per_level_and_its_progress_says_them(client, login, tiny_site,
-                                                                   sync_jobs):
+def test_a_solve_stores_bounds_per_level_and_its_progress_says_them(
+    client, login, tiny_site, sync_jobs
+):
     login("supervisor")
     client.post(f"/rotas/{tiny_site.id}/{WEEK}/solve", data={"time_limit": 3, "generate": "y"})
     run = db.session.scalar(db.select(SolveRun))
@@ -267,20 +285,21 @@ def test_the_progress_writer_stores_the_levels_and_their_bounds(app, tiny_site):
 
 
 def test_solve_week_prints_the_score_by_level_and_the_breakdown_by_level(tiny_site, runner):
-    result = runner.invoke(args=["solve-week", "--site", "Tiny Pharmacy", "--week", WEEK,
-                                 "--time-limit", "3"])
+    result = runner.invoke(
+        args=["solve-week", "--site", "Tiny Pharmacy", "--week", WEEK, "--time-limit", "3"]
+    )
     assert result.exit_code == 0, result.output
     out = result.output
     progress = [line for line in out.splitlines() if "rota(s) found" in line]
     assert progress
     assert all("best: " in line for line in progress)
-    assert re.search(r"^Score by level: \d+ cover gaps? · \d+(\.\d)? h below contract · ", out,
-                     re.M)
+    assert re.search(
+        r"^Score by level: \d+ cover gaps? · \d+(\.\d)? h below contract · ", out, re.M
+    )
     assert re.search(r"^How far from the best possible: cover: ", out, re.M)
     heads = re.findall(r"^  (Level \d) – ", out, re.M)
     assert heads == ["Level 1", "Level 2", "Level 3", "Level 4"]
     assert "objective:" not in out
-
 
 
 def test_an_infinite_bound_is_stored_as_no_bound():

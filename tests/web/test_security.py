@@ -70,9 +70,14 @@ def sign_in(client, email: str, password: str = "password-1", **kwargs):
 
 def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(app, client, seeded):
     app.config["WTF_CSRF_ENABLED"] = True
-    page = client.post("/auth/login", data={"email": "sue@example.org",
-                                            "password": "password-1",
-                                            "csrf_token": token_from(client.get("/auth/login"))})
+    page = client.post(
+        "/auth/login",
+        data={
+            "email": "sue@example.org",
+            "password": "password-1",
+            "csrf_token": token_from(client.get("/auth/login")),
+        },
+    )
     assert page.status_code == 302  # signed in with the token from the form
     before = snapshot()
     posts = [(endpoint, rule) for endpoint, method, rule in rules(app) if method == "POST"]
@@ -89,8 +94,14 @@ def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(app, cli
 def test_a_post_with_the_token_from_its_form_goes_through(app, client, seeded):
     app.config["WTF_CSRF_ENABLED"] = True
     login_page = client.get("/auth/login")
-    page = client.post("/auth/login", data={"email": "sue@example.org", "password": "password-1",
-                                            "csrf_token": token_from(login_page)})
+    page = client.post(
+        "/auth/login",
+        data={
+            "email": "sue@example.org",
+            "password": "password-1",
+            "csrf_token": token_from(login_page),
+        },
+    )
     assert page.status_code == 302
     ben = db.session.scalar(db.select(Staff).where(Staff.name == "Ben"))
     person_page = client.get(f"/staff/{ben.id}")
@@ -157,8 +168,9 @@ def test_one_address_may_fail_sixty_times_a_minute_over_many_accounts(client):
     page = sign_in(client, "user60@example.org", "wrong-password")
     assert page.status_code == 429
     assert "Too many sign-in attempts from this network address" in page.get_data(as_text=True)
-    other = sign_in(client, "user61@example.org", "wrong-password",
-                    environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    other = sign_in(
+        client, "user61@example.org", "wrong-password", environ_base={"REMOTE_ADDR": "10.1.2.3"}
+    )
     assert other.status_code == 200  # another address is not held
 
 
@@ -170,8 +182,12 @@ def test_the_limits_are_settings(app, client):
 
 
 def test_the_limiter_uses_redis_when_configured_and_survives_its_absence(monkeypatch, tmp_path):
-    config = {"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False,
-              "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"}
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "WTF_CSRF_ENABLED": False,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}",
+    }
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6399/3")  # nothing listens there
     app = create_app(config)
     assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6399/3"
@@ -213,8 +229,14 @@ def test_secure_cookies_and_hsts_when_served_over_https(app, make_user, monkeypa
     make_user("supervisor", email="sue@example.org")
     db.session.commit()
     monkeypatch.setenv("SESSION_COOKIE_SECURE", "true")
-    secure = create_app({"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False,
-                         "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    secure = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "WTF_CSRF_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        }
+    )
     assert secure.config["SESSION_COOKIE_SECURE"] is True
     assert secure.config["REMEMBER_COOKIE_SECURE"] is True
     with secure.test_client() as client:
@@ -326,8 +348,7 @@ def test_the_app_has_no_secret_key_written_in_its_code(tmp_path, monkeypatch):
     for path in (ROOT / "scheduler").rglob("*.py"):
         assert not constant.search(path.read_text(encoding="utf-8")), path
     monkeypatch.setenv("SECRET_KEY", "from-the-environment")
-    app = create_app({"TESTING": True,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
     assert app.config["SECRET_KEY"] == "from-the-environment"
 
 
@@ -347,16 +368,27 @@ def two_technicians(tiny_site, make_user, make_rota):
     ahead = site_today(tiny_site) + timedelta(days=20)
     secret = "Ben-private-note"
     rows = {
-        "leave": Leave(staff=ben, start_date=ahead, end_date=ahead, kind=LeaveKind.ANNUAL,
-                       note=secret),
+        "leave": Leave(
+            staff=ben, start_date=ahead, end_date=ahead, kind=LeaveKind.ANNUAL, note=secret
+        ),
         "requests": ShiftRequest(staff=ben, on_date=ahead, want=False),
-        "offers": VolunteerOffer(staff=ben, week_start=ahead - timedelta(days=ahead.weekday()),
-                                 kind=OfferKind.EXTRA_SHIFTS, note=secret),
+        "offers": VolunteerOffer(
+            staff=ben,
+            week_start=ahead - timedelta(days=ahead.weekday()),
+            kind=OfferKind.EXTRA_SHIFTS,
+            note=secret,
+        ),
     }
-    goal = DevelopmentGoal(staff=ben, competency=cf, target_level=SkillLevel.TRAINER,
-                           shifts_needed=3)
-    ce = CEEntry(staff=ben, on_date=ahead - timedelta(days=40), hours=2.0,
-                 topic="Ben-private-course", category=CECategory.LAW)
+    goal = DevelopmentGoal(
+        staff=ben, competency=cf, target_level=SkillLevel.TRAINER, shifts_needed=3
+    )
+    ce = CEEntry(
+        staff=ben,
+        on_date=ahead - timedelta(days=40),
+        hours=2.0,
+        topic="Ben-private-course",
+        category=CECategory.LAW,
+    )
     db.session.add_all([*rows.values(), goal, ce])
     monday = monday_of(site_today(tiny_site))  # the calendar shows the weeks around today
     rows_by_day = [(ann, monday + timedelta(days=d), day, fill) for d in range(3)]
@@ -389,9 +421,15 @@ def test_a_technicians_pages_show_only_their_own_data(client, two_technicians):
         assert "Ben-private-course" not in html, url
     ben = two_technicians["ben"]
     cf = db.session.scalar(db.select(Competency).where(Competency.code == "CF"))
-    for url in (f"/staff/{ben.id}", f"/signoff/{ben.id}/{cf.id}",
-                f"/signoff/history?staff={ben.id}", "/sheets/staff.csv", "/staff/leave",
-                "/staff/wishes", "/audit/"):
+    for url in (
+        f"/staff/{ben.id}",
+        f"/signoff/{ben.id}/{cf.id}",
+        f"/signoff/history?staff={ben.id}",
+        "/sheets/staff.csv",
+        "/staff/leave",
+        "/staff/wishes",
+        "/audit/",
+    ):
         assert client.get(url).status_code == 403, url
 
 
@@ -399,15 +437,30 @@ def test_a_technicians_forms_always_write_their_own_record(client, two_technicia
     assert sign_in(client, "ann@example.org").status_code == 302
     ann, ben = two_technicians["ann"], two_technicians["ben"]
     today = site_today(ann.home_site)
-    page = client.post("/me/ce", data={"on_date": today.isoformat(), "hours": "1.5",
-                                       "topic": "Sterile compounding", "category": "technician",
-                                       "staff_id": ben.id, "staff": ben.id})
+    page = client.post(
+        "/me/ce",
+        data={
+            "on_date": today.isoformat(),
+            "hours": "1.5",
+            "topic": "Sterile compounding",
+            "category": "technician",
+            "staff_id": ben.id,
+            "staff": ben.id,
+        },
+    )
     assert page.status_code == 302
     ahead = today + timedelta(days=60)
-    page = client.post("/me/leave/new", data={"start_date": ahead.isoformat(),
-                                              "end_date": ahead.isoformat(), "kind": "annual",
-                                              "shift_type_id": "", "note": "",
-                                              "staff_id": ben.id})
+    page = client.post(
+        "/me/leave/new",
+        data={
+            "start_date": ahead.isoformat(),
+            "end_date": ahead.isoformat(),
+            "kind": "annual",
+            "shift_type_id": "",
+            "note": "",
+            "staff_id": ben.id,
+        },
+    )
     assert page.status_code == 302
     db.session.expire_all()
     assert [e.topic for e in ann.ce_entries] == ["Sterile compounding"]

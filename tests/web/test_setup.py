@@ -28,16 +28,45 @@ def pharmacy(make_site, make_shift, make_competency, make_station, make_staff) -
     return build_pharmacy(make_site, make_shift, make_competency, make_station, make_staff)
 
 
-SITE = {"name": "Elm Clinic", "kind": "retail", "timezone": "America/New_York",
-        "group_id": "", "new_group": "", "ratio_rule_id": ""}
-SHIFT = {"code": "n2", "name": "Late night", "start": "22:00", "end": "06:30", "night": "y",
-         "weekdays": ["0", "1", "2", "3", "4"], "max_per_week": "3"}
-DUTY = {"name": "Fridge audit", "kind": "qi_project", "minutes": "90", "weekdays": ["0", "2"],
-        "competency_id": "", "min_level": "independent", "per_week": "2", "per_day": "1",
-        "weight": "50"}
-RULE = {"jurisdiction": "Florida", "setting": "hospital", "techs_per_pharmacist": "4",
-        "offset": "0", "certified_extra": "0", "trainees_count": "y",
-        "formula": "techs <= 4 x RPh", "source": "Fla. Stat. 465.014", "effective_date": ""}
+SITE = {
+    "name": "Elm Clinic",
+    "kind": "retail",
+    "timezone": "America/New_York",
+    "group_id": "",
+    "new_group": "",
+    "ratio_rule_id": "",
+}
+SHIFT = {
+    "code": "n2",
+    "name": "Late night",
+    "start": "22:00",
+    "end": "06:30",
+    "night": "y",
+    "weekdays": ["0", "1", "2", "3", "4"],
+    "max_per_week": "3",
+}
+DUTY = {
+    "name": "Fridge audit",
+    "kind": "qi_project",
+    "minutes": "90",
+    "weekdays": ["0", "2"],
+    "competency_id": "",
+    "min_level": "independent",
+    "per_week": "2",
+    "per_day": "1",
+    "weight": "50",
+}
+RULE = {
+    "jurisdiction": "Florida",
+    "setting": "hospital",
+    "techs_per_pharmacist": "4",
+    "offset": "0",
+    "certified_extra": "0",
+    "trainees_count": "y",
+    "formula": "techs <= 4 x RPh",
+    "source": "Fla. Stat. 465.014",
+    "effective_date": "",
+}
 
 
 def _page(response) -> str:
@@ -100,8 +129,14 @@ def test_anonymous_is_sent_to_sign_in(client, pharmacy):
 
 def test_unknown_ids_are_404(client, login, pharmacy):
     login("supervisor")
-    for url in ("/setup/sites/99", "/setup/sites/99/edit", "/setup/stations/99/cover",
-                "/setup/shifts/99/edit", "/setup/duties/99/edit", "/setup/ratio-rules/99/edit"):
+    for url in (
+        "/setup/sites/99",
+        "/setup/sites/99/edit",
+        "/setup/stations/99/cover",
+        "/setup/shifts/99/edit",
+        "/setup/duties/99/edit",
+        "/setup/ratio-rules/99/edit",
+    ):
         assert client.get(url).status_code == 404, url
     weekly = CoverRequirement(station=pharmacy.central_fill, shift_type=pharmacy.day, weekday=0)
     db.session.add(weekly)
@@ -126,8 +161,14 @@ def test_navigation_shows_set_up_to_supervisors_only(client, login, pharmacy):
 
 def test_create_retail_site_with_hours_and_new_group(client, login):
     login("supervisor")
-    data = {**SITE, "new_group": "Elm Health", "opens_0": "09:00", "closes_0": "17:30",
-            "opens_5": "10:00", "closes_5": "14:00"}
+    data = {
+        **SITE,
+        "new_group": "Elm Health",
+        "opens_0": "09:00",
+        "closes_0": "17:30",
+        "opens_5": "10:00",
+        "closes_5": "14:00",
+    }
     response = client.post("/setup/sites/new", data=data)
     assert response.status_code == 302
     site = db.session.scalar(db.select(Site).where(Site.name == "Elm Clinic"))
@@ -135,7 +176,9 @@ def test_create_retail_site_with_hours_and_new_group(client, login):
     assert site.open_24_7 is False
     assert site.group.name == "Elm Health"
     assert [(h.weekday, h.opens, h.closes) for h in site.opening_hours] == [
-        (0, time(9), time(17, 30)), (5, time(10), time(14))]
+        (0, time(9), time(17, 30)),
+        (5, time(10), time(14)),
+    ]
     page = _page(client.get(response.headers["Location"]))
     assert "Mon 09:00–17:30, Sat 10:00–14:00" in page
 
@@ -146,8 +189,11 @@ def test_create_retail_site_with_hours_and_new_group(client, login):
         ({"timezone": "Mars/Olympus"}, "timezone", "is not a known time zone"),
         ({"timezone": "america/chicago"}, "timezone", "capitals and underscores matter"),
         ({"opens_0": "09:00"}, "closes_0", "Enter both times for Monday"),
-        ({"opens_1": "18:00", "closes_1": "09:00"}, "closes_1",
-         "Tuesday: closing must be after opening"),
+        (
+            {"opens_1": "18:00", "closes_1": "09:00"},
+            "closes_1",
+            "Tuesday: closing must be after opening",
+        ),
         ({}, "open_24_7", "enter the opening hours of at least one day"),
         ({"name": "Lakeside Hospital", "open_24_7": "y"}, "name", "Another site already"),
     ],
@@ -168,11 +214,16 @@ def test_site_group_and_new_group_are_exclusive(client, login, pharmacy):
     db.session.add(group)
     db.session.commit()
     login("supervisor")
-    page = _page(client.post("/setup/sites/new", data={
-        **SITE, "open_24_7": "y", "group_id": group.id, "new_group": "Other"}))
+    page = _page(
+        client.post(
+            "/setup/sites/new",
+            data={**SITE, "open_24_7": "y", "group_id": group.id, "new_group": "Other"},
+        )
+    )
     assert "not both" in page
-    page = _page(client.post("/setup/sites/new", data={
-        **SITE, "open_24_7": "y", "new_group": "lake health"}))
+    page = _page(
+        client.post("/setup/sites/new", data={**SITE, "open_24_7": "y", "new_group": "lake health"})
+    )
     assert "choose it from the list" in page
 
 
@@ -207,8 +258,9 @@ def test_add_station_with_competencies(client, login, pharmacy):
     assert response.headers["Location"].endswith(f"/setup/stations/{station.id}/cover")
     page = _page(client.get(f"/setup/sites/{pharmacy.site.id}"))
     assert "Aseptic technique, Central fill" in page or "Central fill, Aseptic technique" in page
-    clash = client.post(f"/setup/sites/{pharmacy.site.id}/stations/new",
-                        data={"name": "central fill"})
+    clash = client.post(
+        f"/setup/sites/{pharmacy.site.id}/stations/new", data={"name": "central fill"}
+    )
     assert "already has a station with this name" in _page(clash)
 
 
@@ -223,8 +275,8 @@ def test_shift_type_crossing_midnight(client, login, pharmacy):
     assert shift.weekdays == "01234"
     assert [s.code for s in shift.forbidden_next] == ["D"]
     page = _page(client.get(f"/setup/sites/{pharmacy.site.id}"))
-    row = page[page.index("<th scope=\"row\">Late night"):]
-    row = row[:row.index("</tr>")]
+    row = page[page.index('<th scope="row">Late night') :]
+    row = row[: row.index("</tr>")]
     assert "ends next day" in row
     assert "Mon–Fri" in row
     assert "8.5 h" in row
@@ -234,8 +286,11 @@ def test_shift_type_crossing_midnight(client, login, pharmacy):
     ("change", "field", "message"),
     [
         ({"end": "22:00"}, "end", "cannot end at the time it starts"),
-        ({"night": ""}, "end",
-         "Ends before it starts: tick \u201cNight shift\u201d for a shift that crosses midnight"),
+        (
+            {"night": ""},
+            "end",
+            "Ends before it starts: tick \u201cNight shift\u201d for a shift that crosses midnight",
+        ),
         ({"weekdays": []}, "weekdays", "Tick at least one day."),
         ({"code": "d"}, "code", "already has a shift type with this code"),
         ({"start": "25:00"}, "start", "Not a valid time"),
@@ -244,8 +299,7 @@ def test_shift_type_crossing_midnight(client, login, pharmacy):
 )
 def test_shift_form_rejects_bad_values(client, login, pharmacy, change, field, message):
     login("supervisor")
-    response = client.post(f"/setup/sites/{pharmacy.site.id}/shifts/new",
-                           data={**SHIFT, **change})
+    response = client.post(f"/setup/sites/{pharmacy.site.id}/shifts/new", data={**SHIFT, **change})
     page = _page(response)
     assert response.status_code == 200
     assert f'id="{field}-error"' in page
@@ -280,14 +334,21 @@ def test_cover_grid_saves_and_clears(client, login, pharmacy, make_cover):
     assert f'name="min_{pharmacy.night.id}_6"' in form
     assert "Day Mon minimum" in form
     d, n = pharmacy.day.id, pharmacy.night.id
-    data = {f"min_{d}_0": "2", f"ideal_{d}_0": "3", f"min_{d}_1": "1", f"ideal_{d}_1": "",
-            f"min_{n}_6": "", f"ideal_{n}_6": ""}
+    data = {
+        f"min_{d}_0": "2",
+        f"ideal_{d}_0": "3",
+        f"min_{d}_1": "1",
+        f"ideal_{d}_1": "",
+        f"min_{n}_6": "",
+        f"ideal_{n}_6": "",
+    }
     response = client.post(url, data=data)
     assert response.status_code == 302
-    lines = db.session.scalars(db.select(CoverRequirement).order_by(
-        CoverRequirement.weekday)).all()
+    lines = db.session.scalars(db.select(CoverRequirement).order_by(CoverRequirement.weekday)).all()
     assert [(c.shift_type_id, c.weekday, c.minimum, c.ideal) for c in lines] == [
-        (d, 0, 2, 3), (d, 1, 1, 1)]
+        (d, 0, 2, 3),
+        (d, 1, 1, 1),
+    ]
     assert "2 shift-and-day lines" in _page(client.get(response.headers["Location"]))
 
 
@@ -296,8 +357,14 @@ def test_cover_grid_rejects_ideal_below_minimum(client, login, pharmacy, make_co
     db.session.commit()
     login("supervisor")
     d = pharmacy.day.id
-    data = {f"min_{d}_0": "3", f"ideal_{d}_0": "2", f"min_{d}_1": "-1", f"ideal_{d}_3": "2",
-            f"min_{d}_2": "4", f"ideal_{d}_2": "4"}
+    data = {
+        f"min_{d}_0": "3",
+        f"ideal_{d}_0": "2",
+        f"min_{d}_1": "-1",
+        f"ideal_{d}_3": "2",
+        f"min_{d}_2": "4",
+        f"ideal_{d}_2": "4",
+    }
     response = client.post(f"/setup/stations/{pharmacy.central_fill.id}/cover", data=data)
     page = _page(response)
     assert response.status_code == 422
@@ -317,8 +384,12 @@ def test_date_cover_add_reject_and_delete(client, login, pharmacy):
     station = pharmacy.central_fill
     url = f"/setup/stations/{station.id}/cover/dates"
     on = date(2026, 12, 24)
-    data = {"shift_type_id": pharmacy.day.id, "on_date": on.isoformat(), "minimum": "2",
-            "ideal": "3"}
+    data = {
+        "shift_type_id": pharmacy.day.id,
+        "on_date": on.isoformat(),
+        "minimum": "2",
+        "ideal": "3",
+    }
     assert client.post(url, data=data).status_code == 302
     client.post(url, data={**data, "minimum": "3"})
     line = db.session.scalar(db.select(CoverRequirement))
@@ -341,8 +412,12 @@ def test_date_cover_add_reject_and_delete(client, login, pharmacy):
 
 def test_add_and_edit_duty(client, login, pharmacy):
     login("supervisor")
-    data = {**DUTY, "shift_type_ids": [pharmacy.day.id], "competency_id": pharmacy.fill.id,
-            "people_ids": [pharmacy.ann.id]}
+    data = {
+        **DUTY,
+        "shift_type_ids": [pharmacy.day.id],
+        "competency_id": pharmacy.fill.id,
+        "people_ids": [pharmacy.ann.id],
+    }
     assert client.post(f"/setup/sites/{pharmacy.site.id}/duties/new", data=data).status_code == 302
     duty = db.session.scalar(db.select(Duty).where(Duty.name == "Fridge audit"))
     assert duty.weekdays == "02"
@@ -386,15 +461,17 @@ def test_add_ratio_rule_and_reject_duplicate(client, login, pharmacy):
     assert "Fla. Stat. 465.014" in page
     again = client.post("/setup/ratio-rules/new", data={**RULE, "jurisdiction": "florida"})
     assert "already exists" in _page(again)
-    missing = client.post("/setup/ratio-rules/new", data={**RULE, "source": "",
-                                                          "techs_per_pharmacist": "-1"})
+    missing = client.post(
+        "/setup/ratio-rules/new", data={**RULE, "source": "", "techs_per_pharmacist": "-1"}
+    )
     text = _page(missing)
     assert "Enter where this rule comes from." in text
     assert "Enter 0 to 20." in text
     assert len(db.session.scalars(db.select(RatioRuleSet)).all()) == 1
-    client.post(f"/setup/ratio-rules/{rule.id}/edit",
-                data={**RULE, "offset": "-1", "techs_per_pharmacist": "2",
-                      "effective_date": "2025-01-01"})
+    client.post(
+        f"/setup/ratio-rules/{rule.id}/edit",
+        data={**RULE, "offset": "-1", "techs_per_pharmacist": "2", "effective_date": "2025-01-01"},
+    )
     db.session.expire_all()
     rule = db.session.get(RatioRuleSet, rule.id)
     assert (rule.techs_per_pharmacist, rule.offset) == (2, -1)

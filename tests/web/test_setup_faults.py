@@ -41,8 +41,9 @@ def faulty_site(tiny_site):
     day.end = time(7, 0)  # ends when it starts
     ann = db.session.scalar(db.select(Staff).where(Staff.name == "Ann"))
     ann.min_consecutive_days = 0
-    db.session.add(Duty(site=tiny_site, name="Cabinet restock", kind=DutyKind.CABINET_RESTOCK,
-                        minutes=0))
+    db.session.add(
+        Duty(site=tiny_site, name="Cabinet restock", kind=DutyKind.CABINET_RESTOCK, minutes=0)
+    )
     db.session.commit()
     return tiny_site
 
@@ -52,8 +53,9 @@ def test_setup_faults_generate_fails_the_run_and_the_week_page_lists_them(
 ):
     app.config["SOLVE_JOBS_SYNC"] = True
     login("supervisor")
-    page = client.post(f"/rotas/{faulty_site.id}/{WEEK}/solve",
-                       data={"time_limit": 3, "generate": "y"})
+    page = client.post(
+        f"/rotas/{faulty_site.id}/{WEEK}/solve", data={"time_limit": 3, "generate": "y"}
+    )
     assert page.status_code == 302
     assert page.location.endswith(f"/rotas/{faulty_site.id}/{WEEK}")
     run = db.session.scalar(db.select(SolveRun))
@@ -61,8 +63,8 @@ def test_setup_faults_generate_fails_the_run_and_the_week_page_lists_them(
     assert run.message == "\n".join([SETUP_FAULTS, *FAULTS])
     html = client.get(page.location).get_data(as_text=True)
     assert "This week's set-up has problems the engine cannot plan with:" in html
-    listed = html[html.index('id="setup-faults"'):]
-    listed = listed[:listed.index("</section>")]
+    listed = html[html.index('id="setup-faults"') :]
+    listed = listed[: listed.index("</section>")]
     assert listed.count("<li>") == len(FAULTS), listed
     for fault in FAULTS:
         assert f"<li>{escape(fault)}</li>" in listed, listed
@@ -114,7 +116,8 @@ def test_setup_faults_a_week_with_a_rota_lists_them_and_refuses_hand_edits(
     assert "This week's set-up has problems the engine cannot plan with:" in html
     assert f"<li>{escape(FAULTS[0])}</li>" in html
     [row] = rota.assignments
-    removed = client.post(f"/rotas/assignments/{row.id}/remove",
-                          data={"rota": rota.id, "lock": rota.lock_version})
+    removed = client.post(
+        f"/rotas/assignments/{row.id}/remove", data={"rota": rota.id, "lock": rota.lock_version}
+    )
     assert removed.status_code == 302
     assert len(rota.assignments) == 1

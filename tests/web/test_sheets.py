@@ -450,8 +450,7 @@ def test_a_blank_level_removes_a_competency_and_a_new_level_loses_its_sign_off(c
     )
     token = token_of(upload(client, content))
     html = client.get(f"/sheets/staff/import/{token}").get_data(as_text=True)
-    assert ("RPHV: independent, no end date \u2192 independent, valid until Sun 31 Jan 2027"
-            in html)
+    assert "RPHV: independent, no end date \u2192 independent, valid until Sun 31 Jan 2027" in html
     client.post(f"/sheets/staff/import/{token}/confirm")
     db.session.expire_all()
     ann, pat = person("Ann"), person("Pat")
@@ -606,12 +605,16 @@ def test_a_valid_until_before_its_sign_off_is_named_by_row_and_column(client, lo
     ).encode()
     token = token_of(upload(client, content))
     html = client.get(f"/sheets/staff/import/{token}").get_data(as_text=True)
-    assert (f"Row 2, column E (CF valid until): valid until {day(yesterday)} is before the "
-            f"sign-off date: the import records the level today, {day(today)} "
-            f"({site.timezone}). Enter that day or a later one.") in html
-    assert ("Row 3, column E (CF valid until): valid until Tue 3 Mar 2026 is before the "
-            "sign-off date: it was signed off on Wed 4 Mar 2026. Enter that day or a later "
-            "one.") in html
+    assert (
+        f"Row 2, column E (CF valid until): valid until {day(yesterday)} is before the "
+        f"sign-off date: the import records the level today, {day(today)} "
+        f"({site.timezone}). Enter that day or a later one."
+    ) in html
+    assert (
+        "Row 3, column E (CF valid until): valid until Tue 3 Mar 2026 is before the "
+        "sign-off date: it was signed off on Wed 4 Mar 2026. Enter that day or a later "
+        "one."
+    ) in html
     assert "Row 4, column E" not in html  # valid until the day it is recorded: one valid day
     client.post(f"/sheets/staff/import/{token}/confirm")
     assert counts() == before

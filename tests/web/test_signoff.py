@@ -45,8 +45,9 @@ def test_a_trainer_signs_off_a_trainee_who_can_then_work_alone(
 ):
     w = world
     past = w.today - timedelta(days=7)
-    make_rota(w.site, monday_of(past), rows=[(w.trainee, past, w.day, w.iv_room, "trainee",
-                                              w.trainer)])
+    make_rota(
+        w.site, monday_of(past), rows=[(w.trainee, past, w.day, w.iv_room, "trainee", w.trainer)]
+    )
     login(make_user("technician", email="tia@example.org", staff=w.trainer))
     assert not _can_work_alone(w)
 
@@ -59,8 +60,14 @@ def test_a_trainer_signs_off_a_trainee_who_can_then_work_alone(
     default_until = (w.today + timedelta(days=365)).isoformat()
     assert f'value="{default_until}"' in form  # from the competency's requalification interval
 
-    page = client.post(_url(w), data={"level": "independent", "valid_until": default_until,
-                                      "note": "Observed 4 compounding sessions"})
+    page = client.post(
+        _url(w),
+        data={
+            "level": "independent",
+            "valid_until": default_until,
+            "note": "Observed 4 compounding sessions",
+        },
+    )
     assert page.status_code == 302
     skill = _skill(w.trainee, w.asep)
     assert skill.level is SkillLevel.INDEPENDENT
@@ -69,7 +76,10 @@ def test_a_trainer_signs_off_a_trainee_who_can_then_work_alone(
     assert skill.signed_off_at is not None
     record = db.session.scalar(db.select(SignOff))
     assert (record.staff_id, record.from_level, record.to_level) == (
-        w.trainee.id, SkillLevel.SUPERVISED, SkillLevel.INDEPENDENT)
+        w.trainee.id,
+        SkillLevel.SUPERVISED,
+        SkillLevel.INDEPENDENT,
+    )
     assert record.signed_by_staff_id == w.trainer.id
     assert record.signer_name == "Tia (Technician)"
     assert record.supervised_shifts == 1
@@ -135,8 +145,10 @@ def test_a_pharmacist_in_charge_may_grant_trainer_and_sees_the_history(
     assert "Sign-off history" in html
     form = client.get(_url(w, staff=w.other, competency=w.fill)).get_data(as_text=True)
     assert "Trainer (may train and sign off others)" in form
-    page = client.post(_url(w, staff=w.other, competency=w.fill),
-                       data={"level": "trainer", "valid_until": "", "note": "Lead trainer"})
+    page = client.post(
+        _url(w, staff=w.other, competency=w.fill),
+        data={"level": "trainer", "valid_until": "", "note": "Lead trainer"},
+    )
     assert page.status_code == 302
     assert _skill(w.other, w.fill).level is SkillLevel.TRAINER
     history = client.get("/signoff/history").get_data(as_text=True)
@@ -166,13 +178,14 @@ def test_the_new_level_must_be_higher_and_valid_beyond_its_sign_off_today(
     assert 'id="level-error"' in page.get_data(as_text=True)
     past = (w.today - timedelta(days=1)).isoformat()
     past_day, today_day = day(w.today - timedelta(days=1)), day(w.today)
-    page = client.post(_url(w), data={"level": "independent", "valid_until": past,
-                                      "note": "kept"})
+    page = client.post(_url(w), data={"level": "independent", "valid_until": past, "note": "kept"})
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert 'id="valid_until-error"' in html
-    assert (f"Valid until {past_day} is not after the sign-off date: it is recorded today, "
-            f"{today_day} (site time).") in html
+    assert (
+        f"Valid until {past_day} is not after the sign-off date: it is recorded today, "
+        f"{today_day} (site time)."
+    ) in html
     assert "kept" in html
     assert _skill(w.trainee, w.asep).level is SkillLevel.SUPERVISED
 

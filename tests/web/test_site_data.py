@@ -126,8 +126,12 @@ def user_facts(site_name: str) -> dict[str, Any]:
         "published_by": published.published_by.email,
         "trainee": trainee.name,
         "skills": sorted(
-            (s.competency.code, s.level.value, s.valid_until,
-             s.signed_off_by.name if s.signed_off_by else None)
+            (
+                s.competency.code,
+                s.level.value,
+                s.valid_until,
+                s.signed_off_by.name if s.signed_off_by else None,
+            )
             for s in trainee.skills
         ),
         "goals": sorted(
@@ -259,8 +263,12 @@ def test_a_site_imports_next_to_a_site_already_there(demo, app, tiny_site):
     assert result.exit_code == 0, result.output
     # the database's own competency of that code is used, and the user is told
     assert "Note: competency RPHV already exists here as 'Competency RPHV'" in result.output
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Competency).where(
-        Competency.code == "RPHV")) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(Competency).where(Competency.code == "RPHV")
+        )
+        == 1
+    )
     main = site_named(MAIN)
     verification = next(s for s in main.stations if s.name == "Verification")
     assert [c.name for c in verification.competencies] == ["Competency RPHV"]
@@ -278,12 +286,29 @@ def test_the_score_breakdown_follows_the_rows_it_names(
     ann = db.session.scalar(sa.select(Staff).where(Staff.name == "Ann"))
     rota = make_rota(tiny_site, status=RotaStatus.DRAFT)
     rota.costs = [
-        {"family": "cover", "key": f"cover:2:sh{day.id}:st{fill.id}:under", "weight": 1000,
-         "amount": 1, "total": 1000, "sentence": "Wed day, Central fill: 1 short of the minimum 1",
-         "subject": {"person": None, "day": 2, "shift": f"sh{day.id}", "activity": f"st{fill.id}"}},
-        {"family": "requests", "key": f"requests:p{ann.id}:1:*:off", "weight": 10, "amount": 1,
-         "total": 10, "sentence": "Ann asked for Tue off",
-         "subject": {"person": f"p{ann.id}", "day": 1, "shift": None, "activity": None}},
+        {
+            "family": "cover",
+            "key": f"cover:2:sh{day.id}:st{fill.id}:under",
+            "weight": 1000,
+            "amount": 1,
+            "total": 1000,
+            "sentence": "Wed day, Central fill: 1 short of the minimum 1",
+            "subject": {
+                "person": None,
+                "day": 2,
+                "shift": f"sh{day.id}",
+                "activity": f"st{fill.id}",
+            },
+        },
+        {
+            "family": "requests",
+            "key": f"requests:p{ann.id}:1:*:off",
+            "weight": 10,
+            "amount": 1,
+            "total": 10,
+            "sentence": "Ann asked for Tue off",
+            "subject": {"person": f"p{ann.id}", "day": 1, "shift": None, "activity": None},
+        },
     ]
     source_ids, hours = (day.id, fill.id, ann.id), (day.start, day.end)
     db.session.commit()
@@ -300,8 +325,9 @@ def test_the_score_breakdown_follows_the_rows_it_names(
         elsewhere = Site(name="Elsewhere", kind=SiteKind.RETAIL)
         elsewhere.shift_types = [ShiftType(code="X", name="X", start=hours[0], end=hours[1])]
         elsewhere.stations = [Station(name="Counter")]
-        db.session.add_all([elsewhere, Staff(name="Zed", role=StaffRole.TECHNICIAN,
-                                             home_site=elsewhere)])
+        db.session.add_all(
+            [elsewhere, Staff(name="Zed", role=StaffRole.TECHNICIAN, home_site=elsewhere)]
+        )
         db.session.commit()
         saved = tmp_path / "tiny.json"
         saved.write_text(json.dumps(exported), encoding="utf-8")
@@ -313,8 +339,12 @@ def test_the_score_breakdown_follows_the_rows_it_names(
         assert (new_day.id, new_fill.id, new_ann.id) != source_ids
         cover, wish = site.rotas[0].costs
         assert cover["key"] == f"cover:2:sh{new_day.id}:st{new_fill.id}:under"
-        assert cover["subject"] == {"person": None, "day": 2, "shift": f"sh{new_day.id}",
-                                    "activity": f"st{new_fill.id}"}
+        assert cover["subject"] == {
+            "person": None,
+            "day": 2,
+            "shift": f"sh{new_day.id}",
+            "activity": f"st{new_fill.id}",
+        }
         assert wish["key"] == f"requests:p{new_ann.id}:1:*:off"
         assert wish["subject"]["person"] == f"p{new_ann.id}"
 
@@ -340,37 +370,63 @@ def _person(site: dict, role: str) -> dict:
 
 BAD_FILES = [
     pytest.param(lambda _d: "{not json", "is not JSON (Expecting property name", id="not-json"),
-    pytest.param(lambda _d: "[1, 2]", "the file holds a JSON list, not a site export",
-                 id="a-list"),
-    pytest.param(lambda d: {**d, "format": "other/thing"},
-                 "the file's format is 'other/thing'; a site export has "
-                 "'pharmacy-scheduler/site'", id="wrong-format"),
-    pytest.param(lambda d: {**d, "version": 2},
-                 "version 2 of the format; this app reads version 1 (the file comes from a "
-                 "newer release)", id="newer-version"),
-    pytest.param(_edit(lambda s: _person(s, "trainee")["skills"][0].update(level="expert")),
-                 ".level: 'expert' is not one of observe, supervised, independent, trainer",
-                 id="bad-level"),
-    pytest.param(_edit(lambda s: _person(s, "trainee")["goals"][0].update(competency="NOPE")),
-                 ".goals[0].competency: unknown competency 'NOPE'", id="unknown-competency"),
-    pytest.param(_edit(lambda s: s["rotas"][0]["assignments"][-1].update(staff="S99")),
-                 "].staff: no staff member with key 'S99' in the file",
-                 id="unknown-person"),
-    pytest.param(_edit(lambda s: s["rotas"][0]["assignments"][0].update(station="Drive-thru")),
-                 "assignments[0].station: no station 'Drive-thru' at 'Main Street Pharmacy'",
-                 id="unknown-station"),
-    pytest.param(_edit(lambda s: s["rotas"][0].update(approved_by="nobody@example.org")),
-                 "approved_by: no account 'nobody@example.org'", id="unknown-account"),
-    pytest.param(_edit(lambda s: s["staff"][0].pop("name")), "name is missing",
-                 id="missing-name"),
-    pytest.param(_edit(lambda s: s["staff"][0]["leave"].append(
-        {"start_date": "2026-02-30", "end_date": "2026-03-01", "kind": "annual"})),
-                 "start_date: '2026-02-30' is not a date such as 2026-03-02", id="bad-date"),
-    pytest.param(_edit(lambda s: s.update(timezone="Mars/Olympus")),
-                 "timezone: unknown time zone 'Mars/Olympus'", id="bad-zone"),
+    pytest.param(lambda _d: "[1, 2]", "the file holds a JSON list, not a site export", id="a-list"),
+    pytest.param(
+        lambda d: {**d, "format": "other/thing"},
+        "the file's format is 'other/thing'; a site export has 'pharmacy-scheduler/site'",
+        id="wrong-format",
+    ),
+    pytest.param(
+        lambda d: {**d, "version": 2},
+        "version 2 of the format; this app reads version 1 (the file comes from a newer release)",
+        id="newer-version",
+    ),
+    pytest.param(
+        _edit(lambda s: _person(s, "trainee")["skills"][0].update(level="expert")),
+        ".level: 'expert' is not one of observe, supervised, independent, trainer",
+        id="bad-level",
+    ),
+    pytest.param(
+        _edit(lambda s: _person(s, "trainee")["goals"][0].update(competency="NOPE")),
+        ".goals[0].competency: unknown competency 'NOPE'",
+        id="unknown-competency",
+    ),
+    pytest.param(
+        _edit(lambda s: s["rotas"][0]["assignments"][-1].update(staff="S99")),
+        "].staff: no staff member with key 'S99' in the file",
+        id="unknown-person",
+    ),
+    pytest.param(
+        _edit(lambda s: s["rotas"][0]["assignments"][0].update(station="Drive-thru")),
+        "assignments[0].station: no station 'Drive-thru' at 'Main Street Pharmacy'",
+        id="unknown-station",
+    ),
+    pytest.param(
+        _edit(lambda s: s["rotas"][0].update(approved_by="nobody@example.org")),
+        "approved_by: no account 'nobody@example.org'",
+        id="unknown-account",
+    ),
+    pytest.param(_edit(lambda s: s["staff"][0].pop("name")), "name is missing", id="missing-name"),
+    pytest.param(
+        _edit(
+            lambda s: s["staff"][0]["leave"].append(
+                {"start_date": "2026-02-30", "end_date": "2026-03-01", "kind": "annual"}
+            )
+        ),
+        "start_date: '2026-02-30' is not a date such as 2026-03-02",
+        id="bad-date",
+    ),
+    pytest.param(
+        _edit(lambda s: s.update(timezone="Mars/Olympus")),
+        "timezone: unknown time zone 'Mars/Olympus'",
+        id="bad-zone",
+    ),
     # found only when the rows are written: the database's own check refuses it
-    pytest.param(_edit(lambda s: s["stations"][0]["cover"][0].update(minimum=3, ideal=1)),
-                 "the database refused the data", id="refused-by-the-database"),
+    pytest.param(
+        _edit(lambda s: s["stations"][0]["cover"][0].update(minimum=3, ideal=1)),
+        "the database refused the data",
+        id="refused-by-the-database",
+    ),
 ]
 
 
@@ -400,9 +456,7 @@ def test_a_site_of_the_same_name_is_refused_unless_replaced(demo, app, tiny_site
     assert table_counts() == before
 
 
-def test_an_account_of_the_sites_people_may_not_take_over_another(
-    demo, app, tiny_site, make_user
-):
+def test_an_account_of_the_sites_people_may_not_take_over_another(demo, app, tiny_site, make_user):
     ann = db.session.scalar(sa.select(Staff).where(Staff.name == "Ann"))
     make_user("technician", email="pic@demo.pharmacy", staff=ann)
     data = copy.deepcopy(demo.main)
@@ -412,8 +466,10 @@ def test_an_account_of_the_sites_people_may_not_take_over_another(
     before = table_counts()
     result = cli(app, "import-data", str(demo.write(data)))
     assert result.exit_code == 1
-    assert "an account for pic@demo.pharmacy already exists in this database, for Ann at " \
+    assert (
+        "an account for pic@demo.pharmacy already exists in this database, for Ann at "
         "Tiny Pharmacy" in result.output
+    )
     assert table_counts() == before
 
 
@@ -429,9 +485,7 @@ def test_a_site_that_names_people_elsewhere_needs_them_there(demo, fresh_databas
         result = cli(app, "import-data", str(demo.hospital_file))
         assert result.exit_code == 0, result.output
         # Main Street brought the PIC's account along unlinked; now it is the PIC's again
-        assert "the account pic@demo.pharmacy was here already; it is now linked" in (
-            result.output
-        )
+        assert "the account pic@demo.pharmacy was here already; it is now linked" in (result.output)
         assert user_facts(HOSPITAL) == demo.facts[HOSPITAL]
         pic = db.session.scalar(sa.select(User).where(User.email == "pic@demo.pharmacy"))
         assert pic.staff.home_site.name == HOSPITAL
@@ -467,8 +521,10 @@ def test_replace_refuses_a_site_other_sites_still_name(demo, fresh_database_url)
         data_before = table_counts(audit=False)
         result = cli(app, "import-data", str(demo.main_file), "--replace")
         assert result.exit_code == 1
-        assert f"'{MAIN}' cannot be replaced: the duty '{QI_DUTY}' at {HOSPITAL} lists its " \
+        assert (
+            f"'{MAIN}' cannot be replaced: the duty '{QI_DUTY}' at {HOSPITAL} lists its "
             "people" in result.output
+        )
         assert "export-data --all" in result.output
         assert table_counts() == before
         # the whole group, replaced together, is fine

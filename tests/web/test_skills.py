@@ -69,8 +69,12 @@ def test_unknown_ids_are_404(client, login, pharmacy):
 
 def test_create_and_edit_competency(client, login, pharmacy):
     login("supervisor")
-    data = {"name": "Hazardous drugs", "code": "hd", "requalify_days": "365",
-            "prerequisite_id": pharmacy.sterile.id}
+    data = {
+        "name": "Hazardous drugs",
+        "code": "hd",
+        "requalify_days": "365",
+        "prerequisite_id": pharmacy.sterile.id,
+    }
     assert client.post("/skills/new", data=data).status_code == 302
     hd = db.session.scalar(db.select(Competency).where(Competency.code == "HD"))
     assert hd.prerequisite_id == pharmacy.sterile.id
@@ -110,8 +114,12 @@ def test_prerequisite_cannot_make_a_loop(client, login, pharmacy):
     pharmacy.sterile.prerequisite = pharmacy.fill
     db.session.commit()
     login("supervisor")
-    data = {"name": "Central fill", "code": "CF", "requalify_days": "",
-            "prerequisite_id": pharmacy.sterile.id}
+    data = {
+        "name": "Central fill",
+        "code": "CF",
+        "requalify_days": "",
+        "prerequisite_id": pharmacy.sterile.id,
+    }
     page = client.post(f"/skills/{pharmacy.fill.id}/edit", data=data).get_data(as_text=True)
     assert "That would make a loop" in page
     choices = client.get(f"/skills/{pharmacy.fill.id}/edit").get_data(as_text=True)
@@ -127,8 +135,9 @@ def test_matrix_shows_levels_expiry_and_legend(client, login, pharmacy, make_sta
     ph = pharmacy
     ph.ann.skills[0].valid_until = ph.days(10)
     ph.ben.skills[0].valid_until = ph.days(-1)
-    ph.ann.skills.append(StaffCompetency(competency=ph.sterile, level=SkillLevel.TRAINER,
-                                         valid_until=ph.days(200)))
+    ph.ann.skills.append(
+        StaffCompetency(competency=ph.sterile, level=SkillLevel.TRAINER, valid_until=ph.days(200))
+    )
     make_staff(ph.site, "Tess", {ph.fill: "observe"}, role=StaffRole.TRAINEE)
     make_staff(ph.site, "Old", {ph.fill: "trainer"}, active=False)
     db.session.commit()
@@ -156,7 +165,7 @@ def test_matrix_shows_levels_expiry_and_legend(client, login, pharmacy, make_sta
     assert "Legend" in page
     assert "Renew soon</span> valid until a day within 30 days" in page
     # who can work alone, in date: Ann only for central fill (Ben is supervised and lapsed)
-    footer = page[page.index("<tfoot>"):]
+    footer = page[page.index("<tfoot>") :]
     assert re.findall(r"<td[^>]*>(\d+)", footer)[:2] == ["1", "1"]
 
 
@@ -170,9 +179,14 @@ def _until(day, ph) -> str:
 def test_skill_added_on_a_person_appears_on_the_matrix(client, login, pharmacy):
     login("supervisor")
     until = pharmacy.days(5)
-    client.post(f"/staff/{pharmacy.pat.id}/skills/new",
-                data={"competency_id": pharmacy.sterile.id, "level": "independent",
-                      "valid_until": until.isoformat()})
+    client.post(
+        f"/staff/{pharmacy.pat.id}/skills/new",
+        data={
+            "competency_id": pharmacy.sterile.id,
+            "level": "independent",
+            "valid_until": until.isoformat(),
+        },
+    )
     page = client.get(f"/skills/matrix?site={pharmacy.site.id}").get_data(as_text=True)
     assert _cell(page, "Pat", 0) == f"Ind {_until(until, pharmacy)} ⏳ Renew soon"
 

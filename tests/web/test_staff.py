@@ -160,8 +160,11 @@ def test_create_person_stores_hours_as_minutes(client, login, pharmacy):
     ("change", "field", "message"),
     [
         ({"max_hours": "20"}, "max_hours", "cannot be fewer than the least"),
-        ({"min_consecutive_days": "6", "max_consecutive_days": "4"}, "min_consecutive_days",
-         "Cannot be more than the most working days in a row (4)"),
+        (
+            {"min_consecutive_days": "6", "max_consecutive_days": "4"},
+            "min_consecutive_days",
+            "Cannot be more than the most working days in a row (4)",
+        ),
         ({"min_hours": "200"}, "min_hours", "Enter a number of hours from 0 to 168."),
         ({"min_hours": "lots"}, "min_hours", "Not a valid decimal value"),
         ({"name": "  "}, "name", "Enter the person&#39;s name."),
@@ -188,8 +191,14 @@ def test_edit_contract(client, login, pharmacy):
     form = client.get(f"/staff/{pharmacy.ann.id}/edit").get_data(as_text=True)
     assert 'value="32.00"' in form
     assert 'value="Ann"' in form
-    data = {**PERSON, "name": "Ann", "home_site_id": pharmacy.site.id,
-            "min_hours": "37.5", "max_hours": "", "max_weekends_per_4_weeks": ""}
+    data = {
+        **PERSON,
+        "name": "Ann",
+        "home_site_id": pharmacy.site.id,
+        "min_hours": "37.5",
+        "max_hours": "",
+        "max_weekends_per_4_weeks": "",
+    }
     assert client.post(f"/staff/{pharmacy.ann.id}/edit", data=data).status_code == 302
     db.session.expire_all()
     ann = db.session.get(Staff, pharmacy.ann.id)
@@ -200,8 +209,9 @@ def test_edit_contract(client, login, pharmacy):
 
 
 def test_deactivate_keeps_the_record_and_reactivate(client, login, pharmacy, make_rota):
-    make_rota(pharmacy.site, rows=[(pharmacy.ann, date(2026, 3, 2), pharmacy.day,
-                                    pharmacy.central_fill)])
+    make_rota(
+        pharmacy.site, rows=[(pharmacy.ann, date(2026, 3, 2), pharmacy.day, pharmacy.central_fill)]
+    )
     db.session.commit()
     login("supervisor")
     page = client.get(f"/staff/{pharmacy.ann.id}").get_data(as_text=True)
@@ -221,24 +231,31 @@ def test_deactivate_keeps_the_record_and_reactivate(client, login, pharmacy, mak
 
 def test_add_skill_defaults_expiry_to_requalification_interval(client, login, pharmacy):
     login("supervisor")
-    response = client.post(f"/staff/{pharmacy.ann.id}/skills/new",
-                           data={"competency_id": pharmacy.sterile.id, "level": "supervised"})
+    response = client.post(
+        f"/staff/{pharmacy.ann.id}/skills/new",
+        data={"competency_id": pharmacy.sterile.id, "level": "supervised"},
+    )
     assert response.status_code == 302
-    skill = db.session.scalar(db.select(StaffCompetency).where(
-        StaffCompetency.staff_id == pharmacy.ann.id,
-        StaffCompetency.competency_id == pharmacy.sterile.id))
+    skill = db.session.scalar(
+        db.select(StaffCompetency).where(
+            StaffCompetency.staff_id == pharmacy.ann.id,
+            StaffCompetency.competency_id == pharmacy.sterile.id,
+        )
+    )
     assert skill.level == SkillLevel.SUPERVISED
     assert skill.valid_until == pharmacy.days(365)
 
 
 def test_add_skill_needs_a_competency_not_held(client, login, pharmacy):
     login("supervisor")
-    page = client.post(f"/staff/{pharmacy.ann.id}/skills/new",
-                       data={"competency_id": "", "level": "trainer"}).get_data(as_text=True)
+    page = client.post(
+        f"/staff/{pharmacy.ann.id}/skills/new", data={"competency_id": "", "level": "trainer"}
+    ).get_data(as_text=True)
     assert "Choose a competency." in page
-    page = client.post(f"/staff/{pharmacy.ann.id}/skills/new",
-                       data={"competency_id": pharmacy.fill.id, "level": "trainer"}
-                       ).get_data(as_text=True)
+    page = client.post(
+        f"/staff/{pharmacy.ann.id}/skills/new",
+        data={"competency_id": pharmacy.fill.id, "level": "trainer"},
+    ).get_data(as_text=True)
     assert "Not a valid choice" in page  # Ann already holds central fill
     assert len(db.session.get(Staff, pharmacy.ann.id).skills) == 1
 
@@ -247,8 +264,10 @@ def test_edit_and_remove_skill(client, login, pharmacy):
     login("supervisor")
     skill = pharmacy.ben.skills[0]
     until = pharmacy.days(20).isoformat()
-    client.post(f"/staff/{pharmacy.ben.id}/skills/{skill.id}/edit",
-                data={"level": "independent", "valid_until": until})
+    client.post(
+        f"/staff/{pharmacy.ben.id}/skills/{skill.id}/edit",
+        data={"level": "independent", "valid_until": until},
+    )
     db.session.expire_all()
     skill = db.session.get(StaffCompetency, skill.id)
     assert skill.level == SkillLevel.INDEPENDENT
@@ -266,20 +285,32 @@ def test_a_skill_valid_until_before_its_sign_off_is_refused_beside_the_field(
     site = pharmacy.site
     today = datetime.now(ZoneInfo(site.timezone)).date()
     yesterday = today - timedelta(days=1)
-    page = client.post(f"/staff/{pharmacy.ann.id}/skills/new",
-                       data={"competency_id": pharmacy.sterile.id, "level": "supervised",
-                             "valid_until": yesterday.isoformat()})
+    page = client.post(
+        f"/staff/{pharmacy.ann.id}/skills/new",
+        data={
+            "competency_id": pharmacy.sterile.id,
+            "level": "supervised",
+            "valid_until": yesterday.isoformat(),
+        },
+    )
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert 'id="valid_until-error"' in html
-    assert (f"Valid until {day(yesterday)} is before the sign-off date: it was recorded today, "
-            f"{day(today)} ({site.timezone}). Enter that day or a later one.") in html
+    assert (
+        f"Valid until {day(yesterday)} is before the sign-off date: it was recorded today, "
+        f"{day(today)} ({site.timezone}). Enter that day or a later one."
+    ) in html
     assert f'value="{yesterday.isoformat()}"' in html  # what was typed is kept
     assert len(db.session.get(Staff, pharmacy.ann.id).skills) == 1  # nothing saved
     # valid until the sign-off day itself: one valid day, accepted
-    ok = client.post(f"/staff/{pharmacy.ann.id}/skills/new",
-                     data={"competency_id": pharmacy.sterile.id, "level": "supervised",
-                           "valid_until": today.isoformat()})
+    ok = client.post(
+        f"/staff/{pharmacy.ann.id}/skills/new",
+        data={
+            "competency_id": pharmacy.sterile.id,
+            "level": "supervised",
+            "valid_until": today.isoformat(),
+        },
+    )
     assert ok.status_code == 302
 
     # a trainer's sign-off kept: compared with the day it was signed off
@@ -290,8 +321,10 @@ def test_a_skill_valid_until_before_its_sign_off_is_refused_beside_the_field(
     edit = f"/staff/{pharmacy.ben.id}/skills/{skill.id}/edit"
     page = client.post(edit, data={"level": kept, "valid_until": "2026-03-02"})
     local = datetime(2026, 3, 4, 3, 30, tzinfo=UTC).astimezone(ZoneInfo(site.timezone)).date()
-    assert (f"Valid until Mon 2 Mar 2026 is before the sign-off date: it was signed off on "
-            f"{day(local)}.") in page.get_data(as_text=True)
+    assert (
+        f"Valid until Mon 2 Mar 2026 is before the sign-off date: it was signed off on "
+        f"{day(local)}."
+    ) in page.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(StaffCompetency, skill.id).valid_until != date(2026, 3, 2)
 
@@ -335,8 +368,9 @@ def test_leave_list_approve_and_refuse(client, login, pharmacy):
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Approved Ann&#39;s annual leave" in page
     assert "Approved leave from today on (1)" in page
-    page = client.post(f"/staff/leave/{other.id}/refuse",
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(f"/staff/leave/{other.id}/refuse", follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "Refused and removed Ben&#39;s annual leave" in page
     assert db.session.get(Leave, other.id) is None
     assert db.session.get(Leave, past.id) is not None
@@ -346,8 +380,9 @@ def test_leave_list_approve_and_refuse(client, login, pharmacy):
 def test_refusing_approved_leave_is_refused_and_cancel_removes_it(client, login, pharmacy):
     approved = _leave(pharmacy.ann, pharmacy.days(5), pharmacy.days(7), approved=True)
     login("pic")
-    page = client.post(f"/staff/leave/{approved.id}/refuse",
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(f"/staff/leave/{approved.id}/refuse", follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "already approved" in page
     assert db.session.get(Leave, approved.id) is not None
     client.post(f"/staff/leave/{approved.id}/cancel")
@@ -369,8 +404,15 @@ def test_record_sick_leave(client, login, pharmacy):
     assert "Night, 23:00" not in form
     assert "Night (23:00" in form
     day = pharmacy.days(1).isoformat()
-    data = {"staff_id": pharmacy.ben.id, "start_date": day, "end_date": day, "kind": "sick",
-            "shift_type_id": "", "approved": "y", "note": "called in"}
+    data = {
+        "staff_id": pharmacy.ben.id,
+        "start_date": day,
+        "end_date": day,
+        "kind": "sick",
+        "shift_type_id": "",
+        "approved": "y",
+        "note": "called in",
+    }
     assert client.post(url, data=data).status_code == 302
     row = db.session.scalar(db.select(Leave).where(Leave.staff_id == pharmacy.ben.id))
     assert row.kind == LeaveKind.SICK
@@ -384,16 +426,20 @@ def test_record_sick_leave(client, login, pharmacy):
 
 def test_record_leave_rejects_end_before_start(client, login, pharmacy):
     login("supervisor")
-    data = {"staff_id": pharmacy.ben.id, "start_date": pharmacy.days(3).isoformat(),
-            "end_date": pharmacy.days(1).isoformat(), "kind": "annual", "shift_type_id": ""}
+    data = {
+        "staff_id": pharmacy.ben.id,
+        "start_date": pharmacy.days(3).isoformat(),
+        "end_date": pharmacy.days(1).isoformat(),
+        "kind": "annual",
+        "shift_type_id": "",
+    }
     page = client.post(f"/staff/leave/new?site={pharmacy.site.id}", data=data)
     text = page.get_data(as_text=True)
     assert 'id="end_date-error"' in text
     assert "cannot be before the first day" in text
     assert db.session.scalars(db.select(Leave)).first() is None
     zoe = {**data, "staff_id": pharmacy.zoe.id}
-    text = client.post(f"/staff/leave/new?site={pharmacy.site.id}", data=zoe).get_data(
-        as_text=True)
+    text = client.post(f"/staff/leave/new?site={pharmacy.site.id}", data=zoe).get_data(as_text=True)
     assert "Not a valid choice" in text  # not staff of this site
 
 
@@ -402,14 +448,26 @@ def test_record_leave_rejects_end_before_start(client, login, pharmacy):
 
 def test_wishes_page_shows_offers_requests_and_pending_leave(client, login, pharmacy):
     week = monday_of(pharmacy.days(7))
-    db.session.add_all([
-        VolunteerOffer(staff=pharmacy.ann, week_start=week, kind=OfferKind.STATION,
-                       station=pharmacy.central_fill, count=2, note="keen"),
-        ShiftRequest(staff=pharmacy.ben, on_date=week, shift_type=pharmacy.night, want=False),
-        ShiftRequest(staff=pharmacy.zoe, on_date=week, want=True),
-        VolunteerOffer(staff=pharmacy.ben, week_start=week + timedelta(days=7),
-                       kind=OfferKind.EXTRA_SHIFTS, note="next week"),
-    ])
+    db.session.add_all(
+        [
+            VolunteerOffer(
+                staff=pharmacy.ann,
+                week_start=week,
+                kind=OfferKind.STATION,
+                station=pharmacy.central_fill,
+                count=2,
+                note="keen",
+            ),
+            ShiftRequest(staff=pharmacy.ben, on_date=week, shift_type=pharmacy.night, want=False),
+            ShiftRequest(staff=pharmacy.zoe, on_date=week, want=True),
+            VolunteerOffer(
+                staff=pharmacy.ben,
+                week_start=week + timedelta(days=7),
+                kind=OfferKind.EXTRA_SHIFTS,
+                note="next week",
+            ),
+        ]
+    )
     db.session.commit()
     _leave(pharmacy.pat, week, week)
     login("supervisor")

@@ -48,7 +48,12 @@ REGISTRY: tuple[ConstraintFamily, ...] = (
 )
 
 __all__ = [
-    "REGISTRY", "ConstraintFamily", "ContractFamily", "HardFamily", "ModelContext", "SoftFamily",
+    "REGISTRY",
+    "ConstraintFamily",
+    "ContractFamily",
+    "HardFamily",
+    "ModelContext",
+    "SoftFamily",
     "family",
 ]
 

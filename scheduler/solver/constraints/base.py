@@ -143,8 +143,9 @@ class SoftFamily(ConstraintFamily):
     ) -> Cost:
         """A cost of this family as the model would report it, with its sentence filled in."""
         level, weight = priced(problem, rule, weight)
-        penalty = Penalty(self.name, key, weight, amount, subject or Subject(), sentence, rule,
-                          level)
+        penalty = Penalty(
+            self.name, key, weight, amount, subject or Subject(), sentence, rule, level
+        )
         return evaluated(penalty, amount)
 
 
@@ -168,11 +169,18 @@ class ContractFamily(SoftFamily):
         return self.is_hard(problem)
 
     def breach(
-        self, problem: Problem, rule: Rule, key: str, weight: int, amount: int, sentence: str,
+        self,
+        problem: Problem,
+        rule: Rule,
+        key: str,
+        weight: int,
+        amount: int,
+        sentence: str,
         subject: Subject,
     ) -> Violation | Cost:
         """A finding of this family on a rota: a violation when hard, else a cost."""
         if self.is_hard(problem):
-            return Violation(self.name, subject, sentence.format(amount=amount,
-                                                                 hours=f"{amount / 60:g}"))
+            return Violation(
+                self.name, subject, sentence.format(amount=amount, hours=f"{amount / 60:g}")
+            )
         return self.cost(problem, rule, key, weight, amount, sentence, subject)

@@ -17,10 +17,14 @@ from .base import ContractFamily, ModelContext, literal
 def _sentence(problem: Problem, person: Person, hard: bool) -> str:
     most = person.contract.min_minutes
     if hard:
-        return (f"{literal(person.name)}'s contract: at least {most} minutes "
-                f"over the {problem.days} days")
-    return (literal(f"{person.name}: ") + "{hours} h below the "
-            f"{most / 60:g} h the contract asks for in these {problem.days} days")
+        return (
+            f"{literal(person.name)}'s contract: at least {most} minutes "
+            f"over the {problem.days} days"
+        )
+    return (
+        literal(f"{person.name}: ") + "{hours} h below the "
+        f"{most / 60:g} h the contract asks for in these {problem.days} days"
+    )
 
 
 class ContractHoursFamily(ContractFamily):
@@ -48,13 +52,21 @@ class ContractHoursFamily(ContractFamily):
                 continue
             key = f"contract_hours:{person.id}"
             short = ctx.positive_part(most - minutes, most, key)
-            ctx.penalise(self.name, Rule.CONTRACT_HOURS, key, p.weights.minute_short, short,
-                         sentence, Subject(person=person.id))
+            ctx.penalise(
+                self.name,
+                Rule.CONTRACT_HOURS,
+                key,
+                p.weights.minute_short,
+                short,
+                sentence,
+                Subject(person=person.id),
+            )
 
     def check(self, problem: Problem, rota: Rota) -> list[Violation | Cost]:
         """Each person's minutes short of the contract, from the rota's real shift lengths."""
         slots = {
-            (a.person, a.day, a.shift) for a in rota.assignments
+            (a.person, a.day, a.shift)
+            for a in rota.assignments
             if a.shift in problem.shift and 0 <= a.day < problem.days
         }
         worked: dict[str, int] = {}
@@ -69,10 +81,19 @@ class ContractHoursFamily(ContractFamily):
             subject = Subject(person=person.id)
             if hard:
                 sentence = f"{_sentence(problem, person, True)}, but works {got}"
-                out.append(Violation(self.name, subject, sentence.replace("{{", "{")
-                                     .replace("}}", "}")))
+                out.append(
+                    Violation(self.name, subject, sentence.replace("{{", "{").replace("}}", "}"))
+                )
             else:
-                out.append(self.cost(problem, Rule.CONTRACT_HOURS, f"contract_hours:{person.id}",
-                                     problem.weights.minute_short, most - got,
-                                     _sentence(problem, person, False), subject))
+                out.append(
+                    self.cost(
+                        problem,
+                        Rule.CONTRACT_HOURS,
+                        f"contract_hours:{person.id}",
+                        problem.weights.minute_short,
+                        most - got,
+                        _sentence(problem, person, False),
+                        subject,
+                    )
+                )
         return out

@@ -66,10 +66,18 @@ def _terms(problem: Problem, line: Cover) -> list[tuple[str, int, str, str]]:
         short += literal(f" ({'; '.join(reasons)})")
     terms = [
         (f"{base}:under", line.under_weight, "under", short),
-        (f"{base}:ideal", line.ideal_weight, "ideal",
-         f"{where}: {{amount}} below the ideal {line.ideal}"),
-        (f"{base}:over", line.over_weight, "over",
-         f"{where}: {{amount}} above the ideal {line.ideal}"),
+        (
+            f"{base}:ideal",
+            line.ideal_weight,
+            "ideal",
+            f"{where}: {{amount}} below the ideal {line.ideal}",
+        ),
+        (
+            f"{base}:over",
+            line.over_weight,
+            "over",
+            f"{where}: {{amount}} above the ideal {line.ideal}",
+        ),
     ]
     return [t for t in terms if t[1]]
 
@@ -129,6 +137,7 @@ class CoverFamily(SoftFamily):
                 amount = _gap(line, side, x)
                 if amount:
                     subject = Subject(day=line.day, shift=line.shift, activity=line.station)
-                    out.append(self.cost(problem, _rule(side), key, weight, amount, sentence,
-                                         subject))
+                    out.append(
+                        self.cost(problem, _rule(side), key, weight, amount, sentence, subject)
+                    )
         return out

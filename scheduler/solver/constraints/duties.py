@@ -55,9 +55,15 @@ class DutiesFamily(SoftFamily):
                 if week in priced:
                     key, sentence = priced[week]
                     subject = Subject(day=week[0], activity=duty.id)
-                    ctx.penalise(self.name, _rule(duty), key, duty.weight,
-                                 duty.per_week - sum(taken),
-                                 sentence, subject)
+                    ctx.penalise(
+                        self.name,
+                        _rule(duty),
+                        key,
+                        duty.weight,
+                        duty.per_week - sum(taken),
+                        sentence,
+                        subject,
+                    )
 
     def check(self, problem: Problem, rota: Rota) -> list[Cost]:
         """Price each week's shortfall of every duty in the rota."""
@@ -68,6 +74,7 @@ class DutiesFamily(SoftFamily):
                 amount = max(0, duty.per_week - sum(done[(duty.id, d)] for d in week))
                 if amount:
                     subject = Subject(day=week[0], activity=duty.id)
-                    out.append(self.cost(problem, _rule(duty), key, duty.weight, amount,
-                                         sentence, subject))
+                    out.append(
+                        self.cost(problem, _rule(duty), key, duty.weight, amount, sentence, subject)
+                    )
         return out

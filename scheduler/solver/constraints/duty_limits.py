@@ -29,16 +29,18 @@ class DutyLimitsFamily(HardFamily):
             for week in ctx.problem.weeks:
                 taken = [var for d in week for var in ctx.vars.on_activity(duty.id, d)]
                 if len(taken) > duty.per_week:
-                    lits = ctx.guard(self.name, f"{duty.id}:w{week[0]}",
-                                     _week_sentence(ctx.problem, duty, week))
+                    lits = ctx.guard(
+                        self.name, f"{duty.id}:w{week[0]}", _week_sentence(ctx.problem, duty, week)
+                    )
                     ctx.model.add(sum(taken) <= duty.per_week).only_enforce_if(lits)
             if duty.per_day is None:
                 continue
             for day in range(ctx.problem.days):
                 taken = ctx.vars.on_activity(duty.id, day)
                 if len(taken) > duty.per_day:
-                    lits = ctx.guard(self.name, f"{duty.id}:d{day}",
-                                     _day_sentence(ctx.problem, duty, day))
+                    lits = ctx.guard(
+                        self.name, f"{duty.id}:d{day}", _day_sentence(ctx.problem, duty, day)
+                    )
                     ctx.model.add(sum(taken) <= duty.per_day).only_enforce_if(lits)
 
     def check(self, problem: Problem, rota: Rota) -> list[Violation]:
@@ -49,13 +51,23 @@ class DutyLimitsFamily(HardFamily):
             for week in problem.weeks:
                 n = sum(done[(duty.id, d)] for d in week)
                 if n > duty.per_week:
-                    out.append(Violation(self.name, Subject(day=week[0], activity=duty.id),
-                                         f"{_week_sentence(problem, duty, week)}, but {n}"))
+                    out.append(
+                        Violation(
+                            self.name,
+                            Subject(day=week[0], activity=duty.id),
+                            f"{_week_sentence(problem, duty, week)}, but {n}",
+                        )
+                    )
             if duty.per_day is None:
                 continue
             for day in range(problem.days):
                 n = done[(duty.id, day)]
                 if n > duty.per_day:
-                    out.append(Violation(self.name, Subject(day=day, activity=duty.id),
-                                         f"{_day_sentence(problem, duty, day)}, but {n}"))
+                    out.append(
+                        Violation(
+                            self.name,
+                            Subject(day=day, activity=duty.id),
+                            f"{_day_sentence(problem, duty, day)}, but {n}",
+                        )
+                    )
         return out

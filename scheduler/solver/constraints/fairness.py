@@ -143,8 +143,9 @@ def _duty_slots(problem: Problem, person: Person, duty: Duty) -> tuple[Slot, ...
     )
 
 
-def _line_workable(problem: Problem, members: list[Person], day: int, shift: str,
-                   station: str) -> bool:
+def _line_workable(
+    problem: Problem, members: list[Person], day: int, shift: str, station: str
+) -> bool:
     """Whether some member of a group could work (WORKS) a cover line and is available for it."""
     return any(
         not m.is_unavailable(day, shift) and problem.can_work(m, problem.station[station], day)
@@ -178,8 +179,12 @@ def _weekend_demand(problem: Problem, site: str, members: list[Person]) -> int:
     return sum(max(per_day[d] for d in weekend) for weekend in problem.weekends)
 
 
-def _allot(kind: str, pool: dict[str, tuple[Person, int, tuple[Slot, ...]]], demand: int,
-           sharing: set[str] | None = None) -> list[Share]:
+def _allot(
+    kind: str,
+    pool: dict[str, tuple[Person, int, tuple[Slot, ...]]],
+    demand: int,
+    sharing: set[str] | None = None,
+) -> list[Share]:
     """The shares of a pool: (person, possible count, open slots) by id, and its demand.
 
     ``sharing`` names the volunteers when some pool members volunteered: they alone
@@ -200,14 +205,14 @@ def _allot(kind: str, pool: dict[str, tuple[Person, int, tuple[Slot, ...]]], dem
     return out
 
 
-def _group_shares(problem: Problem, kind: str,
-                  is_kind: Callable[[int, str], bool]) -> list[Share]:
+def _group_shares(problem: Problem, kind: str, is_kind: Callable[[int, str], bool]) -> list[Share]:
     """Night or weekend shares, computed per (home site, role group)."""
     groups: dict[tuple[str, str], list[Person]] = defaultdict(list)
     for person in problem.people:
         groups[_group(person)].append(person)
-    of_kind = [(d, st.id) for d in range(problem.days) for st in problem.shift_types
-               if is_kind(d, st.id)]
+    of_kind = [
+        (d, st.id) for d in range(problem.days) for st in problem.shift_types if is_kind(d, st.id)
+    ]
     out = []
     for (site, _role), members in groups.items():
         pool = {}
@@ -234,7 +239,8 @@ def _duty_shares(problem: Problem, duty: Duty) -> list[Share]:
         if slots:
             pool[person.id] = (person, len(slots), slots)
     volunteers = {
-        o.person for o in problem.offers
+        o.person
+        for o in problem.offers
         if o.kind is OfferKind.DUTY and o.duty == duty.id and o.person in pool
     }
     demand = duty.per_week * len(problem.weeks)
@@ -246,7 +252,9 @@ def _training_shares(problem: Problem) -> list[Share]:
     pool = {}
     for person in problem.people:
         slots = tuple(
-            (d, st.id) for d in range(problem.days) for st in problem.shift_types
+            (d, st.id)
+            for d in range(problem.days)
+            for st in problem.shift_types
             if _trainee_slot(problem, person, d, st.id)
         )
         if slots:
@@ -279,20 +287,28 @@ def _sentence(problem: Problem, share: Share) -> str:
     n, past, fair = problem.fairness_weeks, share.past, share.fair
     name = literal(f"{share.person.name}: ")
     if share.kind == "night":
-        return name + (f"{{amount}} night shift(s) beyond a fair share ({past} in the last {n} "
-                       f"weeks; fair share with this week {fair})")
+        return name + (
+            f"{{amount}} night shift(s) beyond a fair share ({past} in the last {n} "
+            f"weeks; fair share with this week {fair})"
+        )
     if share.kind == "weekend":
-        return name + (f"{{amount}} weekend(s) beyond a fair share ({past} of the last {n} "
-                       f"weekends; fair share with this week {fair})")
+        return name + (
+            f"{{amount}} weekend(s) beyond a fair share ({past} of the last {n} "
+            f"weekends; fair share with this week {fair})"
+        )
     if share.kind == "training":
-        return name + (f"{{amount}} training shift(s) beyond a fair share ({past} in the last "
-                       f"{n} weeks; fair share with this week {fair})")
+        return name + (
+            f"{{amount}} training shift(s) beyond a fair share ({past} in the last "
+            f"{n} weeks; fair share with this week {fair})"
+        )
     duty = share.kind.removeprefix("duty:")
     what = literal(problem.duty[duty].name)
     if share.behind_volunteers:
         return name + f"{{amount}} {what} beyond a fair share (volunteers first)"
-    return name + (f"{{amount}} {what} beyond a fair share ({past} in the last {n} weeks; "
-                   f"fair share with this week {fair})")
+    return name + (
+        f"{{amount}} {what} beyond a fair share ({past} in the last {n} weeks; "
+        f"fair share with this week {fair})"
+    )
 
 
 def _subject(share: Share) -> Subject:
@@ -359,10 +375,18 @@ class FairnessFamily(SoftFamily):
                 count = sum(v.select(person=pid, mode=Mode.TRAINEE))
             else:
                 count = sum(v.select(person=pid, activity=share.kind.removeprefix("duty:")))
-            amount = ctx.positive_part(count - share.allowance,
-                                       share.possible - share.allowance, share.key)
-            ctx.penalise(self.name, rule_of(share.kind), share.key,
-                         weight_of(p, share.kind), amount, _sentence(p, share), _subject(share))
+            amount = ctx.positive_part(
+                count - share.allowance, share.possible - share.allowance, share.key
+            )
+            ctx.penalise(
+                self.name,
+                rule_of(share.kind),
+                share.key,
+                weight_of(p, share.kind),
+                amount,
+                _sentence(p, share),
+                _subject(share),
+            )
 
     def check(self, problem: Problem, rota: Rota) -> list[Cost]:
         """Count each person's shared work in the rota and price the part beyond the allowance."""
@@ -371,8 +395,15 @@ class FairnessFamily(SoftFamily):
         for share in _shares(problem):
             beyond = counts.get((share.kind, share.person.id), 0) - share.allowance
             if beyond > 0:
-                out.append(self.cost(
-                    problem, rule_of(share.kind), share.key, weight_of(problem, share.kind),
-                    beyond, _sentence(problem, share), _subject(share),
-                ))
+                out.append(
+                    self.cost(
+                        problem,
+                        rule_of(share.kind),
+                        share.key,
+                        weight_of(problem, share.kind),
+                        beyond,
+                        _sentence(problem, share),
+                        _subject(share),
+                    )
+                )
         return out

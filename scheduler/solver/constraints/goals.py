@@ -64,7 +64,8 @@ def _trainers_beside(problem: Problem, goal: Goal, day: int, station: str) -> li
         return []
     on = problem.date_of(day)
     return [
-        p.id for p in problem.people
+        p.id
+        for p in problem.people
         if p.id != goal.person and (p.skill(goal.competency, on) or 0) >= Level.TRAINER
     ]
 
@@ -78,8 +79,11 @@ def _terms(problem: Problem, goal: Goal) -> list[tuple[int, str, int, str]]:
     if unit <= 0:
         return []
     name = problem.person[goal.person].name
-    comp = problem.competency[goal.competency].name if goal.competency in problem.competency \
+    comp = (
+        problem.competency[goal.competency].name
+        if goal.competency in problem.competency
         else goal.competency
+    )
     level = goal.target_level.name.lower()
     kind = _kind(problem, goal)
     return [
@@ -87,8 +91,10 @@ def _terms(problem: Problem, goal: Goal) -> list[tuple[int, str, int, str]]:
             k,
             f"goals:{goal.id}:{k}",
             unit * (share - k + 1),
-            literal(f"{name}'s goal {comp} ({level}): {kind} {k} of the "
-                    f"{share} wanted in this rota is not planned"),
+            literal(
+                f"{name}'s goal {comp} ({level}): {kind} {k} of the "
+                f"{share} wanted in this rota is not planned"
+            ),
         )
         for k in range(1, share + 1)
     ]
@@ -168,16 +174,26 @@ class GoalsFamily(SoftFamily):
             progress = _count_mentored(problem, goal, rota) + sum(
                 1
                 for a in rota.assignments
-                if a.person == goal.person and a.mode is Mode.TRAINEE
-                and a.activity in problem.station and not mentored_on(problem, goal, a.day)
-                and goal.competency in problem.training_competencies(
-                    who, problem.station[a.activity], a.day
-                )
+                if a.person == goal.person
+                and a.mode is Mode.TRAINEE
+                and a.activity in problem.station
+                and not mentored_on(problem, goal, a.day)
+                and goal.competency
+                in problem.training_competencies(who, problem.station[a.activity], a.day)
             )
             for k, key, weight, sentence in terms:
                 if progress < k:
-                    out.append(self.cost(problem, Rule.GOALS, key, weight, 1, sentence,
-                                         Subject(person=goal.person)))
+                    out.append(
+                        self.cost(
+                            problem,
+                            Rule.GOALS,
+                            key,
+                            weight,
+                            1,
+                            sentence,
+                            Subject(person=goal.person),
+                        )
+                    )
         return out
 
 
@@ -191,7 +207,9 @@ def _count_mentored(problem: Problem, goal: Goal, rota: Rota) -> int:
     return sum(
         1
         for person, day, shift, station in works
-        if person == goal.person and mentored_on(problem, goal, day)
-        and any((t, day, shift, station) in works
-                for t in _trainers_beside(problem, goal, day, station))
+        if person == goal.person
+        and mentored_on(problem, goal, day)
+        and any(
+            (t, day, shift, station) in works for t in _trainers_beside(problem, goal, day, station)
+        )
     )

@@ -73,9 +73,14 @@ class PinsFamily(HardFamily):
             subject = Subject(pin.person, pin.day, pin.shift, pin.activity)
             if key not in present:
                 out.append(Violation(self.name, subject, f"{pin_sentence(problem, pin)}: missing"))
-            elif pin.mode is Mode.TRAINEE and pin.trainer is not None \
-                    and present[key] != pin.trainer:
-                out.append(Violation(
-                    self.name, subject, f"{pin_sentence(problem, pin)}: another trainer was placed"
-                ))
+            elif (
+                pin.mode is Mode.TRAINEE and pin.trainer is not None and present[key] != pin.trainer
+            ):
+                out.append(
+                    Violation(
+                        self.name,
+                        subject,
+                        f"{pin_sentence(problem, pin)}: another trainer was placed",
+                    )
+                )
         return out

@@ -86,11 +86,13 @@ class PlacementFamily(HardFamily):
             if len(items) > 1:
                 name = problem.person[person].name if person in problem.person else person
                 label = problem.day_label(day) if 0 <= day < problem.days else f"day {day}"
-                out.append(Violation(
-                    self.name,
-                    Subject(person, day),
-                    f"{name} has {len(items)} assignments on {label}; one shift a day at most",
-                ))
+                out.append(
+                    Violation(
+                        self.name,
+                        Subject(person, day),
+                        f"{name} has {len(items)} assignments on {label}; one shift a day at most",
+                    )
+                )
         return out
 
 

@@ -94,10 +94,16 @@ class RatioFamily(HardFamily):
                 self._bound(ctx, site, rule, [groups[k] for k in active], start, end)
 
     def _bound(
-        self, ctx: ModelContext, site: Site, rule: RatioRule, groups: list[dict],
-        start: int, end: int,
+        self,
+        ctx: ModelContext,
+        site: Site,
+        rule: RatioRule,
+        groups: list[dict],
+        start: int,
+        end: int,
     ) -> None:
         """Post both limits of the rule on one piece of time."""
+
         def gather(kind: str) -> list:
             return [x for g in groups for x in g[kind]]
 
@@ -133,19 +139,23 @@ class RatioFamily(HardFamily):
             windows = {
                 a: problem.slot_window(a.day, a.shift)
                 for a in rota.assignments
-                if a.person in problem.person and a.shift in problem.shift
+                if a.person in problem.person
+                and a.shift in problem.shift
                 and (a.activity in problem.station or a.activity in problem.duty)
-                and 0 <= a.day < problem.days and problem.activity_site(a.activity) == site.id
+                and 0 <= a.day < problem.days
+                and problem.activity_site(a.activity) == site.id
             }
             for start, end, active in slices(windows):
                 found = self._breach(problem, rule, {a.person for a in active})
                 if found:
                     label = moment_label(problem, site, start, end)
-                    out.append(Violation(
-                        self.name,
-                        Subject(day=min(a.day for a in active)),
-                        f"Ratio at {site.name} ({describe(rule)}) on {label}: {found}",
-                    ))
+                    out.append(
+                        Violation(
+                            self.name,
+                            Subject(day=min(a.day for a in active)),
+                            f"Ratio at {site.name} ({describe(rule)}) on {label}: {found}",
+                        )
+                    )
         return out
 
     @staticmethod
@@ -163,7 +173,6 @@ class RatioFamily(HardFamily):
             )
         if everyone > most_all:
             return (
-                f"{pharmacists} pharmacist(s) allow {most_all} technician(s), "
-                f"but {everyone} are on"
+                f"{pharmacists} pharmacist(s) allow {most_all} technician(s), but {everyone} are on"
             )
         return None

@@ -26,12 +26,18 @@ def _sentence(problem: Problem, request: Request) -> str:
     name = problem.person[request.person].name
     if request.shift is None:
         when = problem.day_label(request.day)
-        text = (f"{name} asked to work on {when} but is off" if request.want
-                else f"{name} asked for {when} off but is rostered")
+        text = (
+            f"{name} asked to work on {when} but is off"
+            if request.want
+            else f"{name} asked for {when} off but is rostered"
+        )
     else:
         when = problem.slot_label(request.day, request.shift)
-        text = (f"{name} asked to work {when} but does not" if request.want
-                else f"{name} asked not to work {when} but is rostered")
+        text = (
+            f"{name} asked to work {when} but does not"
+            if request.want
+            else f"{name} asked not to work {when} but is rostered"
+        )
     return literal(text)
 
 
@@ -50,8 +56,9 @@ class RequestsFamily(SoftFamily):
             amount = 1 - worked if request.want else worked
             subject = Subject(request.person, request.day, request.shift)
             sentence = _sentence(ctx.problem, request)
-            ctx.penalise(self.name, Rule.WISHES, _key(request), request.weight, amount, sentence,
-                         subject)
+            ctx.penalise(
+                self.name, Rule.WISHES, _key(request), request.weight, amount, sentence, subject
+            )
 
     def check(self, problem: Problem, rota: Rota) -> list[Cost]:
         """Price each request against what the rota gives that person that day."""
@@ -67,8 +74,15 @@ class RequestsFamily(SoftFamily):
                 worked = (request.person, request.day, request.shift) in slots
             if worked != request.want:
                 subject = Subject(request.person, request.day, request.shift)
-                out.append(self.cost(
-                    problem, Rule.WISHES,
-                    _key(request), request.weight, 1, _sentence(problem, request), subject
-                ))
+                out.append(
+                    self.cost(
+                        problem,
+                        Rule.WISHES,
+                        _key(request),
+                        request.weight,
+                        1,
+                        _sentence(problem, request),
+                        subject,
+                    )
+                )
         return out

@@ -158,11 +158,15 @@ class RestFamily(HardFamily):
                     gap = gap_minutes(problem, first, second)
                     sentence = (
                         f"{_rest_sentence(person)}, but only {gap} minutes"
-                        if gap >= 0 else f"{_rest_sentence(person)}, but they overlap"
+                        if gap >= 0
+                        else f"{_rest_sentence(person)}, but they overlap"
                     )
-                out.append(Violation(
-                    self.name,
-                    Subject(pid, second[0], second[1]),
-                    f"{sentence}: {problem.slot_label(*first)} then {problem.slot_label(*second)}",
-                ))
+                out.append(
+                    Violation(
+                        self.name,
+                        Subject(pid, second[0], second[1]),
+                        f"{sentence}: {problem.slot_label(*first)} "
+                        f"then {problem.slot_label(*second)}",
+                    )
+                )
         return out

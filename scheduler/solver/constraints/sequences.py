@@ -40,15 +40,21 @@ def _pattern_sentence(problem: Problem, person: Person, rule: str, start: int, e
     """A soft breach in words, dated: the run it is about and what the contract asks."""
     c, name = person.contract, literal(person.name)
     if rule == "max_consecutive":
-        return (f"{name} works {problem.day_label(end)} as day {c.max_consecutive_days + 1} "
-                f"or more in a row; the contract allows {c.max_consecutive_days}")
+        return (
+            f"{name} works {problem.day_label(end)} as day {c.max_consecutive_days + 1} "
+            f"or more in a row; the contract allows {c.max_consecutive_days}"
+        )
     length = end - start + 1
     span = f"{problem.day_label(start)} to {problem.day_label(end)} ({length} day(s))"
     if rule == "min_consecutive":
-        return (f"{name} works only {span} in a row; the contract asks for at least "
-                f"{c.min_consecutive_days}")
-    return (f"{name} is off only {span} in a row; the contract asks for at least "
-            f"{c.min_consecutive_days_off}")
+        return (
+            f"{name} works only {span} in a row; the contract asks for at least "
+            f"{c.min_consecutive_days}"
+        )
+    return (
+        f"{name} is off only {span} in a row; the contract asks for at least "
+        f"{c.min_consecutive_days_off}"
+    )
 
 
 def _sentences(person: Person) -> dict[str, str]:
@@ -92,8 +98,15 @@ class SequencesFamily(ContractFamily):
                     continue
                 on = cells if worked else {d: _neg(x) for d, x in cells.items()}
                 patterns[rule] = [
-                    (start, end, [_neg(on[start - 1]), *(on[d] for d in range(start, end + 1)),
-                                  _neg(on[end + 1])])
+                    (
+                        start,
+                        end,
+                        [
+                            _neg(on[start - 1]),
+                            *(on[d] for d in range(start, end + 1)),
+                            _neg(on[end + 1]),
+                        ],
+                    )
                     for size in range(1, length)
                     for start in range(first + 1, last - size + 1)
                     if (end := start + size - 1) >= -1  # else decided by the history alone
@@ -128,9 +141,15 @@ class SequencesFamily(ContractFamily):
                 model.add(sum(parts) - (len(parts) - 1) <= hit)  # the same, for the LP
             else:
                 hit = 1
-            ctx.penalise(self.name, Rule.WORK_PATTERN, key, p.weights.pattern, hit,
-                         _pattern_sentence(p, person, rule, start, end),
-                         Subject(person=person.id, day=max(0, end)))
+            ctx.penalise(
+                self.name,
+                Rule.WORK_PATTERN,
+                key,
+                p.weights.pattern,
+                hit,
+                _pattern_sentence(p, person, rule, start, end),
+                Subject(person=person.id, day=max(0, end)),
+            )
 
     def check(self, problem: Problem, rota: Rota) -> list[Violation | Cost]:
         """Every run of work or rest that breaks a person's contract (violations or costs)."""
@@ -157,11 +176,14 @@ class SequencesFamily(ContractFamily):
                 elif not worked and inside and length < c.min_consecutive_days_off:
                     broken = "min_off"
                 if broken:
-                    out.append(Violation(
-                        self.name, Subject(person.id, max(start, 0)), f"{sentences[broken]}: {span}"
-                    ))
+                    out.append(
+                        Violation(
+                            self.name,
+                            Subject(person.id, max(start, 0)),
+                            f"{sentences[broken]}: {span}",
+                        )
+                    )
         return out
-
 
     def _costs(self, problem: Problem, rota: Rota) -> list[Violation | Cost]:
         """Level-2 costs: days beyond the most in a row, short runs of work and of days off."""
@@ -175,8 +197,10 @@ class SequencesFamily(ContractFamily):
                 length = end - start + 1
                 if worked and most is not None:
                     # each day of the run that is day most + 1 or later in it, from day 0 on
-                    found.extend(("max_consecutive", d - most, d)
-                                 for d in range(max(start + most, 0), end + 1))
+                    found.extend(
+                        ("max_consecutive", d - most, d)
+                        for d in range(max(start + most, 0), end + 1)
+                    )
                 if start <= first or end >= last or end < -1:
                     continue
                 if worked and length < c.min_consecutive_days:
@@ -184,12 +208,17 @@ class SequencesFamily(ContractFamily):
                 elif not worked and length < c.min_consecutive_days_off:
                     found.append(("min_off", start, end))
             for rule, start, end in found:
-                out.append(self.cost(
-                    problem, Rule.WORK_PATTERN, f"sequences:{person.id}:{rule}:{start}:{end}",
-                    problem.weights.pattern, 1,
-                    _pattern_sentence(problem, person, rule, start, end),
-                    Subject(person=person.id, day=max(0, end)),
-                ))
+                out.append(
+                    self.cost(
+                        problem,
+                        Rule.WORK_PATTERN,
+                        f"sequences:{person.id}:{rule}:{start}:{end}",
+                        problem.weights.pattern,
+                        1,
+                        _pattern_sentence(problem, person, rule, start, end),
+                        Subject(person=person.id, day=max(0, end)),
+                    )
+                )
         return out
 
 

@@ -62,12 +62,20 @@ class StabilityFamily(SoftFamily):
             if was is None:
                 changed = v.worked(person, day)
             else:
-                kept = [v.assign[k] for k in v.keys(person=person, day=day, shift=was[0],
-                                                     activity=was[1])]
+                kept = [
+                    v.assign[k]
+                    for k in v.keys(person=person, day=day, shift=was[0], activity=was[1])
+                ]
                 changed = 1 - sum(kept)
-            ctx.penalise(self.name, Rule.STABILITY, f"stability:{person}:{day}", weight, changed,
-                         sentence,
-                         Subject(person=person, day=day))
+            ctx.penalise(
+                self.name,
+                Rule.STABILITY,
+                f"stability:{person}:{day}",
+                weight,
+                changed,
+                sentence,
+                Subject(person=person, day=day),
+            )
 
     def check(self, problem: Problem, rota: Rota) -> list[Cost]:
         """Price each person-day of the rota that differs from the reference."""
@@ -78,7 +86,15 @@ class StabilityFamily(SoftFamily):
         for person, day, was, sentence in _terms(problem):
             placed = now.get((person, day), set())
             if placed != ({was} if was else set()):
-                out.append(self.cost(problem, Rule.STABILITY, f"stability:{person}:{day}",
-                                     problem.weights.change, 1,
-                                     sentence, Subject(person=person, day=day)))
+                out.append(
+                    self.cost(
+                        problem,
+                        Rule.STABILITY,
+                        f"stability:{person}:{day}",
+                        problem.weights.change,
+                        1,
+                        sentence,
+                        Subject(person=person, day=day),
+                    )
+                )
         return out

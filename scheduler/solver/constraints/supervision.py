@@ -77,21 +77,31 @@ class SupervisionFamily(HardFamily):
                 continue
             load[(a.trainer, a.day, a.shift)] += 1
             if (a.trainer, a.day, a.shift, a.activity) not in works_at:
-                out.append(Violation(
-                    self.name, subject, f"{where}: {trainer.name} is not working at {station.name}"
-                ))
+                out.append(
+                    Violation(
+                        self.name,
+                        subject,
+                        f"{where}: {trainer.name} is not working at {station.name}",
+                    )
+                )
             learning = problem.training_competencies(who, station, a.day)
             if not problem.can_train(trainer, learning, a.day):
-                out.append(Violation(
-                    self.name, subject, f"{where}: {trainer.name} is not a signed-off trainer there"
-                ))
+                out.append(
+                    Violation(
+                        self.name,
+                        subject,
+                        f"{where}: {trainer.name} is not a signed-off trainer there",
+                    )
+                )
         for (trainer, day, shift), n in load.items():
             most = problem.person[trainer].max_trainees
             if n > most:
-                out.append(Violation(
-                    self.name,
-                    Subject(trainer, day, shift),
-                    f"{problem.person[trainer].name} supervises {n} trainees on "
-                    f"{problem.slot_label(day, shift)}; at most {most}",
-                ))
+                out.append(
+                    Violation(
+                        self.name,
+                        Subject(trainer, day, shift),
+                        f"{problem.person[trainer].name} supervises {n} trainees on "
+                        f"{problem.slot_label(day, shift)}; at most {most}",
+                    )
+                )
         return out

@@ -46,9 +46,15 @@ class VarietyFamily(SoftFamily):
         for (trainer, trainee), pairs in together.items():
             key = _key(trainer, trainee)
             amount = ctx.positive_part(sum(pairs) - FREE_SHIFTS, len(pairs) - FREE_SHIFTS, key)
-            ctx.penalise(self.name, Rule.VARIETY, key, weight, amount,
-                         _sentence(ctx.problem, trainer, trainee),
-                         Subject(person=trainee))
+            ctx.penalise(
+                self.name,
+                Rule.VARIETY,
+                key,
+                weight,
+                amount,
+                _sentence(ctx.problem, trainer, trainee),
+                Subject(person=trainee),
+            )
 
     def check(self, problem: Problem, rota: Rota) -> list[Cost]:
         """Count the rota's trainee shifts per trainer and price those beyond two."""
@@ -61,8 +67,15 @@ class VarietyFamily(SoftFamily):
             if a.mode is Mode.TRAINEE and a.trainer in problem.person and a.person in problem.person
         )
         return [
-            self.cost(problem, Rule.VARIETY, _key(trainer, trainee), weight, n - FREE_SHIFTS,
-                      _sentence(problem, trainer, trainee), Subject(person=trainee))
+            self.cost(
+                problem,
+                Rule.VARIETY,
+                _key(trainer, trainee),
+                weight,
+                n - FREE_SHIFTS,
+                _sentence(problem, trainer, trainee),
+                Subject(person=trainee),
+            )
             for (trainer, trainee), n in sorted(together.items())
             if n > FREE_SHIFTS
         ]

@@ -17,8 +17,10 @@ def _sentence(person: Person) -> str:
 
 
 def _soft_sentence(person: Person) -> str:
-    return (literal(f"{person.name}: ") + "{amount} weekend(s) beyond the "
-            f"{person.contract.max_weekends} the contract allows")
+    return (
+        literal(f"{person.name}: ") + "{amount} weekend(s) beyond the "
+        f"{person.contract.max_weekends} the contract allows"
+    )
 
 
 class WeekendsFamily(ContractFamily):
@@ -47,8 +49,15 @@ class WeekendsFamily(ContractFamily):
             if not self.is_hard(p):
                 key = f"weekends:{person.id}"
                 over = ctx.positive_part(sum(worked) - most, len(worked) - most, key)
-                ctx.penalise(self.name, Rule.WORK_PATTERN, key, p.weights.pattern, over,
-                             _soft_sentence(person), Subject(person=person.id))
+                ctx.penalise(
+                    self.name,
+                    Rule.WORK_PATTERN,
+                    key,
+                    p.weights.pattern,
+                    over,
+                    _soft_sentence(person),
+                    Subject(person=person.id),
+                )
                 continue
             lits = ctx.guard(self.name, person.id, _sentence(person))
             model.add(sum(worked) <= most).only_enforce_if(lits)
@@ -62,19 +71,29 @@ class WeekendsFamily(ContractFamily):
             if most is None:
                 continue
             worked = [
-                days for days in problem.weekends
+                days
+                for days in problem.weekends
                 if any((person.id, d) in worked_days for d in days)
             ]
             if len(worked) > most and not self.is_hard(problem):
-                out.append(self.cost(
-                    problem, Rule.WORK_PATTERN, f"weekends:{person.id}", problem.weights.pattern,
-                    len(worked) - most, _soft_sentence(person), Subject(person=person.id),
-                ))
+                out.append(
+                    self.cost(
+                        problem,
+                        Rule.WORK_PATTERN,
+                        f"weekends:{person.id}",
+                        problem.weights.pattern,
+                        len(worked) - most,
+                        _soft_sentence(person),
+                        Subject(person=person.id),
+                    )
+                )
             elif len(worked) > most:
                 dates = ", ".join(problem.day_label(days[0]) for days in worked)
-                out.append(Violation(
-                    self.name,
-                    Subject(person.id),
-                    f"{_sentence(person)}, but works {len(worked)} (from {dates})",
-                ))
+                out.append(
+                    Violation(
+                        self.name,
+                        Subject(person.id),
+                        f"{_sentence(person)}, but works {len(worked)} (from {dates})",
+                    )
+                )
         return out

@@ -19,14 +19,18 @@ def max_minutes(problem: Problem, person: Person) -> int | None:
     if most is None:
         return None
     extra = sum(
-        o.count for o in problem.offers
+        o.count
+        for o in problem.offers
         if o.person == person.id and o.kind == OfferKind.EXTRA_SHIFTS
     )
     if not extra:
         return most
     longest = max(
-        (problem.slot_minutes(d, st.id) for st in problem.shifts_at(person.site)
-         for d in range(problem.days)),
+        (
+            problem.slot_minutes(d, st.id)
+            for st in problem.shifts_at(person.site)
+            for d in range(problem.days)
+        ),
         default=0,
     )
     return most + extra * longest
@@ -70,7 +74,8 @@ class WorkloadFamily(HardFamily):
                 if len(of_type) <= cap:
                     continue
                 lits = ctx.guard(
-                    self.name, f"{person.id}:max_shifts:{shift}",
+                    self.name,
+                    f"{person.id}:max_shifts:{shift}",
                     _shifts_sentence(p, person, shift, cap),
                 )
                 model.add(sum(of_type) <= cap).only_enforce_if(lits)
@@ -79,7 +84,8 @@ class WorkloadFamily(HardFamily):
         """Every person over their contract's maximum minutes or over a shift-type cap."""
         out = []
         slots = {
-            (a.person, a.day, a.shift) for a in rota.assignments
+            (a.person, a.day, a.shift)
+            for a in rota.assignments
             if a.shift in problem.shift and 0 <= a.day < problem.days
         }
         minutes: Counter[str] = Counter()
@@ -92,14 +98,19 @@ class WorkloadFamily(HardFamily):
             subject = Subject(person.id)
             most = max_minutes(problem, person)
             if most is not None and got > most:
-                out.append(Violation(
-                    self.name, subject, f"{_max_sentence(problem, person)}, but works {got}"
-                ))
+                out.append(
+                    Violation(
+                        self.name, subject, f"{_max_sentence(problem, person)}, but works {got}"
+                    )
+                )
             for shift, cap in c.max_shifts.items():
                 n = counts[(person.id, shift)]
                 if n > cap:
-                    out.append(Violation(
-                        self.name, subject,
-                        f"{_shifts_sentence(problem, person, shift, cap)}, but works {n}",
-                    ))
+                    out.append(
+                        Violation(
+                            self.name,
+                            subject,
+                            f"{_shifts_sentence(problem, person, shift, cap)}, but works {n}",
+                        )
+                    )
         return out
