@@ -167,20 +167,3 @@ class ContractFamily(SoftFamily):
     def posts_hard(self, problem: Problem) -> bool:
         """Hard exactly when the problem keeps contracts hard."""
         return self.is_hard(problem)
-
-    def breach(
-        self,
-        problem: Problem,
-        rule: Rule,
-        key: str,
-        weight: int,
-        amount: int,
-        sentence: str,
-        subject: Subject,
-    ) -> Violation | Cost:
-        """A finding of this family on a rota: a violation when hard, else a cost."""
-        if self.is_hard(problem):
-            return Violation(
-                self.name, subject, sentence.format(amount=amount, hours=f"{amount / 60:g}")
-            )
-        return self.cost(problem, rule, key, weight, amount, sentence, subject)

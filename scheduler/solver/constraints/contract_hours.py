@@ -80,10 +80,8 @@ class ContractHoursFamily(ContractFamily):
                 continue
             subject = Subject(person=person.id)
             if hard:
-                sentence = f"{_sentence(problem, person, True)}, but works {got}"
-                out.append(
-                    Violation(self.name, subject, sentence.replace("{{", "{").replace("}}", "}"))
-                )
+                sentence = _sentence(problem, person, True).format()  # braces as written
+                out.append(Violation(self.name, subject, f"{sentence}, but works {got}"))
             else:
                 out.append(
                     self.cost(
