@@ -67,6 +67,8 @@ class Staff(db.Model):
     max_weekends_per_4_weeks: Mapped[int | None] = mapped_column(default=2)
     min_rest_minutes: Mapped[int] = mapped_column(default=600)
     max_trainees: Mapped[int] = mapped_column(default=1)
+    # when the person last said they had seen the changes to their published shifts
+    shifts_seen_at: Mapped[datetime | None]
 
     home_site: Mapped[Site] = relationship(back_populates="staff")
     skills: Mapped[list[StaffCompetency]] = relationship(

@@ -139,6 +139,8 @@ class SolveRun(db.Model):
     reference_rota_id: Mapped[int | None] = mapped_column(
         ForeignKey("rotas.id", ondelete="SET NULL")
     )  # a re-plan keeps as close to this rota as it can
+    # a sick call's first day: every day before it is kept exactly as the rota had it
+    keep_before: Mapped[date | None]
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     time_limit: Mapped[float]
     best_objective: Mapped[float | None]  # progress: best score so far

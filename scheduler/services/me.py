@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from ..clock import fixed_today, site_today
 from ..extensions import db
 from ..models import (
     CEEntry,
     Leave,
     ShiftRequest,
-    Site,
     Staff,
     StaffCompetency,
     VolunteerOffer,
@@ -26,14 +26,11 @@ from .rotas import PublishedShift, published_shifts
 # ----- time ----------------------------------------------------------------
 
 
-def site_today(site: Site) -> date:
-    """Today's date in a site's own time zone."""
-    return datetime.now(site.zone).date()
-
-
 def today_for(staff: Staff | None) -> date:
     """Today at a person's home site, or in UTC for an account without a staff record."""
-    return site_today(staff.home_site) if staff is not None else datetime.now(UTC).date()
+    if staff is not None:
+        return site_today(staff.home_site)
+    return fixed_today() or datetime.now(UTC).date()
 
 
 # ----- my shifts -----------------------------------------------------------
