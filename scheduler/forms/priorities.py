@@ -22,8 +22,8 @@ from .staff import options
 
 LEVEL_CHOICES = options(
     [
-        (3, "Level 3: settled first, after cover and contracts"),
-        (4, "Level 4: settled after level 3"),
+        (4, "Level 4: settled first, after cover, changes and contracts"),
+        (5, "Level 5: settled after level 4"),
     ]
 )
 STRENGTH_CHOICES = options(
@@ -37,7 +37,7 @@ LOW, HIGH = FAIRNESS_WEEKS_RANGE
 
 
 class PrioritiesForm(AppForm):
-    """A site's order of levels 3 and 4, each rule's strength, and its fairness window."""
+    """A site's order of levels 4 and 5, each rule's strength, and its fairness window."""
 
     fairness_weeks = IntegerField(
         "Fairness window, in weeks",
@@ -66,7 +66,7 @@ class PrioritiesForm(AppForm):
 
 
 def default_text(rule: Rule) -> str:
-    """'Default: level 3, medium.'"""
+    """'Default: level 4, medium.'"""
     return f"Default: level {RANKED_DEFAULTS[rule]}, {Strength.MEDIUM.label}."
 
 

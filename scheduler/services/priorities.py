@@ -1,8 +1,9 @@
 """A site's priorities: read them, save them from the set-up page, reset them, compare them.
 
 The defaults are documented in ``solver/priorities.py`` and on the set-up page:
-cover and required duties on level 1, contracts on level 2, then the site-ranked
-rules on level 3 or 4 (``RANKED_DEFAULTS``), each at medium strength, and a
+cover and required duties on level 1, changes to the rota people were given on
+level 2 (re-plans), contracts on level 3, then the site-ranked rules on level 4 or 5
+(``RANKED_DEFAULTS``), each at medium strength, and a
 fairness window of ``DEFAULT_FAIRNESS_WEEKS`` published weeks. A site stores only
 what differs from the defaults (``Site.priorities``, None when nothing does); a
 rota stores the priorities its solve used (``Rota.priorities``), so a draft made
@@ -26,10 +27,10 @@ from ..solver.priorities import (
 
 DEFAULT_FAIRNESS_WEEKS = 8
 FAIRNESS_WEEKS_RANGE = (1, 52)
-# the ranked rules in the order the page lists them: level 3's defaults first
+# the ranked rules in the order the page lists them: level 4's defaults first
 RANKED_RULES: tuple[Rule, ...] = tuple(sorted(RANKED_DEFAULTS, key=lambda r: RANKED_DEFAULTS[r]))
 
-# the two levels no site reorders, and why they come first
+# the three levels no site reorders, and why they come first
 FIXED_LEVEL_WORDS: tuple[tuple[int, str, str], ...] = (
     (
         1,
@@ -40,15 +41,23 @@ FIXED_LEVEL_WORDS: tuple[tuple[int, str, str], ...] = (
     ),
     (
         2,
+        "Few changes to a rota people were given",
+        "When a week is re-planned (a sick call, completing the rest, solving again), the "
+        "fewest changes to the shifts people were given: fewest people affected, a change "
+        "today or tomorrow counted three times. Days before the re-plan starts are never "
+        "changed. Nothing counts here when a week is planned afresh.",
+    ),
+    (
+        3,
         "Contracts next",
         "Then the hours people's contracts ask for, and their days in a row, days off and "
-        "weekends, before any preference of levels 3 and 4.",
+        "weekends, before any preference of levels 4 and 5.",
     ),
 )
 
 
 def fixed_levels() -> list[tuple[int, str, str, list[str]]]:
-    """Levels 1 and 2 as the page shows them: (level, title, why, the rules on it in words)."""
+    """Levels 1 to 3 as the page shows them: (level, title, why, the rules on it in words)."""
     return [
         (level, title, why, [r.label for r, at in FIXED_LEVELS.items() if at == level])
         for level, title, why in FIXED_LEVEL_WORDS
@@ -117,7 +126,7 @@ def window_change(before: int | None, after: int) -> str:
 def changes_between(before: Priorities, after: Priorities) -> list[str]:
     """What differs from one set of priorities to another, rule by rule, in words.
 
-    E.g. ['Training goals moved from level 3 to level 4', 'Spread nights evenly:
+    E.g. ['Training goals moved from level 4 to level 5', 'Spread nights evenly:
     medium -> strong'].
     """
     out = []

@@ -44,7 +44,7 @@ def independent(problem: Problem) -> bool:
     """Whether every hard rule concerns one person alone, so people can be solved in blocks."""
     if any(site.ratio is not None for site in problem.sites):
         return False
-    if problem.duties or problem.goals or problem.offers or problem.pins:
+    if problem.duties or problem.goals or problem.offers or problem.pins or problem.kept_days:
         return False
     w = problem.weights
     # a fair share ties the people of its pool together: nights and weekends here; the shares

@@ -84,7 +84,7 @@ class LevelScore:
     @property
     def in_words(self) -> bool:
         """Whether the phrase counts gaps or hours rather than naming the points."""
-        return self.title != "score" and self.number <= 2
+        return self.title != "score" and self.number <= 3
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -108,6 +108,15 @@ def _phrase(number: int, title: str, points: int, costs: list[Cost], single: boo
             )
         return text
     if number == 2:
+        changes = [c for c in costs if c.rule == Rule.STABILITY]
+        days = sum(c.amount for c in changes if c.subject.day is not None)
+        people = len({c.subject.person for c in changes})
+        return (
+            _plural(days, "shift changed", "shifts changed")
+            + " for "
+            + _plural(people, "person", "people")
+        )
+    if number == 3:
         hours = round(_amount(costs, Rule.CONTRACT_HOURS) / 60, 1)
         text = f"{hours:g} h below contract"
         breaches = _amount(costs, Rule.WORK_PATTERN)
@@ -140,7 +149,8 @@ def level_scores(
 
     ``level_bounds`` are the proven bounds per level (level 1 first, None where
     unproven); without them the bound words are left empty. A ranked level with
-    no rule in force and no points is left out. For a problem of one level every
+    no rule in force and no points is left out, and so is level 2 (changes) when
+    nothing changed. For a problem of one level every
     cost counts on it, whatever level it was stored with.
     """
     single = priorities.single_level
@@ -150,6 +160,8 @@ def level_scores(
     for number, points in enumerate(totals, start=1):
         title = level_title(number, priorities)
         if not points and number in RANKED_LEVELS and title == f"level {number}":
+            continue
+        if not points and number == 2 and not single:  # no re-plan, or nothing changed
             continue
         mine = costs if single else [c for c in costs if c.level == number]
         words = ""

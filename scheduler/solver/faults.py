@@ -77,6 +77,7 @@ class _Check:
             self.requests,
             self.pins,
             self.reference,
+            self.kept,
             self.weights,
         ):
             part()
@@ -435,6 +436,24 @@ class _Check:
         """
         for a in self.p.reference or ():
             self.assignment("Reference rota", a, trainer=False)
+
+    def kept(self) -> None:
+        """Kept days lie inside the horizon, and each kept assignment on one of them."""
+        p = self.p
+        if not 0 <= p.kept_days <= p.days:
+            self.out.append(
+                f"Kept days: {p.kept_days}; a re-plan keeps 0 to {p.days} days of this rota"
+            )
+        if not 0 <= p.short_notice_days <= p.days:
+            self.out.append(f"Short-notice days: {p.short_notice_days}; it must be 0 to {p.days}")
+        for a in p.kept:
+            self.assignment("Kept assignment", a, trainer=True)
+            if 0 <= a.day < p.days and a.day >= p.kept_days:
+                self.out.append(
+                    f"Kept assignment: {self.person(a.person)} on {self.day(a.day)} is on a day "
+                    f"the re-plan may change "
+                    f"(only the first {_plural(p.kept_days, 'day')} are kept)"
+                )
 
     def weights(self) -> None:
         """No weight of a soft rule is negative."""

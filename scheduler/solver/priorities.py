@@ -1,9 +1,11 @@
 """Priority levels: every soft rule belongs to a level, and a lower level never buys from a higher.
 
 The engine minimises the levels one after the other (``solve.py``): first the
-cover gaps (level 1), then what people's contracts ask (level 2), then the two
-levels a site orders itself (3 and 4 by default: development goals, duties and
-volunteering; then fairness, wishes, stability and trainer variety). Inside a
+cover gaps (level 1), then the changes a re-plan makes to the rota people were
+given (level 2; nothing there when the week is planned afresh), then what people's
+contracts ask (level 3), then the two levels a site orders itself (4 and 5 by
+default: development goals, duties and volunteering; then fairness, wishes and
+trainer variety). Inside a
 level the rules are weighed by their own weights times a strength the site
 chooses: off (0), medium (1, the default) or strong (3).
 
@@ -33,7 +35,7 @@ class Rule(StrEnum):
     FAIR_DUTIES = "fair_duties"
     FAIR_TRAINING = "fair_training"
     WISHES = "wishes"  # shift and day requests, unapproved leave
-    STABILITY = "stability"  # changes against the reference rota
+    STABILITY = "stability"  # changes against the rota people were given (re-plans)
     VARIETY = "variety"  # the same trainer shift after shift
 
     @property
@@ -63,25 +65,25 @@ RULE_LABELS: dict[Rule, str] = {
 FIXED_LEVELS: dict[Rule, int] = {
     Rule.COVER: 1,
     Rule.REQUIRED_DUTIES: 1,
-    Rule.CONTRACT_HOURS: 2,
-    Rule.WORK_PATTERN: 2,
+    Rule.STABILITY: 2,
+    Rule.CONTRACT_HOURS: 3,
+    Rule.WORK_PATTERN: 3,
 }
 
 # The rules a site ranks, with their default level.
 RANKED_DEFAULTS: dict[Rule, int] = {
-    Rule.GOALS: 3,
-    Rule.DUTIES: 3,
-    Rule.VOLUNTEERING: 3,
-    Rule.IDEAL_COVER: 3,
-    Rule.STABILITY: 3,
-    Rule.FAIR_NIGHTS: 4,
-    Rule.FAIR_WEEKENDS: 4,
-    Rule.FAIR_DUTIES: 4,
-    Rule.FAIR_TRAINING: 4,
-    Rule.WISHES: 4,
-    Rule.VARIETY: 4,
+    Rule.GOALS: 4,
+    Rule.DUTIES: 4,
+    Rule.VOLUNTEERING: 4,
+    Rule.IDEAL_COVER: 4,
+    Rule.FAIR_NIGHTS: 5,
+    Rule.FAIR_WEEKENDS: 5,
+    Rule.FAIR_DUTIES: 5,
+    Rule.FAIR_TRAINING: 5,
+    Rule.WISHES: 5,
+    Rule.VARIETY: 5,
 }
-RANKED_LEVELS = (3, 4)
+RANKED_LEVELS = (4, 5)
 
 
 class Strength(IntEnum):
@@ -97,7 +99,7 @@ class Strength(IntEnum):
         return self.name.lower()
 
 
-LEVEL_NAMES = {1: "cover", 2: "contracts"}
+LEVEL_NAMES = {1: "cover", 2: "changes", 3: "contracts"}
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,7 @@ class Priorities:
 
     @classmethod
     def from_settings(cls, settings: dict | None) -> Priorities:
-        """Priorities from their stored form ({"levels": {rule: 3|4}, "strengths": {rule: name}}).
+        """Priorities from their stored form ({"levels": {rule: 4|5}, "strengths": {rule: name}}).
 
         None or {} means the defaults; unknown rules and values are left out (the
         set-up form refuses them before they are stored).
@@ -153,8 +155,8 @@ class Priorities:
 
     @property
     def level_count(self) -> int:
-        """How many levels a score has: 1 for one weighted sum, else 4."""
-        return 1 if self.single_level else 2 + len(RANKED_LEVELS)
+        """How many levels a score has: 1 for one weighted sum, else 5."""
+        return 1 if self.single_level else len(LEVEL_NAMES) + len(RANKED_LEVELS)
 
     def level(self, rule: Rule) -> int:
         """The level a rule's penalties belong to (1 is the most important)."""
@@ -180,7 +182,8 @@ class Priorities:
                 out.append(f"'{Rule(rule).label}' always sits on level {FIXED_LEVELS[rule]}")
             elif level not in RANKED_LEVELS:
                 out.append(
-                    f"'{Rule(rule).label}' is put on level {level}; only 3 or 4 are possible"
+                    f"'{Rule(rule).label}' is put on level {level}; "
+                    f"only {' or '.join(map(str, RANKED_LEVELS))} are possible"
                 )
         for rule, strength in self.strengths:
             if strength not in tuple(Strength):
@@ -190,7 +193,7 @@ class Priorities:
     def in_force(self) -> list[str]:
         """The priorities as sentences, level by level: what the explanation shows."""
         out = []
-        for level in (1, 2, *RANKED_LEVELS):
+        for level in (*LEVEL_NAMES, *RANKED_LEVELS):
             rules = [r for r in Rule if self.level(r) == level]
             if not rules:
                 continue

@@ -278,6 +278,8 @@ class Weights:
     night_fairness: int = 15  # per night shift beyond a fair share
     weekend_fairness: int = 15  # per weekend worked beyond a fair share
     change: int = 50  # per person-day changed against the reference rota
+    change_short_notice: int = 150  # the same on a day of ``Problem.short_notice_days``
+    change_person: int = 100  # per person whose shifts change at all
     trainer_variety: int = 5  # per shift beyond two with the same trainer
     minute_short: int = 1  # per minute below the contract's minimum (level 2)
     pattern: int = 600  # per day beyond a run limit, short run or weekend over the contract: more
@@ -311,6 +313,10 @@ class Problem:
     requests: tuple[Request, ...] = ()
     pins: tuple[Assignment, ...] = ()
     reference: tuple[Assignment, ...] | None = None
+    # days 0 .. kept_days - 1 hold exactly ``kept``: days already worked, or before a sick call
+    kept: tuple[Assignment, ...] = ()
+    kept_days: int = 0
+    short_notice_days: int = 0  # a change on a day before this one counts as short notice
     history_days: int = 0  # how many days before day 0 the people's history covers
     fairness_weeks: int = 8  # the published weeks Person.past counts (said in sentences only)
     weights: Weights = field(default_factory=Weights)

@@ -221,7 +221,7 @@ def _priorities_page(site: Site, form: PrioritiesForm, status: int = 200):
 @bp.route("/sites/<int:site_id>/priorities", methods=["GET", "POST"])
 @roles_required(SUPERVISOR)
 def priorities(site_id: int):
-    """Order a site's levels 3 and 4, weigh the rules in them, and set its fairness window."""
+    """Order a site's levels 4 and 5, weigh the rules in them, and set its fairness window."""
     site = db.get_or_404(Site, site_id)
     form = PrioritiesForm(data=priorities_form_data(site))
     if form.validate_on_submit():

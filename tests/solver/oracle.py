@@ -228,6 +228,15 @@ class Oracle:
             beside = pin.mode is Mode.TRAINEE and pin.trainer is not None
             if key not in present or (beside and present[key] != pin.trainer):
                 out.append(f"pin {pin} not kept")
+        kept = {
+            (k.day, k.shift, k.activity, k.mode): k.trainer for k in p.kept if k.person == person.id
+        }
+        on_kept = {key: t for key, t in present.items() if key[0] < p.kept_days}
+        for key, trainer in kept.items():
+            beside = key[3] is Mode.TRAINEE and trainer is not None
+            if key not in on_kept or (beside and on_kept[key] != trainer):
+                out.append(f"kept {person.id} {key} not kept")
+        out.extend(f"{person.id} added on kept day {key}" for key in on_kept if key not in kept)
         if p.priorities.contracts_hard:
             out.extend(f"{person.id}: {rule} {n}" for rule, n in self._contract(person, slots) if n)
         return out
@@ -431,11 +440,15 @@ class Oracle:
                 if a.person in p.person and 0 <= a.day < p.days
             }
             for person in p.people:
-                for day in range(p.days):
+                affected = False
+                for day in range(p.kept_days, p.days):
                     now = {(a.shift, a.activity) for a in mine[person.id] if a.day == day}
                     was = ref.get((person.id, day))
                     changed = now != ({was} if was else set())
-                    out.append((Rule.STABILITY, w.change if changed else 0))
+                    price = w.change_short_notice if day < p.short_notice_days else w.change
+                    out.append((Rule.STABILITY, price if changed else 0))
+                    affected = affected or changed
+                out.append((Rule.STABILITY, w.change_person if affected else 0))
         # variety: shifts beside one trainer beyond the second
         if w.trainer_variety > 0:
             pairs = Counter(

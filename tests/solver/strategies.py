@@ -16,7 +16,13 @@ from datetime import date, time, timedelta
 
 from hypothesis import strategies as st
 
-from scheduler.solver.priorities import FIXED_LEVELS, RANKED_DEFAULTS, Priorities, Strength
+from scheduler.solver.priorities import (
+    FIXED_LEVELS,
+    RANKED_DEFAULTS,
+    RANKED_LEVELS,
+    Priorities,
+    Strength,
+)
 from scheduler.solver.problem import (
     Assignment,
     Competency,
@@ -70,6 +76,8 @@ def _weights(r: random.Random) -> Weights:
     values = {
         "goal": r.choice((0, 40)),
         "change": r.choice((0, 50)),
+        "change_short_notice": r.choice((0, 150)),
+        "change_person": r.choice((0, 100)),
         "trainer_variety": r.choice((0, 5, 300)),
         "pattern": r.choice((240, 7)),
     }
@@ -87,7 +95,7 @@ def _priorities(r: random.Random) -> Priorities:
     if kind == "default":
         return Priorities()
     ranked = sorted(RANKED_DEFAULTS)
-    levels = tuple((rule, r.choice((3, 4))) for rule in ranked if r.random() < 0.5)
+    levels = tuple((rule, r.choice(RANKED_LEVELS)) for rule in ranked if r.random() < 0.5)
     strengths = tuple((rule, r.choice(tuple(Strength))) for rule in ranked if r.random() < 0.5)
     assert not set(dict(levels)) & set(FIXED_LEVELS)
     return Priorities(levels=levels, strengths=strengths, contracts_hard=kind == "hard")
@@ -269,6 +277,8 @@ def problems(draw, cap: int = CAP, independent: bool = False) -> Problem:
         reference = tuple(
             _placement(r, pids, days, shift_types, stations, duties) for _ in range(r.randint(0, 3))
         )
+    kept_days = r.choice((0, 0, 0, 1)) if reference is not None and not independent else 0
+    kept = tuple(a for a in reference or () if a.day < kept_days)
     problem = Problem(
         start=start,
         days=days,
@@ -284,6 +294,9 @@ def problems(draw, cap: int = CAP, independent: bool = False) -> Problem:
         requests=requests,
         pins=pins,
         reference=reference,
+        kept=kept,
+        kept_days=kept_days,
+        short_notice_days=r.choice((0, 1, 2)) if days > 2 else 0,
         history_days=r.choice((0, 2, 7)),
         weights=(
             dataclasses.replace(

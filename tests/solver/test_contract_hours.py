@@ -38,7 +38,7 @@ def test_contract_hours_short_week_returns_a_rota_with_the_shortfall_in_hours(ho
     assert result.status == "optimal"
     assert len(result.rota.assignments) == 4
     [cost] = result.costs
-    assert (cost.family, cost.level, cost.amount) == ("contract_hours", 2, 480)
+    assert (cost.family, cost.level, cost.amount) == ("contract_hours", 3, 480)
     assert cost.sentence == "Ann: 8 h below the 40 h the contract asks for in these 7 days"
 
 

@@ -108,9 +108,9 @@ def test_cover_above_the_ideal_costs_over_weight_on_the_last_day(make_problem, m
     assert by_key(result.costs) == {
         "cover:6:day:fill:over": (3, 2, "Sun 8 Mar day, Fill: 2 above the ideal 1"),
     }
-    # By levels, crowding above the ideal (level 3) outranks the wishes (level 4).
+    # By levels, crowding above the ideal (level 4) outranks the wishes (level 5).
     ranked = run(replace(problem, priorities=Priorities()))
-    assert ranked.levels == (0, 0, 0, 20)
+    assert ranked.levels == (0, 0, 0, 0, 20)
     assert len(ranked.rota.assignments) == 1
 
 

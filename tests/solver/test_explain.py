@@ -50,19 +50,19 @@ def cost(rule: Rule, level: int, amount: int, weight: int = 1, family: str = "")
 
 
 COSTS = [
-    cost(Rule.CONTRACT_HOURS, 2, 120),
-    cost(Rule.GOALS, 3, 34, weight=10, family="goals"),
-    cost(Rule.FAIR_NIGHTS, 4, 45, family="fairness"),
+    cost(Rule.CONTRACT_HOURS, 3, 120),
+    cost(Rule.GOALS, 4, 34, weight=10, family="goals"),
+    cost(Rule.FAIR_NIGHTS, 5, 45, family="fairness"),
 ]
 
 
 def test_each_level_has_its_phrase_in_a_supervisors_words():
     levels = level_scores(COSTS, Priorities())
     assert [(s.number, s.title, s.points) for s in levels] == [
-        (1, "cover", 0),
-        (2, "contracts", 120),
-        (3, "goals & more", 340),
-        (4, "fairness & more", 45),
+        (1, "cover", 0),  # level 2 (changes) is left out: nothing was re-planned
+        (3, "contracts", 120),
+        (4, "goals & more", 340),
+        (5, "fairness & more", 45),
     ]
     assert score_line(levels) == (
         "0 cover gaps \u00b7 2 h below contract \u00b7 goals & more 340 \u00b7 fairness & more 45"
@@ -76,8 +76,8 @@ def test_gaps_missing_duties_and_pattern_breaches_are_counted_in_heads_and_occur
         cost(Rule.COVER, 1, 2, weight=1000),
         cost(Rule.COVER, 1, 1, weight=1000),
         cost(Rule.REQUIRED_DUTIES, 1, 1, weight=500),
-        cost(Rule.CONTRACT_HOURS, 2, 90),
-        cost(Rule.WORK_PATTERN, 2, 1, weight=240),
+        cost(Rule.CONTRACT_HOURS, 3, 90),
+        cost(Rule.WORK_PATTERN, 3, 1, weight=240),
     ]
     first, second = level_scores(costs, Priorities())[:2]
     assert first.phrase == "3 cover gaps \u00b7 1 required duty occurrence missing"
@@ -88,7 +88,7 @@ def test_gaps_missing_duties_and_pattern_breaches_are_counted_in_heads_and_occur
 
 
 def test_the_bound_says_how_far_from_the_best_possible_each_level_can_be():
-    levels = level_scores(COSTS, Priorities(), [0.0, 120.0, 300.0, None])
+    levels = level_scores(COSTS, Priorities(), [0.0, 0.0, 120.0, 300.0, None])
     assert [s.bound for s in levels] == [
         "best possible (proven)",  # no gap at all is the best there is
         "best possible (proven)",
@@ -118,27 +118,48 @@ def test_a_problem_of_one_level_says_score():
 def test_a_site_ranking_names_its_levels_by_their_rules():
     only_goals = Priorities(
         levels=(
-            (Rule.DUTIES, 4),
-            (Rule.VOLUNTEERING, 4),
-            (Rule.IDEAL_COVER, 4),
-            (Rule.STABILITY, 4),
+            (Rule.DUTIES, 5),
+            (Rule.VOLUNTEERING, 5),
+            (Rule.IDEAL_COVER, 5),
         )
     )
     levels = level_scores(COSTS, only_goals)
     assert levels[2].phrase == "goals 340"
-    assert levels[2].heading == "Level 3 \u2013 goals"
+    assert levels[2].heading == "Level 4 \u2013 goals"
 
 
 def test_the_breakdown_is_grouped_by_level_with_a_heading_per_level():
     groups = breakdown_by_level(COSTS, Priorities())
     assert [(level.heading, [s.family for s in scores]) for level, scores in groups] == [
         ("Level 1 \u2013 cover", []),
-        ("Level 2 \u2013 contracts", ["contract_hours"]),
-        ("Level 3 \u2013 goals & more", ["goals"]),
-        ("Level 4 \u2013 fairness & more", ["fairness"]),
+        ("Level 3 \u2013 contracts", ["contract_hours"]),
+        ("Level 4 \u2013 goals & more", ["goals"]),
+        ("Level 5 \u2013 fairness & more", ["fairness"]),
     ]
-    lines = format_breakdown_by_level(COSTS, Priorities(), [0, 120, 300, None])
+    lines = format_breakdown_by_level(COSTS, Priorities(), [0, 0, 120, 300, None])
     assert lines[0] == "Level 1 \u2013 cover: 0 cover gaps; best possible (proven)"
-    assert lines[1] == "Level 2 \u2013 contracts: 2 h below contract; best possible (proven)"
+    assert lines[1] == "Level 3 \u2013 contracts: 2 h below contract; best possible (proven)"
     assert lines[2].startswith("  Hours")
-    assert "Level 3 \u2013 goals & more: 340 points; within 12 % of the best possible" in lines
+    assert "Level 4 \u2013 goals & more: 340 points; within 12 % of the best possible" in lines
+
+
+def test_the_changes_of_a_replan_are_level_2_in_shifts_and_people():
+    def change(person: str, day: int | None, weight: int) -> Cost:
+        return Cost(
+            family="stability",
+            key=f"stability:{person}:{day}",
+            weight=weight,
+            amount=1,
+            subject=Subject(person=person, day=day),
+            sentence="changed",
+            rule=Rule.STABILITY,
+            level=2,
+        )
+
+    costs = [change("ann", 3, 150), change("ann", 4, 50), change("ann", None, 100)]
+    costs.append(change("ben", 3, 150))
+    costs.append(change("ben", None, 100))
+    levels = level_scores(costs, Priorities())
+    assert levels[1].heading == "Level 2 \u2013 changes"
+    assert levels[1].phrase == "3 shifts changed for 2 people"
+    assert levels[1].points == 550

@@ -322,7 +322,7 @@ def test_faults_weights_and_priorities(make_problem):
         priorities=Priorities(levels=((Rule.WISHES, 7),)),
     ) == [
         "Weights: the weight 'change' is -2; it cannot be negative",
-        "Priorities: 'Wishes: shift requests and days off' is put on level 7; only 3 or 4 are "
+        "Priorities: 'Wishes: shift requests and days off' is put on level 7; only 4 or 5 are "
         "possible",
     ]
 

@@ -158,25 +158,25 @@ def test_levels_contracts_rank_below_cover_and_above_wishes(make_problem, make_p
         requests=tuple(Request("ann", d, None, False, HUGE) for d in range(3)),
     )
     result = run(problem)
-    assert result.levels[1] == 0  # the contract's hours kept, whatever the wishes weigh
-    assert result.levels[3] == 3 * HUGE
-    assert result.level_bounds == (0.0, 0.0, 0.0, 3.0 * HUGE)
+    assert result.levels[2] == 0  # the contract's hours kept, whatever the wishes weigh
+    assert result.levels[4] == 3 * HUGE
+    assert result.level_bounds == (0.0, 0.0, 0.0, 0.0, 3.0 * HUGE)
 
 
 def test_levels_site_can_switch_a_rule_off_or_move_it_above_another(make_problem, make_person, run):
     day_off = Request("ann", 0, None, False, 10)
     problem = make_problem(days=1, requests=(day_off,), cover=(Cover(0, "day", "fill", 0, 1),))
-    by_default = run(problem)  # ideal cover (level 3) comes before wishes (level 4)
-    assert [(c.rule, c.level) for c in by_default.costs] == [(Rule.WISHES, 4)]
+    by_default = run(problem)  # ideal cover (level 4) comes before wishes (level 5)
+    assert [(c.rule, c.level) for c in by_default.costs] == [(Rule.WISHES, 5)]
     off = run(replace(problem, priorities=Priorities(strengths=((Rule.WISHES, Strength.OFF),))))
     assert off.costs == []
     assert len(off.rota.assignments) == 1
     wishes_first = Priorities(
-        levels=((Rule.WISHES, 3),), strengths=((Rule.WISHES, Strength.STRONG),)
+        levels=((Rule.WISHES, 4),), strengths=((Rule.WISHES, Strength.STRONG),)
     )
     moved = run(replace(problem, priorities=wishes_first))
     assert moved.rota.assignments == ()  # 3 x 10 for the wish beats 20 for the ideal head
-    assert [(c.rule, c.level, c.total) for c in moved.costs] == [(Rule.IDEAL_COVER, 3, 20)]
+    assert [(c.rule, c.level, c.total) for c in moved.costs] == [(Rule.IDEAL_COVER, 4, 20)]
 
 
 def test_levels_dominating_weights_outweigh_everything_below():

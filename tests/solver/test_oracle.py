@@ -161,4 +161,4 @@ def test_oracle_prices_night_fairness_over_time_as_the_spec_says(make_problem, m
     }
     assert terms == {("ann", "night"): 0, ("ben", "night"): 3}
     rota = Rota((Assignment("ann", 0, "n", "fill"), Assignment("ben", 1, "n", "fill")))
-    assert Oracle(problem).judge(rota).levels == (0, 0, 0, 15)
+    assert Oracle(problem).judge(rota).levels == (0, 0, 0, 0, 15)

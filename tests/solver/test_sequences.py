@@ -200,19 +200,19 @@ def test_sequences_soft_max_consecutive_costs_each_day_beyond_and_returns_a_rota
     result = run(problem)
     assert result.status == "optimal"
     [cost] = [c for c in result.costs if c.family == "sequences"]
-    assert (cost.level, cost.total) == (2, 600)
+    assert (cost.level, cost.total) == (3, 600)
     assert cost.sentence == ("Ann works Sun 8 Mar as day 4 or more in a row; the contract allows 3")
     assert soft_costs(problem, 0, 1, 2, 3, 4) == [
         (
             "sequences:ann:max_consecutive:0:3",
             1,
-            2,
+            3,
             "Ann works Thu 5 Mar as day 4 or more in a row; the contract allows 3",
         ),
         (
             "sequences:ann:max_consecutive:1:4",
             1,
-            2,
+            3,
             "Ann works Fri 6 Mar as day 4 or more in a row; the contract allows 3",
         ),
     ]
@@ -227,7 +227,7 @@ def test_sequences_soft_short_runs_are_named_with_their_dates(seq_problem, run):
         (
             "sequences:ann:min_consecutive:3:4",
             1,
-            2,
+            3,
             "Ann works only Thu 5 Mar to Fri 6 Mar (2 day(s)) in a row; "
             "the contract asks for at least 3",
         )

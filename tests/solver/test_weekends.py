@@ -78,7 +78,7 @@ def test_weekends_soft_over_the_contract_costs_on_level_2(weekend_problem, run):
     result = run(problem)
     assert result.status == "optimal"
     [cost] = result.costs
-    assert (cost.level, cost.amount, cost.total) == (2, 1, 600)
+    assert (cost.level, cost.amount, cost.total) == (3, 1, 600)
     assert cost.sentence == "Ann: 1 weekend(s) beyond the 1 the contract allows"
     rota = Rota(tuple(Assignment("ann", d, "day", "fill") for d in (6, 12)))
     assert [c.amount for c in WEEKENDS.check(problem, rota)] == [1]

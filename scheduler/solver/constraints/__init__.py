@@ -13,6 +13,7 @@ from .duties import DutiesFamily
 from .duty_limits import DutyLimitsFamily
 from .fairness import FairnessFamily
 from .goals import GoalsFamily
+from .kept import KeptFamily
 from .pins import PinsFamily
 from .placement import PlacementFamily
 from .ratio import RatioFamily
@@ -34,6 +35,7 @@ REGISTRY: tuple[ConstraintFamily, ...] = (
     RatioFamily(),
     DutyLimitsFamily(),
     PinsFamily(),
+    KeptFamily(),
     CoverFamily(),
     ContractHoursFamily(),
     SequencesFamily(),
