@@ -138,15 +138,24 @@ class AbsenceForm(RotaStateForm):
     time_limit = _time_limit(10)
     submit = SubmitField("Mark absent and re-plan")
 
-    def __init__(self, *args, week: tuple[date, date] | None = None, **kwargs) -> None:
+    def __init__(
+        self, *args, week: tuple[date, date] | None = None, today: date | None = None, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.week = week
+        self.today = today
 
     def validate_start(self, field) -> None:
-        """The first day must fall in the rota's week."""
+        """The first day must fall in the rota's week, today or later (the past is kept)."""
         if self.week and field.data and not self.week[0] <= field.data <= self.week[1]:
             raise ValidationError(
                 f"Choose a day from {self.week[0]:%d %b} to {self.week[1]:%d %b %Y}."
+            )
+        if self.today and field.data and field.data < self.today:
+            raise ValidationError(
+                f"A sick call starts today ({self.today:%a} {self.today.day} {self.today:%b}) "
+                "or later: the days before today are kept as worked. Record a past absence "
+                "on the person's leave page."
             )
 
     def validate_end(self, field) -> None:

@@ -152,8 +152,11 @@ def start_solve(
     kind: str = "full",
     reference_rota_id: int | None = None,
     requested_by_id: int | None = None,
+    keep_before: date | None = None,
 ) -> int:
     """Queue a solve of a site's week and start it in the background; return the run's id.
+
+    A sick call's re-plan (``kind`` "replan") keeps the days before ``keep_before``.
 
     Raises :class:`SolveBusy` when that week is already being solved. When the
     queue cannot be reached the run is failed at once with the reason, so the
@@ -172,6 +175,7 @@ def start_solve(
         kind=kind,
         reference_rota_id=reference_rota_id,
         requested_by_id=requested_by_id,
+        keep_before=keep_before,
     )
     run_id = run.id
     if conf.sync:

@@ -21,7 +21,7 @@ def execute(run_id: int, worker: str, stop: threading.Event | None = None) -> No
     waiting too long) is left alone. ``stop`` lets this process end the solve
     early; a stop asked for from any other process arrives through the run's row.
     """
-    from ..services.planning import run_solve
+    from ..services.planning import replan_inputs, run_solve
 
     if not claim(run_id, worker):
         log.info("solve run %s is no longer queued; nothing to do", run_id)
@@ -30,19 +30,23 @@ def execute(run_id: int, worker: str, stop: threading.Event | None = None) -> No
     if run is None:  # pragma: no cover - claimed a moment ago
         return
     try:
-        current = _current_rotas(run)
-        reference = None
+        chosen = None
         if run.kind == "replan" and run.reference_rota_id is not None:
             chosen = db.session.get(Rota, run.reference_rota_id)
-            reference = [chosen if r.site_id == run.site_id and chosen else r for r in current]
+        replan = replan_inputs(run.site, run.week_start, run.kind, chosen, run.keep_before)
+        current = _current_rotas(run)
+        if chosen is not None:
+            current = [chosen if r.site_id == chosen.site_id else r for r in current]
         run_solve(
             run.site,
             run.week_start,
             time_limit=run.time_limit,
             stop=stop if stop is not None else threading.Event(),
             run=run,
-            reference=reference,
+            reference=replan.reference,
             pins_from=[] if run.kind == "full" else current,
+            keep=replan.keep,
+            based_on=chosen,
         )
     except RunEnded as ended:
         log.info("%s", ended)

@@ -144,6 +144,7 @@ def open_run(
     reference_rota_id: int | None = None,
     requested_by_id: int | None = None,
     worker: str | None = None,
+    keep_before: date | None = None,
 ) -> SolveRun:
     """Insert a run of a site's week: queued, or already running when a ``worker`` is named.
 
@@ -159,6 +160,7 @@ def open_run(
         "time_limit": float(time_limit),
         "kind": kind,
         "reference_rota_id": reference_rota_id,
+        "keep_before": keep_before,
         "requested_by_id": requested_by_id,
         "status": SolveStatus.RUNNING if worker else SolveStatus.QUEUED,
         "worker": worker,

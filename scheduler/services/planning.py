@@ -209,6 +209,83 @@ def ratio_rule(site: Site) -> sv.RatioRule | None:
     )
 
 
+@dataclass(frozen=True)
+class Keep:
+    """What a re-plan keeps: the days before ``days`` exactly as in ``rotas``.
+
+    ``short_notice_days``: a change on a day before this one is short notice (today
+    and tomorrow) and counts three times.
+    """
+
+    rotas: tuple[Rota, ...] = ()
+    days: int = 0
+    short_notice_days: int = 0
+
+
+@dataclass(frozen=True)
+class Replan:
+    """How a solve of a week treats what people were already given.
+
+    ``reference`` is the rota people were given (the published version at each site
+    that has one; for a sick call of a week never published, the version re-planned
+    from); ``keep`` the days that are not re-planned at all.
+    """
+
+    reference: list[Rota] | None
+    keep: Keep
+
+    @property
+    def all_kept(self) -> bool:
+        """Whether every day of the week is kept: nothing is left to plan."""
+        return self.keep.days >= 7
+
+
+def replan_inputs(
+    site: Site,
+    week_start: date,
+    kind: str = "full",
+    chosen: Rota | None = None,
+    keep_before: date | None = None,
+) -> Replan:
+    """What a solve of a site's week (with its group) must keep, and the rota to change least.
+
+    - Days already worked are history: when the week has a published version at any
+      site planned with this one, the days before the site's today are kept as the
+      latest version has them.
+    - A sick call (``kind`` "replan", first absent day ``keep_before``) also keeps the
+      days before the absence, as the version re-planned from (``chosen``) has them.
+    - The changes are counted against the published version of each site that has one;
+      a sick call of a week never published counts them against ``chosen`` and the
+      latest versions of the other sites.
+    - A change today or tomorrow is short notice.
+    """
+    from ..clock import site_today
+
+    sites = planned_with(site)
+    current = [r for r in (latest_rota(s.id, week_start) for s in sites) if r is not None]
+    if chosen is not None:
+        current = [chosen if r.site_id == chosen.site_id else r for r in current]
+    published = [r for r in (published_rota(s.id, week_start) for s in sites) if r is not None]
+    today = (site_today(site) - week_start).days
+    days = 0
+    if published:
+        days = min(7, max(0, today))
+    if kind == "replan" and keep_before is not None:
+        days = max(days, min(7, max(0, (keep_before - week_start).days)))
+    if published:
+        reference = published
+    elif kind == "replan":
+        reference = current
+    else:
+        reference = None
+    keep = Keep(
+        rotas=tuple(current) if days else (),
+        days=days,
+        short_notice_days=min(7, max(0, today + 2)),
+    )
+    return Replan(reference, keep)
+
+
 def build_problem(
     sites: Site | int | Iterable[Site | int],
     week_start: date,
@@ -216,6 +293,7 @@ def build_problem(
     reference: Rota | Iterable[Rota] | None = None,
     pins_from: Iterable[Rota] | None = None,
     priorities_of: Site | None = None,
+    keep: Keep | None = None,
 ) -> tuple[sv.Problem, IdMap]:
     """Read one week (or ``days`` days) of one site or a site group into a solver Problem.
 
@@ -227,8 +305,11 @@ def build_problem(
     Pins come from each site's latest draft, or only from ``pins_from`` when given
     (then a pin the person can no longer work, being on approved leave, is dropped).
     The priorities are those of ``priorities_of`` (the site a group's solve was asked
-    for), else of the first site.
+    for), else of the first site. ``keep`` (see :func:`replan_keep`) fixes the days
+    before a re-plan's start as they are in its rotas; leave recorded over those days
+    does not rewrite them.
     """
+    keep = keep or Keep()
     if week_start.weekday() != 0:
         raise ValueError(f"{week_start} is not a Monday")
     chosen = _sites(sites)
@@ -322,7 +403,8 @@ def build_problem(
         shift = IdMap.key("shift", lv.shift_type_id) if lv.shift_type_id else None
         for d in in_horizon(lv.start_date, lv.end_date):
             if lv.approved:
-                unavailable[lv.staff_id].add((d, shift))
+                if d >= keep.days:  # a kept day is as it was, whatever leave says now
+                    unavailable[lv.staff_id].add((d, shift))
                 if shift is None:
                     leave_days[lv.staff_id].add(d)
             else:
@@ -510,6 +592,12 @@ def build_problem(
             if 0 <= day_of(a.on_date) < days and a.staff_id in ids.staff.values()
         )
 
+    kept = tuple(
+        _to_assignment(a, week_start)
+        for r in keep.rotas
+        for a in r.assignments
+        if 0 <= day_of(a.on_date) < keep.days and a.staff_id in ids.staff.values()
+    )
     problem = sv.Problem(
         start=week_start,
         days=days,
@@ -525,6 +613,9 @@ def build_problem(
         requests=tuple(requests),
         pins=tuple(pins),
         reference=ref,
+        kept=kept,
+        kept_days=min(keep.days, days),
+        short_notice_days=min(keep.short_notice_days, days) if ref is not None else 0,
         history_days=HISTORY_DAYS if history_known else 0,
         fairness_weeks=fairness_weeks,
         priorities=site_priorities(priorities_of or chosen[0]),
@@ -717,6 +808,8 @@ def run_solve(
     run: SolveRun | None = None,
     reference: Iterable[Rota] | None = None,
     pins_from: Iterable[Rota] | None = None,
+    keep: Keep | None = None,
+    based_on: Rota | None = None,
 ) -> Rota:
     """Solve a site's week and store the result as a new draft rota, recording the solve run.
 
@@ -726,11 +819,13 @@ def run_solve(
     by this process, or a queued one it claims (by default a new one is opened:
     ``SolveBusy`` when the week is being solved); ``reference`` makes it a re-plan
     that changes as little as it can; ``pins_from`` names the rotas whose pinned
-    rows hold (default: the latest drafts). While it solves, the run's heartbeat is
-    kept fresh and a stop asked for from any process ends it early with the best
-    rota found. When staff, cover, leave or requests change during the solve, the
-    run says so. Raises ``RunEnded`` (storing nothing) when the run was ended
-    elsewhere meanwhile.
+    rows hold (default: the latest drafts); ``keep`` the days it may not change
+    (:func:`replan_inputs`); ``based_on`` the version a re-plan started from, which
+    the new draft's list of changes compares with (default: the reference). While it
+    solves, the run's heartbeat is kept fresh and a stop asked for from any process
+    ends it early with the best rota found. When staff, cover, leave or requests
+    change during the solve, the run says so. Raises ``RunEnded`` (storing nothing)
+    when the run was ended elsewhere meanwhile.
     """
     from ..jobs.runs import STALE_INPUTS, RunEnded, RunWatcher, claim, open_run, process_label
 
@@ -746,14 +841,24 @@ def run_solve(
     try:
         with RunWatcher(run_id, stop):
             problem, ids = build_problem(
-                sites, week_start, reference=references, pins_from=pins, priorities_of=site
+                sites,
+                week_start,
+                reference=references,
+                pins_from=pins,
+                priorities_of=site,
+                keep=keep,
             )
             digest = problem_digest(problem)
             writer = _ProgressWriter(run_id, on_progress)
             result = sv.solve(problem, time_limit=time_limit, on_progress=writer, stop=stop)
             db.session.commit()  # end the read transaction: the rebuild sees others' changes
             again, _ = build_problem(
-                sites, week_start, reference=references, pins_from=pins, priorities_of=site
+                sites,
+                week_start,
+                reference=references,
+                pins_from=pins,
+                priorities_of=site,
+                keep=keep,
             )
             changed = problem_digest(again) != digest
     except Exception as exc:
@@ -770,7 +875,11 @@ def run_solve(
         raise RunEnded(run_id, run.status.value)
     rotas = [store_result(s, week_start, problem, ids, result) for s in sites]
     for stored in rotas:
-        stored.based_on = next((r for r in references or () if r.site_id == stored.site_id), None)
+        stored.based_on = (
+            based_on
+            if based_on is not None and based_on.site_id == stored.site_id
+            else next((r for r in references or () if r.site_id == stored.site_id), None)
+        )
     rota = next(r for r in rotas if r.site_id == site.id)
     run.rota = rota
     run.status = SolveStatus.STOPPED if stop.is_set() else SolveStatus.DONE

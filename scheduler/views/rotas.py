@@ -20,6 +20,7 @@ from flask import (
 from flask_login import current_user
 
 from .. import jobs
+from ..clock import site_today
 from ..database import database_int
 from ..extensions import db
 from ..forms.rotas import (
@@ -36,7 +37,7 @@ from ..models import Station as StationModel
 from ..security import MANAGERS, PIC, SUPERVISOR, roles_required
 from ..services import priorities as priority_service
 from ..services import rota_edits, rotas, scores, setup_check
-from ..services.planning import monday_of
+from ..services.planning import monday_of, replan_inputs
 from ..services.rotas import RotaChanged, RotaRefused
 from ..services.run_messages import listed_faults
 
@@ -141,12 +142,22 @@ def _start(
     form: SolveForm | AbsenceForm,
     kind: str,
     reference_rota_id: int | None = None,
+    keep_before: date | None = None,
 ):
     """Start a solve job and go to its progress page (or back with the reason it was refused).
 
     A week whose set-up has faults is not queued: its run fails at once and the
-    week's page lists the faults.
+    week's page lists the faults. A published week whose every day has passed is
+    history: nothing is left to re-plan.
     """
+    if replan_inputs(site, week, kind, keep_before=keep_before).all_kept:
+        flash(
+            f"The week of {rotas.day_label(week)} has passed and was published: its days are "
+            "kept as worked, so there is nothing left to plan. Correct a shift by hand on a "
+            "new version if the record is wrong.",
+            "error",
+        )
+        return redirect(url_for("rotas.week", site_id=site.id, week=week.isoformat()))
     try:
         faults = setup_check.week_faults(site, week)
         if faults:
@@ -159,6 +170,7 @@ def _start(
             kind=kind,
             reference_rota_id=reference_rota_id,
             requested_by_id=current_user.id,
+            keep_before=keep_before,
         )
     except jobs.SolveBusy as busy:
         flash(str(busy), "error")
@@ -420,7 +432,8 @@ def absence(site_id: int, week: str):
     rota = rotas.find_version(site.id, monday, None)
     if rota is None:
         abort(404)
-    form = AbsenceForm(week=(monday, monday + timedelta(days=6)))
+    today = site_today(site)
+    form = AbsenceForm(week=(monday, monday + timedelta(days=6)), today=today)
     people = db.session.scalars(
         db.select(Staff)
         .where(Staff.home_site_id == site.id, Staff.active.is_(True))
@@ -432,7 +445,7 @@ def absence(site_id: int, week: str):
         chosen = request.args.get("staff", type=database_int)
         if chosen:
             form.staff.data = chosen
-        form.start.data = form.start.data or max(monday, min(date.today(), monday + timedelta(6)))
+        form.start.data = form.start.data or max(monday, min(today, monday + timedelta(6)))
         form.end.data = form.end.data or form.start.data
     if form.validate_on_submit():
         person = db.session.get(Staff, form.staff.data)
@@ -455,7 +468,9 @@ def absence(site_id: int, week: str):
             f"{rotas.day_label(form.end.data)}; re-planning from version {rota.version}.",
             "success",
         )
-        return _start(site, monday, form, "replan", reference_rota_id=rota.id)
+        return _start(
+            site, monday, form, "replan", reference_rota_id=rota.id, keep_before=form.start.data
+        )
     status = 422 if request.method == "POST" else 200
     return render_template(
         "rotas/absence.html", form=form, site=site, rota=rota, monday=monday

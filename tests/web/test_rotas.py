@@ -433,14 +433,17 @@ def test_replacements_for_an_unknown_slot_are_404(client, login, tiny_rota):
 # ----- a sick call ----------------------------------------------------------------------
 
 
-def test_sick_call_replans_with_few_changes_and_lists_them(client, login, tiny_site, sync_jobs):
+def test_sick_call_replans_with_few_changes_and_lists_them(
+    app, client, login, tiny_site, sync_jobs
+):
     login("supervisor")
     solve(client, tiny_site)
     first = db.session.scalar(db.select(Rota))
     first.status = RotaStatus.PUBLISHED
     db.session.commit()
     worked = sorted(a.on_date for a in first.assignments if a.staff.name == "Ann")
-    sick_day = worked[0]
+    sick_day = worked[1]  # Ann calls in sick on her second working day, which is today
+    app.config["TODAY"] = sick_day
     ann = named(Staff, "Ann")
     page = client.get(f"/rotas/{tiny_site.id}/{WEEK}/absence")
     assert page.status_code == 200
@@ -464,6 +467,19 @@ def test_sick_call_replans_with_few_changes_and_lists_them(client, login, tiny_s
     assert second.version == 2
     assert second.based_on_id == first.id
     assert ("Ann", sick_day) not in rows(second)
+    # The days before today are history: every shift on them is exactly as published.
+    before = {
+        (a.staff_id, a.on_date, a.shift_type_id, a.station_id, a.duty_id, a.mode)
+        for a in first.assignments
+        if a.on_date < sick_day
+    }
+    after = {
+        (a.staff_id, a.on_date, a.shift_type_id, a.station_id, a.duty_id, a.mode)
+        for a in second.assignments
+        if a.on_date < sick_day
+    }
+    assert after == before
+    assert any(d < sick_day for _s, d, *_rest in before)  # there was a past to keep
     html = client.get(f"/rotas/{tiny_site.id}/{WEEK}").get_data(as_text=True)
     assert "What changed since version 1" in html
     from scheduler.services.rota_edits import changes
