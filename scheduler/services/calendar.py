@@ -4,7 +4,9 @@ Events use the real start and end of each shift in its site's IANA time zone
 (a night ends the next morning; daylight-saving changes are the zone's business),
 with the VTIMEZONE each zone needs. Each event's UID names the person, the site
 and the date, so a calendar app updates a shift when a new version of the week is
-published instead of adding a second copy.
+published instead of adding a second copy. A shift at another site of the person's
+group comes from that site's published rota (where the group solve stored it) and
+names the site in its title as well as its location.
 
 A calendar link carries a random token; only its SHA-256 hash is stored, and a
 request is matched by looking up the hash of the token it brings, so nothing
@@ -147,6 +149,15 @@ def _description(shift: PublishedShift, week: date) -> str:
     return "\n".join(lines)
 
 
+def _summary(shift: PublishedShift, staff: Staff) -> str:
+    """The event's title: 'IV room – Day shift', naming the site when it is not the
+    person's home site ('IV room at Riverside Hospital – Day shift')."""
+    where = shift.where
+    if shift.site != staff.home_site.name:
+        where += f" at {shift.site}"
+    return f"{where} \u2013 {shift_label(shift.shift_name)}"
+
+
 class _Lookup:
     """The sites, shift types and published rotas behind a list of published shifts, cached."""
 
@@ -186,7 +197,7 @@ def shift_events(staff: Staff, start: date, end: date, now: datetime | None = No
         )
         event = Event.new(
             uid=f"shift-{site.id}-{staff.id}-{shift.on_date:%Y%m%d}@{UID_DOMAIN}",
-            summary=f"{shift.where} \u2013 {shift_label(shift.shift_name)}",
+            summary=_summary(shift, staff),
             location=shift.site,
             description=_description(shift, week),
             start=begins,

@@ -22,7 +22,15 @@ from ..models import AssignmentMode, Rota, RotaAssignment, ShiftType, Site, Staf
 from ..solver.constraints.ratio import counts_as, describe, slices
 from .development import SKILL_WARNING_DAYS
 from .planning import published_rota, ratio_rule
-from .rotas import ChartRow, WallChart, by_person, day_label, status_label, wall_chart
+from .rotas import (
+    ChartRow,
+    Visit,
+    WallChart,
+    by_person,
+    day_label,
+    status_label,
+    wall_chart,
+)
 from .scores import RotaScore, rota_score
 
 MAX_COLUMNS = 12  # shift columns on one landscape page of the wall chart
@@ -85,12 +93,14 @@ def chart_pages(chart: WallChart, max_columns: int = MAX_COLUMNS) -> list[WallCh
 
 @dataclass
 class SheetLine:
-    """One day of a person's sheet: their shift, where, and who trains whom; or leave, or off."""
+    """One day of a person's sheet: their shift, where, and who trains whom; their shifts at
+    other sites of the group; or leave, or off."""
 
     day: date
     assignment: RotaAssignment | None
     leave: str = ""
     trainees: list[str] = field(default_factory=list)  # whom this person trains that shift
+    visits: list[Visit] = field(default_factory=list)  # shifts at other sites of the group
 
     @property
     def training(self) -> str:
@@ -102,6 +112,11 @@ class SheetLine:
             return f"Trains {', '.join(self.trainees)}"
         return ""
 
+    @property
+    def off(self) -> bool:
+        """Whether the person works nowhere in the group that day."""
+        return self.assignment is None and not self.visits
+
 
 @dataclass
 class PersonSheet:
@@ -109,12 +124,18 @@ class PersonSheet:
 
     staff: Staff
     lines: list[SheetLine]
-    hours: str
-    shifts: int
+    hours: str  # at every site of the group
+    shifts: int  # at every site of the group
+    hours_note: str = ""  # 'incl. 8 h at Riverside Hospital' when other sites count
 
 
 def person_sheets(rota: Rota, chart: WallChart) -> list[PersonSheet]:
-    """A sheet for each person with at least one shift on the rota, pharmacists first."""
+    """A sheet for each person with at least one shift on the rota or at another site of
+    the group that week, pharmacists first.
+
+    A sheet is handed to the person, so their shifts at other sites come from those
+    sites' published rotas only, whatever the version printed here.
+    """
     trains: dict[tuple[int, date], list[str]] = {}
     for row in chart.rows:
         for cell in row.cells:
@@ -122,15 +143,15 @@ def person_sheets(rota: Rota, chart: WallChart) -> list[PersonSheet]:
                 if entry.trainees:
                     trains[(entry.assignment.staff_id, cell.day)] = entry.trainees
     sheets = []
-    for row in by_person(rota):
-        shifts = sum(1 for d in row.days if d.assignment is not None)
+    for row in by_person(rota, published=True):
+        shifts = sum((d.assignment is not None) + len(d.visits) for d in row.days)
         if not shifts:
             continue
         lines = [
-            SheetLine(d.day, d.assignment, d.leave, trains.get((row.staff.id, d.day), []))
+            SheetLine(d.day, d.assignment, d.leave, trains.get((row.staff.id, d.day), []), d.visits)
             for d in row.days
         ]
-        sheets.append(PersonSheet(row.staff, lines, row.hours, shifts))
+        sheets.append(PersonSheet(row.staff, lines, row.hours, shifts, row.hours_note))
     return sheets
 
 

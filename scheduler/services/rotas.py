@@ -295,18 +295,63 @@ def _entries(assignments: list[RotaAssignment]) -> list[Entry]:
 # ----- by person ------------------------------------------------------------------
 
 
+def _lower_first(text: str) -> str:
+    """A sentence's first letter in lower case, so it reads inside another sentence."""
+    return text[:1].lower() + text[1:]
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A person's shift at another site of their group, as that site's rota stores it."""
+
+    site: Site
+    assignment: RotaAssignment
+    trainees: tuple[str, ...] = ()  # whom this person trains there on the shift
+
+    @property
+    def shift(self) -> ShiftType:
+        """The host site's shift type."""
+        return self.assignment.shift_type
+
+    @property
+    def where(self) -> str:
+        """The station, or the duty followed by '(duty)'."""
+        a = self.assignment
+        return a.station.name if a.station is not None else f"{a.duty.name} (duty)"
+
+    @property
+    def training(self) -> str:
+        """'Trainee with Nora', 'Trains Sam, Lee', or '' when no one trains or is trained."""
+        a = self.assignment
+        if a.mode is AssignmentMode.TRAINEE:
+            return f"Trainee with {a.trainer.name if a.trainer else 'no trainer named'}"
+        if self.trainees:
+            return f"Trains {', '.join(self.trainees)}"
+        return ""
+
+    @property
+    def words(self) -> str:
+        """'at Riverside Hospital: IV room, day, trainee with Nora'."""
+        parts = [self.where, _lower_first(self.shift.name)]
+        if self.training:
+            parts.append(_lower_first(self.training))
+        return f"at {self.site.name}: {', '.join(parts)}"
+
+
 @dataclass
 class PersonDay:
-    """What one person does on one day: a shift at a station or duty, leave, or a day off."""
+    """What one person does on one day: a shift here, shifts at other sites of the group,
+    leave, or a day off."""
 
     day: date
     assignment: RotaAssignment | None = None
     leave: str = ""  # e.g. 'Annual leave', 'Sick'
+    visits: list[Visit] = field(default_factory=list)  # shifts at other sites of the group
 
     @property
     def off(self) -> bool:
-        """Whether the person is neither rostered nor on leave."""
-        return self.assignment is None and not self.leave
+        """Whether the person is neither rostered (here or at another site) nor on leave."""
+        return self.assignment is None and not self.visits and not self.leave
 
 
 @dataclass
@@ -315,13 +360,22 @@ class PersonRow:
 
     staff: Staff
     days: list[PersonDay]
-    minutes: int
+    minutes: int  # every shift of the week, at this site and at the others of the group
+    away: dict[str, int] = field(default_factory=dict)  # site name -> minutes there
 
     @property
     def hours(self) -> str:
-        """Rostered hours this week, e.g. '32 h' or '37.5 h'."""
+        """Rostered hours this week, at every site of the group, e.g. '32 h' or '37.5 h'."""
         hours = self.minutes / 60
         return f"{hours:g} h"
+
+    @property
+    def hours_note(self) -> str:
+        """'incl. 8 h at Riverside Hospital' when the hours count shifts at other sites."""
+        if not self.away:
+            return ""
+        parts = [f"{minutes / 60:g} h at {site}" for site, minutes in sorted(self.away.items())]
+        return "incl. " + ", ".join(parts)
 
 
 LEAVE_WORDS = {
@@ -332,8 +386,58 @@ LEAVE_WORDS = {
 }
 
 
-def by_person(rota: Rota) -> list[PersonRow]:
-    """The rota by person: the site's active staff (and anyone rostered) down, days across."""
+def group_rotas(rota: Rota, *, published: bool | None = None) -> list[Rota]:
+    """The same week's rotas of the other sites planned with the rota's site.
+
+    Which version of each other site's week is read follows the version shown:
+    for a draft, the other site's latest version, draft or published (what the
+    group is being planned as now); for a published version, the other site's latest
+    published version (what staff have been told). ``published=True`` reads only
+    published versions whatever ``rota`` is, as pages handed to staff do (a person's
+    printed sheet, the calendar). A site without a group has no other rotas.
+    """
+    if published is None:
+        published = rota.status is RotaStatus.PUBLISHED
+    others = []
+    for site in planned_with(rota.site):
+        if site.id == rota.site_id:
+            continue
+        if published:
+            other = published_rota(site.id, rota.week_start)
+        else:
+            other = latest_rota(site.id, rota.week_start)
+        if other is not None:
+            others.append(other)
+    with_people(*others)
+    return others
+
+
+def group_visits(
+    rota: Rota, people: set[int], *, published: bool | None = None
+) -> dict[tuple[int, date], list[Visit]]:
+    """The shifts of people (by staff id) at the other sites of the rota's group that week,
+    by person and day; which versions are read is :func:`group_rotas`'s choice."""
+    out: dict[tuple[int, date], list[Visit]] = {}
+    for other in group_rotas(rota, published=published):
+        trains: dict[tuple[int, date, int], list[str]] = {}
+        for a in other.assignments:
+            if a.trainer_id is not None:
+                key = (a.trainer_id, a.on_date, a.shift_type_id)
+                trains.setdefault(key, []).append(a.staff.name)
+        for a in other.assignments:
+            if a.staff_id in people:
+                trainees = tuple(sorted(trains.get((a.staff_id, a.on_date, a.shift_type_id), [])))
+                out.setdefault((a.staff_id, a.on_date), []).append(Visit(other.site, a, trainees))
+    return out
+
+
+def by_person(rota: Rota, *, published: bool | None = None) -> list[PersonRow]:
+    """The rota by person: the site's active staff (and anyone rostered) down, days across.
+
+    A person's shifts at the other sites of the group show on the days they fall,
+    named with their site, and count in the hours; ``published`` picks the versions
+    of the other sites' weeks as :func:`group_rotas` says.
+    """
     with_people(rota)
     days = week_days(rota.week_start)
     people = {
@@ -346,6 +450,7 @@ def by_person(rota: Rota) -> list[PersonRow]:
     }
     for a in rota.assignments:
         people.setdefault(a.staff_id, a.staff)
+    away = group_visits(rota, set(people), published=published)
     placed = {(a.staff_id, a.on_date): a for a in rota.assignments}
     leave: dict[tuple[int, date], str] = {}
     for lv in db.session.scalars(
@@ -366,10 +471,20 @@ def by_person(rota: Rota) -> list[PersonRow]:
     role_order = {"pharmacist": 0, "technician": 1, "trainee": 2}
     for person in sorted(people.values(), key=lambda p: (role_order[p.role.value], p.name)):
         cells = [
-            PersonDay(d, placed.get((person.id, d)), leave.get((person.id, d), "")) for d in days
+            PersonDay(
+                d,
+                placed.get((person.id, d)),
+                leave.get((person.id, d), ""),
+                away.get((person.id, d), []),
+            )
+            for d in days
         ]
         minutes = sum(c.assignment.shift_type.minutes for c in cells if c.assignment is not None)
-        rows.append(PersonRow(person, cells, minutes))
+        elsewhere: dict[str, int] = {}
+        for c in cells:
+            for v in c.visits:
+                elsewhere[v.site.name] = elsewhere.get(v.site.name, 0) + v.shift.minutes
+        rows.append(PersonRow(person, cells, minutes + sum(elsewhere.values()), elsewhere))
     return rows
 
 
@@ -701,7 +816,8 @@ class PublishedShift:
 
 
 def published_shifts(staff_id: int, start: date, end: date) -> list[PublishedShift]:
-    """A person's shifts from the latest published rota of each week between two dates."""
+    """A person's shifts from the latest published rota of each week between two dates, at
+    every site: their own and any other site of the group they were placed at."""
     out = []
     monday = start - timedelta(days=start.weekday())
     weeks = []

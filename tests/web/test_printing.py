@@ -129,6 +129,8 @@ def test_the_pdf_holds_the_chart_a_sheet_per_person_and_compliance(ctx, hospital
     # Pages: the chart in whole days, then one sheet per rostered person, then two of compliance.
     chart = [t for t in texts if "Wall chart," in t]
     people = sorted({a.staff.name for a in rota.assignments})
+    away = published("Main Street Pharmacy").assignments  # hospital staff placed there count
+    people = sorted({*people, *(a.staff.name for a in away if a.staff.home_site == rota.site)})
     sheets = [t for t in texts if "Person sheet:" in t]
     compliance = [t for t in texts if "Compliance:" in t]
     assert len(chart) == len(printing.chart_pages(wall_chart(rota))) == 2

@@ -46,23 +46,29 @@ def _trainees_by_trainer(rota: Rota) -> dict[tuple[int, date], list[str]]:
 
 
 def _person_cell(day: PersonDay, trains: list[str]) -> str:
-    """One person's day: 'D IV room', 'N Dispensary (trainee with Ann)', leave, or 'off'."""
+    """One person's day: 'D IV room', 'N Dispensary (trainee with Ann)', a shift at another
+    site of the group ('at Riverside Hospital: IV room, day'), leave, or 'off'."""
     a = day.assignment
-    if a is None:
+    if a is None and not day.visits:
         return day.leave or OFF
-    where = a.station.name if a.station is not None else f"{a.duty.name} (duty)"
-    text = f"{a.shift_type.code} {where}"
-    if a.mode is AssignmentMode.TRAINEE:
-        text += f" (trainee with {a.trainer.name if a.trainer else '?'})"
-    if trains:
-        text += f" (trains {', '.join(sorted(trains))})"
+    parts = []
+    if a is not None:
+        where = a.station.name if a.station is not None else f"{a.duty.name} (duty)"
+        text = f"{a.shift_type.code} {where}"
+        if a.mode is AssignmentMode.TRAINEE:
+            text += f" (trainee with {a.trainer.name if a.trainer else '?'})"
+        if trains:
+            text += f" (trains {', '.join(sorted(trains))})"
+        parts.append(text)
+    parts += [v.words for v in day.visits]
     if day.leave:
-        text += f"; {day.leave}"
-    return text
+        parts.append(day.leave)
+    return "; ".join(parts)
 
 
 def person_sheet(rota: Rota) -> Sheet:
-    """The rota by person: one row per person, a column per day, and their hours."""
+    """The rota by person: one row per person, a column per day, and their hours (shifts
+    at other sites of the group included, as on the week page)."""
     rows = by_person(rota)
     days = [d.day for d in rows[0].days] if rows else []
     trains = _trainees_by_trainer(rota)
