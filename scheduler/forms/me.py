@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from wtforms import (
     DateField,
     DecimalField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -212,3 +213,13 @@ class VolunteerForm(_PersonalForm):
         """A cross-training offer names the station."""
         if self.kind.data == OfferKind.STATION and field.data is None:
             raise ValidationError("Choose the station you would like to cross-train at.")
+
+
+class SeenChangesForm(AppForm):
+    """The "I have seen this" button under the notice of my changed shifts.
+
+    It carries when the newest change it showed was published, so a change
+    published while the page was open is still shown afterwards.
+    """
+
+    shown = HiddenField()

@@ -17,6 +17,7 @@ from ..forms.me import (
     OFFER_LABELS,
     CEEntryForm,
     LeaveForm,
+    SeenChangesForm,
     ShiftRequestForm,
     VolunteerForm,
     choices_with_blank,
@@ -24,6 +25,7 @@ from ..forms.me import (
 from ..models import Leave, LeaveKind, OfferKind, ShiftRequest, Staff, VolunteerOffer
 from ..security import MANAGERS, TECHNICIAN, current_staff, roles_required
 from ..services import me as svc
+from ..services import shift_changes
 from ..services.development import CE_LABELS, ce_entries, certification_statuses, goals_of
 from ..services.fairness_history import shared_work
 from ..services.planning import monday_of, planned_with
@@ -64,7 +66,7 @@ def _shift_choices(staff: Staff, blank: str) -> list:
 @bp.get("/")
 @roles_required(*EVERYONE)
 def index():
-    """My shifts this week and next, my shared work, competencies, goals and certifications."""
+    """My changed shifts, my shifts this week and next, shared work, skills, goals, certificates."""
     staff = current_user.staff
     if staff is None:
         return render_template("me/no_staff.html")
@@ -75,10 +77,14 @@ def index():
         (week, [s for s in shifts if week <= s.on_date < week + timedelta(days=7)])
         for week in (monday, monday + timedelta(weeks=1))
     ]
+    notice = shift_changes.unseen_changes(staff, today)
+    newest = notice.newest
     return render_template(
         "me/index.html",
         staff=staff,
         today=today,
+        notice=notice,
+        seen_form=SeenChangesForm(shown=newest.isoformat() if newest else ""),
         weeks=weeks,
         skills=svc.my_skills(staff, today),
         goals=goals_of(staff.id, today),
@@ -86,6 +92,25 @@ def index():
         ce_labels=CE_LABELS,
         shared=shared_work(staff, today),
     )
+
+
+@bp.post("/changes/seen")
+@roles_required(*EVERYONE)
+def seen_changes():
+    """I have seen the changes to my shifts: the notice goes until another change is published."""
+    staff, today = _me()
+    form = SeenChangesForm()
+    try:
+        shown = shift_changes.parse_shown(form.shown.data)
+    except ValueError:
+        flash("Your changed shifts could not be marked as seen; please try again.", "error")
+        return redirect(url_for("me.index"))
+    shift_changes.mark_seen(staff, shown)
+    if shift_changes.unseen_changes(staff, today).count:
+        flash("Another change to your shifts was published while the page was open.", "info")
+    else:
+        flash("Thank you. My week will tell you when your shifts change again.", "success")
+    return redirect(url_for("me.index"))
 
 
 @bp.route("/ce", methods=["GET", "POST"])

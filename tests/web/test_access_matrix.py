@@ -62,6 +62,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int]] = {
     ("me.new_offer", "GET"): (L, A, A, F),
     ("me.new_offer", "POST"): (L, A, A, F),
     ("me.withdraw", "POST"): (L, L, N, F),  # the PIC's staff record does not own that leave
+    ("me.seen_changes", "POST"): (L, L, L, F),  # "I have seen this": back to my week
     # sign-off: a technician who is not a trainer in the competency is refused
     ("signoff.index", "GET"): (L, A, A, A),
     ("signoff.sign", "GET"): (L, F, A, A),
