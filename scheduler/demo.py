@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, time, timedelta
 
+from .clock import fixed_today
 from .extensions import db
 from .models import (
     AccountRole,
@@ -653,7 +654,7 @@ class _Seeder:
 
 def seed(today: date | None = None, previous_week: bool = True) -> list[str]:
     """Load the demo sites, staff, skills, cover, duties, wishes and last week's published rota."""
-    monday = monday_of(today or date.today())
+    monday = monday_of(today or fixed_today() or date.today())
     seeder = _Seeder(monday)
     seeder.competencies()
     hospital = seeder.hospital()

@@ -278,14 +278,14 @@ class Weights:
     night_fairness: int = 15  # per night shift beyond a fair share
     weekend_fairness: int = 15  # per weekend worked beyond a fair share
     change: int = 50  # per person-day changed against the reference rota
-    change_short_notice: int = 150  # the same on a day of ``Problem.short_notice_days``
-    change_person: int = 100  # per person whose shifts change at all
     trainer_variety: int = 5  # per shift beyond two with the same trainer
     minute_short: int = 1  # per minute below the contract's minimum (level 2)
     pattern: int = 600  # per day beyond a run limit, short run or weekend over the contract: more
     # than the 480 minutes of a shift it would take to avoid it, so the limit wins over the hours
     duty_fairness: int = 10  # per occurrence of a duty beyond a fair share
     training_fairness: int = 10  # per training shift beyond a fair share
+    change_short_notice: int = 150  # ``change`` on a day before ``Problem.short_notice_days``
+    change_person: int = 100  # per person whose shifts change at all
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,13 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="module")
 def live_app(test_databases) -> Iterator[str]:
     """Seed the demo into a fresh database and serve the app; yields its base URL."""
+    with serve_demo(test_databases) as base_url:
+        yield base_url
+
+
+@contextmanager
+def serve_demo(test_databases, **config) -> Iterator[str]:
+    """The demo seeded into a fresh database and served on a free port, with extra settings."""
     url = test_databases.create("live")
     app = create_app(
         {
@@ -37,6 +45,7 @@ def live_app(test_databases) -> Iterator[str]:
             "SECRET_KEY": "browser-tests",
             "REDIS_URL": None,
             "SOLVE_TIME_LIMIT": 8.0,
+            **config,
         }
     )
     with app.app_context():
