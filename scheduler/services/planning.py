@@ -254,9 +254,10 @@ def replan_inputs(
       latest version has them.
     - A sick call (``kind`` "replan", first absent day ``keep_before``) also keeps the
       days before the absence, as the version re-planned from (``chosen``) has them.
-    - The changes are counted against the published version of each site that has one;
-      a sick call of a week never published counts them against ``chosen`` and the
-      latest versions of the other sites.
+    - The changes are counted against the published version of each site that has one,
+      and the latest version of a site of the group that has none; a sick call of a week
+      never published counts them against ``chosen`` and the latest versions of the
+      other sites.
     - A change today or tomorrow is short notice.
     """
     from ..clock import site_today
@@ -272,8 +273,9 @@ def replan_inputs(
         days = min(7, max(0, today))
     if kind == "replan" and keep_before is not None:
         days = max(days, min(7, max(0, (keep_before - week_start).days)))
-    if published:
-        reference = published
+    if published:  # a site of the group never published: its latest version is what it has
+        done = {r.site_id for r in published}
+        reference = published + [r for r in current if r.site_id not in done]
     elif kind == "replan":
         reference = current
     else:

@@ -91,6 +91,11 @@ def test_a_sick_call_today_keeps_yesterday_and_lists_the_changes(browser, replan
     for name, cells in before.items():  # Monday and Tuesday exactly as published
         assert after[name][:today] == cells[:today], name
     assert "sick" in after[sick][today].lower() or "leave" in after[sick][today].lower()
+    # The whole group (the retail site's week was never published) changes little too.
+    score = page.locator("[data-field=score]").inner_text()
+    group = re.search(r"whole group: .*?(\d+) shifts? changed for (\d+) (?:person|people)", score)
+    assert group is not None, score
+    assert int(group.group(2)) <= 4, score
     changes = page.locator("#changes")
     expect(changes.get_by_role("heading", name="What changed since version 1")).to_be_visible()
     expect(changes).to_contain_text(sick)
