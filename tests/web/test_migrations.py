@@ -669,3 +669,57 @@ def test_init_db_adopts_tables_made_before_migrations_and_keeps_their_rows(empty
     assert current_revision() == revisions().get_current_head()
     assert db.session.get(Site, ids["site"]).name == "Riverside Hospital"
     assert db.session.get(Rota, ids["rota"]).notes == "Re-planned after a sick call"
+
+
+def test_the_changes_level_renumbers_stored_levels_and_back(empty_app):
+    before_changes = "7c1e5a9d2f10"
+    flask_migrate.upgrade(revision=revisions().get_base())
+    with db.engine.begin() as connection:
+        ids = write_a_small_pharmacy(BaselineRows(connection))
+    flask_migrate.upgrade(revision=before_changes)
+    old_costs = [
+        {"rule": "cover", "level": 1, "total": 1000},
+        {"rule": "contract_hours", "level": 2, "total": 60},
+        {"rule": "stability", "level": 3, "total": 50},
+        {"rule": "wishes", "level": 4, "total": 5},
+    ]
+    old_priorities = {"levels": {"goals": 4, "wishes": 3, "stability": 4}, "strengths": {}}
+    sites = sa.table("sites", sa.column("id"), sa.column("priorities", sa.JSON()))
+    rotas = sa.table(
+        "rotas",
+        sa.column("id"),
+        sa.column("costs", sa.JSON()),
+        sa.column("level_bounds", sa.JSON()),
+        sa.column("priorities", sa.JSON()),
+    )
+    with db.engine.begin() as connection:
+        connection.execute(
+            sites.update().where(sites.c.id == ids["site"]).values(priorities=old_priorities)
+        )
+        connection.execute(
+            rotas.update()
+            .where(rotas.c.id == ids["rota"])
+            .values(costs=old_costs, level_bounds=[1000, 60, 40, 5], priorities=old_priorities)
+        )
+
+    flask_migrate.upgrade(revision="head")
+    db.session.remove()
+    with db.engine.connect() as connection:
+        site = connection.execute(sa.select(sites).where(sites.c.id == ids["site"])).one()
+        rota = connection.execute(sa.select(rotas).where(rotas.c.id == ids["rota"])).one()
+    # Stability leaves the site's ranking; the ranked levels move from 3 and 4 to 4 and 5.
+    assert site.priorities["levels"] == {"goals": 5, "wishes": 4}
+    assert rota.priorities["levels"] == {"goals": 5, "wishes": 4}
+    assert [(c["rule"], c["level"]) for c in rota.costs] == [
+        ("cover", 1),
+        ("contract_hours", 3),
+        ("stability", 2),
+        ("wishes", 5),
+    ]
+    assert rota.level_bounds == [1000, None, 60, 40, 5]  # no bound is known for the new level
+
+    flask_migrate.downgrade(revision=before_changes)
+    with db.engine.connect() as connection:
+        rota = connection.execute(sa.select(rotas).where(rotas.c.id == ids["rota"])).one()
+    assert [c["level"] for c in rota.costs] == [1, 2, 3, 4]
+    assert rota.level_bounds == [1000, 60, 40, 5]
