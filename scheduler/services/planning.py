@@ -44,6 +44,7 @@ from ..models import (
     utcnow,
     weekday_set,
 )
+from ..solver.gaps import gap_reasons
 from ..solver.priorities import Rule
 from .fairness_history import published_only, shared_counts
 from .priorities import settings_of, site_priorities
@@ -711,6 +712,21 @@ def cost_to_dict(cost) -> dict:
     }
 
 
+def costs_with_reasons(
+    problem: sv.Problem, rota: sv.Rota | None, costs: Iterable, site: Site
+) -> list[dict]:
+    """A rota's costs as stored data, each gap of the site's cover with its ``why``: for every
+    person who could have filled it, the rule that kept them off (``solver/gaps.py``)."""
+    why = gap_reasons(problem, rota, IdMap.key("site", site.id)) if rota is not None else {}
+    out = [cost_to_dict(c) for c in costs]
+    for cost in out:
+        subject = cost["subject"]
+        key = (subject["day"], subject["shift"], subject["activity"])
+        if cost["family"] == "cover" and cost["rule"] == Rule.COVER.value and key in why:
+            cost["why"] = why[key]
+    return out
+
+
 def stored_costs(rota: Rota) -> list:
     """The rota's stored score breakdown as solver costs, ready for explain.format_breakdown."""
     from ..solver.penalties import Cost, Subject
@@ -926,7 +942,7 @@ def store_result(
         bound=result.bound,
         level_bounds=json_bounds(result.level_bounds),
         solve_status=result.status,
-        costs=[cost_to_dict(c) for c in result.costs],
+        costs=costs_with_reasons(problem, result.rota, result.costs, site),
         reasons=list(result.reasons),
         priorities=settings_of(problem.priorities),
     )

@@ -373,13 +373,13 @@ class Gap:
     day: date
     shift: ShiftType
     text: str  # '1 of 2 (1 short)'
-    why: str
+    why: list[str]  # for each person who could have filled it, what kept them off
 
 
 def cover_gaps(chart: WallChart) -> list[Gap]:
     """Every station and shift of the wall chart left below its minimum, by day."""
     gaps = [
-        Gap(row.label, cell.day, cell.shift, cell.gap, cell.gap_why)
+        Gap(row.label, cell.day, cell.shift, cell.gap, cell.why)
         for row in chart.rows
         for cell in row.cells
         if cell.short

@@ -35,12 +35,14 @@ from ..models import (
 from ..models.sites import Duty
 from ..solver.constraints import family
 from ..solver.constraints.placement import placement_reason
+from ..solver.gaps import GapCheck
+from ..solver.validate import new_violations
 from .audit import last_change
 from .planning import (
     IdMap,
     assignment_to_solver,
     build_problem,
-    cost_to_dict,
+    costs_with_reasons,
     latest_rota,
     planned_with,
     rota_to_solver,
@@ -135,19 +137,7 @@ def current_violations(rota: Rota) -> list[str]:
 def _new_breaches(check: WeekCheck, before: list[sv.Assignment], after: list[sv.Assignment]):
     """The hard-rule breaches the change adds, and the report of the rota after it."""
     report = check.report(after)
-    return _added(check.report(before).violations, report.violations), report
-
-
-def _added(before, after) -> list:
-    """Breaches in ``after`` of a rule and subject that ``before`` did not already breach."""
-    old = Counter((v.family, v.subject) for v in before)
-    added = []
-    for v in after:
-        if old[(v.family, v.subject)]:
-            old[(v.family, v.subject)] -= 1
-        else:
-            added.append(v)
-    return added
+    return new_violations(check.report(before).violations, report.violations), report
 
 
 def _editable(rota: Rota) -> None:
@@ -158,9 +148,10 @@ def _editable(rota: Rota) -> None:
         )
 
 
-def _rescore(rota: Rota, report: sv.Report) -> None:
-    """Store the recomputed score (per level, no bounds) and clear any approval after a change."""
-    rota.costs = [cost_to_dict(c) for c in report.costs]
+def _rescore(rota: Rota, report: sv.Report, check: WeekCheck, after: list[sv.Assignment]) -> None:
+    """Store the recomputed score (per level, no bounds) with each gap's reasons, and clear any
+    approval after a change."""
+    rota.costs = costs_with_reasons(check.problem, check.whole(after), report.costs, rota.site)
     rota.objective = report.objective
     rota.bound = None
     rota.level_bounds = None  # a hand edit proves nothing about the best possible
@@ -205,7 +196,7 @@ def remove(a: RotaAssignment, *, lock: int | None = None, by: User | None = None
         _refuse(breaches)
     with saving(rota, by):
         rota.assignments.remove(a)
-        _rescore(rota, report)
+        _rescore(rota, report, check, after)
 
 
 def _target(check: WeekCheck, on_date: date, shift: ShiftType, place: Station | Duty):
@@ -268,7 +259,7 @@ def move(
         a.on_date, a.shift_type, a.mode, a.trainer_id = on_date, shift, mode, trainer
         a.station, a.duty = (place, None) if kind == "station" else (None, place)
         a.pinned = True
-        _rescore(rota, report)
+        _rescore(rota, report, check, after)
 
 
 def assign(
@@ -310,7 +301,7 @@ def assign(
                 pinned=True,
             )
         )
-        _rescore(rota, report)
+        _rescore(rota, report, check, after)
 
 
 # ----- a sick call -----------------------------------------------------------------------
@@ -396,12 +387,18 @@ class Candidate:
 def suggest_replacements(
     rota: Rota, on_date: date, shift: ShiftType, station: Station
 ) -> list[Candidate]:
-    """People of the site ranked for an open shift at a station, each with reasons."""
+    """People of the site ranked for an open shift at a station, each with reasons.
+
+    Whoever cannot take it (impossible, or breaking a hard rule) is told why in the
+    words of the wall chart's gaps (``solver/gaps.py``), as if moved from their shift
+    of that day.
+    """
     check = week_check(rota)
     day, shift_key, activity, _kind = _target(check, on_date, shift, station)
     base = [_as_solver(check, x) for x in rota.assignments]
     base_report = check.report(base)
     base_costs = Counter(c.sentence for c in base_report.costs)
+    gaps = GapCheck(check.problem, check.whole(base))
     staff_rows = {
         s.id: s
         for s in db.session.scalars(
@@ -425,15 +422,24 @@ def suggest_replacements(
         ):
             continue  # already there
         new = sv.Assignment(person.id, day, shift_key, activity)
-        reason = placement_reason(check.problem, new)
-        if reason:
-            out.append(Candidate(staff, False, reasons=[reason]))
+        if placement_reason(check.problem, new):
+            words = gaps.why_not(person.id, day, shift_key, activity, moving=True)
+            out.append(Candidate(staff, False, reasons=[r.text for r in words if r.hard]))
             continue
         after = [a for x, a in zip(rota.assignments, base, strict=True) if x is not existing]
         after.append(new)
         report = check.report(after)
-        breaks = [rule_sentence(v) for v in _added(base_report.violations, report.violations)]
+        added_breaches = new_violations(base_report.violations, report.violations)
+        breaks = [rule_sentence(v) for v in added_breaches]
         cand = Candidate(staff, True, breaks=breaks, cost=report.objective - base_report.objective)
+        if breaks:  # the same words as the gap's "why nobody else", then any other rule
+            words = [
+                r for r in gaps.why_not(person.id, day, shift_key, activity, moving=True) if r.hard
+            ]
+            named = {r.family for r in words}
+            cand.reasons.extend(r.text for r in words)
+            unnamed = [rule_sentence(v) for v in added_breaches if v.family not in named]
+            cand.reasons.extend(f"would break: {b}" for b in unnamed[:3])
         used = sum(
             check.problem.slot_minutes(a.day, a.shift) for a in after if a.person == person.id
         )
@@ -448,7 +454,6 @@ def suggest_replacements(
         removed = list((base_costs - now).elements())
         cand.reasons.extend(f"adds: {s}" for s in added[:3])
         cand.reasons.extend(f"clears: {s}" for s in removed[:2])
-        cand.reasons.extend(f"would break: {b}" for b in breaks[:3])
         out.append(cand)
     out.sort(key=lambda c: c.rank_key)
     return out

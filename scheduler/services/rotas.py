@@ -162,23 +162,13 @@ class Cell:
     minimum: int | None = None
     below_ideal: int = 0
     ideal: int | None = None
-    gap_sentence: str = ""
+    why: list[str] = field(default_factory=list)  # why nobody else filled a gap, person by person
 
     @property
     def gap(self) -> str:
         """'1 of 2 (1 short)' when below the minimum, '' otherwise."""
         if self.short and self.minimum is not None:
             return f"{self.minimum - self.short} of {self.minimum} ({self.short} short)"
-        return ""
-
-    @property
-    def gap_why(self) -> str:
-        """Who could have filled the gap and why they could not, from the cover sentence."""
-        marker = f"short of the minimum {self.minimum}"
-        _, found, rest = self.gap_sentence.partition(marker)
-        rest = rest.strip()
-        if found and rest.startswith("(") and rest.endswith(")"):
-            return rest[1:-1]
         return ""
 
 
@@ -269,7 +259,7 @@ def wall_chart(rota: Rota) -> WallChart:
                 if "under" in found:
                     cell.short = found["under"]["amount"]
                     cell.minimum = workers + cell.short
-                    cell.gap_sentence = found["under"]["sentence"]
+                    cell.why = list(found["under"].get("why") or ())
                 if "ideal" in found:
                     cell.below_ideal = found["ideal"]["amount"]
                     cell.ideal = workers + cell.below_ideal
@@ -491,13 +481,23 @@ def by_person(rota: Rota, *, published: bool | None = None) -> list[PersonRow]:
 # ----- the explanation -----------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Item:
+    """One cost in the explanation: its sentence, its points and, for a cover gap, why
+    nobody else filled it (one line per person who could have)."""
+
+    sentence: str
+    points: int
+    why: tuple[str, ...] = ()
+
+
 @dataclass
 class RuleScore:
     """One soft rule's share of the score on this site, with its items in plain words."""
 
     title: str
     total: int
-    items: list[tuple[str, int]]  # (sentence, points)
+    items: list[Item]
 
 
 @dataclass(frozen=True)
@@ -555,6 +555,7 @@ def explanation(rota: Rota) -> Explanation:
 
     every = stored_costs(rota)
     costs = [c for c in every if relevant(c)]
+    why = {c["key"]: tuple(c["why"]) for c in rota.costs or [] if c.get("why")}
     part = len(costs) != len(every)
     levels = [
         LevelExplained(
@@ -565,7 +566,11 @@ def explanation(rota: Rota) -> Explanation:
             group.level.points,
             group.level.in_words,
             [
-                RuleScore(s.title, s.total, [(c.sentence, c.total) for c in s.items])
+                RuleScore(
+                    s.title,
+                    s.total,
+                    [Item(c.sentence, c.total, why.get(c.key, ())) for c in s.items],
+                )
                 for s in group.rules
             ],
         )

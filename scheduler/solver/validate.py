@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .constraints import REGISTRY
@@ -43,3 +44,15 @@ def validate(problem: Problem, rota: Rota) -> Report:
             elif finding.amount:
                 report.costs.append(finding)
     return report
+
+
+def new_violations(before: list[Violation], after: list[Violation]) -> list[Violation]:
+    """Breaches in ``after`` of a rule and subject that ``before`` did not already breach."""
+    old = Counter((v.family, v.subject) for v in before)
+    added = []
+    for v in after:
+        if old[(v.family, v.subject)]:
+            old[(v.family, v.subject)] -= 1
+        else:
+            added.append(v)
+    return added

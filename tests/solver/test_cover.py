@@ -25,6 +25,7 @@ from scheduler.solver import (
     validate,
 )
 from scheduler.solver.constraints import family
+from scheduler.solver.gaps import gap_reasons
 from scheduler.solver.penalties import evaluated
 from scheduler.solver.priorities import Priorities
 from scheduler.solver.solve import build_model, extract_rota
@@ -114,7 +115,7 @@ def test_cover_above_the_ideal_costs_over_weight_on_the_last_day(make_problem, m
     assert len(ranked.rota.assignments) == 1
 
 
-def test_cover_gap_names_people_on_leave_or_past_a_competency_s_valid_until(
+def test_cover_gap_sentence_stays_plain_and_gaps_name_who_is_on_leave_or_lapsed(
     make_problem, make_person, run
 ):
     people = [
@@ -133,11 +134,14 @@ def test_cover_gap_names_people_on_leave_or_past_a_competency_s_valid_until(
     result = run(problem)
     assert result.objective == 100
     [cost] = result.costs
-    assert cost.sentence == (
-        "Tue 3 Mar day, IV room: 1 short of the minimum 1 "
-        "(Ann on leave; Ben's Media fill was valid until Mon 2 Mar)"
-    )
+    assert cost.sentence == "Tue 3 Mar day, IV room: 1 short of the minimum 1"
     assert COVER.check(problem, result.rota) == [cost]
+    assert gap_reasons(problem, result.rota) == {
+        (1, "day", "iv"): [
+            "Ann is on leave on Tue 3 Mar",
+            "Ben's Media fill was valid until Mon 2 Mar",
+        ]
+    }
 
 
 def test_cover_check_counts_workers_not_trainees_on_first_and_last_day(make_problem, make_person):

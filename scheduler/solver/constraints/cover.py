@@ -5,6 +5,7 @@ For a line (day, shift, station, minimum, ideal) with x people counted, the cost
 are ``under_weight * max(0, minimum - x)``, ``ideal_weight * max(0, ideal - x)``
 and ``over_weight * max(0, x - ideal)``. With minimum == ideal, ideal_weight 0,
 under_weight 100 and over_weight 1 this is exactly the Curtois & Qu cover term.
+Why nobody else filled a gap is ``solver/gaps.py``'s to say, on the finished rota.
 """
 
 from __future__ import annotations
@@ -13,42 +14,8 @@ from collections import Counter
 
 from ..penalties import Cost, Subject
 from ..priorities import Rule
-from ..problem import Cover, Level, Mode, Problem, Rota
-from ..reasons import valid_until_reason
+from ..problem import Cover, Mode, Problem, Rota
 from .base import ModelContext, SoftFamily, literal
-
-MAX_REASONS = 3  # people named in a "short of the minimum" sentence
-
-
-def _short_reasons(problem: Problem, line: Cover) -> list[str]:
-    """Up to three people who could have filled a gap but are on leave or past a skill's date."""
-    station = problem.station[line.station]
-    on = problem.date_of(line.day)
-    reasons = []
-    for person in problem.people:
-        if person.site != station.site:
-            continue
-        held = [person.skills.get(c) for c in station.competencies]
-        if any(s is None or s.level < Level.INDEPENDENT for s in held):
-            continue
-        if (line.day, None) in person.unavailable:
-            reasons.append(f"{person.name} on leave")
-        elif (line.day, line.shift) in person.unavailable:
-            reasons.append(f"{person.name} unavailable")
-        else:
-            lapsed = [
-                (c, s.valid_until)
-                for c, s in zip(station.competencies, held, strict=True)
-                if not s.valid_on(on)
-            ]
-            if not lapsed:
-                continue
-            comp, until = lapsed[0]
-            name = problem.competency[comp].name if comp in problem.competency else comp
-            reasons.append(valid_until_reason(person.name, name, until))
-        if len(reasons) == MAX_REASONS:
-            break
-    return reasons
 
 
 def _terms(problem: Problem, line: Cover) -> list[tuple[str, int, str, str]]:
@@ -60,12 +27,13 @@ def _terms(problem: Problem, line: Cover) -> list[tuple[str, int, str, str]]:
     station = problem.station[line.station]
     where = literal(f"{problem.slot_label(line.day, line.shift)}, {station.name}")
     base = f"cover:{line.day}:{line.shift}:{line.station}"
-    short = f"{where}: {{amount}} short of the minimum {line.minimum}"
-    reasons = _short_reasons(problem, line) if line.under_weight and line.minimum > 0 else []
-    if reasons:
-        short += literal(f" ({'; '.join(reasons)})")
     terms = [
-        (f"{base}:under", line.under_weight, "under", short),
+        (
+            f"{base}:under",
+            line.under_weight,
+            "under",
+            f"{where}: {{amount}} short of the minimum {line.minimum}",
+        ),
         (
             f"{base}:ideal",
             line.ideal_weight,

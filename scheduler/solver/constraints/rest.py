@@ -54,7 +54,8 @@ def _followers(problem: Problem, rest: int) -> dict[str, list[tuple[int, str, st
     return out
 
 
-def _succession_sentence(problem: Problem, person: Person, a: str, b: str) -> str:
+def succession_sentence(problem: Problem, person: Person, a: str, b: str) -> str:
+    """'Cat may not work the Day shift the day after the Night shift'."""
     return (
         f"{person.name} may not work the {problem.shift[b].name} shift "
         f"the day after the {problem.shift[a].name} shift"
@@ -100,7 +101,7 @@ class RestFamily(HardFamily):
             for first, second, kind in conflicts:
                 a, b = first[1], second[1]
                 if kind == "succession":
-                    key, sentence = f"{person.id}:{a}>{b}", _succession_sentence(p, person, a, b)
+                    key, sentence = f"{person.id}:{a}>{b}", succession_sentence(p, person, a, b)
                 else:
                     key, sentence = f"{person.id}:rest", _rest_sentence(person)
                 lits = ctx.guard(self.name, key, sentence)
@@ -153,7 +154,7 @@ class RestFamily(HardFamily):
             follow = _followers(problem, person.contract.min_rest_minutes)
             for first, second, kind in self._conflicts(problem, person, past, slots, follow):
                 if kind == "succession":
-                    sentence = _succession_sentence(problem, person, first[1], second[1])
+                    sentence = succession_sentence(problem, person, first[1], second[1])
                 else:
                     gap = gap_minutes(problem, first, second)
                     sentence = (
