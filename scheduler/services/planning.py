@@ -856,28 +856,20 @@ def run_solve(
     references = list(reference) if reference is not None else None
     pins = list(pins_from) if pins_from is not None else None
     sites = planned_with(site)
+
+    def read() -> tuple[sv.Problem, IdMap]:
+        return build_problem(
+            sites, week_start, reference=references, pins_from=pins, priorities_of=site, keep=keep
+        )
+
     try:
         with RunWatcher(run_id, stop):
-            problem, ids = build_problem(
-                sites,
-                week_start,
-                reference=references,
-                pins_from=pins,
-                priorities_of=site,
-                keep=keep,
-            )
+            problem, ids = read()
             digest = problem_digest(problem)
             writer = _ProgressWriter(run_id, on_progress)
             result = sv.solve(problem, time_limit=time_limit, on_progress=writer, stop=stop)
             db.session.commit()  # end the read transaction: the rebuild sees others' changes
-            again, _ = build_problem(
-                sites,
-                week_start,
-                reference=references,
-                pins_from=pins,
-                priorities_of=site,
-                keep=keep,
-            )
+            again, _ = read()
             changed = problem_digest(again) != digest
     except Exception as exc:
         db.session.rollback()

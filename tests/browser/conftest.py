@@ -97,3 +97,19 @@ def sign_in(page: Page, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+
+
+def approve_and_publish(browser: Browser, base_url: str, page: Page, week: str, version: int):
+    """Ask for approval on the week page, approve as the pharmacist-in-charge, then publish."""
+    page.get_by_role("button", name="Ask the pharmacist-in-charge to approve").click()
+    page.wait_for_load_state()
+    pic = browser.new_context(base_url=base_url)
+    pic_page = pic.new_page()
+    sign_in(pic_page, "pic@demo.pharmacy", "demo-pic")
+    pic_page.goto(f"/rotas/1/{week}")
+    pic_page.get_by_role("button", name=f"Approve version {version}").click()
+    pic_page.wait_for_load_state()
+    pic.close()
+    page.reload()
+    page.get_by_role("button", name=f"Publish version {version}").click()
+    page.wait_for_load_state()

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from scheduler.services.planning import monday_of
 
-from .conftest import shot, sign_in
+from .conftest import approve_and_publish, shot, sign_in
 
 
 def run_solve_from(page: Page, button: str, seconds: str = "8") -> None:
@@ -59,18 +59,7 @@ def test_supervisor_generates_pins_completes_and_publishes_then_technician_sees_
     expect(page.locator(".entry", has_text="pinned:").first).to_contain_text(who.strip())
 
     # Ask for approval; the pharmacist-in-charge approves; the supervisor publishes.
-    page.get_by_role("button", name="Ask the pharmacist-in-charge to approve").click()
-    page.wait_for_load_state()
-    pic = browser.new_context(base_url=live_app)
-    pic_page = pic.new_page()
-    sign_in(pic_page, "pic@demo.pharmacy", "demo-pic")
-    pic_page.goto(f"/rotas/1/{week}")
-    pic_page.get_by_role("button", name="Approve version 2").click()
-    pic_page.wait_for_load_state()
-    pic.close()
-    page.reload()
-    page.get_by_role("button", name="Publish version 2").click()
-    page.wait_for_load_state()
+    approve_and_publish(browser, live_app, page, week, 2)
     expect(page.get_by_role("heading", name=re.compile("Version 2: Published"))).to_be_visible()
     shot(page, "rota-week-published")
     supervisor.close()

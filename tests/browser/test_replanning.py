@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import serve_demo, shot, sign_in
+from .conftest import approve_and_publish, serve_demo, shot, sign_in
 from .test_flows import run_solve_from
 
 TODAY = date(2026, 11, 25)  # a Wednesday: Monday and Tuesday of the demo week have been worked
@@ -48,18 +48,7 @@ def publish_first_version(browser: Browser, base_url: str, page: Page) -> None:
     """Generate the week, have the pharmacist-in-charge approve it, publish it."""
     page.goto(f"/rotas/1/{MONDAY.isoformat()}")
     run_solve_from(page, "Generate a new rota")
-    page.get_by_role("button", name="Ask the pharmacist-in-charge to approve").click()
-    page.wait_for_load_state()
-    pic = browser.new_context(base_url=base_url)
-    pic_page = pic.new_page()
-    sign_in(pic_page, "pic@demo.pharmacy", "demo-pic")
-    pic_page.goto(f"/rotas/1/{MONDAY.isoformat()}")
-    pic_page.get_by_role("button", name="Approve version 1").click()
-    pic_page.wait_for_load_state()
-    pic.close()
-    page.reload()
-    page.get_by_role("button", name="Publish version 1").click()
-    page.wait_for_load_state()
+    approve_and_publish(browser, base_url, page, MONDAY.isoformat(), 1)
     expect(page.get_by_role("heading", name=re.compile("Version 1: Published"))).to_be_visible()
 
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 from ..penalties import Subject, Violation
 from ..problem import Assignment, Mode, Problem, Rota
 from .base import HardFamily, ModelContext
-from .pins import pin_sentence
-from .placement import placement_reason
+from .pins import fix_placement, pin_sentence
 
 
 def kept_sentence(problem: Problem, a: Assignment) -> str:
@@ -38,25 +37,7 @@ class KeptFamily(HardFamily):
             return
         kept = {_key(a): a for a in p.kept}
         for a in p.kept:
-            var = v.assign.get(_key(a))
-            sentence = kept_sentence(p, a)
-            pair = None
-            reason = None
-            if var is None:
-                reason = placement_reason(p, a) or "no such placement is possible"
-            elif a.mode is Mode.TRAINEE and a.trainer is not None:
-                pair = v.pair.get((a.trainer, a.person, a.day, a.shift, a.activity))
-                if pair is None:
-                    reason = f"{p.person[a.trainer].name} can no longer supervise there"
-            if reason:
-                sentence += f" (impossible now: {reason})"
-            lits = ctx.guard(self.name, "|".join(map(str, (*_key(a), a.trainer))), sentence)
-            if reason:
-                ctx.model.add_bool_or([]).only_enforce_if(lits)
-                continue
-            ctx.model.add(var == 1).only_enforce_if(lits)
-            if pair is not None:
-                ctx.model.add(pair == 1).only_enforce_if(lits)
+            fix_placement(ctx, self.name, a, kept_sentence(p, a))
         for day in range(p.kept_days):
             others = [v.assign[k] for k in v.keys(day=day) if k not in kept]
             if not others:

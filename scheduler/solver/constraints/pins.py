@@ -27,6 +27,34 @@ def _pair_reason(problem: Problem, pin: Assignment) -> str:
     return placement_reason(problem, works) or f"{trainer.name} is not a signed-off trainer there"
 
 
+def fix_placement(ctx: ModelContext, family: str, a: Assignment, sentence: str) -> None:
+    """Post that an assignment (and a trainee's trainer) holds, as one named, guarded group.
+
+    When the placement cannot exist (leave, a lapsed competency, no such trainer), a
+    guarded falsehood says why: "... (impossible: Ann is on leave on Tue 3 Mar)".
+    """
+    p, v = ctx.problem, ctx.vars
+    key = (a.person, a.day, a.shift, a.activity, a.mode)
+    var = v.assign.get(key)
+    pair = None
+    reason = None
+    if var is None:
+        reason = placement_reason(p, a) or "no such placement is possible"
+    elif a.mode == Mode.TRAINEE and a.trainer is not None:
+        pair = v.pair.get((a.trainer, a.person, a.day, a.shift, a.activity))
+        if pair is None:
+            reason = _pair_reason(p, a)
+    if reason:
+        sentence += f" (impossible: {reason})"
+    lits = ctx.guard(family, "|".join(map(str, (*key, a.trainer))), sentence)
+    if reason:
+        ctx.model.add_bool_or([]).only_enforce_if(lits)
+        return
+    ctx.model.add(var == 1).only_enforce_if(lits)
+    if pair is not None:
+        ctx.model.add(pair == 1).only_enforce_if(lits)
+
+
 class PinsFamily(HardFamily):
     """Each pinned assignment (and pinned trainer) holds; an impossible pin is named."""
 
@@ -35,28 +63,8 @@ class PinsFamily(HardFamily):
 
     def build(self, ctx: ModelContext) -> None:
         """Fix each pin's variable to 1, or post a guarded falsehood when it cannot exist."""
-        p, v = ctx.problem, ctx.vars
-        for pin in p.pins:
-            key = (pin.person, pin.day, pin.shift, pin.activity, pin.mode)
-            var = v.assign.get(key)
-            pair = None
-            reason = None
-            if var is None:
-                reason = placement_reason(p, pin) or "no such placement is possible"
-            elif pin.mode == Mode.TRAINEE and pin.trainer is not None:
-                pair = v.pair.get((pin.trainer, pin.person, pin.day, pin.shift, pin.activity))
-                if pair is None:
-                    reason = _pair_reason(p, pin)
-            sentence = pin_sentence(p, pin)
-            if reason:
-                sentence += f" (impossible: {reason})"
-            lits = ctx.guard(self.name, "|".join(map(str, (*key, pin.trainer))), sentence)
-            if reason:
-                ctx.model.add_bool_or([]).only_enforce_if(lits)
-                continue
-            ctx.model.add(var == 1).only_enforce_if(lits)
-            if pair is not None:
-                ctx.model.add(pair == 1).only_enforce_if(lits)
+        for pin in ctx.problem.pins:
+            fix_placement(ctx, self.name, pin, pin_sentence(ctx.problem, pin))
 
     def check(self, problem: Problem, rota: Rota) -> list[Violation]:
         """Every pin missing from the rota (or, for a trainee, beside another trainer).
