@@ -136,6 +136,7 @@ class AbsenceForm(RotaStateForm):
         "Note", validators=[Length(max=200)], description="Optional, e.g. 'called in at 06:10'."
     )
     time_limit = _time_limit(10)
+    confirm = HiddenField()  # "yes" once the supervisor saw which shifts it uncovers
     submit = SubmitField("Mark absent and re-plan")
 
     def __init__(self, *args, week: tuple[date, date] | None = None, **kwargs) -> None:
