@@ -108,10 +108,19 @@ def leave_form(ann: Staff, **extra) -> dict:
 # ----- leave over a shift is named before it is saved -----------------------------------------
 
 
-def test_leave_over_a_pinned_shift_is_named_and_saved_only_once_confirmed(
-    client, login, planning, tiny_site, ann_on_tuesday
+@pytest.mark.parametrize(
+    ("status", "pinned", "shown"),
+    [
+        (RotaStatus.DRAFT, True, "Tue 3 Mar day at Central fill (pinned)"),
+        (RotaStatus.PUBLISHED, False, "Tue 3 Mar day at Central fill (published)"),
+        (RotaStatus.PUBLISHED, True, "Tue 3 Mar day at Central fill (published, pinned)"),
+    ],
+    ids=["pinned", "published", "both"],
+)
+def test_leave_over_a_pinned_or_published_shift_is_named_and_saved_only_once_confirmed(
+    client, login, planning, tiny_site, ann_on_tuesday, status, pinned, shown
 ):
-    ann_on_tuesday(RotaStatus.DRAFT, pinned=True)
+    ann_on_tuesday(status, pinned=pinned)
     ann = named(Staff, "Ann")
     login("supervisor")
     url = f"/staff/leave/new?site={tiny_site.id}"
@@ -119,7 +128,7 @@ def test_leave_over_a_pinned_shift_is_named_and_saved_only_once_confirmed(
     html = unescape(page.get_data(as_text=True))
     assert page.status_code == 200
     assert "Saving this leave uncovers:" in html
-    assert "Tue 3 Mar day at Central fill (pinned)" in html
+    assert shown in html
     assert "Save anyway" in html
     assert "Cancel" in html
     assert count(Leave) == 0  # nothing saved yet
@@ -140,25 +149,8 @@ def test_leave_over_a_pinned_shift_is_named_and_saved_only_once_confirmed(
     assert (leave.start_date, leave.approved, leave.note) == (TUESDAY, True, "called in at 06:10")
     html = unescape(client.get(page.location).get_data(as_text=True))
     assert "Ann's leave leaves these shifts open:" in html
-    assert "Tue 3 Mar day at Central fill (pinned)" in html
+    assert shown in html
     assert "Re-plan week of Mon 2 Mar 2026" in html
-
-
-def test_leave_over_a_published_shift_is_named_and_saved_only_once_confirmed(
-    client, login, planning, tiny_site, ann_on_tuesday
-):
-    ann_on_tuesday(RotaStatus.PUBLISHED, pinned=False)
-    ann = named(Staff, "Ann")
-    login("supervisor")
-    url = f"/staff/leave/new?site={tiny_site.id}"
-    page = client.post(url, data=leave_form(ann))
-    html = unescape(page.get_data(as_text=True))
-    assert "Saving this leave uncovers:" in html
-    assert "Tue 3 Mar day at Central fill (published)" in html
-    assert count(Leave) == 0
-    page = client.post(url, data={**hidden_fields(html), "confirm": "yes"})
-    assert page.status_code == 302
-    assert count(Leave, Leave.approved.is_(True)) == 1
 
 
 def test_leave_that_uncovers_nothing_is_saved_at_once(
