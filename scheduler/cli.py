@@ -79,7 +79,11 @@ def _adopt_unversioned_database() -> bool:
 )
 @click.option("--time-limit", type=click.FloatRange(min=0.5), default=None, help="Seconds.")
 def solve_week_command(site_name: str, week: datetime, time_limit: float | None) -> None:
-    """Solve one site's week, store it as a draft rota and print it by station."""
+    """Solve one site's week, store it as a draft rota and print it by station.
+
+    When no rota is found nothing is stored: the reasons are printed and the command
+    exits with status 1.
+    """
     from .services.grid import station_grid
     from .services.planning import monday_of, planned_with, run_solve
 
@@ -103,9 +107,16 @@ def solve_week_command(site_name: str, week: datetime, time_limit: float | None)
     click.echo(f"Solving {site.name}, week of {monday}, time limit {limit:g} s ...")
 
     from .jobs import RunEnded, SolveBusy
+    from .jobs.runs import NoRotaFound
 
     try:
         rota = run_solve(site, monday, time_limit=limit, on_progress=_progress_printer(site))
+    except NoRotaFound as none:  # the run is failed with the reasons; no draft was stored
+        lines = none.message.splitlines()
+        click.echo(lines[0], err=True)
+        for reason in lines[1:]:
+            click.echo(f"  - {reason}", err=True)
+        raise click.exceptions.Exit(1) from none
     except (SolveBusy, RunEnded) as exc:  # the week is busy, or another process ended this run
         raise click.ClickException(str(exc)) from exc
     except ProblemError as faulty:  # the run is failed with the faults; list them, no traceback

@@ -114,6 +114,7 @@ class LeaveForm(_PersonalForm):
         description="Leave blank for whole days.",
     )
     note = TextAreaField("Note", validators=[Length(max=500)])
+    confirm = HiddenField()  # "yes" once the person saw which of their shifts it covers
     submit = SubmitField("Request leave")
 
     def validate_start_date(self, field) -> None:

@@ -89,6 +89,7 @@ class SolveForm(AppForm):
     """How long to let the solver search, and whether to keep the pins or start afresh."""
 
     time_limit = _time_limit(20)
+    from_day = HiddenField()  # re-plan from this day (YYYY-MM-DD): the days before are kept
     complete = SubmitField("Complete the rest around the pins")
     generate = SubmitField("Generate a new rota")
 
@@ -96,6 +97,14 @@ class SolveForm(AppForm):
     def kind(self) -> str:
         """'complete' when that button was pressed, else 'full'."""
         return "complete" if self.complete.data else "full"
+
+    @property
+    def first_day(self) -> date | None:
+        """The day a re-plan starts from, or None (a bad value is ignored: the whole week)."""
+        try:
+            return date.fromisoformat(self.from_day.data or "")
+        except ValueError:
+            return None
 
 
 class MoveForm(RotaStateForm):
@@ -136,6 +145,7 @@ class AbsenceForm(RotaStateForm):
         "Note", validators=[Length(max=200)], description="Optional, e.g. 'called in at 06:10'."
     )
     time_limit = _time_limit(10)
+    confirm = HiddenField()  # "yes" once the supervisor saw which shifts it uncovers
     submit = SubmitField("Mark absent and re-plan")
 
     def __init__(

@@ -14,6 +14,7 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
+    HiddenField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -310,6 +311,7 @@ class LeaveRecordForm(AppForm):
         "as their wish not to work.",
     )
     note = TextAreaField("Note", filters=[strip], validators=[Length(max=500)])
+    confirm = HiddenField()  # "yes" once the supervisor saw which shifts it uncovers
     submit = SubmitField("Record leave")
 
     def validate_end_date(self, field) -> None:

@@ -34,9 +34,7 @@ def execute(run_id: int, worker: str, stop: threading.Event | None = None) -> No
         if run.kind == "replan" and run.reference_rota_id is not None:
             chosen = db.session.get(Rota, run.reference_rota_id)
         replan = replan_inputs(run.site, run.week_start, run.kind, chosen, run.keep_before)
-        current = _current_rotas(run)
-        if chosen is not None:
-            current = [chosen if r.site_id == chosen.site_id else r for r in current]
+        current = _current_rotas(run)  # pins hold as the latest versions have them
         run_solve(
             run.site,
             run.week_start,

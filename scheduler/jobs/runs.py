@@ -113,6 +113,17 @@ class RunEnded(Exception):
         self.status = status
 
 
+class NoRotaFound(RunEnded):
+    """The solve found no rota: the run failed with the reasons and nothing was stored."""
+
+    def __init__(self, run_id: int, message: str, reasons: list[str]) -> None:
+        Exception.__init__(self, message)
+        self.run_id = run_id
+        self.status = "failed"
+        self.message = message
+        self.reasons = list(reasons)
+
+
 def process_label(kind: str) -> str:
     """A name for this process in a run's ``worker`` column: what it is, host and pid."""
     return f"{kind} {os.getpid()} on {socket.gethostname()}"

@@ -48,7 +48,7 @@ from ..solver.gaps import gap_reasons
 from ..solver.priorities import Rule
 from .fairness_history import published_only, shared_counts
 from .priorities import settings_of, site_priorities
-from .run_messages import failure_message
+from .run_messages import failure_message, no_rota_message
 
 PREFIX = {
     "site": "s",
@@ -305,10 +305,11 @@ def build_problem(
     leave becomes a don't-want request; shifts that do not run on a weekday are
     closed to everyone; history is the previous week's published rota. ``reference``
     (one rota, or one per site of a group) is what a re-plan should change least.
-    Pins come from each site's latest draft, or only from ``pins_from`` when given
-    (then a pin the person can no longer work, being on approved leave, is dropped).
+    Pins come from each site's latest draft, or only from ``pins_from`` when given;
+    every pin is kept, even one on approved leave: the solve then names the clash
+    (a pin is only ever dropped by a person, never here).
     The priorities are those of ``priorities_of`` (the site a group's solve was asked
-    for), else of the first site. ``keep`` (see :func:`replan_keep`) fixes the days
+    for), else of the first site. ``keep`` (see :func:`replan_inputs`) fixes the days
     before a re-plan's start as they are in its rotas; leave recorded over those days
     does not rewrite them.
     """
@@ -578,13 +579,6 @@ def build_problem(
                 for a in source.assignments
                 if a.pinned and a.staff_id in ids.staff.values() and 0 <= day_of(a.on_date) < days
             )
-    if pins_from is not None:
-        away = {p.id: p.unavailable for p in people}
-        pins = [
-            a
-            for a in pins
-            if (a.day, None) not in away[a.person] and (a.day, a.shift) not in away[a.person]
-        ]
     ref = None
     if reference is not None:
         references = [reference] if isinstance(reference, Rota) else list(reference)
@@ -843,9 +837,19 @@ def run_solve(
     solves, the run's heartbeat is kept fresh and a stop asked for from any process
     ends it early with the best rota found. When staff, cover, leave or requests
     change during the solve, the run says so. Raises ``RunEnded`` (storing nothing)
-    when the run was ended elsewhere meanwhile.
+    when the run was ended elsewhere meanwhile, and its kind ``NoRotaFound`` when the
+    solve found no rota: the run then fails with the conflicting rules and no draft
+    is stored.
     """
-    from ..jobs.runs import STALE_INPUTS, RunEnded, RunWatcher, claim, open_run, process_label
+    from ..jobs.runs import (
+        STALE_INPUTS,
+        NoRotaFound,
+        RunEnded,
+        RunWatcher,
+        claim,
+        open_run,
+        process_label,
+    )
 
     if run is None:
         run = open_run(site, week_start, time_limit, worker=process_label("command"))
@@ -883,6 +887,16 @@ def run_solve(
     db.session.refresh(run)
     if run.status is not SolveStatus.RUNNING:
         raise RunEnded(run_id, run.status.value)
+    if result.rota is None:  # nothing to store: the run fails with the reasons
+        message = no_rota_message(list(result.reasons), stopped=stop.is_set())
+        run.status = SolveStatus.FAILED
+        run.seconds = run.elapsed = result.seconds
+        run.inputs_digest = digest
+        run.inputs_changed = changed
+        run.message = message
+        run.finished_at = utcnow()
+        db.session.commit()
+        raise NoRotaFound(run_id, message, list(result.reasons))
     rotas = [store_result(s, week_start, problem, ids, result) for s in sites]
     for stored in rotas:
         stored.based_on = (
@@ -924,6 +938,8 @@ def store_result(
     site: Site, week_start: date, problem: sv.Problem, ids: IdMap, result: sv.SolveResult
 ) -> Rota:
     """Save a solve result as the next draft version of a site's week, marking pinned rows."""
+    if result.rota is None:  # never a draft of the pins alone: the caller reports no rota
+        raise ValueError(f"the solve found no rota ({result.status}); nothing to store")
     previous = latest_rota(site.id, week_start)
     rota = Rota(
         site=site,
@@ -939,9 +955,8 @@ def store_result(
         priorities=settings_of(problem.priorities),
     )
     pins = set(problem.pins)
-    chosen = result.rota.assignments if result.rota is not None else problem.pins
     site_key = IdMap.key("site", site.id)
-    for a in chosen:
+    for a in result.rota.assignments:
         if problem.activity_site(a.activity) != site_key:
             continue
         rota.assignments.append(

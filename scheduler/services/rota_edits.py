@@ -1,4 +1,4 @@
-"""Changing a draft by hand: pin, remove, move, assign; sick calls; replacement suggestions.
+"""Changing a draft by hand: pin, remove, move, assign, drop pins; sick calls; replacements.
 
 Every edit is checked with the solver's validator on the whole planning group
 (this rota plus the group's other sites' latest rotas of the week). An edit that
@@ -34,6 +34,7 @@ from ..models import (
 )
 from ..models.sites import Duty
 from ..solver.constraints import family
+from ..solver.constraints.pins import pin_sentence
 from ..solver.constraints.placement import placement_reason
 from ..solver.gaps import GapCheck
 from ..solver.validate import new_violations
@@ -48,7 +49,15 @@ from .planning import (
     rota_to_solver,
 )
 from .priorities import rota_priorities
-from .rotas import RotaRefused, check_lock, day_label, saving, with_people
+from .rotas import (
+    RotaRefused,
+    check_latest,
+    check_lock,
+    day_label,
+    new_draft_from,
+    saving,
+    with_people,
+)
 from .run_messages import failure_message
 
 
@@ -302,6 +311,113 @@ def assign(
             )
         )
         _rescore(rota, report, check, after)
+
+
+# ----- pins that cannot hold ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PinConflict:
+    """A pinned assignment a solve could not keep, in words, with why when it cannot hold alone."""
+
+    assignment: RotaAssignment
+    sentence: str  # 'Pin: Ann on Tue 3 Mar day at Central fill'
+    why: str | None = None  # 'Ann is on leave on Tue 3 Mar'
+
+
+def conflicting_pins(rota: Rota, reasons: list[str]) -> list[PinConflict]:
+    """The rota's pins that a failed solve's reasons name, or that cannot hold now on their own."""
+    pinned = [a for a in rota.assignments if a.pinned]
+    if not pinned:
+        return []
+    check = week_check(rota)
+    out = []
+    for a in pinned:
+        pin = _as_solver(check, a)
+        if pin.person not in check.problem.person:
+            continue  # someone no longer planned: the solve did not hold this pin
+        sentence = pin_sentence(check.problem, pin)
+        why = placement_reason(check.problem, pin)
+        if why or any(r.startswith(sentence) for r in reasons):
+            out.append(PinConflict(a, sentence, why))
+    return out
+
+
+def _same_row(a: RotaAssignment) -> tuple:
+    return (a.staff_id, a.on_date, a.shift_type_id, a.station_id, a.duty_id, a.mode)
+
+
+def _unpin_in_copy(rota: Rota, rows: list[RotaAssignment], lock: int | None, by: User | None):
+    """Copy a published version as the next draft and unpin the rows' copies there."""
+    wanted = {_same_row(a) for a in rows}
+    draft = new_draft_from(rota, lock=lock, by=by)
+    with saving(draft, by):
+        for a in draft.assignments:
+            if _same_row(a) in wanted:
+                a.pinned = False
+    return draft
+
+
+def drop_pin(a: RotaAssignment, *, lock: int | None = None, by: User | None = None) -> Rota:
+    """Unpin one assignment of the week's latest version, so the next solve may change it.
+
+    A draft is changed in place; a published version is copied as a new draft first
+    (it cannot change), the copy without that pin. Returns the version now holding it.
+    """
+    rota = a.rota
+    check_lock(rota, lock, by)
+    check_latest(rota, by)
+    if not a.pinned:
+        raise RotaRefused("That shift is not pinned any more; nothing was changed.")
+    if rota.status is RotaStatus.DRAFT:
+        toggle_pin(a, lock=lock, by=by)
+        return rota
+    return _unpin_in_copy(rota, [a], lock, by)
+
+
+def slot_words(a: RotaAssignment) -> str:
+    """One assignment's shift in words, e.g. 'Tue 3 Mar day at IV room'."""
+    where = a.station.name if a.station is not None else a.duty.name
+    return f"{day_label(a.on_date)} {a.shift_type.name.lower()} at {where}"
+
+
+def absent_pins(rota: Rota, staff: Staff, start: date, end: date) -> list[RotaAssignment]:
+    """A person's pinned assignments of the rota from ``start`` to ``end``, by day."""
+    rows = [
+        a
+        for a in rota.assignments
+        if a.pinned and a.staff_id == staff.id and start <= a.on_date <= end
+    ]
+    return sorted(rows, key=lambda a: (a.on_date, a.id))
+
+
+def unpin_absent(
+    rota: Rota,
+    staff: Staff,
+    start: date,
+    end: date,
+    *,
+    lock: int | None = None,
+    by: User | None = None,
+) -> tuple[Rota, list[str]]:
+    """Unpin a person's pinned shifts from ``start`` to ``end``, since they are absent then.
+
+    A re-plan keeps the pins of the week's latest version, and would clash with the
+    absence; these are removed here, by the sick call, and named ("Tue 3 Mar day at IV
+    room"). A published version is copied as a new draft first. Returns the version the
+    re-plan starts from and the shifts unpinned.
+    """
+    rows = absent_pins(rota, staff, start, end)
+    if not rows:
+        return rota, []
+    words = [slot_words(a) for a in rows]
+    check_lock(rota, lock, by)
+    if rota.status is not RotaStatus.DRAFT:
+        return _unpin_in_copy(rota, rows, lock, by), words
+    with saving(rota, by):
+        for a in rows:
+            a.pinned = False
+    return rota, words
 
 
 # ----- a sick call -----------------------------------------------------------------------

@@ -21,14 +21,19 @@ def week_faults(site: Site, week_start: date) -> list[str]:
     return []
 
 
-def latest_faults(site_id: int, week_start: date) -> list[str]:
-    """The set-up faults of a week's latest solve run, when it failed on them."""
-    run = db.session.scalar(
+def latest_run(site_id: int, week_start: date) -> SolveRun | None:
+    """A week's latest solve run at a site, if any."""
+    return db.session.scalar(
         db.select(SolveRun)
         .where(SolveRun.site_id == site_id, SolveRun.week_start == week_start)
         .order_by(SolveRun.id.desc())
         .limit(1)
     )
+
+
+def latest_faults(site_id: int, week_start: date) -> list[str]:
+    """The set-up faults of a week's latest solve run, when it failed on them."""
+    run = latest_run(site_id, week_start)
     if run is None or run.status is not SolveStatus.FAILED:
         return []
     return listed_faults(run.message)

@@ -245,15 +245,22 @@ def site_leave(site: Site, today: date) -> SiteLeave:
 
 def leave_words(leave: Leave) -> str:
     """A leave entry in words, e.g. "Ann's annual leave, Mon 2 Mar to Wed 4 Mar 2026"."""
-    kind = LEAVE_KIND_LABELS.get(leave.kind, leave.kind.value).lower()
-    first, last = leave.start_date, leave.end_date
+    shift = leave.shift_type.name if leave.shift_type else None
+    return leave_words_of(leave.staff.name, leave.kind, leave.start_date, leave.end_date, shift)
+
+
+def leave_words_of(
+    name: str, kind: LeaveKind, first: date, last: date, shift: str | None = None
+) -> str:
+    """Leave not saved yet in words, e.g. "Ann's sick leave, Tue 3 Mar 2026 (Day shift only)"."""
+    label = LEAVE_KIND_LABELS.get(kind, kind.value).lower()
     when = (
         f"{first:%a} {first.day} {first:%b %Y}"
         if first == last
         else f"{first:%a} {first.day} {first:%b} to {last:%a} {last.day} {last:%b %Y}"
     )
-    shift = f" ({leave.shift_type.name} shift only)" if leave.shift_type else ""
-    return f"{leave.staff.name}'s {kind}, {when}{shift}"
+    only = f" ({shift} shift only)" if shift else ""
+    return f"{name}'s {label}, {when}{only}"
 
 
 def approve_leave(leave: Leave) -> None:

@@ -30,6 +30,8 @@ from ..services.development import CE_LABELS, ce_entries, certification_statuses
 from ..services.fairness_history import shared_work
 from ..services.planning import monday_of, planned_with
 from ..services.rotas import shift_times
+from ..services.uncovered import uncovered_by
+from .confirm import confirm_uncovered, wants_change
 
 bp = Blueprint("me", __name__, url_prefix="/me")
 navigation.add(20, "me.index", "My week", ("technician", "pic"))
@@ -157,11 +159,32 @@ def wishes():
 @bp.route("/leave/new", methods=["GET", "POST"])
 @roles_required(*EVERYONE)
 def new_leave():
-    """Ask for leave; until a supervisor approves it, the solver treats it as a wish."""
+    """Ask for leave; until a supervisor approves it, the solver treats it as a wish.
+
+    Leave over the person's published shifts names them before it is sent.
+    """
     staff, today = _me()
     form = LeaveForm(today=today, staff_id=staff.id)
     form.shift_type_id.choices = _shift_choices(staff, "Whole days")
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not wants_change():
+        shifts = uncovered_by(
+            staff, form.start_date.data, form.end_date.data, form.shift_type_id.data, pins=False
+        )
+        if shifts and form.confirm.data != "yes":
+            return confirm_uncovered(
+                heading="Request leave",
+                warning="This leave covers shifts you are on the published rota for:",
+                uncovered=shifts,
+                form=form,
+                save_label="Save anyway",
+                cancel_url=url_for("me.wishes"),
+                back_label="Leave, requests and offers, nothing sent",
+                summary="Nothing is sent until you say so.",
+                notes=[
+                    "You are still expected to work them until a supervisor approves the "
+                    "leave and re-plans the week."
+                ],
+            )
         svc.add_leave(
             staff,
             start_date=form.start_date.data,
@@ -172,6 +195,7 @@ def new_leave():
         )
         flash("Leave requested. It is pending until a supervisor approves it.", "success")
         return redirect(url_for("me.wishes"))
+    form.confirm.data = ""  # shown again: the warning comes again for what is sent next
     return render_template(
         "me/form.html",
         form=form,

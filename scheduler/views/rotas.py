@@ -37,9 +37,11 @@ from ..models import Station as StationModel
 from ..security import MANAGERS, PIC, SUPERVISOR, roles_required
 from ..services import priorities as priority_service
 from ..services import rota_edits, rotas, scores, setup_check
-from ..services.planning import monday_of, replan_inputs
+from ..services.planning import latest_rota, monday_of, replan_inputs
 from ..services.rotas import RotaChanged, RotaRefused
-from ..services.run_messages import listed_faults
+from ..services.run_messages import listed_conflicts, listed_faults
+from ..services.uncovered import uncovered_by
+from .confirm import confirm_uncovered, wants_change
 
 bp = Blueprint("rotas", __name__, url_prefix="/rotas")
 
@@ -213,6 +215,7 @@ def _render_week(
         "conflict": conflict,
         "active": jobs.active_run(site.id, monday),
         "setup_faults": setup_check.latest_faults(site.id, monday),
+        "no_rota": _no_rota(setup_check.latest_run(site.id, monday)),
         "versions": versions,
         "version_scores": {v.id: scores.rota_score_line(v) for v in versions},
         "needs_approval": rotas.requires_approval(site),
@@ -241,6 +244,29 @@ def _render_week(
     return render_template("rotas/week.html", **context), status
 
 
+@dataclass(frozen=True)
+class NoRota:
+    """A failed solve's conflicting rules, and the week's pins among them (to drop by hand)."""
+
+    run: SolveRun
+    reasons: list[str]
+    pins: list[rota_edits.PinConflict]
+    rota: Rota | None  # the version the pins are on (the week's latest)
+
+
+def _no_rota(run: SolveRun | None) -> NoRota | None:
+    """What a solve that found no rota says: its reasons and the pins that cannot hold."""
+    reasons = listed_conflicts(run.message) if run is not None else []
+    if not reasons:
+        return None
+    latest = latest_rota(run.site_id, run.week_start)
+    try:
+        pins = rota_edits.conflicting_pins(latest, reasons) if latest is not None else []
+    except RotaRefused:  # the set-up has faults now: the page lists those instead
+        pins = []
+    return NoRota(run, reasons, pins, latest)
+
+
 # ----- solving ---------------------------------------------------------------------------
 
 
@@ -251,8 +277,13 @@ def solve(site_id: int, week: str):
     site = db.get_or_404(Site, site_id)
     monday = monday_of(_week(week))
     form = SolveForm()
+    latest = rotas.find_version(site.id, monday, None)
     if not form.validate_on_submit():
-        return _render_week(site, monday, rotas.find_version(site.id, monday, None), form, 422)
+        return _render_week(site, monday, latest, form, 422)
+    first = form.first_day
+    if first is not None and latest is not None and 0 <= (first - monday).days < 7:
+        # after leave: re-plan from its first day, keeping the days before it
+        return _start(site, monday, form, "replan", reference_rota_id=latest.id, keep_before=first)
     return _start(site, monday, form, form.kind)
 
 
@@ -261,7 +292,10 @@ def solve(site_id: int, week: str):
 def run(run_id: int):
     """A solve's progress: a live bar where scripts run, a refreshing page where they do not."""
     solve_run = db.get_or_404(SolveRun, run_id)
-    return render_template("rotas/run.html", run=solve_run, progress=jobs.progress(run_id))
+    progress = jobs.progress(run_id)
+    return render_template(
+        "rotas/run.html", run=solve_run, progress=progress, no_rota=_no_rota(solve_run)
+    )
 
 
 @bp.get("/runs/<int:run_id>.json")
@@ -317,6 +351,38 @@ def pin(assignment_id: int):
             "success",
         )
     return redirect(_week_url(rota, "by-station"))
+
+
+@bp.post("/assignments/<int:assignment_id>/drop-pin")
+@roles_required(SUPERVISOR)
+def drop_pin(assignment_id: int):
+    """Drop a pin a solve could not keep (the clash was named), so the week can be solved again.
+
+    Only a person drops a pin: a solve never does. A published version is copied as a
+    new draft without the pin.
+    """
+    form = RotaStateForm()
+    a = _assignment(assignment_id, form, "drop a pin")
+    rota, what = a.rota, _what(a)
+    tried = f"drop the pin on {what}"
+    try:
+        kept_in = rota_edits.drop_pin(a, lock=_seen_lock(form), by=current_user)
+    except RotaChanged as changed:
+        return _conflict(rota, changed, tried, assignment_id)
+    except RotaRefused as refused:
+        flash(str(refused), "error")
+        return redirect(_week_url(rota))
+    copied = (
+        f" in version {kept_in.version}, a new draft copied from version {rota.version}"
+        if kept_in.id != rota.id
+        else ""
+    )
+    flash(
+        f"Dropped the pin on {what}{copied}. Solve the week again: "
+        "Complete the rest keeps the other pins.",
+        "success",
+    )
+    return redirect(_week_url(kept_in, "solve"))
 
 
 @bp.post("/assignments/<int:assignment_id>/remove")
@@ -462,19 +528,73 @@ def absence(site_id: int, week: str):
                 monday=monday,
                 conflict=conflict,
             ), 409
-        rota_edits.mark_absent(rota, person, form.start.data, form.end.data, form.note.data)
-        flash(
-            f"{person.name} marked absent {rotas.day_label(form.start.data)} to "
-            f"{rotas.day_label(form.end.data)}; re-planning from version {rota.version}.",
-            "success",
-        )
-        return _start(
-            site, monday, form, "replan", reference_rota_id=rota.id, keep_before=form.start.data
-        )
-    status = 422 if request.method == "POST" else 200
+        if not wants_change():  # else the form again, as it was typed
+            shifts = uncovered_by(person, form.start.data, form.end.data)
+            if shifts and form.confirm.data != "yes":
+                return _confirm_absence(form, site, rota, monday, person, shifts)
+            return _mark_absent(form, site, rota, monday, person)
+    form.confirm.data = ""  # shown again: the warning comes again for what is sent next
+    status = 422 if request.method == "POST" and form.errors else 200
     return render_template(
         "rotas/absence.html", form=form, site=site, rota=rota, monday=monday
     ), status
+
+
+def _confirm_absence(form: AbsenceForm, site: Site, rota: Rota, monday: date, person, shifts):
+    """The sick call's confirm step: the shifts it uncovers and the pins it will remove."""
+    start, end = form.start.data, form.end.data
+    pinned = rota_edits.absent_pins(rota, person, start, end)
+    notes = []
+    if pinned:
+        notes.append(
+            f"{person.name}'s pins on those days are removed, so the re-plan can fill the "
+            f"shifts: {', '.join(rota_edits.slot_words(a) for a in pinned)}."
+        )
+    return confirm_uncovered(
+        heading="Sick call: mark someone absent",
+        warning="Saving this absence uncovers:",
+        uncovered=shifts,
+        form=form,
+        save_label="Save anyway",
+        cancel_url=_week_url(rota),
+        back_label=f"Back to version {rota.version}, nothing saved",
+        summary=(
+            f"{person.name} absent {rotas.day_label(start)} to {rotas.day_label(end)}, "
+            f"then a re-plan from version {rota.version}. Nothing is saved until you say so."
+        ),
+        notes=notes,
+    )
+
+
+def _mark_absent(form: AbsenceForm, site: Site, rota: Rota, monday: date, person):
+    """Record the absence, remove the person's pins on those days, and start the re-plan."""
+    start, end = form.start.data, form.end.data
+    rota_edits.mark_absent(rota, person, start, end, form.note.data)
+    try:
+        pins_in, removed = rota_edits.unpin_absent(
+            rota, person, start, end, lock=form.seen_lock, by=current_user
+        )
+    except RotaChanged as changed:  # changed after the check a moment ago: the leave stands
+        db.session.rollback()
+        flash(
+            f"{person.name} is marked absent, but the rota changed meanwhile ({changed.headline}); "
+            "check it and re-plan from the week's page.",
+            "error",
+        )
+        return redirect(_week_url(rotas.find_version(site.id, monday, None)))
+    for words in removed:
+        flash(f"{person.name}'s pinned {words} was removed: {person.name} is absent.", "info")
+    copied = (
+        f" (version {pins_in.version} is a copy of it without those pins)"
+        if pins_in.id != rota.id
+        else ""
+    )
+    flash(
+        f"{person.name} marked absent {rotas.day_label(start)} to "
+        f"{rotas.day_label(end)}; re-planning from version {rota.version}{copied}.",
+        "success",
+    )
+    return _start(site, monday, form, "replan", reference_rota_id=rota.id, keep_before=start)
 
 
 def _slot(site: Site, monday: date):

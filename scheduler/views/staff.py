@@ -17,6 +17,7 @@ from ..database import database_int
 from ..extensions import db
 from ..filters import at_site, day
 from ..forms.me import OFFER_LABELS
+from ..forms.rotas import SolveForm
 from ..forms.staff import (
     CertificationForm,
     LeaveRecordForm,
@@ -27,13 +28,25 @@ from ..forms.staff import (
     options,
     person_form_data,
 )
-from ..models import Certification, Competency, Leave, Site, SkillLevel, Staff, StaffCompetency
+from ..models import (
+    Certification,
+    Competency,
+    Leave,
+    LeaveKind,
+    ShiftType,
+    Site,
+    SkillLevel,
+    Staff,
+    StaffCompetency,
+)
 from ..security import MANAGERS, SUPERVISOR, roles_required
 from ..services import staff as svc
 from ..services.fairness_history import shared_work
 from ..services.planning import monday_of
 from ..services.rotas import shift_times
 from ..services.signoff import default_valid_until
+from ..services.uncovered import uncovered_by, weeks_to_replan
+from .confirm import confirm_uncovered, wants_change
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 navigation.add(30, "staff.index", "Staff", ("supervisor", "pic"))
@@ -332,9 +345,14 @@ def delete_certification(staff_id: int, cert_id: int):
 @bp.get("/leave")
 @roles_required(*MANAGERS)
 def leave():
-    """A site's leave requests awaiting a decision and its approved leave ahead."""
+    """A site's leave requests awaiting a decision and its approved leave ahead.
+
+    After leave that uncovers shifts was saved (``?uncovered=<leave id>``), the page
+    names those shifts and offers to re-plan each week they fall in.
+    """
     site = site_from_args()
     today = svc.today_at(site) if site else date.today()
+    saved, shifts = _uncovered_by_saved(site)
     return render_template(
         "staff/leave.html",
         site=site,
@@ -342,25 +360,67 @@ def leave():
         today=today,
         leave=svc.site_leave(site, today) if site else None,
         kind_labels=svc.LEAVE_KIND_LABELS,
+        saved=saved,
+        uncovered=shifts,
+        replan=weeks_to_replan(shifts),
+        solve_form=SolveForm(formdata=None),
     )
 
 
-def _leave_back(item: Leave):
-    """Back to the leave list of the person's site."""
-    return redirect(url_for("staff.leave", site=item.staff.home_site_id))
+def _uncovered_by_saved(site: Site | None) -> tuple[Leave | None, list]:
+    """The approved leave of the site named by ``?uncovered=`` and the shifts it uncovers."""
+    leave_id = request.args.get("uncovered", type=database_int)
+    item = db.session.get(Leave, leave_id) if leave_id is not None else None
+    if site is None or item is None or not item.approved or item.staff.home_site_id != site.id:
+        return None, []
+    shifts = uncovered_by(item.staff, item.start_date, item.end_date, item.shift_type_id)
+    return (item, shifts) if shifts else (None, [])
+
+
+def _leave_back(item: Leave, uncovered: bool = False):
+    """Back to the leave list of the person's site (naming what the leave uncovers, if asked)."""
+    extra = {"uncovered": item.id} if uncovered else {}
+    return redirect(url_for("staff.leave", site=item.staff.home_site_id, **extra))
+
+
+def _pins_note(shifts) -> list[str]:
+    """A line for the confirm step when pinned shifts are among those uncovered."""
+    if not any(s.pinned for s in shifts):
+        return []
+    return [
+        "A re-plan keeps every pin: when it meets one of these it stops, names it and "
+        "offers to drop it."
+    ]
 
 
 @bp.post("/leave/<int:leave_id>/approve")
 @roles_required(*MANAGERS)
 def approve_leave(leave_id: int):
-    """Approve a leave request: the next solve keeps the person off the rota those days."""
+    """Approve a leave request: the next solve keeps the person off the rota those days.
+
+    Leave over published or pinned shifts is approved only once confirmed, after the
+    shifts it uncovers are listed.
+    """
     item = db.get_or_404(Leave, leave_id)
     if item.approved:
         flash("That leave was already approved.", "info")
-    else:
-        svc.approve_leave(item)
-        flash(f"Approved {svc.leave_words(item)}.", "success")
-    return _leave_back(item)
+        return _leave_back(item)
+    shifts = uncovered_by(item.staff, item.start_date, item.end_date, item.shift_type_id)
+    if shifts and request.form.get("confirm") != "yes":
+        return confirm_uncovered(
+            heading="Approve leave",
+            warning="Approving this leave uncovers:",
+            uncovered=shifts,
+            form=None,
+            save_label="Approve anyway",
+            cancel_url=url_for("staff.leave", site=item.staff.home_site_id),
+            back_label="Leave, nothing approved",
+            summary=f"Approve {svc.leave_words(item)}? Nothing is approved until you say so.",
+            notes=_pins_note(shifts),
+        )
+    svc.approve_leave(item)
+    flash(f"Approved {svc.leave_words(item)}.", "success")
+    return _leave_back(item, uncovered=bool(shifts))
 
 
 @bp.post("/leave/<int:leave_id>/refuse")
@@ -404,12 +464,38 @@ def new_leave():
         ((st.id, f"{st.name} ({shift_times(st)})") for st in site.shift_types),
         blank="Whole days",
     )
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not wants_change():
         person = db.get_or_404(Staff, form.staff_id.data)
+        shifts = (
+            uncovered_by(person, form.start_date.data, form.end_date.data, form.shift_type_id.data)
+            if form.approved.data
+            else []  # pending leave is a wish: it uncovers nothing yet
+        )
+        if shifts and form.confirm.data != "yes":
+            shift = db.session.get(ShiftType, form.shift_type_id.data or 0)
+            words = svc.leave_words_of(
+                person.name,
+                LeaveKind(form.kind.data),
+                form.start_date.data,
+                form.end_date.data,
+                shift.name if shift is not None else None,
+            )
+            return confirm_uncovered(
+                heading=f"Record leave at {site.name}",
+                warning="Saving this leave uncovers:",
+                uncovered=shifts,
+                form=form,
+                save_label="Save anyway",
+                cancel_url=url_for("staff.leave", site=site.id),
+                back_label=f"Leave at {site.name}, nothing saved",
+                summary=f"{words}, approved. Nothing is saved until you say so.",
+                notes=_pins_note(shifts),
+            )
         item = svc.record_leave(person, form.data)
         state = "approved" if item.approved else "pending"
         flash(f"Recorded {svc.leave_words(item)} ({state}).", "success")
-        return redirect(url_for("staff.leave", site=site.id))
+        return _leave_back(item, uncovered=bool(shifts))
+    form.confirm.data = ""  # shown again: the warning comes again for what is sent next
     return render_template("staff/leave_form.html", form=form, site=site)
 
 

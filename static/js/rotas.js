@@ -29,6 +29,10 @@
       note.textContent = p.note || "";
       note.hidden = !p.note;
     }
+    if (p.finished && !p.rota_url && box.getAttribute("data-finished") !== "yes") {
+      window.location.reload();  // no rota: the page itself lists why, and the pins in the way
+      return;
+    }
     if (p.finished) {
       actions.textContent = "";
       var link = document.createElement("a");

@@ -28,6 +28,19 @@ CHROMIUM_ARGS = [
 ]
 
 
+@contextmanager
+def served(app) -> Iterator[str]:
+    """Serve an app on a free local port in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def live_app(test_databases) -> Iterator[str]:
     """Seed the demo into a fresh database and serve the app; yields its base URL."""

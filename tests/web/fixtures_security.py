@@ -156,6 +156,7 @@ def seed(tiny_site: Site, make_user, make_rota) -> Seeded:
         "me.withdraw": {"kind": "leave", "item_id": leaves["own"].id},
         "rotas.move": {"assignment_id": by_key[("Ann", MONDAY)].id},
         "rotas.pin": {"assignment_id": by_key[("Ben", MONDAY)].id},
+        "rotas.drop_pin": {"assignment_id": by_key[("Ben", MONDAY)].id},
         "rotas.remove": {"assignment_id": by_key[("Cat", MONDAY + timedelta(days=5))].id},
     }
     values = {endpoint: {**common, **extra} for endpoint, extra in values.items()}

@@ -140,6 +140,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int]] = {
     ("rotas.move", "GET"): (L, F, F, A),
     ("rotas.move", "POST"): (L, F, F, X),  # edits say which state of the rota they saw
     ("rotas.pin", "POST"): (L, F, F, X),
+    ("rotas.drop_pin", "POST"): (L, F, F, X),
     ("rotas.remove", "POST"): (L, F, F, X),
     ("rotas.absence", "GET"): (L, F, F, A),
     ("rotas.absence", "POST"): (L, F, F, C),

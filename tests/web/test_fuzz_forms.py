@@ -847,6 +847,8 @@ CASES = [
             also=solve_asked,
         ),
         refusals=(409,),
+        # someone who works that week, the shifts it uncovers seen: saved and re-planned
+        valid=lambda w: {"staff": str(w.assignment.staff_id), "confirm": "yes"},
     ),
     Case(
         "rotas.move",

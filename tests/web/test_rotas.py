@@ -458,6 +458,7 @@ def test_sick_call_replans_with_few_changes_and_lists_them(
             note="called in at 06:10",
             time_limit=3,
             submit="y",
+            confirm="yes",  # seen: the shifts it uncovers (tests/web/test_pins_and_leave.py)
         ),
     )
     assert page.status_code == 302
