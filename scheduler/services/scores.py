@@ -121,7 +121,8 @@ def progress_score(
     """A running solve's best score level by level, from its points per level.
 
     Points cannot be turned back into gaps or hours, so a level is named with its
-    points, except that no points on cover or contracts reads as no gap at all.
+    points, except that no points on cover or contracts reads as no gap at all, and
+    no points on level 2 (changes) leave it out.
     """
     priorities = Priorities.from_settings(site.priorities)
     if levels is not None and len(levels) == 1:
@@ -134,6 +135,8 @@ def progress_score(
         elif number == 1 and not points:
             phrase = "0 cover gaps"
         elif number == 2 and not points:
+            continue  # nothing re-planned, or nothing changed
+        elif number == 3 and not points:
             phrase = "0 h below contract"
         else:
             phrase = f"{title} {points}"

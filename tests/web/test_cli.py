@@ -126,7 +126,7 @@ def test_solve_week_stores_a_draft_and_prints_the_station_grid(tiny_site, runner
     assert "Sun 8 Mar" in out
     assert "Score breakdown by level:" in out
     assert "Level 1 \u2013 cover: " in out
-    assert "Level 2 \u2013 contracts: " in out
+    assert "Level 3 \u2013 contracts: " in out
     rota = db.session.scalar(db.select(Rota))
     assert rota.status is RotaStatus.DRAFT
     assert rota.week_start == MONDAY

@@ -37,8 +37,8 @@ def _defaults() -> dict[str, str]:
 
 CHANGED = {
     **_defaults(),
-    "level_goals": "4",
-    "level_wishes": "3",
+    "level_goals": "5",
+    "level_wishes": "4",
     "strength_fair_nights": "strong",
     "fairness_weeks": "4",
 }
@@ -83,7 +83,7 @@ def test_the_page_explains_the_levels_and_documents_the_defaults(client, login, 
     assert f'href="{_url(tiny_site)}"' in site_page
     page = _page(client.get(_url(tiny_site)))
     assert "Level 1: Cover first, never traded" in page
-    assert "Level 2: Contracts next" in page
+    assert "Level 3: Contracts next" in page
     assert "Minimum cover of every station; Required duties." in page
     # every ranked rule has a labelled level and strength, the defaults chosen
     for rule, level in RANKED_DEFAULTS.items():
@@ -92,13 +92,13 @@ def test_the_page_explains_the_levels_and_documents_the_defaults(client, login, 
         assert f'<label for="strength_{rule.value}">Strength' in page
         assert _selected(page, f"level_{rule.value}") == str(level)
         assert _selected(page, f"strength_{rule.value}") == "medium"
-    assert "Level 3: settled first, after cover and contracts" in page
-    assert "Level 4: settled after level 3" in page
+    assert "Level 4: settled first, after cover, changes and contracts" in page
+    assert "Level 5: settled after level 4" in page
     assert "shared over the last N published weeks" in page
-    assert 'data-confirm="Put every rule of levels 3 and 4 back' in page
+    assert 'data-confirm="Put every rule of levels 4 and 5 back' in page
     assert "Back to defaults" in page
     assert "<td>Training goals</td>" not in page  # the defaults table names rules as row heads
-    assert '<th scope="row">Training goals</th><td>3</td><td>medium</td>' in page
+    assert '<th scope="row">Training goals</th><td>4</td><td>medium</td>' in page
 
 
 def test_saving_stores_only_what_differs_and_keeps_it_after_reload(client, login, tiny_site):
@@ -107,27 +107,27 @@ def test_saving_stores_only_what_differs_and_keeps_it_after_reload(client, login
     assert response.status_code == 302
     site = _site(tiny_site.id)
     assert site.priorities == {
-        "levels": {"goals": 4, "wishes": 3},
+        "levels": {"goals": 5, "wishes": 4},
         "strengths": {"fair_nights": "strong"},
     }
     assert site.fairness_weeks == 4
     page = _page(client.get(response.headers["Location"]))
     assert (
-        "Saved Tiny Pharmacy&#39;s priorities (Training goals moved from level 3 to level 4" in page
+        "Saved Tiny Pharmacy&#39;s priorities (Training goals moved from level 4 to level 5" in page
     )
     assert "Spread nights evenly: medium → strong" in page
-    assert _selected(page, "level_goals") == "4"
-    assert _selected(page, "level_wishes") == "3"
+    assert _selected(page, "level_goals") == "5"
+    assert _selected(page, "level_wishes") == "4"
     assert _selected(page, "strength_fair_nights") == "strong"
     assert _selected(page, "strength_wishes") == "medium"
     assert 'name="fairness_weeks" required type="number" value="4"' in page
-    assert "Level 3: Training goals;" not in page  # weights in force: goals moved down
+    assert "Level 4: Training goals;" not in page  # weights in force: goals moved down
     assert "Spread nights evenly (strong)" in page
     assert "Fairness window: the last 4 published weeks." in page
 
 
 def test_saving_the_defaults_stores_none(client, login, tiny_site):
-    tiny_site.priorities = {"levels": {"goals": 4}}
+    tiny_site.priorities = {"levels": {"goals": 5}}
     db.session.commit()
     login("supervisor")
     assert client.post(_url(tiny_site), data=_defaults()).status_code == 302
@@ -139,7 +139,7 @@ def test_saving_the_defaults_stores_none(client, login, tiny_site):
     [
         ({"fairness_weeks": "0"}, "fairness_weeks", "Enter 1 to 52 weeks."),
         ({"fairness_weeks": ""}, "fairness_weeks", "Enter how many weeks, e.g. 8."),
-        ({"level_goals": "5"}, "level_goals", "Not a valid choice"),
+        ({"level_goals": "6"}, "level_goals", "Not a valid choice"),
         ({"strength_wishes": "loud"}, "strength_wishes", "Not a valid choice"),
     ],
 )
@@ -156,7 +156,7 @@ def test_bad_input_is_named_beside_its_field_and_nothing_typed_is_lost(
     assert "Nothing has been saved yet." in page
     # what was typed elsewhere is shown again, and the site keeps what it had
     assert _selected(page, "strength_fair_nights") == "strong"
-    assert _selected(page, "level_wishes") == "3"
+    assert _selected(page, "level_wishes") == "4"
     site = _site(tiny_site.id)
     assert site.priorities == {"strengths": {"variety": "off"}}
     assert site.fairness_weeks == 8
@@ -171,7 +171,7 @@ def test_back_to_defaults_resets_everything_and_says_what_changed(client, login,
     assert (site.priorities, site.fairness_weeks) == (None, 8)
     page = _page(client.get(response.headers["Location"]))
     assert (
-        "priorities are back on the defaults (Training goals moved from level 4 to level 3" in page
+        "priorities are back on the defaults (Training goals moved from level 5 to level 4" in page
     )
 
 
@@ -183,20 +183,20 @@ def test_every_change_is_audited_in_words(client, login, tiny_site):
     assert saved.action == "changed"
     assert saved.actor_name == "Supervisor"
     assert saved.summary == (
-        "Changed the priorities of the site Tiny Pharmacy: Training goals moved from level 3 to "
-        "level 4; Spread nights evenly: medium → strong; Wishes: shift requests and days off "
-        "moved from level 4 to level 3; Fairness window: 8 → 4 weeks."
+        "Changed the priorities of the site Tiny Pharmacy: Training goals moved from level 4 to "
+        "level 5; Spread nights evenly: medium → strong; Wishes: shift requests and days off "
+        "moved from level 5 to level 4; Fairness window: 8 → 4 weeks."
     )
     assert detail_lines(saved.details) == [
         "fairness weeks: 8 → 4",
-        "Training goals moved from level 3 to level 4",
+        "Training goals moved from level 4 to level 5",
         "Spread nights evenly: medium → strong",
-        "Wishes: shift requests and days off moved from level 4 to level 3",
+        "Wishes: shift requests and days off moved from level 5 to level 4",
     ]
     assert saved.details["priorities"]["from"] is None
     assert reset.summary.startswith(
-        "Changed the priorities of the site Tiny Pharmacy: Training goals moved from level 4 to "
-        "level 3;"
+        "Changed the priorities of the site Tiny Pharmacy: Training goals moved from level 5 to "
+        "level 4;"
     )
     assert reset.summary.endswith("Fairness window: 4 → 8 weeks.")
 
@@ -229,17 +229,17 @@ def test_an_unknown_site_is_404(client, login):
 def test_differences_are_said_rule_by_rule():
     before = Priorities()
     after = Priorities(
-        levels=((Rule.GOALS, 4),),
+        levels=((Rule.GOALS, 5),),
         strengths=((Rule.FAIR_NIGHTS, Strength.STRONG), (Rule.WISHES, Strength.OFF)),
     )
     assert svc.changes_between(before, after) == [
-        "Training goals moved from level 3 to level 4",
+        "Training goals moved from level 4 to level 5",
         "Spread nights evenly: medium → strong",
         "Wishes: shift requests and days off: medium → off",
     ]
     assert svc.changes_between(after, after) == []
     assert svc.settings_of(after) == {
-        "levels": {"goals": 4},
+        "levels": {"goals": 5},
         "strengths": {"fair_nights": "strong", "wishes": "off"},
     }
     assert svc.settings_of(Priorities()) is None
@@ -247,11 +247,11 @@ def test_differences_are_said_rule_by_rule():
 
 def test_a_stored_form_from_a_file_is_checked():
     assert svc.settings_problems(None) == []
-    assert svc.settings_problems({"levels": {"goals": 4}, "strengths": {"wishes": "off"}}) == []
+    assert svc.settings_problems({"levels": {"goals": 5}, "strengths": {"wishes": "off"}}) == []
     assert svc.settings_problems({"levels": {"cover": 3, "goals": 7}, "colour": 1}) == [
         "unknown part 'colour'",
         "levels: 'cover' is not a rule a site ranks",
-        "levels.goals: 7 is not one of 3, 4",
+        "levels.goals: 7 is not one of 4, 5",
     ]
     assert svc.settings_problems([1]) == ["should be an object or null, not [1]"]
 
@@ -297,22 +297,22 @@ def test_a_draft_made_under_other_priorities_says_so(client, login, tiny_site, m
     client.post(_url(tiny_site), data=CHANGED)
     page = _page(client.get(week))
     assert (
-        "Made under other priorities: Training goals moved from level 3 to level 4; "
+        "Made under other priorities: Training goals moved from level 4 to level 5; "
         "Spread nights evenly: medium → strong; Wishes: shift requests and days off moved "
-        "from level 4 to level 3."
+        "from level 5 to level 4."
     ) in page
     assert "to use the current ones." in page
-    assert "Level 3: Training goals;" in page  # the draft's own weights, the defaults
+    assert "Level 4: Training goals;" in page  # the draft's own weights, the defaults
     # a published version is history: it is not flagged
     assert "Made under other priorities" not in _page(client.get(f"{week}?version=1"))
 
 
 def test_a_group_solve_uses_the_priorities_of_the_site_it_was_asked_for(make_site):
     first = make_site("North")
-    second = make_site("South", priorities={"levels": {"wishes": 3}})
+    second = make_site("South", priorities={"levels": {"wishes": 4}})
     db.session.commit()
     problem, _ids = build_problem([first, second], MONDAY, priorities_of=second)
-    assert problem.priorities.level(Rule.WISHES) == 3
+    assert problem.priorities.level(Rule.WISHES) == 4
     default, _ids = build_problem([first, second], MONDAY)
     assert default.priorities == Priorities()
 
@@ -347,7 +347,7 @@ def test_a_duty_can_be_required_and_the_solver_is_told(client, login, tiny_site)
 
 
 def test_a_site_file_carries_priorities_window_and_required_duties(tiny_site):
-    tiny_site.priorities = {"levels": {"goals": 4}, "strengths": {"wishes": "strong"}}
+    tiny_site.priorities = {"levels": {"goals": 5}, "strengths": {"wishes": "strong"}}
     tiny_site.fairness_weeks = 6
     db.session.add(
         Duty(

@@ -335,7 +335,10 @@ def test_two_supervisors_starting_a_new_draft_make_one(draft, sam, robin):
     assert versions == [1, 2]
 
 
-def test_a_sick_call_from_a_stale_form_keeps_what_was_typed_and_records_nothing(draft, sam, robin):
+def test_a_sick_call_from_a_stale_form_keeps_what_was_typed_and_records_nothing(
+    app, draft, sam, robin
+):
+    app.config["TODAY"] = MONDAY  # the sick call is for today
     form = carried(robin.get(f"/rotas/{draft.site_id}/{WEEK}/absence").get_data(as_text=True))
     move_cat_to_sunday(sam, draft)
     ann = named(Staff, "Ann")

@@ -43,14 +43,14 @@ COSTS = [
     cost(Rule.COVER, 1, 2, 1000, "cover", "Mon 2 Mar day, Order entry: 2 short of the minimum 2"),
     cost(
         Rule.CONTRACT_HOURS,
-        2,
+        3,
         120,
         1,
         "contract_hours",
         "Dov: 2 h below the 16 h the contract asks for in these 7 days",
     ),
-    cost(Rule.GOALS, 3, 34, 10, "goals", "Tia: 34 supervised shifts short of the goal"),
-    cost(Rule.FAIR_NIGHTS, 4, 45, 1, "fairness", "Nights spread unevenly by 45"),
+    cost(Rule.GOALS, 4, 34, 10, "goals", "Tia: 34 supervised shifts short of the goal"),
+    cost(Rule.FAIR_NIGHTS, 5, 45, 1, "fairness", "Nights spread unevenly by 45"),
 ]
 LINE = "2 cover gaps · 2 h below contract · goals & more 340 · fairness & more 45"
 
@@ -67,7 +67,7 @@ def solved(tiny_site, make_rota):
     rota.costs = COSTS
     rota.objective = sum(c["total"] for c in COSTS)
     rota.solve_status = "feasible"
-    rota.level_bounds = [2000.0, 120.0, 300.0, None]
+    rota.level_bounds = [2000.0, 0.0, 120.0, 300.0, None]
     db.session.commit()
     return rota
 
@@ -102,13 +102,13 @@ def test_the_explanation_groups_the_rules_under_a_heading_per_level(client, logi
         "Level 1 – cover",
         "2 cover gaps (2000 points) · best possible (proven)",
         "Order entry: 2 short of the minimum 2",
-        "Level 2 – contracts",
+        "Level 3 – contracts",
         "2 h below contract (120 points)",
         "Dov: 2 h below",
-        "Level 3 – goals & more",
+        "Level 4 – goals & more",
         "goals & more 340 · within 12 % of the best",
         "Tia: 34 supervised shifts short",
-        "Level 4 – fairness & more",
+        "Level 5 – fairness & more",
         "not yet proven",
         "Nights spread unevenly",
     ]
@@ -117,14 +117,12 @@ def test_the_explanation_groups_the_rules_under_a_heading_per_level(client, logi
 
 
 def test_a_sites_own_ranking_names_its_levels(client, login, solved):
-    solved.priorities = {
-        "levels": {"duties": 4, "volunteering": 4, "ideal_cover": 4, "stability": 4}
-    }
+    solved.priorities = {"levels": {"duties": 5, "volunteering": 5, "ideal_cover": 5}}
     db.session.commit()
     login("supervisor")
     text = week_text(client, solved)
     assert "2 cover gaps · 2 h below contract · goals 340 · duties & more 45" in text
-    assert "Level 3 – goals" in text
+    assert "Level 4 – goals" in text
 
 
 def test_a_rota_stored_before_levels_reads_as_one_score(client, login, solved):
@@ -167,7 +165,7 @@ def test_a_new_draft_keeps_the_bounds_of_the_version_it_copies(solved, app):
     solved.status = RotaStatus.PUBLISHED
     db.session.commit()
     draft = new_draft_from(solved)
-    assert draft.level_bounds == [2000.0, 120.0, 300.0, None]
+    assert draft.level_bounds == [2000.0, 0.0, 120.0, 300.0, None]
 
 
 def test_a_week_with_no_rota_found_shows_no_score(client, login, tiny_site, make_rota):
@@ -219,9 +217,9 @@ def test_a_solve_stores_bounds_per_level_and_its_progress_says_them(
     client.post(f"/rotas/{tiny_site.id}/{WEEK}/solve", data={"time_limit": 3, "generate": "y"})
     run = db.session.scalar(db.select(SolveRun))
     rota = run.rota
-    assert len(rota.level_bounds) == 4
-    assert len(run.best_levels) == 4
-    assert len(run.best_level_bounds) == 4
+    assert len(rota.level_bounds) == 5
+    assert len(run.best_levels) == 5
+    assert len(run.best_level_bounds) == 5
     assert sum(run.best_levels) == rota.objective
     data = client.get(f"/rotas/runs/{run.id}.json").get_json()
     assert data["levels"] == run.best_levels
@@ -239,8 +237,8 @@ def test_a_running_solve_reports_its_points_level_by_level(client, login, tiny_s
     run = runs.open_run(tiny_site, MONDAY, 30)
     run.status = SolveStatus.RUNNING
     run.best_objective = 4080
-    run.best_levels = [4000, 0, 80, 0]
-    run.best_level_bounds = [4000.0, None, None, None]
+    run.best_levels = [4000, 0, 0, 80, 0]
+    run.best_level_bounds = [4000.0, None, None, None, None]
     db.session.commit()
     progress = jobs.progress(run.id)
     assert progress.score_line == (
@@ -253,7 +251,7 @@ def test_a_running_solve_reports_its_points_level_by_level(client, login, tiny_s
     login("supervisor")
     data = client.get(f"/rotas/runs/{run.id}.json").get_json()
     assert data["score_line"] == progress.score_line
-    assert data["level_bounds"] == [4000.0, None, None, None]
+    assert data["level_bounds"] == [4000.0, None, None, None, None]
     html = text_of(client.get(f"/rotas/runs/{run.id}").get_data(as_text=True))
     assert "Best so far, by level: cover 4000 · 0 h below contract" in html
 
@@ -274,11 +272,11 @@ def test_the_progress_writer_stores_the_levels_and_their_bounds(app, tiny_site):
     run.status = SolveStatus.RUNNING
     db.session.commit()
     writer = planning._ProgressWriter(run.id, None)
-    writer(Progress(4080, None, 0.5, 2, 30, (4000, 0, 80, 0), (4000.0, 0.0, None, None)))
+    writer(Progress(4080, None, 0.5, 2, 30, (4000, 0, 0, 80, 0), (4000.0, 0.0, 0.0, None, None)))
     db.session.expire_all()
     run = db.session.get(SolveRun, run.id)
-    assert run.best_levels == [4000, 0, 80, 0]
-    assert run.best_level_bounds == [4000.0, 0.0, None, None]
+    assert run.best_levels == [4000, 0, 0, 80, 0]
+    assert run.best_level_bounds == [4000.0, 0.0, 0.0, None, None]
 
 
 # ----- the command line -------------------------------------------------------------------------
@@ -298,7 +296,7 @@ def test_solve_week_prints_the_score_by_level_and_the_breakdown_by_level(tiny_si
     )
     assert re.search(r"^How far from the best possible: cover: ", out, re.M)
     heads = re.findall(r"^  (Level \d) – ", out, re.M)
-    assert heads == ["Level 1", "Level 2", "Level 3", "Level 4"]
+    assert heads == ["Level 1", "Level 3", "Level 4", "Level 5"]  # no re-plan: no level 2
     assert "objective:" not in out
 
 
