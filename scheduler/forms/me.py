@@ -94,6 +94,11 @@ class CEEntryForm(_PersonalForm):
     )
     submit = SubmitField("Log hours")
 
+    def __init__(self, *args, **kwargs) -> None:
+        """The form, its date picker offering no day after the site's today."""
+        super().__init__(*args, **kwargs)
+        self.on_date.render_kw = {**(self.on_date.render_kw or {}), "max": self.today.isoformat()}
+
     def validate_on_date(self, field) -> None:
         """CE is logged once done, so the date cannot be in the future."""
         if field.data is not None and field.data > self.today:

@@ -23,7 +23,7 @@ import inspect
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -54,6 +54,7 @@ from scheduler.models import (
     VolunteerOffer,
 )
 from scheduler.services import rotas as rota_service
+from scheduler.services import shift_changes
 from scheduler.services.sheets import pending
 from scheduler.services.signoff import default_valid_until
 from scheduler.solver.priorities import RANKED_DEFAULTS, Priorities
@@ -232,6 +233,26 @@ def read_ce(_w: FuzzWorld, before: Snapshot, _sent: Sent) -> dict[str, Any]:
     }
 
 
+def read_seen(w: FuzzWorld, _before: Snapshot, sent: Sent) -> dict[str, Any] | None:
+    """When Ann said she had seen her changed shifts, and how many My week still shows her.
+
+    None when nothing was recorded (a tampered moment is refused with a flashed reason).
+    """
+    staff = db.session.get(Staff, w.people["Ann"].id)
+    if staff.shifts_seen_at is None:
+        return None
+    return {
+        "_unseen": shift_changes.unseen_changes(staff, w.today).count,
+        # the moment the page showed is kept as it was; none sent means "now"
+        "shown": staff.shifts_seen_at if sent.text("shown") else None,
+    }
+
+
+def seen_up_to(sent: Sent, name: str, _w: FuzzWorld) -> datetime | None:
+    """The publication moment the page showed, as the app reads it back."""
+    return shift_changes.parse_shown(sent.text(name))
+
+
 def read_own_leave(_w: FuzzWorld, before: Snapshot, _sent: Sent) -> dict[str, Any]:
     """The leave requested."""
     leave = only_row_added(Leave, before)
@@ -314,6 +335,19 @@ def read_move(w: FuzzWorld, _before: Snapshot, _sent: Sent) -> dict[str, Any] | 
         return None
     place = f"station-{a.station_id}" if a.station_id else f"duty-{a.duty_id}"
     return {"on_date": a.on_date.isoformat(), "shift": a.shift_type_id, "place": place}
+
+
+def read_drop_pin(w: FuzzWorld, _before: Snapshot, _sent: Sent) -> dict[str, Any] | None:
+    """Dov's shift once its pin was dropped (None while it is still pinned: refused)."""
+    a = db.session.get(RotaAssignment, w.pin.id)
+    if a.pinned:
+        return None
+    return {"_kept": (a.staff_id, a.on_date, a.shift_type_id, a.station_id)}
+
+
+def _pin_kept(_sent: Sent, _name: str, w: FuzzWorld) -> tuple:
+    """The pinned shift as it was: dropping a pin keeps the shift, only unpinned."""
+    return (w.people["Dov"].id, w.pin.on_date, w.day.id, w.fill.id)
 
 
 def read_assign(_w: FuzzWorld, before: Snapshot, _sent: Sent) -> dict[str, Any] | None:
@@ -647,6 +681,11 @@ def _week_page(w: FuzzWorld) -> str:
     return f"/rotas/{w.site.id}/{w.week}"
 
 
+def _stuck_week_page(w: FuzzWorld) -> str:
+    """The later week whose solve found no rota because of Dov's pin, with the drop button."""
+    return f"/rotas/{w.site.id}/{w.failed_run.week_start.isoformat()}"
+
+
 def _person_page(w: FuzzWorld) -> str:
     """Ann's record, where her buttons are."""
     return f"/staff/{w.people['Ann'].id}"
@@ -762,6 +801,20 @@ CASES = [
                 "hours": lambda s, n, w: float(s.decimal(n)),
             },
         ),
+        # hours done last week: only a day up to today is accepted
+        valid=lambda w: {
+            "on_date": _days_on(w, -7),
+            "hours": "1.5",
+            "topic": "Sterile compounding",
+        },
+    ),
+    Case(
+        "me.seen_changes",
+        lambda w: "/me/changes/seen",
+        role="technician",
+        form="SeenChangesForm",
+        page=lambda w: "/me/",  # shown while a re-published week changed Ann's shifts
+        saves=Saves(read_seen, {"_unseen": exactly(0), "shown": seen_up_to}),
     ),
     Case(
         "me.new_leave",
@@ -879,6 +932,14 @@ CASES = [
         lambda w: f"/rotas/assignments/{w.assignment.id}/pin",
         form="RotaStateForm",
         page=_week_page,
+        refusals=(404, 409),
+    ),
+    Case(
+        "rotas.drop_pin",
+        lambda w: f"/rotas/assignments/{w.pin.id}/drop-pin",
+        form="RotaStateForm",
+        page=_stuck_week_page,
+        saves=Saves(read_drop_pin, {"_kept": _pin_kept}),
         refusals=(404, 409),
     ),
     Case(

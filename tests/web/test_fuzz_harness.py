@@ -61,6 +61,9 @@ from scheduler.models import (
 )
 from scheduler.services.me import site_today
 from scheduler.services.planning import monday_of
+from scheduler.services.rota_edits import slot_words
+from scheduler.services.rotas import day_label
+from scheduler.services.run_messages import no_rota_message
 
 PASSWORD = "fuzz-password-1"
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -370,6 +373,19 @@ def _number_text(control: Control) -> st.SearchStrategy[str]:
     return st.one_of(whole, fraction.map(str))
 
 
+def _date_text(control: Control, today: date) -> st.SearchStrategy[str]:
+    """Dates from two months back to a year ahead, within the control's min and max if it has them.
+
+    A browser's date picker offers nothing outside them (no future day for hours done).
+    """
+    low, high = today - timedelta(days=60), today + timedelta(days=400)
+    if control.attrs.get("min"):
+        low = max(low, date.fromisoformat(control.attrs["min"]))
+    if control.attrs.get("max"):
+        high = min(high, date.fromisoformat(control.attrs["max"]))
+    return st.dates(low, max(low, high)).map(date.isoformat)
+
+
 def valid_values(control: Control, today: date, names: list[str]) -> st.SearchStrategy[list[str]]:
     """What a person could enter in a control: its choices, or text, numbers or dates."""
     kind, default = control.kind, st.just(control.default)
@@ -382,7 +398,7 @@ def valid_values(control: Control, today: date, names: list[str]) -> st.SearchSt
     if kind == "number":
         one = _number_text(control)
     elif kind == "date":
-        one = st.dates(today - timedelta(days=60), today + timedelta(days=400)).map(date.isoformat)
+        one = _date_text(control, today)
     elif kind == "time":
         one = st.times().map(lambda t: f"{t:%H:%M}")
     else:
@@ -649,6 +665,9 @@ class FuzzWorld:
     published: Rota  # next week as published
     rota: Rota  # next week's draft, copied from the published version
     assignment: RotaAssignment
+    republished: Rota  # the week after, published again with Ann's Monday changed
+    pin: RotaAssignment  # Dov's pinned shift in a later week's draft, on a day of his leave
+    failed_run: SolveRun  # that later week's solve, which found no rota because of the pin
     date_line: CoverRequirement
     run: SolveRun
     users: dict[str, User]
@@ -678,6 +697,71 @@ class FuzzWorld:
             self.people["Ann"].name,
         ]
         return sorted(set(rows))
+
+
+def _republished(
+    monday: date, person: Staff, was: ShiftType, now: ShiftType, station: Station
+) -> Rota:
+    """A week published, then published again with the person's Monday on another shift.
+
+    Returns the second publication; My week shows the person the change until they
+    say they have seen it.
+    """
+    published_at = datetime.now(UTC) - timedelta(days=2)
+    first = Rota(
+        site=station.site,
+        week_start=monday,
+        status=RotaStatus.PUBLISHED,
+        version=1,
+        published_at=published_at,
+    )
+    again = Rota(
+        site=station.site,
+        week_start=monday,
+        status=RotaStatus.PUBLISHED,
+        version=2,
+        published_at=published_at + timedelta(days=1),
+        based_on=first,
+    )
+    for version, shift in ((first, was), (again, now)):
+        version.assignments.append(
+            RotaAssignment(staff=person, on_date=monday, shift_type=shift, station=station)
+        )
+    return again
+
+
+def _stuck_on_a_pin(
+    monday: date, person: Staff, shift: ShiftType, station: Station
+) -> tuple[RotaAssignment, SolveRun]:
+    """A week's draft pinning the person on the Wednesday of their approved leave.
+
+    The week's solve found no rota, naming the pin; the week page offers to drop it.
+    Returns the pinned assignment and the failed run.
+    """
+    wednesday = monday + timedelta(days=2)
+    with db.session.no_autoflush:  # the rest of the world is not all in place yet
+        person.leave.append(
+            Leave(start_date=wednesday, end_date=wednesday, kind=LeaveKind.ANNUAL, approved=True)
+        )
+        draft = Rota(site=station.site, week_start=monday, status=RotaStatus.DRAFT, version=1)
+        pin = RotaAssignment(
+            staff=person, on_date=wednesday, shift_type=shift, station=station, pinned=True
+        )
+        draft.assignments.append(pin)
+        reasons = [
+            f"Pin: {person.name} on {slot_words(pin)}",
+            f"{person.name} is on leave on {day_label(wednesday)}",
+        ]
+    failed = SolveRun(
+        site=station.site,
+        week_start=monday,
+        kind="complete",
+        status=SolveStatus.FAILED,
+        time_limit=5.0,
+        finished_at=datetime.now(UTC),
+        message=no_rota_message(reasons),
+    )
+    return pin, failed
 
 
 def build_world(tiny_site: Site) -> FuzzWorld:
@@ -771,6 +855,8 @@ def build_world(tiny_site: Site) -> FuzzWorld:
                 RotaAssignment(staff=people["Pat"], on_date=on, shift_type=day, station=entry),
                 RotaAssignment(staff=people["Quin"], on_date=on, shift_type=eve, station=entry),
             ]
+    republished = _republished(monday + timedelta(days=7), people["Ann"], day, eve, fill)
+    pin, failed_run = _stuck_on_a_pin(monday + timedelta(days=14), people["Dov"], day, fill)
     date_line = CoverRequirement(
         station=fill, shift_type=day, on_date=today + timedelta(days=10), minimum=2, ideal=3
     )
@@ -806,6 +892,9 @@ def build_world(tiny_site: Site) -> FuzzWorld:
             own_offer,
             published,
             rota,
+            republished,
+            pin.rota,
+            failed_run,
             date_line,
             run,
             *users.values(),
@@ -835,6 +924,9 @@ def build_world(tiny_site: Site) -> FuzzWorld:
         published=published,
         rota=rota,
         assignment=rota.assignments[0],
+        republished=republished,
+        pin=pin,
+        failed_run=failed_run,
         date_line=date_line,
         run=run,
         users=users,
@@ -1006,6 +1098,22 @@ def test_a_form_is_read_like_a_browser_reads_it() -> None:
     blank = forms_posting_to('<form method="post"><input name="a"></form>', "/p", "/p?x=1")
     assert blank is not None
     assert set(blank.controls) == {"a"}
+
+
+def test_dates_typed_keep_within_the_date_pickers_min_and_max() -> None:
+    """A date control with a max (hours done: no day after today) is filled in up to it."""
+    today = date(2026, 12, 6)
+    picker = Control("on", "date", default=[""], attrs={"min": "2026-11-01", "max": "2026-12-06"})
+    seen: list[date] = []
+
+    def check(values: list[str]) -> None:
+        """Each date drawn lies between the picker's min and max."""
+        (value,) = values
+        seen.append(date.fromisoformat(value))
+
+    run_examples(valid_values(picker, today, []), check, 30)
+    assert seen
+    assert all(date(2026, 11, 1) <= d <= today for d in seen)
 
 
 def test_a_snapshot_sees_a_changed_column_and_restore_puts_it_back(app, tiny_site) -> None:
