@@ -555,7 +555,7 @@ def _confirm_absence(form: AbsenceForm, site: Site, rota: Rota, monday: date, pe
         warning="Saving this absence uncovers:",
         uncovered=shifts,
         form=form,
-        save_label="Save anyway",
+        save_label="Mark absent and re-plan",
         cancel_url=_week_url(rota),
         back_label=f"Back to version {rota.version}, nothing saved",
         summary=(
