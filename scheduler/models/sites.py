@@ -123,7 +123,7 @@ class Site(db.Model):
     opening_hours: Mapped[list[OpeningHours]] = relationship(
         back_populates="site", cascade="all, delete-orphan", order_by="OpeningHours.weekday"
     )
-    staff: Mapped[list[Staff]] = relationship(back_populates="home_site")
+    staff: Mapped[list[Staff]] = relationship(back_populates="home_site", order_by="Staff.id")
     stations: Mapped[list[Station]] = relationship(
         back_populates="site", cascade="all, delete-orphan", order_by="Station.id"
     )
