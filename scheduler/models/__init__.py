@@ -7,7 +7,7 @@ plain dates in the site's own time zone.
 
 from __future__ import annotations
 
-from .accounts import User
+from .accounts import AccountLink, User
 from .audit import AuditEvent
 from .calendar import CalendarFeed
 from .enums import (
@@ -93,6 +93,7 @@ __all__ = [
     "StaffCompetency",
     "StaffRole",
     "Station",
+    "AccountLink",
     "User",
     "VolunteerOffer",
     "duty_people",

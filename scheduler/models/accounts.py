@@ -15,6 +15,7 @@ from .enums import AccountRole, str_enum, utcnow
 
 if TYPE_CHECKING:
     from .people import Staff
+    from .sites import Site
 
 
 class User(UserMixin, db.Model):
@@ -32,8 +33,11 @@ class User(UserMixin, db.Model):
     )
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the site the account's pages open on (None: the site of their staff record, or the first)
+    home_site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="SET NULL"))
 
     staff: Mapped[Staff | None] = relationship()
+    home_site: Mapped[Site | None] = relationship()
 
     @property
     def is_active(self) -> bool:  # Flask-Login reads this
@@ -54,3 +58,26 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email!r} {self.role.value}>"
+
+
+class AccountLink(db.Model):
+    """A one-time link that lets someone set their password: an invitation or a reset.
+
+    Only a hash of the link's secret is stored; the link itself is shown once (or
+    mailed). It stops when used, when it expires, or when a newer link of the account
+    replaces it.
+    """
+
+    __tablename__ = "account_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(unique=True)
+    purpose: Mapped[str]  # "invite" | "reset"
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
