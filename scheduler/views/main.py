@@ -8,6 +8,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..models import AccountRole
+from ..services import first_run
 from ..services.overview import site_overview
 from ..services.planning import monday_of
 
@@ -21,6 +22,14 @@ def index():
     if current_user.has_role(AccountRole.TECHNICIAN):
         return redirect(url_for("me.index"))
     today = date.today()
+    sites = site_overview(today)
+    steps = None
+    if current_user.has_role(AccountRole.SUPERVISOR):  # a pharmacy not set up yet: its steps
+        steps = first_run.unfinished(sites[0].site if sites else None)
     return render_template(
-        "main/index.html", sites=site_overview(today), today=today, this_week=monday_of(today)
+        "main/index.html",
+        sites=sites,
+        today=today,
+        this_week=monday_of(today),
+        setup_steps=steps,
     )
