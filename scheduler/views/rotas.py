@@ -36,7 +36,7 @@ from ..models import Duty, Rota, RotaAssignment, RotaStatus, ShiftType, Site, So
 from ..models import Station as StationModel
 from ..security import MANAGERS, PIC, SUPERVISOR, roles_required
 from ..services import priorities as priority_service
-from ..services import rota_edits, rotas, scores, setup_check
+from ..services import rota_edits, rotas, scores, setup_check, setup_warnings
 from ..services.planning import latest_rota, monday_of, replan_inputs
 from ..services.rotas import RotaChanged, RotaRefused
 from ..services.run_messages import listed_conflicts, listed_faults
@@ -215,6 +215,7 @@ def _render_week(
         "conflict": conflict,
         "active": jobs.active_run(site.id, monday),
         "setup_faults": setup_check.latest_faults(site.id, monday),
+        "setup_warnings": setup_warnings.week_warnings(site, monday),
         "no_rota": _no_rota(setup_check.latest_run(site.id, monday)),
         "versions": versions,
         "version_scores": {v.id: scores.rota_score_line(v) for v in versions},

@@ -27,6 +27,7 @@ from ..security import SUPERVISOR, roles_required
 from ..services import priorities as priority_service
 from ..services import setup as svc
 from ..services.rotas import shift_times
+from ..services.setup_warnings import shift_on_closed_days
 
 bp = Blueprint("setup", __name__, url_prefix="/setup")
 navigation.add(50, "setup.index", "Set-up", ("supervisor",))
@@ -286,8 +287,16 @@ def new_shift(site_id: int):
     if form.validate_on_submit():
         shift = svc.save_shift_type(site, None, form.data)
         flash(f"Added the {shift.name} shift ({shift_times(shift)}).", "success")
+        _warn_closed_days(site, shift)
         return _to_site(site, "shifts")
     return render_template("setup/form.html", form=form, site=site, title="Add a shift type")
+
+
+def _warn_closed_days(site: Site, shift: ShiftType) -> None:
+    """Flash a warning when a saved shift runs on a day the site is closed."""
+    warning = shift_on_closed_days(site, shift)
+    if warning:
+        flash(f"Check: {warning}.", "error")
 
 
 @bp.route("/shifts/<int:shift_id>/edit", methods=["GET", "POST"])
@@ -299,6 +308,7 @@ def edit_shift(shift_id: int):
     if form.validate_on_submit():
         svc.save_shift_type(shift.site, shift, form.data)
         flash(f"Saved the {shift.name} shift ({shift_times(shift)}).", "success")
+        _warn_closed_days(shift.site, shift)
         return _to_site(shift.site, "shifts")
     return render_template(
         "setup/form.html", form=form, site=shift.site, title=f"Edit the {shift.name} shift"
