@@ -147,6 +147,8 @@ class SolveRun(db.Model):
     best_bound: Mapped[float | None]  # progress: proven bound so far
     best_levels: Mapped[list[int] | None] = mapped_column(JSON)  # progress: score per level
     best_level_bounds: Mapped[list[float | None] | None] = mapped_column(JSON)  # per level
+    # progress: the best rota found so far, as rows, so the week page can show it live
+    best_rota: Mapped[list | None] = mapped_column(JSON)
     elapsed: Mapped[float] = mapped_column(default=0.0)
     solutions: Mapped[int] = mapped_column(default=0)
     objective: Mapped[int | None]

@@ -1,5 +1,8 @@
 """Accounts in the app: one-time invitation and reset links, each account's home site.
 
+Also a solve run's best rota so far (``solve_runs.best_rota``), so the week page shows
+the rota while the solve runs.
+
 Revision ID: c4d5e6f7a8b9
 Revises: b3d4e5f6a7c8
 Create Date: 2026-12-06 20:30:00
@@ -37,10 +40,14 @@ def upgrade() -> None:
         batch.create_foreign_key(
             "fk_users_home_site_id_sites", "sites", ["home_site_id"], ["id"], ondelete="SET NULL"
         )
+    with op.batch_alter_table("solve_runs") as batch:
+        batch.add_column(sa.Column("best_rota", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
-    """Drop the users' home site and the account links."""
+    """Drop the best rota so far, the users' home site and the account links."""
+    with op.batch_alter_table("solve_runs") as batch:
+        batch.drop_column("best_rota")
     with op.batch_alter_table("users") as batch:
         batch.drop_constraint("fk_users_home_site_id_sites", type_="foreignkey")
         batch.drop_column("home_site_id")
