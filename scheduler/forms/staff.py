@@ -231,7 +231,11 @@ class SkillForm(AppForm):
         coerce=optional_whole_number,
         validators=[InputRequired("Choose a competency.")],
     )
-    level = SelectField("Level", choices=options(LEVEL_LABELS.items()))
+    level = SelectField(  # no default: an unchosen level would quietly be "Observe"
+        "Level",
+        choices=options(LEVEL_LABELS.items(), blank="Choose a level"),
+        validators=[InputRequired("Choose a level.")],
+    )
     valid_until = DateField(
         "Valid until",
         validators=[Optional()],

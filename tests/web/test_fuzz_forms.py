@@ -1128,6 +1128,7 @@ CASES = [
         "staff.new_skill",
         lambda w: f"/staff/{w.people['Ann'].id}/skills/new",
         form="SkillForm",
+        valid=lambda w: {"competency_id": str(w.etp.id), "level": "independent"},
         saves=Saves(
             read_new_skill,
             {

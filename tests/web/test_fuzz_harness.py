@@ -533,9 +533,15 @@ class Sent:
         return Decimal(text) if text.strip() else None
 
     def day(self, name: str) -> date | None:
-        """A date field (its values joined, as WTForms joins them); None when blank."""
-        text = " ".join(self.values(name))
-        return datetime.strptime(text, "%Y-%m-%d").date() if text.strip() else None
+        """A date field (its values joined, as WTForms joins them); None when blank.
+
+        Blank is judged on the first value, as WTForms' Optional judges it: a blank first
+        value leaves an optional date empty whatever follows.
+        """
+        values = self.values(name)
+        if not values or not values[0].strip():
+            return None
+        return datetime.strptime(" ".join(values), "%Y-%m-%d").date()
 
     def clock(self, name: str) -> time | None:
         """A time field; None when blank."""
