@@ -126,7 +126,6 @@ class RunProgress:
             "status": self.status,
             "kind": self.kind,
             "objective": self.objective,
-            "bound": self.bound,
             "elapsed": round(self.elapsed, 1),
             "time_limit": self.time_limit,
             "time_left": round(self.time_left, 1),
@@ -139,7 +138,6 @@ class RunProgress:
             "inputs_changed": self.inputs_changed,
             "worker": self.worker,
             "levels": list(self.levels),
-            "level_bounds": list(self.level_bounds),
             "score_line": self.score_line,
             "bound_line": self.bound_line,
         }

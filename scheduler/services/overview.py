@@ -10,7 +10,7 @@ from sqlalchemy import func
 from ..extensions import db
 from ..models import Rota, Site, Staff
 from .planning import monday_of
-from .scores import rota_score_line
+from .rotas import site_score_line
 
 WEEKS_AHEAD = 3
 
@@ -25,7 +25,7 @@ class WeekStatus:
     assignments: int
     objective: int | None
     published_version: int | None
-    score: str = "\u2013"  # the latest version's score level by level
+    score: str = "\u2013"  # the latest version's score level by level, its own site's part
 
 
 @dataclass(frozen=True)
@@ -76,5 +76,5 @@ def _week_status(week: date, rotas: list[Rota]) -> WeekStatus:
         assignments=len(latest.assignments),
         objective=latest.objective,
         published_version=max(published) if published else None,
-        score=rota_score_line(latest),
+        score=site_score_line(latest),
     )

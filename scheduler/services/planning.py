@@ -46,6 +46,7 @@ from ..models import (
 )
 from ..solver.gaps import gap_reasons
 from ..solver.priorities import Rule
+from ..solver.solve import costs_short
 from .fairness_history import published_only, shared_counts
 from .priorities import settings_of, site_priorities
 from .run_messages import failure_message, no_rota_message
@@ -746,40 +747,104 @@ def json_bounds(bounds: Iterable[float | None]) -> list[float | None] | None:
     return out or None
 
 
+def rota_rows(
+    problem: sv.Problem,
+    ids: IdMap,
+    rota: sv.Rota,
+    short: Iterable[tuple[int, str, str, int]] | None,
+    site_id: int,
+) -> list[dict]:
+    """A solver rota's rows at one site as JSON-ready data in database ids (``SolveRun.best_rota``).
+
+    An assignment reads {"staff", "date", "shift", "station", "duty", "mode",
+    "trainer"}; a cover gap {"staff": None, "date", "shift", "station", "short"}
+    with the people missing. ``short`` None (gaps not known) adds no gap rows.
+    """
+    site_key = IdMap.key("site", site_id)
+    rows = [
+        {
+            "staff": ids.staff[a.person],
+            "date": problem.date_of(a.day).isoformat(),
+            "shift": ids.shifts[a.shift],
+            "station": ids.stations.get(a.activity),
+            "duty": ids.duties.get(a.activity),
+            "mode": a.mode.value,
+            "trainer": ids.staff[a.trainer] if a.trainer else None,
+        }
+        for a in rota.assignments
+        if problem.activity_site(a.activity) == site_key
+    ]
+    for day, shift, station, missing in short or ():
+        if station in ids.stations and problem.activity_site(station) == site_key:
+            rows.append(
+                {
+                    "staff": None,
+                    "date": problem.date_of(day).isoformat(),
+                    "shift": ids.shifts[shift],
+                    "station": ids.stations[station],
+                    "short": missing,
+                }
+            )
+    return rows
+
+
 class _ProgressWriter:
     """Writes a solve run's progress (and heartbeat) to its row about once a second, any thread.
 
+    The best rota found so far is written with it, as rows of the run's own site
+    (:func:`rota_rows`); the first rota at once, so the page shows it without waiting.
     Only while the run is running: a run failed meanwhile as dead keeps its reason.
     """
 
-    def __init__(self, run_id: int, on_progress: Callable[[sv.Progress], None] | None) -> None:
+    def __init__(
+        self,
+        run_id: int,
+        on_progress: Callable[[sv.Progress], None] | None,
+        problem: sv.Problem | None = None,
+        ids: IdMap | None = None,
+        site_id: int | None = None,
+    ) -> None:
         self.engine = db.engine
         self.run_id = run_id
         self.on_progress = on_progress
+        self.problem, self.ids, self.site_id = problem, ids, site_id
         self.last = 0.0
+        self.rows: list[dict] | None = None  # the newest rota, not yet written
+        self.written = False  # a rota has been written
         self.lock = threading.Lock()
 
     def __call__(self, progress: sv.Progress) -> None:
+        """Pass the progress on, and write it (with any newer rota) when a second has passed
+        since the last write or when it brings the first rota."""
         if self.on_progress is not None:
             self.on_progress(progress)
         with self.lock:
+            if progress.rota is not None and self.problem is not None:
+                self.rows = rota_rows(
+                    self.problem, self.ids, progress.rota, progress.short, self.site_id
+                )
             now = time.monotonic()
-            if now - self.last < 1.0:
+            first = self.rows is not None and not self.written
+            if now - self.last < 1.0 and not first:
                 return
             self.last = now
+            values = {
+                "best_objective": progress.objective,
+                "best_bound": progress.bound,
+                "best_levels": list(progress.levels) or None,
+                "best_level_bounds": json_bounds(progress.level_bounds),
+                "elapsed": progress.seconds,
+                "solutions": progress.solutions,
+                "heartbeat_at": utcnow(),
+            }
+            if self.rows is not None:
+                values["best_rota"] = self.rows
+                self.rows, self.written = None, True
             with self.engine.begin() as conn:
                 conn.execute(
                     update(SolveRun)
                     .where(SolveRun.id == self.run_id, SolveRun.status == SolveStatus.RUNNING)
-                    .values(
-                        best_objective=progress.objective,
-                        best_bound=progress.bound,
-                        best_levels=list(progress.levels) or None,
-                        best_level_bounds=json_bounds(progress.level_bounds),
-                        elapsed=progress.seconds,
-                        solutions=progress.solutions,
-                        heartbeat_at=utcnow(),
-                    )
+                    .values(**values)
                 )
 
 
@@ -870,7 +935,7 @@ def run_solve(
         with RunWatcher(run_id, stop):
             problem, ids = read()
             digest = problem_digest(problem)
-            writer = _ProgressWriter(run_id, on_progress)
+            writer = _ProgressWriter(run_id, on_progress, problem, ids, site.id)
             result = sv.solve(problem, time_limit=time_limit, on_progress=writer, stop=stop)
             db.session.commit()  # end the read transaction: the rebuild sees others' changes
             again, _ = read()
@@ -916,6 +981,7 @@ def run_solve(
     run.best_bound = result.bound
     run.best_levels = list(result.levels) or None
     run.best_level_bounds = json_bounds(result.level_bounds)
+    run.best_rota = rota_rows(problem, ids, result.rota, costs_short(result.costs), site.id)
     run.inputs_digest = digest
     run.inputs_changed = changed
     message = (

@@ -31,8 +31,9 @@ from ..models import (
     utcnow,
 )
 from ..models.rotas import RotaPolicy
+from ..solver.penalties import Cost
 from .planning import IdMap, latest_rota, planned_with, published_rota, stored_costs
-from .scores import RotaScore, rota_breakdown, rota_score
+from .scores import RotaScore, rota_breakdown, rota_score, scored
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -139,7 +140,7 @@ def with_people(*rotas: Rota | None) -> None:
 class Entry:
     """One person in a cell of the wall chart."""
 
-    assignment: RotaAssignment
+    assignment: RotaAssignment | None  # None on a running solve's rota (nothing stored yet)
     name: str
     trainee: bool = False
     trainer_name: str | None = None
@@ -148,7 +149,7 @@ class Entry:
     @property
     def pinned(self) -> bool:
         """Whether the assignment is pinned by hand."""
-        return self.assignment.pinned
+        return self.assignment is not None and self.assignment.pinned
 
 
 @dataclass
@@ -266,6 +267,62 @@ def wall_chart(rota: Rota) -> WallChart:
             row.cells.append(cell)
         rows.append(row)
     return WallChart(days, columns, rows)
+
+
+def live_chart(site: Site, week_start: date, rows: list[dict]) -> WallChart:
+    """A running solve's best rota so far (``SolveRun.best_rota`` rows) laid out by station.
+
+    Stations only (duties wait for the stored draft), each person named, trainees
+    with their trainer; a gap row marks its cell short. Nothing here is in the
+    database as a rota yet, so the entries carry no assignment.
+    """
+    days = week_days(week_start)
+    columns = [Column(d, st) for d in days for st in site.shift_types if st.runs_on(d.weekday())]
+    wanted = {r["staff"] for r in rows if r.get("staff")}
+    wanted |= {r["trainer"] for r in rows if r.get("trainer")}
+    names = dict(
+        db.session.execute(db.select(Staff.id, Staff.name).where(Staff.id.in_(wanted))).all()
+    )
+    cells: dict[tuple[int, str, int], list[dict]] = {}
+    short: dict[tuple[int, str, int], int] = {}
+    for r in rows:
+        if r.get("station") is None:
+            continue
+        key = (r["station"], r["date"], r["shift"])
+        if r.get("staff") is None:
+            short[key] = short.get(key, 0) + int(r.get("short") or 0)
+        else:
+            cells.setdefault(key, []).append(r)
+    out = []
+    for station in site.stations:
+        row = ChartRow(station.name, "station", station.id)
+        for col in columns:
+            key = (station.id, col.day.isoformat(), col.shift.id)
+            here = sorted(
+                cells.get(key, []),
+                key=lambda r: (r["mode"] == "trainee", names.get(r["staff"], "")),
+            )
+            cell = Cell(col.day, col.shift, short=short.get(key, 0))
+            for r in here:
+                trainee = r["mode"] == AssignmentMode.TRAINEE.value
+                cell.entries.append(
+                    Entry(
+                        None,
+                        names.get(r["staff"], "?"),
+                        trainee,
+                        names.get(r.get("trainer")) if trainee else None,
+                    )
+                )
+            row.cells.append(cell)
+        out.append(row)
+    return WallChart(days, columns, out)
+
+
+def live_gaps(rows: list[dict] | None) -> int | None:
+    """People missing on the cover of a running solve's best rota (None before the first rota)."""
+    if rows is None:
+        return None
+    return sum(int(r.get("short") or 0) for r in rows if r.get("staff") is None)
 
 
 def _entries(assignments: list[RotaAssignment]) -> list[Entry]:
@@ -532,29 +589,51 @@ class Explanation:
         return (self.group or self.score).bounds
 
 
-def explanation(rota: Rota) -> Explanation:
-    """The score broken down per level and rule for this site's part of the plan, and its total.
+def site_costs(rota: Rota) -> tuple[list[Cost], list[Cost]]:
+    """A rota's stored costs about its own site, and all of them: (the site's part, every cost).
 
     A site planned with its group stores the group's costs; only the items about
-    this site's stations, duties and people are kept.
+    this site's stations, duties and people are its part.
     """
+    every = stored_costs(rota)
+    if len(planned_with(rota.site)) == 1:
+        return every, every
     mine = {IdMap.key("station", s.id) for s in rota.site.stations}
     mine |= {IdMap.key("duty", d.id) for d in rota.site.duties}
-    people = set(db.session.scalars(db.select(Staff.id).where(Staff.home_site_id == rota.site_id)))
-    grouped = len(planned_with(rota.site)) > 1
+    people = {
+        IdMap.key("staff", p)
+        for p in db.session.scalars(db.select(Staff.id).where(Staff.home_site_id == rota.site_id))
+    }
 
-    def relevant(cost) -> bool:
-        if not grouped:
-            return True
+    def relevant(cost: Cost) -> bool:
         subject = cost.subject
         if subject.activity is not None:
             return subject.activity in mine
         if subject.person is not None:
-            return subject.person in {IdMap.key("staff", p) for p in people}
+            return subject.person in people
         return True
 
-    every = stored_costs(rota)
-    costs = [c for c in every if relevant(c)]
+    return [c for c in every if relevant(c)], every
+
+
+def site_score_line(rota: Rota) -> str:
+    """The score of a rota's own site level by level on one line ('–' without a score).
+
+    For a site planned with its group, only its own part counts, not the group's total.
+    """
+    if not scored(rota):
+        return "\u2013"
+    costs, _every = site_costs(rota)
+    return rota_score(rota, costs, with_bounds=False).line or "\u2013"
+
+
+def explanation(rota: Rota) -> Explanation:
+    """The score broken down per level and rule for this site's part of the plan, and its total.
+
+    A site planned with its group stores the group's costs; only the items about
+    this site's stations, duties and people are kept (:func:`site_costs`).
+    """
+    costs, every = site_costs(rota)
     why = {c["key"]: tuple(c["why"]) for c in rota.costs or [] if c.get("why")}
     part = len(costs) != len(every)
     levels = [

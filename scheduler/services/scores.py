@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from ..models import Rota, Site
 from ..solver.explain import (
+    PROVEN,
+    UNPROVEN,
     FamilyScore,
     LevelScore,
     bound_line,
@@ -145,3 +147,30 @@ def progress_score(
             words = bound_words(points, bounds[number - 1] if number <= len(bounds) else None)
         out.append(LevelScore(number, title, points, phrase, words))
     return RotaScore(out)
+
+
+def quality_words(
+    site: Site, gaps: int | None, levels: list[int] | None, bounds: list[float | None] | None
+) -> str:
+    """A running solve's best rota in a few words: '3 gaps; within 4 % of the best possible'.
+
+    ``gaps`` counts the people missing on the site's cover (None when not known).
+    The bound part speaks of the first level not yet proven ('best possible proven'
+    once every level is), naming the level when cover itself is proven: never a
+    raw bound.
+    """
+    parts = []
+    if gaps is not None:
+        parts.append("no gaps" if not gaps else f"{gaps} gap" + ("" if gaps == 1 else "s"))
+    scored_levels = progress_score(site, levels, bounds).levels if levels else []
+    if bounds and scored_levels:
+        open_levels = [lv for lv in scored_levels if lv.bound != PROVEN]
+        if not open_levels:
+            parts.append("best possible proven")
+        else:
+            first = open_levels[0]
+            words = "best possible not yet proven" if first.bound == UNPROVEN else first.bound
+            if first.number > 1:  # cover is proven: say which level is still open
+                words = f"{first.title}: {words}"
+            parts.append(words)
+    return "; ".join(parts)

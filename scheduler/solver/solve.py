@@ -7,7 +7,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 from ortools.sat.python import cp_model_helper as cmh
@@ -39,6 +39,11 @@ class Progress:
     time_limit: float
     levels: tuple[int, ...] = ()
     level_bounds: tuple[float | None, ...] = ()
+    rota: Rota | None = None
+    short: tuple[tuple[int, str, str, int], ...] | None = ()
+
+
+ROTA_EVERY = 0.5  # seconds: hand over a new best rota at most this often while searching
 
 
 @dataclass
@@ -128,6 +133,9 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self.started = time.monotonic()
         self.first_seconds: float | None = None
         self.lock = threading.Lock()
+        self.ctx: ModelContext | None = None  # set to hand over each new best rota
+        self.handed_at: float | None = None  # when a rota was last handed over
+        self.pending: tuple[Rota, tuple[tuple[int, str, str, int], ...]] | None = None
 
     def on_solution_callback(self) -> None:
         with self.lock:
@@ -139,6 +147,21 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
             if self.stage is not None:
                 self.bounds[self.stage] = self.level_bound(self.best_objective_bound)
             self._close_when_proven()
+            now = time.monotonic()
+            if self.ctx is not None and (
+                self.handed_at is None or now - self.handed_at >= ROTA_EVERY
+            ):
+                self.pending = (extract_rota(self, self.ctx), cover_short(self, self.ctx))
+                self.handed_at = now
+        self.report()
+
+    def hand_over(self, solver: cp_model.CpSolver) -> None:
+        """Report the rota a finished stage holds (a later one than the last handed over)."""
+        if self.ctx is None or self.on_progress is None:
+            return
+        with self.lock:
+            self.pending = (extract_rota(solver, self.ctx), cover_short(solver, self.ctx))
+            self.handed_at = time.monotonic()
         self.report()
 
     def on_bound(self, bound: float) -> None:
@@ -184,8 +207,15 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
             )
 
     def report(self) -> None:
-        if self.on_progress is not None:
-            self.on_progress(self.snapshot())
+        """Pass the progress on, with the rota found since the last report if there is one."""
+        if self.on_progress is None:
+            return
+        progress = self.snapshot()
+        with self.lock:
+            pending, self.pending = self.pending, None
+        if pending is not None:
+            progress = replace(progress, rota=pending[0], short=pending[1])
+        self.on_progress(progress)
 
 
 def solve(
@@ -235,6 +265,10 @@ def solve(
 
     levels = level_objectives(ctx)
     reporter = _Reporter(time_limit, on_progress, levels, problem.priorities.level_count)
+    if on_progress is not None:
+        reporter.ctx = ctx
+        if constructed is not None:  # the constructed rota is on screen: CP-SAT's may wait
+            reporter.handed_at = time.monotonic()
     deadline = t0 + time_limit
     status, solver = _solve_levels(
         ctx, levels, reporter, deadline, stop, workers, seed, log, lexicographic
@@ -283,6 +317,8 @@ def solve(
                 time_limit,
                 result.levels,
                 result.level_bounds or final.level_bounds,
+                rota=result.rota,
+                short=costs_short(result.costs) if result.rota is not None else (),
             )
         )
     return result
@@ -341,6 +377,8 @@ def _solve_levels(
             proven = False
             break
         best = solver
+        if i < len(order) - 1:  # the final rota is reported by the caller
+            reporter.hand_over(solver)
         if stage_status == cp_model.OPTIMAL and weights is not None:
             for lv, expr in rest.items():  # the weighted optimum is every level's optimum
                 reporter.bounds[lv] = float(solver.value(expr))
@@ -496,7 +534,18 @@ def _construct(
     seconds = time.monotonic() - t0
     report = validate(problem, rota)
     if on_progress is not None:
-        on_progress(Progress(report.objective, None, seconds, 1, time_limit))
+        on_progress(
+            Progress(
+                report.objective,
+                None,
+                seconds,
+                1,
+                time_limit,
+                level_totals(report.costs, problem.priorities.level_count),
+                rota=rota,
+                short=costs_short(report.costs),
+            )
+        )
     return rota, report.costs, seconds
 
 
@@ -512,7 +561,17 @@ def _constructed_result(
     result.status, result.rota, result.objective, result.costs = "feasible", rota, objective, costs
     result.levels = level_totals(costs, level_count)
     if on_progress is not None:
-        on_progress(Progress(objective, None, result.seconds, 1, result.seconds))
+        on_progress(
+            Progress(
+                objective,
+                None,
+                result.seconds,
+                1,
+                result.seconds,
+                rota=rota,
+                short=costs_short(costs),
+            )
+        )
     return result
 
 
@@ -529,11 +588,27 @@ def _solve_blocks(
     t0 = time.monotonic()
     first: list[float] = []
 
-    def improved(objective: int, _rota: Rota) -> None:
+    handed: list[float] = []
+
+    def improved(objective: int, rota: Rota) -> None:
+        now = time.monotonic()
         if not first:
-            first.append(time.monotonic() - t0)
+            first.append(now - t0)
         if on_progress is not None:
-            on_progress(Progress(objective, None, time.monotonic() - t0, 0, time_limit))
+            fresh = not handed or now - handed[-1] >= ROTA_EVERY
+            if fresh:
+                handed.append(now)
+            on_progress(
+                Progress(
+                    objective,
+                    None,
+                    now - t0,
+                    0,
+                    time_limit,
+                    rota=rota if fresh else None,
+                    short=None,  # the blocks do not say where the gaps are
+                )
+            )
 
     rota, objective, count = solve_in_blocks(
         problem,
@@ -562,7 +637,17 @@ def _solve_blocks(
         result.costs = validate(problem, rota).costs
         result.levels = level_totals(result.costs, problem.priorities.level_count)
         if on_progress is not None:
-            on_progress(Progress(objective, None, seconds, count, time_limit))
+            on_progress(
+                Progress(
+                    objective,
+                    None,
+                    seconds,
+                    count,
+                    time_limit,
+                    rota=rota,
+                    short=costs_short(result.costs),
+                )
+            )
     return result
 
 
@@ -606,3 +691,32 @@ def extract_rota(solver: cp_model.CpSolver, ctx: ModelContext) -> Rota:
             out.append(Assignment(person, day, shift, activity, mode, trainer))
     out.sort(key=lambda a: (a.day, a.shift, a.activity, a.person))
     return Rota(tuple(out))
+
+
+def _under(penalty) -> bool:
+    """Whether a penalty is a station's cover shortfall (people missing below the minimum)."""
+    return penalty.family == "cover" and penalty.key.endswith(":under")
+
+
+def cover_short(source, ctx: ModelContext) -> tuple[tuple[int, str, str, int], ...]:
+    """The cover gaps of the rota a solver (or a solution callback) holds.
+
+    Each is (day, shift, station, people missing), read from the cover family's
+    shortfall penalties.
+    """
+    out = []
+    for p in ctx.penalties:
+        if _under(p):
+            missing = int(source.value(p.amount))
+            if missing:
+                out.append((p.subject.day, p.subject.shift, p.subject.activity, missing))
+    return tuple(out)
+
+
+def costs_short(costs: list[Cost]) -> tuple[tuple[int, str, str, int], ...]:
+    """The cover gaps among a rota's evaluated costs, as :func:`cover_short` gives them."""
+    return tuple(
+        (c.subject.day, c.subject.shift, c.subject.activity, c.amount)
+        for c in costs
+        if _under(c) and c.amount
+    )

@@ -37,7 +37,7 @@ from ..models import Station as StationModel
 from ..security import MANAGERS, PIC, SUPERVISOR, roles_required
 from ..services import priorities as priority_service
 from ..services import rota_edits, rotas, scores, setup_check, setup_warnings
-from ..services.planning import latest_rota, monday_of, replan_inputs
+from ..services.planning import latest_rota, monday_of, planned_with, replan_inputs
 from ..services.rotas import RotaChanged, RotaRefused
 from ..services.run_messages import listed_conflicts, listed_faults
 from ..services.uncovered import uncovered_by
@@ -218,8 +218,9 @@ def _render_week(
         "setup_warnings": setup_warnings.week_warnings(site, monday),
         "no_rota": _no_rota(setup_check.latest_run(site.id, monday)),
         "versions": versions,
-        "version_scores": {v.id: scores.rota_score_line(v) for v in versions},
+        "version_scores": {v.id: rotas.site_score_line(v) for v in versions},
         "needs_approval": rotas.requires_approval(site),
+        "planned_together": [s for s in planned_with(site) if s.id != site.id],
         "prev_week": monday - timedelta(days=7),
         "next_week": monday + timedelta(days=7),
         "shift_times": rotas.shift_times,
@@ -288,23 +289,55 @@ def solve(site_id: int, week: str):
     return _start(site, monday, form, form.kind)
 
 
+def _live(solve_run: SolveRun, finished: bool) -> dict:
+    """The best rota so far as a by-station grid (HTML) and its quality in words.
+
+    Both empty before the first rota; the quality never shows a raw bound.
+    """
+    rows = solve_run.best_rota
+    quality = scores.quality_words(
+        solve_run.site, rotas.live_gaps(rows), solve_run.best_levels, solve_run.best_level_bounds
+    )
+    if rows is None:
+        return {"rota_html": "", "quality": quality}
+    chart = rotas.live_chart(solve_run.site, solve_run.week_start, rows)
+    html = render_template(
+        "rotas/_live_chart.html",
+        chart=chart,
+        quality=quality,
+        finished=finished,
+        day_label=rotas.day_label,
+    )
+    return {"rota_html": html, "quality": quality}
+
+
 @bp.get("/runs/<int:run_id>")
 @roles_required(*MANAGERS)
 def run(run_id: int):
-    """A solve's progress: a live bar where scripts run, a refreshing page where they do not."""
+    """A solve's progress: a live bar where scripts run, a refreshing page where they do not.
+
+    The best rota found so far is shown as it comes, by station, with its quality in words.
+    """
     solve_run = db.get_or_404(SolveRun, run_id)
     progress = jobs.progress(run_id)
     return render_template(
-        "rotas/run.html", run=solve_run, progress=progress, no_rota=_no_rota(solve_run)
+        "rotas/run.html",
+        run=solve_run,
+        progress=progress,
+        no_rota=_no_rota(solve_run),
+        live=_live(solve_run, progress.finished),
     )
 
 
 @bp.get("/runs/<int:run_id>.json")
 @roles_required(*MANAGERS)
 def run_json(run_id: int):
-    """A solve's progress as JSON: status, best score, bound, time spent and left."""
+    """A solve's progress as JSON: status, best score in words, time spent and left, and the
+    best rota so far as an HTML fragment (``rota_html``) with its ``quality`` in words."""
     solve_run = db.get_or_404(SolveRun, run_id)
-    data = jobs.progress(run_id).as_json()
+    progress = jobs.progress(run_id)
+    data = progress.as_json()
+    data.update(_live(solve_run, progress.finished))
     data["rota_url"] = (
         url_for(
             "rotas.week",

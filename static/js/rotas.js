@@ -9,6 +9,7 @@
   var summary = box.querySelector("[data-field=summary]");
   var note = box.querySelector("[data-field=note]");
   var actions = box.querySelector("[data-field=actions]");
+  var live = box.querySelector("[data-field=live]");
   var refresh = box.querySelector("[data-nojs]");
   if (refresh) { refresh.hidden = true; }
 
@@ -25,6 +26,7 @@
       Math.round(p.time_left) + " s left.";
     if (p.finished && p.message) { text += " " + p.message; }
     summary.textContent = text;
+    if (live && p.rota_html) { live.innerHTML = p.rota_html; }  // rendered and escaped by the server
     if (note) {
       note.textContent = p.note || "";
       note.hidden = !p.note;
@@ -48,9 +50,9 @@
       .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
       .then(function (p) {
         show(p);
-        if (!p.finished) { window.setTimeout(poll, 1000); }
+        if (!p.finished) { window.setTimeout(poll, p.rota_html ? 1000 : 400); }
       })
       .catch(function () { window.setTimeout(poll, 3000); });
   }
-  window.setTimeout(poll, 500);
+  window.setTimeout(poll, 300);
 })();

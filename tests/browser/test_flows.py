@@ -18,6 +18,9 @@ def run_solve_from(page: Page, button: str, seconds: str = "8") -> None:
     page.get_by_label("Time limit (seconds)").fill(seconds)
     page.get_by_role("button", name=button).click()
     expect(page.locator("progress")).to_be_visible()
+    # the best rota so far shows itself, by station, while the solve runs
+    expect(page.get_by_text(re.compile(r"^(Best rota so far|The rota found)"))).to_be_visible()
+    expect(page.get_by_role("region", name=re.compile(r"by station$"))).to_be_visible()
     shot(page, f"progress-{button.split()[0].lower()}")
     done = page.get_by_role("link", name=re.compile(r"See version \d+"))
     expect(done).to_be_visible(timeout=60_000)
