@@ -58,6 +58,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from . import cli, navigation
     from .views import (
+        accounts,
         audit,
         auth,
         calendar,
@@ -88,6 +89,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         printing.bp,
         sheets.bp,
         audit.bp,
+        accounts.bp,
     ):
         app.register_blueprint(blueprint)
     cli.register(app)

@@ -692,8 +692,9 @@ def _publish_previous_week(site: Site, monday: date) -> str:
     """Solve the week before the demo week for the site's group and publish it as history.
 
     The solver gets a few seconds (more when a busy machine found nothing in them) and
-    its best rota is kept whether or not it is proven optimal; the validator confirms it keeps every hard rule. The
-    pharmacist-in-charge approves it and the supervisor publishes it.
+    its best rota is kept whether or not it is proven optimal; the validator confirms it
+    keeps every hard rule. The pharmacist-in-charge approves it and the supervisor
+    publishes it.
     """
     from . import solver as sv
     from .services.planning import build_problem, planned_with, store_result

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import (
+    AccountLink,
     CEEntry,
     Certification,
     Competency,
@@ -62,6 +63,7 @@ from ..models import (
     utcnow,
 )
 from ..models.audit import AuditEvent
+from .accounts import LINK_WORDS, UNUSABLE_PREFIX
 from .priorities import settings_changes, window_change
 
 # object type keys, stored in AuditEvent.object_type; anything not listed is not audited
@@ -86,6 +88,7 @@ AUDITED: dict[type, str] = {
     Duty: "duty",
     RotaPolicy: "approval_rule",
     User: "account",
+    AccountLink: "account_link",
     Rota: "rota",
     RotaAssignment: "assignment",
 }
@@ -110,6 +113,7 @@ OBJECT_LABELS = {
     "duty": "Duty",
     "approval_rule": "Approval rule",
     "account": "Account",
+    "account_link": "Account link",
     "rota": "Rota",
     "assignment": "Assignment",
 }
@@ -125,6 +129,9 @@ ACTIONS = {
     "signed off": "Signed off",
     "password changed": "Password changed",
     "role changed": "Role changed",
+    "link issued": "Invitation or reset link issued",
+    "deactivated": "Account deactivated",
+    "reactivated": "Account reactivated",
 }
 
 PRIORITY_FIELDS = frozenset({"priorities", "fairness_weeks"})  # a site's, said in words
@@ -132,6 +139,7 @@ SKIPPED_FIELDS = frozenset({"id", "created_at", "token_hash", "lock_version"})
 # recorded as changed, but never with their value
 SECRET_FIELDS = frozenset({"password_hash"})
 HIDDEN = "(a new password)"
+NO_PASSWORD = "(none yet: invited)"
 # a many-to-many link is recorded on one side only: the station lists its competencies
 MIRRORED = frozenset({(Competency, "stations")})
 # a rota's fields that every edit or solve rewrites (its score, findings, last editor):
@@ -193,7 +201,8 @@ def _note(op: str) -> Callable[..., None]:
                 continue
             if key in SECRET_FIELDS:
                 if op != "deleted" and state.attrs[key].history.added:
-                    change.columns[key] = {"to": HIDDEN}
+                    unusable = str(state.dict.get(key) or "").startswith(UNUSABLE_PREFIX)
+                    change.columns[key] = {"to": NO_PASSWORD if unusable else HIDDEN}
                 continue
             if op == "changed":
                 history = state.attrs[key].history
@@ -410,6 +419,8 @@ def _events_of(words: Words, change: RowChange) -> list[dict[str, Any]]:
     if change.op == "created":
         if isinstance(target, SignOff):
             return [_event(change, "signed off", words.sign_off(target), site_id, details)]
+        if isinstance(target, AccountLink):
+            return _link_events(words, change, site_id)
         if isinstance(target, Rota):
             kept = {
                 k: v for k, v in details.get("changes", {}).items() if k not in ROTA_QUIET_FIELDS
@@ -422,6 +433,8 @@ def _events_of(words: Words, change: RowChange) -> list[dict[str, Any]]:
         return _rota_events(words, change, label, site_id, details)
     if isinstance(target, User):
         return _account_events(words, change, label, site_id, details)
+    if isinstance(target, AccountLink):
+        return _link_events(words, change, site_id)
     if isinstance(target, Site) and PRIORITY_FIELDS & set(details.get("changes", {})):
         return _priority_events(change, label, site_id, details)
     if isinstance(target, Leave) and change.new("approved") is True:
@@ -526,6 +539,16 @@ def _account_events(
         out.append(
             _event(change, "password changed", f"Changed the password of {label}.", site_id, {})
         )
+    active = changes.pop("active", None)
+    if active is not None and active.get("to") is False:
+        said = f"Deactivated {label}: it can no longer sign in, and its open links stopped."
+        out.append(_event(change, "deactivated", said, site_id, {"changes": {"active": active}}))
+    elif active is not None and "password_hash" in details.get("changes", {}):
+        said = f"Activated {label}: its password was set through its link."
+        out.append(_event(change, "changed", said, site_id, {"changes": {"active": active}}))
+    elif active is not None:
+        said = f"Reactivated {label}: it can sign in again."
+        out.append(_event(change, "reactivated", said, site_id, {"changes": {"active": active}}))
     role = changes.pop("role", None)
     if role is not None:
         out.append(
@@ -543,6 +566,30 @@ def _account_events(
             _event(change, "changed", f"Changed {label}: {words.fields(rest)}.", site_id, rest)
         )
     return out
+
+
+def _link_events(words: Words, change: RowChange, site_id: int | None) -> list[dict[str, Any]]:
+    """An invitation or reset link issued, used or closed, in words (never its secret)."""
+    link: AccountLink = change.target
+    what = LINK_WORDS.get(link.purpose, link.purpose)
+    user = words.get(User, link.user_id)
+    account = f"the account {user.email}" if user is not None else f"account #{link.user_id}"
+    until = link.expires_at
+    if isinstance(until, datetime):
+        until = until.replace(tzinfo=until.tzinfo or UTC)
+        until = f"{day_words(until.date())} {until:%H:%M} UTC"
+    details = {"purpose": link.purpose, "expires_at": plain(link.expires_at)}
+    if change.op == "created":
+        said = f"Issued a one-time {what} link for {account}, valid until {until}"
+        said += "; its older links no longer work." if link.purpose == "reset" else "."
+        return [_event(change, "link issued", said, site_id, details)]
+    if change.op == "changed" and change.new("used_at") is not None:
+        said = f"Used the {what} link of {account} to set its password."
+        return [_event(change, "changed", said, site_id, details)]
+    if change.op == "changed" and "expires_at" in change.columns:
+        said = f"Closed the open {what} link of {account}."
+        return [_event(change, "changed", said, site_id, details)]
+    return []
 
 
 # ----- words -------------------------------------------------------------------------------
@@ -774,6 +821,7 @@ _LABELS: dict[type, Callable[[Words, Any], str]] = {
     Duty: lambda w, x: f"the duty {x.name} at {w.name(Site, x.site_id)}",
     RotaPolicy: lambda w, x: f"{w.name(Site, x.site_id)}'s approval rule",
     User: lambda w, x: f"the account {x.email}",
+    AccountLink: lambda w, x: f"a one-time link of account #{x.user_id}",
     Rota: lambda w, x: w.rota(x),
     RotaAssignment: _assignment_label,
 }

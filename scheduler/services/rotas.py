@@ -32,6 +32,7 @@ from ..models import (
 )
 from ..models.rotas import RotaPolicy
 from ..solver.penalties import Cost
+from .accounts import active_approvers
 from .planning import IdMap, latest_rota, planned_with, published_rota, stored_costs
 from .scores import RotaScore, rota_breakdown, rota_score, scored
 
@@ -40,6 +41,12 @@ DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 class RotaRefused(Exception):
     """An action on a rota that its state or the rules do not allow; the message says why."""
+
+
+NO_APPROVER = (
+    "Not sent: no pharmacist-in-charge can sign in to approve it. Invite one on the "
+    "Accounts page (or reactivate theirs), or turn off approval for this site."
+)
 
 
 # ----- small labels ------------------------------------------------------------
@@ -784,6 +791,8 @@ def submit_for_approval(rota: Rota, *, lock: int | None = None, by: User | None 
     check_lock(rota, lock, by)
     if rota.status is not RotaStatus.DRAFT:
         raise RotaRefused("Only a draft can be sent for approval.")
+    if active_approvers() == 0:
+        raise RotaRefused(NO_APPROVER)
     with saving(rota, by):
         rota.submitted_at = utcnow()
 

@@ -3,8 +3,8 @@
 Unlike the faults of ``setup_check`` (which stop a solve), these are set-ups the
 engine can plan with but that are very likely mistakes: a shift running on a day
 the site is closed, a station nobody is qualified for, a cover line asking for
-more people than are qualified, approval required with no pharmacist-in-charge
-account to give it. Each is a sentence naming what to correct.
+more people than are qualified (approval with no pharmacist-in-charge account is
+said by the week page itself). Each is a sentence naming what to correct.
 """
 
 from __future__ import annotations
@@ -13,16 +13,13 @@ from datetime import date, timedelta
 
 from ..extensions import db
 from ..models import (
-    AccountRole,
     CoverRequirement,
     ShiftType,
     Site,
     SkillLevel,
     Staff,
     StaffCompetency,
-    User,
 )
-from .rotas import requires_approval
 
 DAY_NAMES = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
 ABLE = (SkillLevel.INDEPENDENT, SkillLevel.TRAINER)
@@ -99,11 +96,4 @@ def week_warnings(site: Site, week_start: date) -> list[str]:
                 f"{station.name} asks for cover on {', '.join(DAY_NAMES[d] for d in on_closed)}, "
                 f"when {site.name} is closed"
             )
-    if requires_approval(site) and not db.session.scalar(
-        db.select(User.id).where(User.role == AccountRole.PHARMACIST_IN_CHARGE, User.active)
-    ):
-        out.append(
-            "Rotas need the pharmacist-in-charge's approval, but nobody has an active "
-            "pharmacist-in-charge account: add one, or turn approval off for this site"
-        )
     return out

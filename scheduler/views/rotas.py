@@ -35,8 +35,8 @@ from ..forms.rotas import (
 from ..models import Duty, Rota, RotaAssignment, RotaStatus, ShiftType, Site, SolveRun, Staff
 from ..models import Station as StationModel
 from ..security import MANAGERS, PIC, SUPERVISOR, roles_required
+from ..services import accounts, rota_edits, rotas, scores, setup_check, setup_warnings
 from ..services import priorities as priority_service
-from ..services import rota_edits, rotas, scores, setup_check, setup_warnings
 from ..services.planning import latest_rota, monday_of, planned_with, replan_inputs
 from ..services.rotas import RotaChanged, RotaRefused
 from ..services.run_messages import listed_conflicts, listed_faults
@@ -221,6 +221,7 @@ def _render_week(
         "version_scores": {v.id: rotas.site_score_line(v) for v in versions},
         "needs_approval": rotas.requires_approval(site),
         "planned_together": [s for s in planned_with(site) if s.id != site.id],
+        "no_approver": accounts.active_approvers() == 0,
         "prev_week": monday - timedelta(days=7),
         "next_week": monday + timedelta(days=7),
         "shift_times": rotas.shift_times,
@@ -747,8 +748,12 @@ def assign(site_id: int, week: str):
 # ----- approval and publishing ------------------------------------------------------------------
 
 
-def _act(rota_id: int, action, done: str, tried: str):
-    """Run an approval step on a version shown at the form's lock; refused if it changed since."""
+def _act(rota_id: int, action, done, tried: str):
+    """Run an approval step on a version shown at the form's lock; refused if it changed since.
+
+    ``done`` is the message on success: text with ``{v}`` for the version, or a function
+    of the rota.
+    """
     rota = _rota(rota_id)
     form = RotaStateForm()
     try:
@@ -759,7 +764,7 @@ def _act(rota_id: int, action, done: str, tried: str):
         db.session.rollback()
         flash(str(refused), "error")
     else:
-        flash(done.format(v=rota.version), "success")
+        flash(done(rota) if callable(done) else done.format(v=rota.version), "success")
     return redirect(_week_url(rota))
 
 
@@ -794,7 +799,7 @@ def publish(rota_id: int):
     return _act(
         rota_id,
         lambda r, lock: rotas.publish(r, current_user, lock=lock),
-        "Version {v} published: technicians now see it.",
+        lambda r: f"Version {r.version} published. {accounts.reach_words(r)}",
         "publish version {v}",
     )
 

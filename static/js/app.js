@@ -12,3 +12,19 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
+
+// A button with data-copy="id" copies that field's text (a one-time link) and says so.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest && event.target.closest("[data-copy]");
+  if (!button) {
+    return;
+  }
+  const field = document.getElementById(button.getAttribute("data-copy"));
+  field.select();
+  const said = () => { button.textContent = "Copied"; };
+  if (navigator.clipboard) {
+    navigator.clipboard.writeText(field.value).then(said, () => document.execCommand("copy") && said());
+  } else if (document.execCommand("copy")) {
+    said();
+  }
+});

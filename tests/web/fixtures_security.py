@@ -143,6 +143,7 @@ def seed(tiny_site: Site, make_user, make_rota) -> Seeded:
         "competency_id": cf.id,
         "token": "an-upload-that-expired",
         "filename": "css/app.css",
+        "user_id": accounts["technician"].id,
     }
     values = {
         "calendar.feed": {"token": token},

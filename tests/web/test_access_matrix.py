@@ -27,7 +27,9 @@ from .fixtures_security import Seeded, named, rules, seed, url_of, walk_order
 ROLES = ("anonymous", "technician", "pic", "supervisor")
 # Public on purpose: static files, signing in and out, and the calendar feed (calendar apps
 # cannot sign in, so its secret token is the key; wrong tokens get 404: test_calendar.py).
-PUBLIC = {"static", "auth.login", "auth.logout", "calendar.feed"}
+# An invitation or reset link is opened before its person can sign in (its secret is the key;
+# an unknown one gets a 404 page that says so: test_accounts.py).
+PUBLIC = {"static", "auth.login", "auth.logout", "calendar.feed", "accounts.welcome"}
 # Areas a technician may never open (their own pages live under /me, /calendar, /signoff).
 MANAGER_AREAS = ("staff.", "skills.", "setup.", "rotas.", "printing.", "sheets.", "audit.")
 
@@ -42,6 +44,20 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int]] = {
     ("auth.login", "POST"): (A, L, L, L),  # anonymous: the form again, fields in error
     ("auth.logout", "POST"): (L, L, L, L),
     ("main.index", "GET"): (L, L, A, A),  # the landing page; technicians are sent to /me
+    # accounts: the supervisor manages them; everyone changes their own password; a link
+    # sets a password without signing in (the walk's link is unknown: 404 with words)
+    ("accounts.index", "GET"): (L, F, F, A),
+    ("accounts.invite", "POST"): (L, F, F, A),  # nothing filled in: the page again, with errors
+    ("accounts.role", "POST"): (L, F, F, L),  # no role chosen: back to the list, saying so
+    ("accounts.deactivate", "POST"): (L, F, F, L),
+    ("accounts.reactivate", "POST"): (L, F, F, L),
+    ("accounts.reset", "POST"): (L, F, F, L),
+    ("accounts.technicians", "GET"): (L, F, F, A),
+    ("accounts.technicians", "POST"): (L, F, F, A),  # no email typed: the table again
+    ("accounts.welcome", "GET"): (N, N, N, N),
+    ("accounts.welcome", "POST"): (N, N, N, N),
+    ("accounts.mine", "GET"): (L, A, A, A),
+    ("accounts.mine", "POST"): (L, A, A, A),  # nothing filled in: the form again
     # the audit log: managers only
     ("audit.index", "GET"): (L, F, A, A),
     # my calendar: everyone signed in; the supervisor's account has no staff record

@@ -51,8 +51,10 @@ from scheduler.models import (
     Staff,
     StaffCompetency,
     Station,
+    User,
     VolunteerOffer,
 )
+from scheduler.services import accounts as account_service
 from scheduler.services import rotas as rota_service
 from scheduler.services import shift_changes
 from scheduler.services.sheets import pending
@@ -88,6 +90,7 @@ LIST_FILTERS = {  # pages with a filter form (a GET) above a list, and that form
     "/staff/wishes": "WeekChoiceForm",
     "/skills/matrix": "SiteChoiceForm",
     "/audit/": "AuditFilterForm",
+    "/accounts/technicians": "SiteChoiceForm",
 }
 
 
@@ -673,6 +676,65 @@ def edited(model, row: Callable[[FuzzWorld], Any], describe) -> Stored:
     return lambda w, before, _sent: describe(db.session.get(model, row(w).id))
 
 
+def email(sent: Sent, name: str, _w: FuzzWorld) -> str | None:
+    """An email as stored: trimmed, in lower case; None when left blank."""
+    return sent.text(name).strip().lower() or None
+
+
+def read_invited(_w: FuzzWorld, before: Snapshot, _sent: Sent) -> dict[str, Any]:
+    """The account an invitation made, and whether it waits for its person's password."""
+    user = only_row_added(User, before)
+    return {
+        "_waiting": (user.active, account_service.has_password(user)),
+        "name": user.name,
+        "email": user.email,
+        "role": user.role.value,
+        "staff_id": user.staff_id,
+    }
+
+
+def read_role(w: FuzzWorld, _before: Snapshot, _sent: Sent) -> dict[str, Any] | None:
+    """The technician account's role (None while unchanged: refused, or the same role sent)."""
+    user = db.session.get(User, w.users["technician"].id)
+    return None if user.role.value == "technician" else {"role": user.role.value}
+
+
+def read_bulk(w: FuzzWorld, before: Snapshot, _sent: Sent) -> dict[str, Any]:
+    """Each technician's email field as the accounts it made: the email, or None for none."""
+    made = {u.staff_id: u.email for u in rows_added(User, before)}
+    return {f"email_{p.id}": made.get(p.id) for p in w.people.values()}
+
+
+def bulk_fields(w: FuzzWorld) -> dict[str, Reader]:
+    """What each technician's email field should make."""
+    return {f"email_{p.id}": email for p in w.people.values()}
+
+
+def read_password_set(w: FuzzWorld, _before: Snapshot, _sent: Sent) -> dict[str, Any] | None:
+    """Whether the pharmacist-in-charge's reset link was used (None while it was not)."""
+    user = db.session.get(User, w.users["pic"].id)
+    return None if user.check_password(PASSWORD) else {"_set": True}
+
+
+def read_own_password(w: FuzzWorld, _before: Snapshot, _sent: Sent) -> dict[str, Any] | None:
+    """Whether the technician's password changed (None while it did not)."""
+    user = db.session.get(User, w.users["technician"].id)
+    return None if user.check_password(PASSWORD) else {"_changed": True}
+
+
+def password_is(role: str) -> Callable[[FuzzWorld, Sent], None]:
+    """After an accepted form, the account's password is the new one sent."""
+
+    def check(w: FuzzWorld, sent: Sent) -> None:
+        user = db.session.get(User, w.users[role].id)
+        assert user.check_password(sent.text("password")), "the new password was not kept"
+
+    return check
+
+
+NEW_PASSWORD = "a quiet shelf of amber bottles"
+
+
 # ----- the cases ----------------------------------------------------------------------------
 
 
@@ -732,6 +794,11 @@ AREA_PAGES: dict[str, Callable[[FuzzWorld], list[str]]] = {  # pages that show w
     ],
     "signoff": lambda w: ["/signoff/", "/signoff/history", f"/skills/matrix?site={w.site.id}"],
     "rotas": lambda w: [_week_page(w), f"/staff/leave?site={w.site.id}"],
+    "accounts": lambda w: [
+        "/accounts/",
+        "/accounts/mine",
+        f"/accounts/technicians?site={w.site.id}",
+    ],
 }
 
 
@@ -784,6 +851,69 @@ CASES = [
         lambda w: "/calendar/revoke",
         role="technician",
         page=lambda w: "/calendar/",
+    ),
+    # accounts
+    Case(
+        "accounts.invite",
+        lambda w: "/accounts/invite",
+        form="InviteForm",
+        page=lambda w: "/accounts/",
+        saves=Saves(
+            read_invited,
+            {
+                "_waiting": exactly((False, False)),
+                "name": text,
+                "email": email,
+                "role": as_sent,
+                "staff_id": choice_id,
+            },
+        ),
+        valid=lambda w: {"name": "Eve", "email": "eve@example.org"},
+    ),
+    Case(
+        "accounts.role",
+        lambda w: f"/accounts/{w.users['technician'].id}/role",
+        form="RoleForm",
+        page=lambda w: "/accounts/",
+        saves=Saves(read_role, {"role": as_sent}),
+    ),
+    Case(
+        "accounts.deactivate",
+        lambda w: f"/accounts/{w.users['technician'].id}/deactivate",
+        page=lambda w: "/accounts/",
+    ),
+    Case(
+        "accounts.reactivate",
+        lambda w: f"/accounts/{w.users['technician'].id}/reactivate",
+        page=lambda w: "/accounts/",
+    ),
+    Case(
+        "accounts.reset",
+        lambda w: f"/accounts/{w.users['technician'].id}/reset",
+        page=lambda w: "/accounts/",
+    ),
+    Case(
+        "accounts.technicians",
+        lambda w: f"/accounts/technicians?site={w.site.id}",
+        form="TechnicianAccountsForm",
+        saves=lambda w: Saves(read_bulk, bulk_fields(w)),
+        valid=lambda w: {f"email_{w.people['Ben'].id}": "ben@example.org"},
+    ),
+    Case(
+        "accounts.welcome",
+        lambda w: f"/accounts/welcome/{w.welcome}",
+        role=None,
+        form="SetPasswordForm",
+        saves=Saves(read_password_set, {"_set": exactly(True)}, also=password_is("pic")),
+        valid=lambda w: {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    ),
+    Case(
+        "accounts.mine",
+        lambda w: "/accounts/mine",
+        role="technician",
+        form="ChangePasswordForm",
+        saves=Saves(read_own_password, {"_changed": exactly(True)}, also=password_is("technician")),
+        valid=lambda w: {"current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
     ),
     # a technician's own page
     Case(
@@ -1224,6 +1354,8 @@ def world(app, tiny_site, tmp_path) -> FuzzWorld:
     w = build_world(tiny_site)
     data = (f"Name,Role,Home site,Min hours a week\nEve,technician,{w.site.name},20\n").encode()
     w.token = pending.save(w.users["supervisor"].id, "staff.csv", data).token
+    w.welcome = account_service.reset_link(w.users["pic"], None).token  # a link to set a password
+    db.session.commit()
     return w
 
 

@@ -679,6 +679,7 @@ class FuzzWorld:
     users: dict[str, User]
     today: date
     token: str = ""  # a staff file uploaded and waiting for confirmation, when a test made one
+    welcome: str = ""  # a one-time link's secret for setting a password, when a test made one
 
     @property
     def week(self) -> str:

@@ -387,6 +387,7 @@ def race(monkeypatch, draft, make_user):
     """Between an edit's lock check and its commit, 'Sam' commits a change of the same rota
     from another connection; returns the list of bumps made."""
     other = make_user("supervisor", email="sam2@example.org", name="Sam Supervisor")
+    make_user("pic", email="priya@example.org", name="Priya")  # someone could approve
     db.session.commit()
     bumps = []
     check_lock = rota_service.check_lock

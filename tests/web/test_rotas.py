@@ -18,6 +18,7 @@ from scheduler.models import (
     SolveRun,
     Staff,
     Station,
+    User,
 )
 from scheduler.models.rotas import RotaPolicy
 from scheduler.services.rotas import published_shifts
@@ -520,6 +521,7 @@ def test_sick_call_form_rejects_days_outside_the_week(client, login, tiny_rota):
 
 
 def test_publish_needs_the_pic_approval_first(client, login, tiny_rota, make_user):
+    make_user("pic", email="pic@example.org", name="Priya")
     login("supervisor")
     html = client.post(
         f"/rotas/versions/{tiny_rota.id}/publish", data=shown(tiny_rota), follow_redirects=True
@@ -534,7 +536,7 @@ def test_publish_needs_the_pic_approval_first(client, login, tiny_rota, make_use
     assert client.post(f"/rotas/versions/{tiny_rota.id}/approve").status_code == 403
 
     client.post("/auth/logout")
-    pic = login("pic", email="pic@example.org", name="Priya")
+    pic = login(db.session.scalar(db.select(User).where(User.email == "pic@example.org")))
     html = client.get(f"/rotas/{tiny_rota.site_id}/{WEEK}").get_data(as_text=True)
     assert "Approve version 1" in html
     client.post(f"/rotas/versions/{tiny_rota.id}/approve", data=shown(tiny_rota))
