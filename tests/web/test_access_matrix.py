@@ -42,6 +42,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int]] = {
     ("auth.login", "POST"): (A, L, L, L),  # anonymous: the form again, fields in error
     ("auth.logout", "POST"): (L, L, L, L),
     ("main.index", "GET"): (L, L, A, A),  # the landing page; technicians are sent to /me
+    ("main.home_site", "POST"): (L, F, C, C),  # no site chosen: the home page, field in error
     # the audit log: managers only
     ("audit.index", "GET"): (L, F, A, A),
     # my calendar: everyone signed in; the supervisor's account has no staff record
