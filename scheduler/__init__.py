@@ -74,7 +74,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
 
     navigation.init_app(app)
-    navigation.add(10, "main.index", "Sites and weeks", ("supervisor", "pic"))
 
     for blueprint in (
         auth.bp,

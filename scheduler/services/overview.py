@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import func
 
 from ..extensions import db
-from ..models import Rota, Site, Staff
+from ..models import Rota, RotaStatus, Site, Staff
 from .planning import monday_of
 from .rotas import site_score_line
 
@@ -26,6 +26,8 @@ class WeekStatus:
     objective: int | None
     published_version: int | None
     score: str = "\u2013"  # the latest version's score level by level, its own site's part
+    # the latest draft's approval: 'waiting' (sent to the pharmacist-in-charge), 'approved', ''
+    approval: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,4 +79,14 @@ def _week_status(week: date, rotas: list[Rota]) -> WeekStatus:
         objective=latest.objective,
         published_version=max(published) if published else None,
         score=site_score_line(latest),
+        approval=_approval(latest),
     )
+
+
+def _approval(rota: Rota) -> str:
+    """Where a draft stands with the pharmacist-in-charge: 'waiting', 'approved' or ''."""
+    if rota.status is not RotaStatus.DRAFT:
+        return ""
+    if rota.approved_at is not None:
+        return "approved"
+    return "waiting" if rota.submitted_at is not None else ""

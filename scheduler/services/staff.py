@@ -27,6 +27,7 @@ from ..models import (
     Staff,
     StaffCompetency,
     StaffRole,
+    User,
     VolunteerOffer,
 )
 from .me import site_today
@@ -71,10 +72,29 @@ def all_sites() -> list[Site]:
     return list(db.session.scalars(db.select(Site).order_by(Site.name)))
 
 
-def chosen_site(site_id: int | None) -> Site | None:
-    """The site asked for by id (None when it does not exist), or the first site by name."""
+def home_site_of(user: User | None) -> Site | None:
+    """The site an account's pages open on: its own choice, else its staff record's home site."""
+    if user is None:
+        return None
+    if user.home_site is not None:
+        return user.home_site
+    return user.staff.home_site if user.staff is not None else None
+
+
+def set_home_site(user: User, site: Site) -> None:
+    """Record the site an account's pages open on, and commit (the audit log notes it)."""
+    user.home_site = site
+    db.session.commit()
+
+
+def chosen_site(site_id: int | None, user: User | None = None) -> Site | None:
+    """The site asked for by id (None when it does not exist), else the account's home site,
+    else the first site by name."""
     if site_id is not None:
         return db.session.get(Site, site_id)
+    home = home_site_of(user)
+    if home is not None:
+        return home
     return db.session.scalars(db.select(Site).order_by(Site.name).limit(1)).first()
 
 

@@ -25,7 +25,7 @@ from ..forms.me import (
 from ..models import Leave, LeaveKind, OfferKind, ShiftRequest, Staff, VolunteerOffer
 from ..security import MANAGERS, TECHNICIAN, current_staff, roles_required
 from ..services import me as svc
-from ..services import shift_changes
+from ..services import shift_changes, todo
 from ..services.development import CE_LABELS, ce_entries, certification_statuses, goals_of
 from ..services.fairness_history import shared_work
 from ..services.planning import monday_of, planned_with
@@ -34,7 +34,13 @@ from ..services.uncovered import uncovered_by
 from .confirm import confirm_uncovered, wants_change
 
 bp = Blueprint("me", __name__, url_prefix="/me")
-navigation.add(20, "me.index", "My week", ("technician", "pic"))
+navigation.add(
+    20,
+    "me.index",
+    "My week",
+    ("technician", "pic"),
+    navigation.Counter(todo.changes_count, "change to your shifts", "changes to your shifts"),
+)
 
 EVERYONE = (TECHNICIAN, *MANAGERS)
 WISHES = {"leave": Leave, "requests": ShiftRequest, "offers": VolunteerOffer}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from .. import navigation
 from ..database import database_int
@@ -57,11 +58,12 @@ navigation.add(35, "staff.leave", "Leave and wishes", ("supervisor", "pic"))
 
 
 def site_from_args() -> Site | None:
-    """The site named by ``?site=`` (404 when unknown), the first site without one, or None."""
+    """The site named by ``?site=`` (404 when unknown); without one, the account's home site
+    (its own choice or its staff record's), else the first site; None when there is no site."""
     site_id = request.args.get("site", type=database_int)
     if "site" in request.args and site_id is None:
         abort(404)
-    site = svc.chosen_site(site_id)
+    site = svc.chosen_site(site_id, current_user)
     if site_id is not None and site is None:
         abort(404)
     return site

@@ -58,6 +58,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int]] = {
     ("accounts.welcome", "POST"): (N, N, N, N),
     ("accounts.mine", "GET"): (L, A, A, A),
     ("accounts.mine", "POST"): (L, A, A, A),  # nothing filled in: the form again
+    ("main.home_site", "POST"): (L, F, C, C),  # no site chosen: the home page, field in error
     # the audit log: managers only
     ("audit.index", "GET"): (L, F, A, A),
     # my calendar: everyone signed in; the supervisor's account has no staff record
@@ -96,7 +97,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int]] = {
     ("staff.new_skill", "GET"): (L, F, F, A),
     ("staff.new_skill", "POST"): (L, F, F, A),
     ("staff.edit_skill", "GET"): (L, F, F, A),
-    ("staff.edit_skill", "POST"): (L, F, F, L),  # saved unchanged (see the note above)
+    ("staff.edit_skill", "POST"): (L, F, F, A),  # no level sent: the form again, saying so
     ("staff.remove_skill", "POST"): (L, F, F, L),
     ("staff.new_certification", "GET"): (L, F, F, A),
     ("staff.new_certification", "POST"): (L, F, F, A),

@@ -823,6 +823,11 @@ PRIORITIES = {
 }
 
 
+def read_home_site(w: FuzzWorld, _before: Snapshot, _sent: Sent) -> dict[str, Any]:
+    """The site the supervisor's pages now open on."""
+    return {"site": db.session.get(User, w.users["supervisor"].id).home_site_id}
+
+
 def _site_reader(row: Callable[[FuzzWorld, Snapshot], Site]) -> Stored:
     """Read back the site an accepted post saved (the row found by ``row``)."""
     return lambda w, before, _sent: _site(row(w, before), before)
@@ -840,6 +845,14 @@ CASES = [
         valid=lambda w: {"email": w.users["supervisor"].email, "password": PASSWORD},
     ),
     Case("auth.logout", lambda w: "/auth/logout", page=lambda w: "/"),
+    # the home page's own setting: the site pages open on
+    Case(
+        "main.home_site",
+        lambda w: "/home-site",
+        form="HomeSiteForm",
+        page=lambda w: "/",
+        saves=Saves(read_home_site, {"site": choice_id}),
+    ),
     Case(
         "calendar.reset",
         lambda w: "/calendar/reset",

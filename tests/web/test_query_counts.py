@@ -169,6 +169,7 @@ def two_sites(
         make_user("technician", email=f"tech{size}@example.org", staff=people[-1])
         built[size] = Built(site, monday, published, draft, places[0], shifts[0])
     make_user("supervisor", email="sup@example.org")
+    make_user("pic", email="pic@example.org")  # the menu counts rotas waiting for approval
     db.session.commit()
     return built
 
@@ -216,6 +217,7 @@ def _own_week(_b: Built) -> str:
 PAGES = {  # (who opens it, its address from the built site)
     "the rota week page (a draft, with what changed)": ("sup@example.org", _week_page),
     "the rota week page (published)": ("sup@example.org", _published_week_page),
+    "the rota week page (a pharmacist-in-charge's)": ("pic@example.org", _week_page),
     "the print page": ("sup@example.org", _print_page),
     "the replacements for an open shift": ("sup@example.org", _replacements_page),
     "a technician's own week (/me)": ("tech{size}@example.org", _own_week),
@@ -246,4 +248,4 @@ def test_the_pages_compared_show_everyone(app, two_sites):
         assert html.count("Edit<span") == len(built.draft.assignments)
         printed = client.get(_print_page(built)).get_data(as_text=True)
         assert printed.count("Valid until 3 day(s) after the week") == size  # everyone's skill
-    assert db.session.scalar(db.select(db.func.count(User.id))) == 3
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 4
