@@ -1,5 +1,6 @@
-"""A week's rota on paper: the wall chart in pages of whole days, one sheet per person,
-and a compliance page (the ratio hour by hour, competencies about to lapse, cover gaps).
+"""A week's rota on paper: the wall chart on one landscape page (cut into pages of whole
+days only past ``MAX_COLUMNS`` shifts), one sheet per person, and a compliance page (the
+ratio hour by hour, competencies about to lapse, cover gaps).
 
 It reads the rota page's own wall chart and by-person rows, counts heads for the
 ratio the way the engine's ratio family does, and turns the rendered print page
@@ -33,8 +34,10 @@ from .rotas import (
 )
 from .scores import RotaScore, rota_score
 
-MAX_COLUMNS = 12  # shift columns on one landscape page of the wall chart
-PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+MAX_COLUMNS = 28  # shift columns on one landscape page: four shifts a day, every day
+# Paper for the PDF: the query value and its CSS page size (Tabloid is CSS's "ledger").
+PAPER_SIZES = {"a4": "A4", "letter": "letter", "a3": "A3", "tabloid": "ledger"}
+PAPER_NAMES = {"a4": "A4", "letter": "US Letter", "a3": "A3", "tabloid": "Tabloid"}
 
 
 class FetchRefused(Exception):
@@ -408,11 +411,12 @@ class PrintDocument:
     chart: WallChart
     pages: list[WallChart]
     sheets: list[PersonSheet]
-    ratio: RatioTable
+    ratio: RatioTable | None  # None for the wall chart alone
     lapses: list[Lapse]
     gaps: list[Gap]
     printed: str
     score: RotaScore | None = None  # the score by level; None when no rota was found
+    chart_only: bool = False  # the wall chart alone, for the wall: no sheets, no compliance
 
     @property
     def site(self) -> Site:
@@ -448,8 +452,9 @@ class PrintDocument:
         return text
 
 
-def document(rota: Rota) -> PrintDocument:
-    """Gather the print layout of one version of a week."""
+def document(rota: Rota, chart_only: bool = False) -> PrintDocument:
+    """Gather the print layout of one version of a week; ``chart_only`` gathers the wall
+    chart alone (the person sheets and the compliance pages are left out)."""
     chart = wall_chart(rota)
     now = datetime.now(UTC)
     return PrintDocument(
@@ -457,19 +462,22 @@ def document(rota: Rota) -> PrintDocument:
         status=status_label(rota),
         chart=chart,
         pages=chart_pages(chart),
-        sheets=person_sheets(rota, chart),
-        ratio=ratio_by_hour(rota),
-        lapses=lapsing_competencies(rota),
+        sheets=[] if chart_only else person_sheets(rota, chart),
+        ratio=None if chart_only else ratio_by_hour(rota),
+        lapses=[] if chart_only else lapsing_competencies(rota),
         gaps=cover_gaps(chart),
         printed=local_moment(now, rota.site),
-        score=rota_score(rota) if rota.objective is not None else None,
+        score=rota_score(rota) if rota.objective is not None and not chart_only else None,
+        chart_only=chart_only,
     )
 
 
-def pdf_filename(rota: Rota) -> str:
-    """A download name such as 'riverside-hospital-2026-11-23-v2.pdf'."""
+def pdf_filename(rota: Rota, chart_only: bool = False) -> str:
+    """A download name such as 'riverside-hospital-2026-11-23-v2.pdf' (or '...-v2-chart.pdf'
+    for the wall chart alone)."""
     slug = re.sub(r"[^a-z0-9]+", "-", rota.site.name.lower()).strip("-") or "site"
-    return f"{slug}-{rota.week_start.isoformat()}-v{rota.version}.pdf"
+    tail = "-chart" if chart_only else ""
+    return f"{slug}-{rota.week_start.isoformat()}-v{rota.version}{tail}.pdf"
 
 
 # ----- PDF ------------------------------------------------------------------------------
@@ -499,14 +507,63 @@ def no_fetcher(asked: list[str] | None = None):
     return Refuser()
 
 
-def render_pdf(html: str, stylesheet: Path, paper: str = "a4", fetcher=None) -> bytes:
-    """A print page as a landscape PDF on A4 or US Letter, styled by the print stylesheet."""
-    from weasyprint import CSS, HTML
+# The wall chart's type on each paper: the largest size tried first, then smaller ones in
+# half points down to the smallest, until the chart fits one landscape page.
+CHART_TYPE = {"a4": (10.0, 6.0), "letter": (10.0, 6.0), "a3": (13.0, 8.0), "tabloid": (13.0, 8.0)}
+
+
+def _styles(stylesheet: Path, paper: str, fetcher, chart_pt: float | None) -> list:
+    """The print stylesheet, the landscape paper size and the wall chart's type size."""
+    from weasyprint import CSS
+
+    extra = f"@page {{ size: {PAPER_SIZES[paper]} landscape; }}"
+    if chart_pt is not None:
+        extra += f" .print-doc .print-chart {{ font-size: {chart_pt}pt; }}"
+    return [
+        CSS(string=stylesheet.read_text(encoding="utf-8"), url_fetcher=fetcher),
+        CSS(string=extra, url_fetcher=fetcher),
+    ]
+
+
+def chart_type_size(chart_html: str, stylesheet: Path, paper: str = "a4", fetcher=None) -> float:
+    """The largest type size (points) at which the wall chart alone fits one landscape page.
+
+    ``chart_html`` is the print document of the wall chart alone. Each try lays it out with
+    WeasyPrint; the sizes are searched in half points between the paper's largest and
+    smallest, so a big site gets a few layouts and a small one a single layout. A chart too
+    big even at the smallest size gets the smallest (and runs onto a second page).
+    """
+    from weasyprint import HTML
 
     fetcher = fetcher if fetcher is not None else no_fetcher()
-    size = PAPER_SIZES[paper]
-    styles = [
-        CSS(string=stylesheet.read_text(encoding="utf-8"), url_fetcher=fetcher),
-        CSS(string=f"@page {{ size: {size} landscape; }}", url_fetcher=fetcher),
-    ]
+    largest, smallest = CHART_TYPE[paper]
+    sizes = [largest - 0.5 * i for i in range(int((largest - smallest) / 0.5) + 1)]
+
+    def fits(size: float) -> bool:
+        styles = _styles(stylesheet, paper, fetcher, size)
+        return (
+            len(HTML(string=chart_html, url_fetcher=fetcher).render(stylesheets=styles).pages) == 1
+        )
+
+    if fits(sizes[0]):
+        return sizes[0]
+    low, high = 1, len(sizes) - 1  # sizes[high] is the answer when nothing larger fits
+    while low < high:
+        middle = (low + high) // 2
+        if fits(sizes[middle]):
+            high = middle
+        else:
+            low = middle + 1
+    return sizes[high]
+
+
+def render_pdf(
+    html: str, stylesheet: Path, paper: str = "a4", fetcher=None, chart_pt: float | None = None
+) -> bytes:
+    """A print page as a landscape PDF on A4, A3, US Letter or Tabloid, styled by the print
+    stylesheet; ``chart_pt`` sets the wall chart's type size (see ``chart_type_size``)."""
+    from weasyprint import HTML
+
+    fetcher = fetcher if fetcher is not None else no_fetcher()
+    styles = _styles(stylesheet, paper, fetcher, chart_pt)
     return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=styles)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
 
@@ -18,35 +19,51 @@ bp = Blueprint("printing", __name__, url_prefix="/print")
 HELPERS = {"day_label": day_label, "shift_times": shift_times}
 
 
-def _document(rota_id: int) -> printing.PrintDocument:
+def _document(rota_id: int, chart_only: bool = False) -> printing.PrintDocument:
     """The print layout of a rota version (404 when there is no such rota)."""
-    return printing.document(db.get_or_404(Rota, rota_id))
+    return printing.document(db.get_or_404(Rota, rota_id), chart_only=chart_only)
+
+
+def _chart_only() -> bool:
+    """Whether ``?only=chart`` asks for the wall chart alone (404 for any other ``only``)."""
+    only = request.args.get("only")
+    if only not in (None, "chart"):
+        abort(404, description="Print the whole week, or only=chart for the wall chart alone.")
+    return only == "chart"
 
 
 @bp.get("/rota/<int:rota_id>")
 @roles_required(*MANAGERS)
 def rota_page(rota_id: int):
-    """The print page of a week: wall chart, one sheet per person, compliance; a print button."""
-    doc = _document(rota_id)
-    return render_template("print/rota.html", doc=doc, **HELPERS)
+    """The print page of a week: wall chart, one sheet per person, compliance; a print button.
+    With ``?only=chart``, the wall chart alone."""
+    doc = _document(rota_id, _chart_only())
+    return render_template("print/rota.html", doc=doc, papers=printing.PAPER_NAMES, **HELPERS)
 
 
 @bp.get("/rota/<int:rota_id>.pdf")
 @roles_required(*MANAGERS)
 def rota_pdf(rota_id: int):
-    """The print page as a landscape PDF (A4, or US Letter with ``?paper=letter``)."""
+    """The print page as a landscape PDF (A4; ``?paper=`` a3, letter or tabloid), the whole
+    week or, with ``?only=chart``, the wall chart alone."""
     paper = request.args.get("paper", "a4").lower()
     if paper not in printing.PAPER_SIZES:
-        abort(404, description="Paper sizes: a4 or letter.")
-    doc = _document(rota_id)
-    html = render_template("print/pdf.html", doc=doc, **HELPERS)
+        abort(404, description="Paper sizes: a4, a3, letter or tabloid.")
+    doc = _document(rota_id, _chart_only())
+    html = render_template("print/pdf.html", doc=doc, paper=paper, **HELPERS)
     stylesheet = Path(current_app.static_folder) / "css" / "print.css"
-    pdf = printing.render_pdf(html, stylesheet, paper)
+    chart = html
+    if not doc.chart_only:  # the chart's page, laid out alone to size its type
+        chart = render_template(
+            "print/pdf.html", doc=replace(doc, chart_only=True), paper=paper, **HELPERS
+        )
+    size = printing.chart_type_size(chart, stylesheet, paper)
+    pdf = printing.render_pdf(html, stylesheet, paper, chart_pt=size)
     return send_file(
         BytesIO(pdf),
         mimetype="application/pdf",
         as_attachment=True,
-        download_name=printing.pdf_filename(doc.rota),
+        download_name=printing.pdf_filename(doc.rota, doc.chart_only),
     )
 
 
@@ -59,4 +76,6 @@ def person_sheet(rota_id: int, staff_id: int):
     sheet = next((s for s in doc.sheets if s.staff.id == staff.id), None)
     if sheet is None:
         abort(404, description=f"{staff.name} has no shift on this rota.")
-    return render_template("print/person.html", doc=doc, sheet=sheet, **HELPERS)
+    return render_template(
+        "print/person.html", doc=doc, sheet=sheet, papers=printing.PAPER_NAMES, **HELPERS
+    )

@@ -128,12 +128,14 @@ def _conflict(rota: Rota, changed: RotaChanged, tried: str, assignment_id: int |
     return _render_week(rota.site, rota.week_start, rota, SolveForm(), 409, conflict)
 
 
-def _week_url(rota: Rota, anchor: str | None = None) -> str:
+def _week_url(rota: Rota, anchor: str | None = None, editing: bool = False) -> str:
+    """The week page of a rota version; ``editing`` opens its wall chart in edit mode."""
     return url_for(
         "rotas.week",
         site_id=rota.site_id,
         week=rota.week_start.isoformat(),
         version=rota.version,
+        edit=1 if editing else None,
         _anchor=anchor,
     )
 
@@ -213,6 +215,7 @@ def _render_week(
         "rota": rota,
         "form": form,
         "conflict": conflict,
+        "edit_mode": request.args.get("edit") == "1",
         "active": jobs.active_run(site.id, monday),
         "setup_faults": setup_check.latest_faults(site.id, monday),
         "setup_warnings": setup_warnings.week_warnings(site, monday),
@@ -385,7 +388,7 @@ def pin(assignment_id: int):
             f"{'Pinned' if pinned else 'Unpinned'} {a.staff.name} on {rotas.day_label(a.on_date)}.",
             "success",
         )
-    return redirect(_week_url(rota, "by-station"))
+    return redirect(_week_url(rota, "by-station", editing=True))
 
 
 @bp.post("/assignments/<int:assignment_id>/drop-pin")
@@ -437,7 +440,7 @@ def remove(assignment_id: int):
         flash(str(refused), "error")
     else:
         flash(f"Removed {name} from {day}.", "success")
-    return redirect(_week_url(rota, "by-station"))
+    return redirect(_week_url(rota, "by-station", editing=True))
 
 
 def _move_choices(form: MoveForm, rota: Rota) -> None:
@@ -505,7 +508,7 @@ def move(assignment_id: int):
                 f"{shift.name.lower()} at {place.name} (pinned).",
                 "success",
             )
-            return redirect(_week_url(rota, "by-station"))
+            return redirect(_week_url(rota, "by-station", editing=True))
         return render_template("rotas/move.html", form=form, a=a, rota=rota), 422
     status = 422 if request.method == "POST" else 200
     return render_template("rotas/move.html", form=form, a=a, rota=rota), status
@@ -678,7 +681,7 @@ def _replacements_page(
         candidates = rota_edits.suggest_replacements(rota, on_date, shift, station)
     except RotaRefused as refused:
         flash(str(refused), "error")
-        return redirect(_week_url(rota, "by-station"))
+        return redirect(_week_url(rota, "by-station", editing=True))
     return render_template(
         "rotas/replacements.html",
         site=site,
@@ -742,7 +745,7 @@ def assign(site_id: int, week: str):
         f"{station.name} (pinned).",
         "success",
     )
-    return redirect(_week_url(rota, "by-station"))
+    return redirect(_week_url(rota, "by-station", editing=True))
 
 
 # ----- approval and publishing ------------------------------------------------------------------

@@ -28,3 +28,30 @@ document.addEventListener("click", (event) => {
     said();
   }
 });
+
+// The wall chart's "Edit mode" link becomes a toggle button: it shows or hides the chart's
+// editing controls without a page load, and keeps ?edit=1 in the address for a reload.
+document.querySelectorAll("a[data-edit-toggle]").forEach((link) => {
+  const chart = document.getElementById(link.getAttribute("aria-controls"));
+  if (!chart) {
+    return;
+  }
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = link.className;
+  button.textContent = "Edit mode";
+  button.setAttribute("aria-controls", chart.id);
+  button.setAttribute("aria-pressed", String(chart.classList.contains("editing")));
+  button.addEventListener("click", () => {
+    const on = chart.classList.toggle("editing");
+    button.setAttribute("aria-pressed", String(on));
+    const address = new URL(window.location.href);
+    if (on) {
+      address.searchParams.set("edit", "1");
+    } else {
+      address.searchParams.delete("edit");
+    }
+    window.history.replaceState(null, "", address);
+  });
+  link.replaceWith(button);
+});

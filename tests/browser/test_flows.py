@@ -49,6 +49,7 @@ def test_supervisor_generates_pins_completes_and_publishes_then_technician_sees_
     shot(page, "rota-week-v1")
 
     # Pin one assignment, then complete the rest around it.
+    page.get_by_role("button", name="Edit mode").click()
     first = page.locator("details.acts").first
     first.locator("summary").click()
     first.get_by_role("button", name="Pin", exact=True).click()

@@ -33,6 +33,8 @@ from .conftest import MONDAY
 STYLESHEET = Path(__file__).resolve().parents[2] / "static" / "css" / "print.css"
 A4_LANDSCAPE = (842, 595)  # points, rounded
 LETTER_LANDSCAPE = (792, 612)
+A3_LANDSCAPE = (1191, 842)
+TABLOID_LANDSCAPE = (1224, 792)
 
 
 # ----- the seeded demo: last week is published ------------------------------------------------
@@ -126,14 +128,14 @@ def test_the_pdf_holds_the_chart_a_sheet_per_person_and_compliance(ctx, hospital
         assert f"Riverside Hospital · Week of {day_label(days[0])} {days[0].year}" in text
         assert "Version 1 · published" in text, i
         assert f"Page {i} of {n}" in text
-    # Pages: the chart in whole days, then one sheet per rostered person, then two of compliance.
+    # Pages: the chart on one page, then one sheet per rostered person, then two of compliance.
     chart = [t for t in texts if "Wall chart," in t]
     people = sorted({a.staff.name for a in rota.assignments})
     away = published("Main Street Pharmacy").assignments  # hospital staff placed there count
     people = sorted({*people, *(a.staff.name for a in away if a.staff.home_site == rota.site)})
     sheets = [t for t in texts if "Person sheet:" in t]
     compliance = [t for t in texts if "Compliance:" in t]
-    assert len(chart) == len(printing.chart_pages(wall_chart(rota))) == 2
+    assert len(chart) == len(printing.chart_pages(wall_chart(rota))) == 1
     assert len(sheets) == len(people) > 20
     assert len(compliance) == 2
     assert n == len(chart) + len(sheets) + len(compliance)
@@ -161,7 +163,67 @@ def test_the_pdf_comes_on_letter_paper_too_and_other_sizes_are_refused(ctx, supe
         LETTER_LANDSCAPE
     )
     assert "main-street-pharmacy-" in page.headers["Content-Disposition"]
-    assert supervisor.get(f"/print/rota/{rota.id}.pdf?paper=a3").status_code == 404
+    assert supervisor.get(f"/print/rota/{rota.id}.pdf?paper=a5").status_code == 404
+    assert supervisor.get(f"/print/rota/{rota.id}?only=sheets").status_code == 404
+
+
+def name_sizes(page, names: set[str]) -> set[float]:
+    """The type sizes (points) at which the given names are printed on a PDF page."""
+    sizes = set()
+
+    def seen(text, cm, tm, font, size):
+        if text.strip() in names:  # the page's matrix (px to pt) times the text's own
+            sizes.add(round(size * tm[3] * cm[3], 1))
+
+    page.extract_text(visitor_text=seen)
+    return sizes
+
+
+@pytest.mark.parametrize(
+    ("paper", "size", "smallest"), [("a4", A4_LANDSCAPE, 6.5), ("a3", A3_LANDSCAPE, 10)]
+)
+def test_the_wall_chart_alone_fits_one_landscape_page(ctx, supervisor, paper, size, smallest):
+    """The 24/7 hospital's week (21 shift columns): the whole chart on one page, every station
+    and day on it, in the largest type that fits: on A3 large enough to read from a metre."""
+    rota = published("Riverside Hospital")
+    page = supervisor.get(f"/print/rota/{rota.id}.pdf?only=chart&paper={paper}")
+    assert page.status_code == 200
+    assert page.headers["Content-Disposition"].endswith(f"-v{rota.version}-chart.pdf")
+    reader = PdfReader(BytesIO(page.data))
+    assert len(reader.pages) == 1
+    sheet = reader.pages[0]
+    assert (round(float(sheet.mediabox.width)), round(float(sheet.mediabox.height))) == size
+    text = " ".join(sheet.extract_text().split())
+    for station in rota.site.stations:
+        assert station.name in text
+    for d in range(7):
+        assert day_label(rota.week_start + timedelta(days=d)) in text
+    assert "Person sheet:" not in text
+    assert "Compliance:" not in text
+    parts = {part for a in rota.assignments for part in a.staff.name.split()}
+    sizes = name_sizes(sheet, parts)
+    assert sizes
+    assert min(sizes) >= smallest, sizes
+
+
+def test_the_wall_chart_only_print_page_and_tabloid_paper(ctx, supervisor):
+    rota = published("Main Street Pharmacy")
+    html = supervisor.get(f"/print/rota/{rota.id}?only=chart").get_data(as_text=True)
+    text = unescape(re.sub(r"<[^>]+>", "", html))
+    assert "Wall chart," in text
+    assert "Person sheet:" not in text
+    assert "Compliance:" not in text
+    assert f'href="/print/rota/{rota.id}.pdf?paper=tabloid&amp;only=chart"' in html
+    assert f'href="/print/rota/{rota.id}"' in html  # back to the whole week
+    week = supervisor.get(f"/rotas/{rota.site_id}/{rota.week_start.isoformat()}")
+    assert f'href="/print/rota/{rota.id}?only=chart"' in week.get_data(as_text=True)
+    page = supervisor.get(f"/print/rota/{rota.id}.pdf?only=chart&paper=tabloid")
+    reader = PdfReader(BytesIO(page.data))
+    assert len(reader.pages) == 1
+    first = reader.pages[0]
+    assert (round(float(first.mediabox.width)), round(float(first.mediabox.height))) == (
+        TABLOID_LANDSCAPE
+    )
 
 
 def test_the_print_page_marks_trainees_with_their_trainer_and_lists_duties(ctx, supervisor):

@@ -161,13 +161,44 @@ def test_wall_chart_pairs_trainees_and_marks_gaps_with_text(
     trainee_rows = [a for a in rota.assignments if a.staff_id == tia.id]
     assert trainee_rows
     assert all(a.mode is AssignmentMode.TRAINEE for a in trainee_rows)
-    assert "trainee</span> &larr; Ann" in html
+    assert "trainee</span> &larr;&nbsp;Ann" in html
     # The tiny site has two pharmacists for fourteen verification shifts: gaps, named in words.
     assert "(1 short)" in html
     assert "short of the minimum cover" in html  # the legend
     assert "Suggest someone" in html
     assert "Station cover" in html
     assert "short of the minimum 1" in html
+
+
+def test_the_wall_chart_keeps_its_editing_controls_for_edit_mode(
+    client, login, tiny_site, make_rota
+):
+    """A draft's chart shows names only; ?edit=1 (the Edit mode link, for pages without
+    scripts) opens edit mode, and a pin made there comes back to edit mode."""
+    ann, fill = named(Staff, "Ann"), named(Station, "Central fill")
+    day = tiny_site.shift_types[0]
+    rota = make_rota(tiny_site, status=RotaStatus.DRAFT, rows=[(ann, MONDAY, day, fill)])
+    db.session.commit()
+    login("supervisor")
+    page = f"/rotas/{tiny_site.id}/{WEEK}"
+    html = client.get(page).get_data(as_text=True)
+    assert 'class="card chart-card" id="by-station"' in html  # edit mode off
+    assert f'href="{page}?version=1&amp;edit=1#by-station">Edit mode</a>' in html
+    assert 'class="acts edit-only"' in html  # shown by edit mode, hidden until then
+    html = client.get(f"{page}?version=1&edit=1").get_data(as_text=True)
+    assert 'class="card chart-card editing" id="by-station"' in html
+    assert f'href="{page}?version=1#by-station">Leave edit mode</a>' in html
+    a = rota.assignments[0]
+    state = {"rota": rota.id, "lock": rota.lock_version}
+    done = client.post(f"/rotas/assignments/{a.id}/pin", data=state)
+    assert done.headers["Location"].endswith(f"{page}?version=1&edit=1#by-station")
+    # Column heads: the shift's code, its name and hours spelled out for screen readers.
+    assert '<abbr title="Day 07:00–15:00" aria-hidden="true">D</abbr>' in html
+    assert '<span class="vh">Day 07:00–15:00</span>' in html
+    # A published version has no edit mode.
+    rota.status = RotaStatus.PUBLISHED
+    db.session.commit()
+    assert "Edit mode" not in client.get(page).get_data(as_text=True)
 
 
 # ----- generating, in the background ---------------------------------------------------------
