@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user, login_required
 
 from ..models import AccountRole
@@ -23,4 +23,12 @@ def index():
     today = date.today()
     return render_template(
         "main/index.html", sites=site_overview(today), today=today, this_week=monday_of(today)
+    )
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The app's icon where browsers look for it first, signed in or not (a day in caches)."""
+    return send_from_directory(
+        current_app.static_folder, "favicon.ico", mimetype="image/x-icon", max_age=86400
     )

@@ -25,9 +25,10 @@ from scheduler.models import Certification, Leave, Staff
 from .fixtures_security import Seeded, named, rules, seed, url_of, walk_order
 
 ROLES = ("anonymous", "technician", "pic", "supervisor")
-# Public on purpose: static files, signing in and out, and the calendar feed (calendar apps
-# cannot sign in, so its secret token is the key; wrong tokens get 404: test_calendar.py).
-PUBLIC = {"static", "auth.login", "auth.logout", "calendar.feed"}
+# Public on purpose: static files and the icon browsers ask for, signing in and out, and the
+# calendar feed (calendar apps cannot sign in, so its secret token is the key; wrong tokens
+# get 404: test_calendar.py).
+PUBLIC = {"static", "main.favicon", "auth.login", "auth.logout", "calendar.feed"}
 # Areas a technician may never open (their own pages live under /me, /calendar, /signoff).
 MANAGER_AREAS = ("staff.", "skills.", "setup.", "rotas.", "printing.", "sheets.", "audit.")
 
@@ -37,6 +38,7 @@ A, L, F, N, X, C, U = 200, 302, 403, 404, 409, 422, 400
 # (endpoint, method): (anonymous, technician, pic, supervisor)
 EXPECTED: dict[tuple[str, str], tuple[int, int, int, int]] = {
     ("static", "GET"): (A, A, A, A),
+    ("main.favicon", "GET"): (A, A, A, A),
     # signing in: a signed-in account is sent on to the home page
     ("auth.login", "GET"): (A, L, L, L),
     ("auth.login", "POST"): (A, L, L, L),  # anonymous: the form again, fields in error
