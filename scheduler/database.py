@@ -52,6 +52,19 @@ def database_int(text: str) -> int:
     return number
 
 
+def page_number(text: str) -> int:
+    """A list's page number from a request: a whole number from 1 (ValueError otherwise).
+
+    Use it as ``request.args.get("page", 1, type=page_number)`` and pass the result to
+    ``db.paginate(page=...)``: a page past what the database can skip to reads as the
+    first page instead of failing in the database.
+    """
+    number = database_int(text)
+    if number < 1:
+        raise ValueError(f"page {number} does not exist")
+    return number
+
+
 class DatabaseIntConverter(IntegerConverter):
     """The ``<int:...>`` URL part, limited to what an INTEGER column holds (larger: 404)."""
 

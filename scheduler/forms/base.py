@@ -8,6 +8,8 @@ the values are ones the database can keep and the pages can show:
   field has several lines;
 * numbers are ordinary numbers (not NaN or infinity) and whole numbers fit the
   database's integer column;
+* a date falls in the app's supported range, 2000 to 2100 (:mod:`scheduler.dates`),
+  and a date picker offers only those days (its ``min`` and ``max``);
 * a text field that was not sent at all reads as empty text, as a browser sends it,
   so no view meets None where it expects text.
 
@@ -20,10 +22,13 @@ tampered one is refused there), and a message beside a hidden field could not be
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    DateField,
+    DateTimeField,
     DecimalField,
     Field,
     FloatField,
@@ -34,6 +39,7 @@ from wtforms import (
 )
 from wtforms.validators import StopValidation
 
+from .. import dates
 from ..database import INTEGER_MAX, INTEGER_MIN, database_int
 
 ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -77,6 +83,8 @@ def plain_values(_form, field: Field) -> None:
         and not (INTEGER_MIN <= data <= INTEGER_MAX)
     ):
         _refuse(field, "That number is out of range.")
+    if isinstance(field, DateTimeField) and isinstance(data, date) and not dates.in_range(data):
+        _refuse(field, dates.RANGE_MESSAGE)
 
 
 def _refuse(field: Field, message: str) -> None:
@@ -91,12 +99,17 @@ def _refuse(field: Field, message: str) -> None:
 
 
 class AppForm(FlaskForm):
-    """A Flask-WTF form whose every field is checked by :func:`plain_values` first."""
+    """A Flask-WTF form whose every field is checked by :func:`plain_values` first.
+
+    Its date fields' pickers offer the supported range (a form may narrow it further).
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for field in self:
             field.validators = [plain_values, *field.validators]
+            if isinstance(field, DateField):
+                field.render_kw = {**dates.input_limits(), **(field.render_kw or {})}
 
     def process(self, *args, **kwargs) -> None:
         """Fill the fields, then read text that was not sent as empty text."""

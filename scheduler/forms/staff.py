@@ -293,7 +293,7 @@ class CertificationForm(AppForm):
 
 
 class LeaveRecordForm(AppForm):
-    """Leave a supervisor records for someone, e.g. a sick call."""
+    """Leave a supervisor records for someone: annual leave unless they choose another kind."""
 
     staff_id = SelectField(
         "Person", coerce=optional_whole_number, validators=[InputRequired("Choose the person.")]
@@ -303,7 +303,7 @@ class LeaveRecordForm(AppForm):
     kind = SelectField(
         "Kind",
         choices=options(LEAVE_KIND_LABELS.items()),
-        default=LeaveKind.SICK.value,
+        default=LeaveKind.ANNUAL.value,
     )
     shift_type_id = SelectField(
         "Only this shift", coerce=optional_whole_number, description="Leave blank for whole days."

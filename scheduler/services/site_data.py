@@ -43,6 +43,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import MANYTOONE
 
+from .. import dates
 from ..extensions import db
 from ..models import (
     CalendarFeed,
@@ -116,6 +117,8 @@ EXCLUDED_TABLES = {
     "solve_runs": "records of past solver jobs (progress, timing), not data anyone edits",
     "audit_events": "the append-only log of the source database, kept by its own row ids; "
     "an import is itself recorded in the log of the database it goes into",
+    "account_links": "one-time invitation and reset links: secrets of one server, used once; "
+    "a moved account is given a new link there",
 }
 # The tables a reference may point at, each written by its natural key.
 REFERENCE_TARGETS = frozenset(
@@ -129,6 +132,7 @@ REFERENCE_TARGETS = frozenset(
         "rotas",
         "site_groups",
         "ratio_rule_sets",
+        "sites",  # an account's home site, by name
     }
 )
 SPECIAL_COLUMNS = {"rotas": frozenset({"costs"})}  # translated, not copied
@@ -307,9 +311,9 @@ def _load(column: sa.Column, raw: Any) -> Any:
             raise _Bad(f"should be a number, not {raw!r}")
         return float(raw)
     if isinstance(kind, sa.DateTime):
-        return _parse(raw, _timestamp, "a timestamp such as 2026-03-02T09:00:00Z")
+        return _supported(raw, _parse(raw, _timestamp, "a timestamp such as 2026-03-02T09:00:00Z"))
     if isinstance(kind, sa.Date):
-        return _parse(raw, date.fromisoformat, "a date such as 2026-03-02")
+        return _supported(raw, _parse(raw, date.fromisoformat, "a date such as 2026-03-02"))
     if isinstance(kind, sa.Time):
         return _parse(raw, _clock, "a time such as 07:30")
     if isinstance(kind, sa.JSON):
@@ -325,8 +329,15 @@ def _parse(raw: Any, parser: Any, wanted: str) -> Any:
         raise _Bad(f"should be {wanted}, not {raw!r}")
     try:
         return parser(raw)
-    except ValueError:
+    except (ValueError, OverflowError):  # overflow: a zone moving year 9999 past the last day
         raise _Bad(f"{raw!r} is not {wanted}") from None
+
+
+def _supported(raw: str, value: date) -> date:
+    """A parsed date or timestamp, refused outside the dates the app works with."""
+    if not dates.in_range(value):
+        raise _Bad(f"{raw!r} is outside the dates the app works with. {dates.RANGE_MESSAGE}")
+    return value
 
 
 def _timestamp(text: str) -> datetime:
@@ -985,6 +996,8 @@ class _Importer:
             week = date.fromisoformat(ref["week_start"])
         except (TypeError, ValueError):
             return None, f"{ref['week_start']!r} is not a date"
+        if not dates.in_range(week):
+            return None, f"{ref['week_start']!r} is outside the dates the app works with"
         site_name = ref.get("site", here.site.name if here else None)
         version = ref["version"]
         if not isinstance(site_name, str) or not isinstance(version, int):

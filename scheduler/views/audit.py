@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from .. import navigation
+from ..database import page_number
 from ..extensions import db
 from ..forms.audit import AuditFilterForm
 from ..models import Site
@@ -52,7 +53,12 @@ def index():
     )
     page = None
     if chosen is not None:
-        page = db.paginate(svc.events_query(chosen), per_page=PER_PAGE, error_out=False)
+        page = db.paginate(
+            svc.events_query(chosen),
+            page=request.args.get("page", 1, type=page_number),
+            per_page=PER_PAGE,
+            error_out=False,
+        )
     kept = {name: request.args[name] for name in FILTERS if request.args.get(name)}
     return render_template(
         "audit/index.html",

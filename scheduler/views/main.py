@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_from_directory,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from .. import navigation
@@ -75,3 +83,11 @@ def home_site():
         flash(f"Pages now open on {site.name}.", "success")
         return redirect(url_for("main.index"))
     return _render_home(form, 422)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The app's icon where browsers look for it first, signed in or not (a day in caches)."""
+    return send_from_directory(
+        current_app.static_folder, "favicon.ico", mimetype="image/x-icon", max_age=86400
+    )

@@ -19,7 +19,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from .. import jobs
+from .. import dates, jobs
 from ..clock import site_today
 from ..database import database_int
 from ..extensions import db
@@ -50,11 +50,15 @@ bp = Blueprint("rotas", __name__, url_prefix="/rotas")
 
 
 def _week(text: str) -> date:
-    """A week's Monday from the URL (404 when it is not a date)."""
+    """A day of a week from the URL: 404 when it is not a date, and 404 saying why when its
+    week is outside the weeks the app plans (2000 to 2100)."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         abort(404)
+    if not dates.week_in_range(monday_of(day)):
+        abort(404, description=dates.WEEK_MESSAGE)
+    return day
 
 
 def _rota(rota_id: int) -> Rota:
@@ -225,8 +229,8 @@ def _render_week(
         "needs_approval": rotas.requires_approval(site),
         "planned_together": [s for s in planned_with(site) if s.id != site.id],
         "no_approver": accounts.active_approvers() == 0,
-        "prev_week": monday - timedelta(days=7),
-        "next_week": monday + timedelta(days=7),
+        "prev_week": dates.neighbour_week(monday, -1),
+        "next_week": dates.neighbour_week(monday, 1),
         "shift_times": rotas.shift_times,
         "day_label": rotas.day_label,
     }
@@ -638,9 +642,8 @@ def _mark_absent(form: AbsenceForm, site: Site, rota: Rota, monday: date, person
 def _slot(site: Site, monday: date):
     """The (date, shift, station) of an open shift from the query or form (404 when unknown)."""
     values = request.values
-    try:
-        on_date = date.fromisoformat(values.get("on_date", ""))
-    except ValueError:
+    on_date = dates.parse_day(values.get("on_date", ""))
+    if on_date is None:
         abort(404)
     shift = db.session.get(ShiftType, values.get("shift", type=database_int) or 0)
     station = db.session.get(StationModel, values.get("station", type=database_int) or 0)

@@ -23,6 +23,7 @@ from flask import (
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from .. import dates
 from ..database import database_int
 from ..extensions import db
 from ..forms.sheets import ConfirmImportForm, StaffImportForm, megabytes, too_big_message
@@ -86,6 +87,8 @@ def _rota(site_id: int, week_text: str) -> Rota:
         monday = date.fromisoformat(week_text)
     except ValueError:
         abort(404)
+    if not dates.in_range(monday):
+        abort(404, description=dates.WEEK_MESSAGE)
     rota = rotas.find_version(site.id, monday, request.args.get("version", type=database_int))
     if rota is None:
         abort(404, description="This week has no rota to export yet.")

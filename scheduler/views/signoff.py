@@ -12,7 +12,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from .. import navigation
-from ..database import database_int
+from ..database import database_int, page_number
 from ..extensions import db
 from ..forms.signoff import LEVEL_LABELS, SignOffForm
 from ..models import Competency, SkillLevel, Staff
@@ -103,5 +103,10 @@ def history():
     """Every sign-off, newest first (who, when, from, to), for inspection."""
     staff_id = request.args.get("staff", type=database_int)
     person = db.get_or_404(Staff, staff_id) if staff_id is not None else None
-    page = db.paginate(svc.history_query(staff_id), per_page=HISTORY_PER_PAGE, error_out=False)
+    page = db.paginate(
+        svc.history_query(staff_id),
+        page=request.args.get("page", 1, type=page_number),
+        per_page=HISTORY_PER_PAGE,
+        error_out=False,
+    )
     return render_template("signoff/history.html", page=page, person=person)

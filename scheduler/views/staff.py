@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import navigation
+from .. import dates, navigation
 from ..database import database_int
 from ..extensions import db
 from ..filters import at_site, day
@@ -516,15 +516,18 @@ def wishes():
     except ValueError:
         abort(404)
     monday = monday_of(chosen)
+    if not dates.week_in_range(monday):
+        abort(404, description=dates.WEEK_MESSAGE)
     return render_template(
         "staff/wishes.html",
         site=site,
         picker=site_picker(site, WeekChoiceForm, week=monday),
         week=monday,
         days=[monday + timedelta(days=i) for i in range(7)],
+        prev_week=dates.neighbour_week(monday, -1),
+        next_week=dates.neighbour_week(monday, 1),
         wishes=svc.week_wishes(site, monday) if site else None,
         kind_labels=svc.LEAVE_KIND_LABELS,
         offer_labels=OFFER_LABELS,
         shift_times=shift_times,
-        timedelta=timedelta,
     )

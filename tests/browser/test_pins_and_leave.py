@@ -91,6 +91,7 @@ def test_leave_over_a_pinned_shift_shows_the_warning_before_it_is_saved(
     page.goto("/staff/leave")
     page.get_by_role("link", name="Record leave or a sick call").click()
     page.get_by_label("Person").select_option(label="Ann")
+    page.get_by_label("Kind").select_option("sick")  # the form starts on annual leave
     page.get_by_label("First day").fill(TUESDAY.isoformat())
     page.get_by_label("Last day").fill(TUESDAY.isoformat())
     page.get_by_label("Note").fill("called in at 06:10")

@@ -46,7 +46,7 @@ def test_workload_exact_minutes(load_problem, run):
 def test_workload_max_minutes_infeasible(load_problem, run):
     result = run(load_problem(pins=[(0, "day"), (3, "day"), (6, "night")], max_minutes=960))
     assert result.status == "infeasible"
-    assert any("Ann's contract: at most 960 minutes over the 7 days" in r for r in result.reasons)
+    assert any("Ann's contract: at most 16 h over the 7 days" in r for r in result.reasons)
 
 
 def test_workload_volunteered_extra_shift_raises_max(load_problem, run):
@@ -86,12 +86,11 @@ def test_workload_check_bounds_and_caps(load_problem):
     assert check(problem, (0, "day"), (6, "day")) == []
     assert check(problem, (0, "day")) == []  # the minimum is contract_hours' rule
     assert check(problem, (0, "day"), (1, "day"), (6, "night")) == [
-        "Ann's contract: at most 960 minutes over the 7 days, but works 1440",
+        "Ann's contract: at most 16 h over the 7 days, but works 24 h",
         "Ann's contract: no Night shifts, but works 1",
     ]
     raised = load_problem(max_minutes=960, offers=[Offer("ann", OfferKind.EXTRA_SHIFTS, count=2)])
     assert check(raised, (0, "day"), (1, "day"), (2, "day"), (6, "day")) == []
     assert check(raised, *((d, "day") for d in range(5))) == [
-        "Ann's contract: at most 1920 minutes (960 + 960 volunteered) over the 7 days, "
-        "but works 2400"
+        "Ann's contract: at most 32 h (16 h + 16 h volunteered) over the 7 days, but works 40 h"
     ]

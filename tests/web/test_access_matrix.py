@@ -25,11 +25,18 @@ from scheduler.models import Certification, Leave, Staff
 from .fixtures_security import Seeded, named, rules, seed, url_of, walk_order
 
 ROLES = ("anonymous", "technician", "pic", "supervisor")
-# Public on purpose: static files, signing in and out, and the calendar feed (calendar apps
-# cannot sign in, so its secret token is the key; wrong tokens get 404: test_calendar.py).
-# An invitation or reset link is opened before its person can sign in (its secret is the key;
-# an unknown one gets a 404 page that says so: test_accounts.py).
-PUBLIC = {"static", "auth.login", "auth.logout", "calendar.feed", "accounts.welcome"}
+# Public on purpose: static files and the icon browsers ask for, signing in and out, and the
+# calendar feed (calendar apps cannot sign in, so its secret token is the key; wrong tokens
+# get 404: test_calendar.py). An invitation or reset link is opened before its person can sign
+# in (its secret is the key; an unknown one gets a 404 page that says so: test_accounts.py).
+PUBLIC = {
+    "static",
+    "main.favicon",
+    "auth.login",
+    "auth.logout",
+    "calendar.feed",
+    "accounts.welcome",
+}
 # Areas a technician may never open (their own pages live under /me, /calendar, /signoff).
 MANAGER_AREAS = ("staff.", "skills.", "setup.", "rotas.", "printing.", "sheets.", "audit.")
 
@@ -39,6 +46,7 @@ A, L, F, N, X, C, U = 200, 302, 403, 404, 409, 422, 400
 # (endpoint, method): (anonymous, technician, pic, supervisor)
 EXPECTED: dict[tuple[str, str], tuple[int, int, int, int]] = {
     ("static", "GET"): (A, A, A, A),
+    ("main.favicon", "GET"): (A, A, A, A),
     # signing in: a signed-in account is sent on to the home page
     ("auth.login", "GET"): (A, L, L, L),
     ("auth.login", "POST"): (A, L, L, L),  # anonymous: the form again, fields in error

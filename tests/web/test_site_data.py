@@ -417,6 +417,26 @@ BAD_FILES = [
         id="bad-date",
     ),
     pytest.param(
+        _edit(
+            lambda s: s["staff"][0]["leave"].append(
+                {"start_date": "9999-12-30", "end_date": "9999-12-31", "kind": "annual"}
+            )
+        ),
+        "start_date: '9999-12-30' is outside the dates the app works with. Give a date between "
+        "2000 and 2100.",
+        id="leave-in-year-9999",
+    ),
+    pytest.param(
+        _edit(lambda s: _person(s, "trainee")["goals"][0].update(deadline="1999-12-31")),
+        "deadline: '1999-12-31' is outside the dates the app works with",
+        id="deadline-before-2000",
+    ),
+    pytest.param(
+        _edit(lambda s: s["rotas"][0].update(published_at="9999-12-31T23:00:00-05:00")),
+        "published_at: '9999-12-31T23:00:00-05:00' is not a timestamp",
+        id="timestamp-past-year-9999",
+    ),
+    pytest.param(
         _edit(lambda s: s.update(timezone="Mars/Olympus")),
         "timezone: unknown time zone 'Mars/Olympus'",
         id="bad-zone",

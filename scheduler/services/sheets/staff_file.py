@@ -26,6 +26,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from ... import dates
 from ...extensions import db
 from ...models import Competency, Site, SkillLevel, Staff, StaffRole
 from ..staff import LEVEL_LABELS, ROLE_LABELS, ROLE_ORDER
@@ -429,9 +430,14 @@ def _read_date(text: str) -> date | None:
         return None
     for pattern in ("%Y-%m-%d", "%d %b %Y", "%d %B %Y"):
         try:
-            return datetime.strptime(text, pattern).date()
+            day = datetime.strptime(text, pattern).date()
         except ValueError:
             continue
+        if not dates.in_range(day):
+            raise _Bad(
+                f"\u201c{text}\u201d is outside the dates the app works with. {dates.RANGE_MESSAGE}"
+            )
+        return day
     raise _Bad(
         f"\u201c{text}\u201d is not a date; write it as YYYY-MM-DD, e.g. 2027-03-01, or leave "
         "it blank for no end date. (Excel rewrites dates when it saves a CSV file: format the "

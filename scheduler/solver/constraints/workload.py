@@ -36,10 +36,15 @@ def max_minutes(problem: Problem, person: Person) -> int | None:
     return most + extra * longest
 
 
+def _hours(minutes: int) -> str:
+    """Minutes in hours, as people read a contract: '40 h', '37.5 h'."""
+    return f"{round(minutes / 60, 2):g} h"
+
+
 def _max_sentence(problem: Problem, person: Person) -> str:
     most, base = max_minutes(problem, person), person.contract.max_minutes
-    raised = f" ({base} + {most - base} volunteered)" if most != base else ""
-    return f"{person.name}'s contract: at most {most} minutes{raised} over the {problem.days} days"
+    raised = f" ({_hours(base)} + {_hours(most - base)} volunteered)" if most != base else ""
+    return f"{person.name}'s contract: at most {_hours(most)}{raised} over the {problem.days} days"
 
 
 def _shifts_sentence(problem: Problem, person: Person, shift: str, most: int) -> str:
@@ -53,7 +58,7 @@ class WorkloadFamily(HardFamily):
     """Minutes worked within the contract's maximum; shifts of a type within their cap."""
 
     name = "workload"
-    title = "Contracted minutes and shift counts"
+    title = "Contracted hours and shift counts"
 
     def build(self, ctx: ModelContext) -> None:
         """Bound each person's minutes and per-type shift counts."""
@@ -100,7 +105,9 @@ class WorkloadFamily(HardFamily):
             if most is not None and got > most:
                 out.append(
                     Violation(
-                        self.name, subject, f"{_max_sentence(problem, person)}, but works {got}"
+                        self.name,
+                        subject,
+                        f"{_max_sentence(problem, person)}, but works {_hours(got)}",
                     )
                 )
             for shift, cap in c.max_shifts.items():
