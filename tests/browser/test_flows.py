@@ -13,7 +13,7 @@ from scheduler.services.planning import monday_of
 from .conftest import approve_and_publish, shot, sign_in
 
 
-def run_solve_from(page: Page, button: str, seconds: str = "8") -> None:
+def run_solve_from(page: Page, button: str, seconds: str = "4") -> None:
     """Press a solve button on the week page and wait on the progress page until it is done."""
     page.get_by_label("Time limit (seconds)").fill(seconds)
     page.get_by_role("button", name=button).click()

@@ -29,6 +29,8 @@ def test_the_hospital_week_fits_1400px_and_edit_mode_shows_the_controls(
     page.goto(f"/rotas/1/{week}")
     page.get_by_role("button", name="Start a new draft from this version").click()
     expect(page.get_by_role("heading", name="Version 2: Draft")).to_be_visible()
+    page.wait_for_load_state("load")  # the style sheets applied before anything is measured
+    page.evaluate("() => document.fonts.ready.then(() => true)")
 
     # Seven days of three shifts: no sideways scrolling, in the chart's box or the page.
     found = page.evaluate(WIDTHS)

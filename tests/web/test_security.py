@@ -268,10 +268,11 @@ def test_no_template_needs_inline_script_style_or_handlers():
     inline = re.compile(
         r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=|\son[a-z]+=|javascript:", re.IGNORECASE
     )
+    jinja = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")  # url_for(only=...) is not an onclick
     found = []
     for path in sorted((ROOT / "templates").rglob("*.html")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if inline.search(line):
+            if inline.search(jinja.sub("", line)):
                 found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert found == []
 

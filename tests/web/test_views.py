@@ -13,7 +13,8 @@ def test_home_page_without_sites_says_how_to_start(client, login):
     login("supervisor")
     page = client.get("/")
     assert page.status_code == 200
-    assert b"seed-demo" in page.data
+    assert b"Create your pharmacy" in page.data
+    assert b"seed-demo" not in page.data  # never a command that wipes the database
 
 
 def test_home_page_lists_sites_and_rota_status(client, login, make_site, make_rota):
