@@ -448,7 +448,7 @@ class Change:
     after: str
 
 
-def _placement_text(a: RotaAssignment | None) -> str:
+def placement_text(a: RotaAssignment | None) -> str:
     if a is None:
         return "off"
     where = a.station.name if a.station is not None else a.duty.name
@@ -475,7 +475,7 @@ def changes(before: Rota, after: Rota) -> list[Change]:
         if same:
             continue
         person = (now or was).staff
-        out.append(Change(person.name, key[1], _placement_text(was), _placement_text(now)))
+        out.append(Change(person.name, key[1], placement_text(was), placement_text(now)))
     out.sort(key=lambda c: (c.day, c.name))
     return out
 
@@ -563,7 +563,7 @@ def suggest_replacements(
         hours = f"{used / 60:g} of {cap / 60:g} h used" if cap else f"{used / 60:g} h rostered"
         cand.reasons.append(f"qualified, available, {hours}")
         if existing is not None:
-            cand.moves_from = _placement_text(existing)
+            cand.moves_from = placement_text(existing)
             cand.reasons.append(f"moves from {cand.moves_from}")
         now = Counter(c.sentence for c in report.costs)
         added = list((now - base_costs).elements())

@@ -44,28 +44,28 @@ def shift_on_closed_days(site: Site, shift: ShiftType) -> str | None:
     )
 
 
-def _qualified(site: Site, competency_ids: list[int], on: date) -> int:
-    """How many active people of a site hold every competency independently on a date."""
+def _held(site: Site, on: date) -> list[set[int]]:
+    """The competencies each active person of a site holds independently on a date."""
     people = db.session.scalars(
-        db.select(Staff).where(Staff.home_site_id == site.id, Staff.active.is_(True))
+        db.select(Staff.id).where(Staff.home_site_id == site.id, Staff.active.is_(True))
     ).all()
-    if not people:
-        return 0
-    held: dict[int, set[int]] = {p.id: set() for p in people}
-    for sk in db.session.scalars(
-        db.select(StaffCompetency).where(
-            StaffCompetency.staff_id.in_(held), StaffCompetency.level.in_(ABLE)
-        )
-    ):
-        if sk.valid_until is None or sk.valid_until >= on:
-            held[sk.staff_id].add(sk.competency_id)
-    return sum(1 for comps in held.values() if set(competency_ids) <= comps)
+    held: dict[int, set[int]] = {p: set() for p in people}
+    if held:
+        for sk in db.session.scalars(
+            db.select(StaffCompetency).where(
+                StaffCompetency.staff_id.in_(held), StaffCompetency.level.in_(ABLE)
+            )
+        ):
+            if sk.valid_until is None or sk.valid_until >= on:
+                held[sk.staff_id].add(sk.competency_id)
+    return list(held.values())
 
 
 def week_warnings(site: Site, week_start: date) -> list[str]:
     """The likely set-up slips of a site's week, in words (empty when none)."""
     out = [w for st in site.shift_types if (w := shift_on_closed_days(site, st))]
     closed = closed_days(site)
+    held = _held(site, week_start + timedelta(days=6))  # one read for every station
     for station in site.stations:
         needs = [c.id for c in station.competencies]
         lines = db.session.scalars(
@@ -75,7 +75,7 @@ def week_warnings(site: Site, week_start: date) -> list[str]:
         ).all()
         if not lines:
             continue
-        able = _qualified(site, needs, week_start + timedelta(days=6))
+        able = sum(1 for comps in held if set(needs) <= comps)
         if able == 0:
             names = ", ".join(c.name for c in station.competencies) or "nothing"
             out.append(

@@ -24,7 +24,7 @@ from ..clock import site_today
 from ..extensions import db
 from ..models import Rota, RotaAssignment, RotaStatus, Site, Staff, utcnow
 from .planning import monday_of
-from .rota_edits import _placement_text
+from .rota_edits import placement_text
 
 NEVER = datetime.min.replace(tzinfo=UTC)  # sorts a rota published at no recorded time first
 
@@ -127,7 +127,7 @@ def _days_of(staff: Staff, rota_ids: set[int]) -> dict[int, dict[date, RotaAssig
 
 def _placement(a: RotaAssignment | None, staff: Staff, site: Site | None) -> str:
     """A day's placement in the rota wording, naming the site when it is not the person's own."""
-    text = _placement_text(a)
+    text = placement_text(a)
     if a is not None and site is not None and site.id != staff.home_site_id:
         text += f" ({site.name})"
     return text
