@@ -36,6 +36,9 @@ class User(UserMixin, db.Model):
     # the site the account's pages open on (None: the site of their staff record, or the first)
     home_site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="SET NULL"))
 
+    # raised when the password changes: sessions signed in before it end (see get_id)
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+
     staff: Mapped[Staff | None] = relationship()
     home_site: Mapped[Site | None] = relationship()
 

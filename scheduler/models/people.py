@@ -107,6 +107,7 @@ class Competency(db.Model):
     code: Mapped[str] = mapped_column(unique=True)
     requalify_days: Mapped[int | None]
     prerequisite_id: Mapped[int | None] = mapped_column(ForeignKey("competencies.id"))
+    archived_at: Mapped[datetime | None]  # kept for history, gone from lists and pickers
 
     prerequisite: Mapped[Competency | None] = relationship(remote_side=[id])
     holders: Mapped[list[StaffCompetency]] = relationship(

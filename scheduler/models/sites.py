@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -174,6 +174,8 @@ class Station(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
     name: Mapped[str]
+    # archived: kept for history (past rotas name it), gone from lists and new rotas
+    archived_at: Mapped[datetime | None]
 
     site: Mapped[Site] = relationship(back_populates="stations")
     competencies: Mapped[list[Competency]] = relationship(
@@ -205,6 +207,7 @@ class ShiftType(db.Model):
     night: Mapped[bool] = mapped_column(default=False)
     weekdays: Mapped[str] = mapped_column(default=ALL_WEEKDAYS)  # days it runs, "0123456"
     max_per_week: Mapped[int | None]  # per person
+    archived_at: Mapped[datetime | None]  # kept for history, gone from lists and new rotas
 
     site: Mapped[Site] = relationship(back_populates="shift_types")
     forbidden_next: Mapped[list[ShiftType]] = relationship(
@@ -275,6 +278,7 @@ class Duty(db.Model):
     weight: Mapped[int] = mapped_column(default=100)  # priority: cost per missing occurrence
     # a required duty ranks with station cover (level 1); others with the site-ranked rules
     required: Mapped[bool] = mapped_column(default=False, server_default=false())
+    archived_at: Mapped[datetime | None]  # kept for history, gone from lists and new rotas
 
     site: Mapped[Site] = relationship(back_populates="duties")
     competency: Mapped[Competency | None] = relationship()
