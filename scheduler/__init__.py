@@ -50,6 +50,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = DatabaseIntConverter  # an id past INTEGER: 404
     csrf.init_app(app)
     login_manager.init_app(app)
+    from .services import mail
+
+    mail.init_app(app)  # MAIL_* settings; links are e-mailed where MAIL_SERVER is set
     filters.init_app(app)  # |day, |valid_until, |site_time
     security.init_app(app)  # secret key, cookies, headers, rate limits, audit log
     with app.app_context():

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 import flask_migrate
 from alembic.script import ScriptDirectory
-from flask import Flask, current_app
+from flask import Flask, current_app, url_for
 from sqlalchemy import MetaData, inspect
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
@@ -216,12 +216,19 @@ def _table(header: list[str], rows) -> str:
 def create_user_command(
     email: str, name: str, role: str, staff_name: str | None, password: str
 ) -> None:
-    """Create a sign-in account; a technician's account is linked to their staff record."""
+    """Create a sign-in account; a technician's account is linked to their staff record.
+
+    The password must pass the same rules as on the web (length, not a common
+    password, not the person's name or email); a refused one exits with the reason.
+    """
+    from .services.accounts import password_problem
+
     email = email.strip().lower()
     if "@" not in email:
         raise click.BadParameter("an email address has an @", param_hint="--email")
-    if len(password) < 8:
-        raise click.BadParameter("use at least 8 characters", param_hint="--password")
+    problem = password_problem(password, email=email, name=name)
+    if problem is not None:
+        raise click.BadParameter(problem, param_hint="--password")
     if db.session.scalar(db.select(User).where(User.email == email)) is not None:
         raise click.BadParameter(f"an account for {email} already exists", param_hint="--email")
     staff = None
@@ -236,6 +243,60 @@ def create_user_command(
     db.session.add(user)
     db.session.commit()
     click.echo(f"Created {AccountRole(role).label.lower()} account {email}.")
+
+
+@click.command("reset-password")
+@click.argument("email")
+@click.option(
+    "--base-url",
+    default=None,
+    help="The app's address, e.g. https://rota.example.org; default: SERVER_NAME if set.",
+)
+def reset_password_command(email: str, base_url: str | None) -> None:
+    """Print a one-time link that lets the account of EMAIL choose a new password.
+
+    The account's older links stop working; its password stays until the link is
+    used (valid for 24 hours; for an invitation not yet accepted, a new 7-day
+    invitation link). Without --base-url or SERVER_NAME only the link's path is printed.
+    """
+    from .services import accounts as svc
+
+    if base_url is not None and not base_url.startswith(("http://", "https://")):
+        raise click.BadParameter(
+            "give the address with http:// or https://, e.g. https://rota.example.org",
+            param_hint="--base-url",
+        )
+    try:
+        user = svc.find_by_email(email)
+    except (OperationalError, ProgrammingError) as exc:  # no such table: SQLite, PostgreSQL
+        raise click.ClickException(
+            "The database has no tables yet; run init-db or seed-demo."
+        ) from exc
+    if user is None:
+        raise click.ClickException(f"There is no account for {email.strip().lower()}.")
+    try:
+        issued = svc.reset_link(user, None)
+    except svc.AccountRefused as refused:
+        raise click.ClickException(str(refused)) from refused
+    db.session.commit()
+    link = _welcome_link(issued.token, base_url)
+    until = f"{svc.aware(issued.link.expires_at):%Y-%m-%d %H:%M} UTC"
+    click.echo(f"One-time {issued.words} link for {user.name} ({user.email}), valid until {until}:")
+    click.echo(link)
+    if not link.startswith(("http://", "https://")):
+        click.echo("Put the app's address in front of it (or give --base-url).")
+    click.echo("It is shown only this once; the account's older links no longer work.")
+
+
+def _welcome_link(token: str, base_url: str | None) -> str:
+    """The address of a link's page: full with a base URL or SERVER_NAME, else the path."""
+    if base_url:
+        with current_app.test_request_context(base_url=base_url.rstrip("/")):
+            return url_for("accounts.welcome", token=token, _external=True)
+    if current_app.config.get("SERVER_NAME"):
+        return url_for("accounts.welcome", token=token, _external=True)
+    with current_app.test_request_context():
+        return url_for("accounts.welcome", token=token)
 
 
 @click.command("export-data")
@@ -368,6 +429,7 @@ def register(app: Flask) -> None:
         seed_demo_command,
         solve_week_command,
         create_user_command,
+        reset_password_command,
         worker_command,
     ):
         app.cli.add_command(command)

@@ -47,9 +47,18 @@ class User(UserMixin, db.Model):
         """Whether the account may sign in."""
         return self.active
 
+    def get_id(self) -> str:
+        """The session's name for the account: its id and session epoch, e.g. '7:2'.
+
+        A session signed in before the password last changed holds an older epoch,
+        so the user loader (:func:`scheduler.extensions.load_user`) ends it.
+        """
+        return f"{self.id}:{self.session_epoch or 0}"
+
     def set_password(self, password: str) -> None:
-        """Store a salted hash of a new password."""
+        """Store a salted hash of a new password; sessions signed in before it end."""
         self.password_hash = generate_password_hash(password)
+        self.session_epoch = (self.session_epoch or 0) + 1
 
     def check_password(self, password: str) -> bool:
         """Whether a password matches the stored hash."""

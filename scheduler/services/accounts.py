@@ -7,8 +7,11 @@ and the account becomes active. "Reset password" issues a new link valid for 24
 hours; an account's newer link stops its older ones. Every change is recorded by
 the audit log as the session flushes (:mod:`scheduler.services.audit`).
 
-Sending the link by e-mail (where ``MAIL_SERVER`` is set) is not built yet: the
-supervisor copies the link from the page and passes it on.
+Where the app has a mail server (``MAIL_SERVER``) the link is e-mailed to the
+account's address (:mod:`scheduler.services.mail`); otherwise, or when sending
+fails, the supervisor copies it from the page and passes it on. A password change
+raises the account's session epoch, which signs out every session signed in
+before it (``User.get_id``).
 """
 
 from __future__ import annotations

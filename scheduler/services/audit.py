@@ -135,7 +135,7 @@ ACTIONS = {
 }
 
 PRIORITY_FIELDS = frozenset({"priorities", "fairness_weeks"})  # a site's, said in words
-SKIPPED_FIELDS = frozenset({"id", "created_at", "token_hash", "lock_version"})
+SKIPPED_FIELDS = frozenset({"id", "created_at", "token_hash", "lock_version", "session_epoch"})
 # recorded as changed, but never with their value
 SECRET_FIELDS = frozenset({"password_hash"})
 HIDDEN = "(a new password)"

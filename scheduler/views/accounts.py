@@ -1,8 +1,9 @@
 """Accounts: supervisors invite people, set roles, deactivate and reset; everyone changes their
 own password; an invitation or reset link sets a password without signing in.
 
-A new link is shown once, on the Accounts page right after it is made (kept in the
-session for that one page view); only its hash is stored.
+A new link is e-mailed to its person where the app has a mail server (MAIL_SERVER);
+otherwise, or when sending fails, it is shown once, on the Accounts page right after it
+is made (kept in the session for that one page view). Only its hash is stored.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ..forms.staff import options
 from ..models import AccountRole, Site, Staff, User
 from ..security import SUPERVISOR, roles_required
 from ..services import accounts as svc
+from ..services import mail
 from .staff import site_from_args, site_picker
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
@@ -38,19 +40,59 @@ def _zone() -> str:
     return site.timezone if site is not None else "UTC"
 
 
-def _remember(issued: list[svc.IssuedLink]) -> None:
-    """Keep new links for the next page view only (never stored: only their hash is)."""
+def _hand_out(issued: list[svc.IssuedLink]) -> list[dict]:
+    """E-mail new links where the app has a mail server; keep the rest for the next page view.
+
+    A link that was sent is listed on the next page as sent, without the link; one not
+    sent (no mail server, or sending failed, with the reason) is shown there once.
+    Links are never stored: only their hash is.
+    """
     zone = _zone()
-    session[SHOWN_ONCE] = [
-        {
-            "name": i.user.name,
-            "email": i.user.email,
-            "words": i.words,
-            "url": url_for("accounts.welcome", token=i.token, _external=True),
-            "expires": site_time(svc.aware(i.link.expires_at), zone),
-        }
-        for i in issued
-    ]
+    urls = [url_for("accounts.welcome", token=i.token, _external=True) for i in issued]
+    if mail.enabled():
+        outcomes = mail.send(
+            [mail.link_message(i, url, current_user) for i, url in zip(issued, urls, strict=True)]
+        )
+    else:
+        outcomes = [None] * len(issued)
+    entries = []
+    for i, url, outcome in zip(issued, urls, outcomes, strict=True):
+        sent = outcome is not None and outcome.sent
+        entries.append(
+            {
+                "name": i.user.name,
+                "email": i.user.email,
+                "words": i.words,
+                "url": None if sent else url,
+                "expires": site_time(svc.aware(i.link.expires_at), zone),
+                "sent": sent,
+                "problem": outcome.problem if outcome is not None else None,
+            }
+        )
+    session[SHOWN_ONCE] = entries
+    return entries
+
+
+def _handed_out_words(entries: list[dict]) -> str:
+    """What became of new links, for the message on the next page."""
+    to_copy = [e for e in entries if e["url"]]
+    if not to_copy:
+        if len(entries) == 1:
+            return f"The link was sent by e-mail to {entries[0]['email']}."
+        return "Each link was sent by e-mail to its person."
+    if len(to_copy) == len(entries) and not any(e["problem"] for e in entries):
+        if len(entries) == 1:
+            return "Copy the link below and give it to them: it is shown only this once."
+        return "Copy each link below and give it to its person: they are shown only this once."
+    if len(entries) == 1:
+        return (
+            "The link could not be sent by e-mail (the reason is below): copy it and give it "
+            "to them; it is shown only this once."
+        )
+    return (
+        f"{len(to_copy)} of {len(entries)} links could not be sent by e-mail (the reasons are "
+        "below): copy each and give it to its person; they are shown only this once."
+    )
 
 
 def _account(user_id: int) -> User:
@@ -76,6 +118,7 @@ def _index_page(form: InviteForm, status: int = 200):
         form=form,
         role_form=RoleForm,
         new_links=session.pop(SHOWN_ONCE, []),
+        mail_on=mail.enabled(),
         sites=db.session.scalars(db.select(Site).order_by(Site.name)).all(),
     ), status
 
@@ -104,12 +147,8 @@ def invite():
         form.email.errors.append(str(refused))
         return _index_page(form)
     db.session.commit()
-    _remember([issued])
-    flash(
-        f"Invited {issued.user.name}. Copy the invitation link below and give it to them: "
-        "it is shown only this once.",
-        "success",
-    )
+    handed = _hand_out([issued])
+    flash(f"Invited {issued.user.name}. {_handed_out_words(handed)}", "success")
     return redirect(url_for("accounts.index"))
 
 
@@ -178,10 +217,10 @@ def reset(user_id: int):
         flash(str(refused), "error")
         return redirect(url_for("accounts.index"))
     db.session.commit()
-    _remember([issued])
+    handed = _hand_out([issued])
     flash(
         f"New {issued.words} link for {user.name}; their older links no longer work. "
-        "Copy it below: it is shown only this once.",
+        f"{_handed_out_words(handed)}",
         "success",
     )
     return redirect(url_for("accounts.index"))
@@ -206,15 +245,19 @@ def technicians():
                     )
                 )
         db.session.commit()
-        _remember(issued)
+        handed = _hand_out(issued)
         flash(
             f"Invited {len(issued)} technician{'s' if len(issued) != 1 else ''} of {site.name}. "
-            "Copy each link below and give it to its person: they are shown only this once.",
+            f"{_handed_out_words(handed)}",
             "success",
         )
         return redirect(url_for("accounts.index"))
     return render_template(
-        "accounts/technicians.html", site=site, picker=site_picker(site), form=form
+        "accounts/technicians.html",
+        site=site,
+        picker=site_picker(site),
+        form=form,
+        mail_on=mail.enabled(),
     )
 
 
@@ -243,12 +286,17 @@ def welcome(token: str):
 @login_required
 def mine():
     """My account: who I am signed in as, and changing my own password."""
-    user: User = current_user
+    user: User = current_user._get_current_object()
     form = ChangePasswordForm(email=user.email, name=user.name)
     if form.validate_on_submit():
         if svc.change_own_password(user, form.current.data, form.password.data):
+            login_user(user)  # this session stays signed in; every other one ends
             db.session.commit()
-            flash("Your password is changed. Use the new one next time you sign in.", "success")
+            flash(
+                "Your password is changed. Use the new one next time you sign in; anywhere "
+                "else you were signed in, you are now signed out.",
+                "success",
+            )
             return redirect(url_for("accounts.mine"))
         form.current.errors.append("That is not your current password.")
     return render_template("accounts/mine.html", form=form, user=user)
