@@ -40,6 +40,7 @@ def app(database_url):
         {
             "TESTING": True,
             "REDIS_URL": None,  # solves in a thread even where the shell sets REDIS_URL
+            "MAIL_SERVER": None,  # links shown once even where the shell sets MAIL_SERVER
             "SQLALCHEMY_DATABASE_URI": database_url,
             "WTF_CSRF_ENABLED": False,
             "SECRET_KEY": "test",
