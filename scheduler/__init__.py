@@ -62,6 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         audit,
         auth,
         calendar,
+        guide,
         main,
         me,
         printing,
@@ -89,6 +90,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         sheets.bp,
         audit.bp,
         accounts.bp,
+        guide.bp,
     ):
         app.register_blueprint(blueprint)
     cli.register(app)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
-from .. import navigation
+from .. import guide, navigation
 from ..extensions import db
 from ..forms.priorities import PrioritiesForm, priorities_form_data
 from ..forms.setup import (
@@ -27,7 +27,7 @@ from ..security import SUPERVISOR, roles_required
 from ..services import priorities as priority_service
 from ..services import setup as svc
 from ..services.rotas import shift_times
-from ..services.setup_warnings import shift_on_closed_days
+from ..services.setup_warnings import cover_against_hours, shift_on_closed_days
 
 bp = Blueprint("setup", __name__, url_prefix="/setup")
 navigation.add(50, "setup.index", "Set-up", ("supervisor",))
@@ -169,7 +169,7 @@ def new_site():
     if form.validate_on_submit():
         site = svc.save_site(None, {**form.data, "hours": form.hours()})
         flash(f"Added {site.name}. Now add its shift types and stations.", "success")
-        return _to_site(site)
+        return guide.onward(_to_site(site), site=site)
     return _render_site_form(form, None)
 
 
@@ -199,7 +199,7 @@ def edit_site(site_id: int):
     if form.validate_on_submit():
         svc.save_site(site, {**form.data, "hours": form.hours()})
         flash(f"Saved {site.name}'s details.", "success")
-        return _to_site(site)
+        return guide.onward(_to_site(site))
     return _render_site_form(form, site)
 
 
@@ -288,7 +288,7 @@ def new_shift(site_id: int):
         shift = svc.save_shift_type(site, None, form.data)
         flash(f"Added the {shift.name} shift ({shift_times(shift)}).", "success")
         _warn_closed_days(site, shift)
-        return _to_site(site, "shifts")
+        return guide.onward(_to_site(site, "shifts"))
     return render_template("setup/form.html", form=form, site=site, title="Add a shift type")
 
 
@@ -309,7 +309,7 @@ def edit_shift(shift_id: int):
         svc.save_shift_type(shift.site, shift, form.data)
         flash(f"Saved the {shift.name} shift ({shift_times(shift)}).", "success")
         _warn_closed_days(shift.site, shift)
-        return _to_site(shift.site, "shifts")
+        return guide.onward(_to_site(shift.site, "shifts"))
     return render_template(
         "setup/form.html", form=form, site=shift.site, title=f"Edit the {shift.name} shift"
     )
@@ -351,7 +351,9 @@ def cover(station_id: int):
     if grid.validate_on_submit():
         lines = svc.save_weekly_cover(station, grid.values())
         flash(f"Saved {station.name}'s cover: {lines} shift-and-day lines.", "success")
-        return redirect(url_for("setup.cover", station_id=station.id))
+        if warning := cover_against_hours(station):  # saved all the same, as typed
+            flash(f"Check: {warning}.", "error")
+        return guide.onward(redirect(url_for("setup.cover", station_id=station.id)))
     dates = DateCoverForm(formdata=None, shift_types=shifts)
     return _cover_page(station, grid, dates, 422 if grid.errors else 200)
 
