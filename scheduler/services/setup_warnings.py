@@ -64,6 +64,26 @@ def outside_opening_hours(site: Site, shift: ShiftType, weekday: int) -> bool:
     return not any(opens < end and start < closes for opens, closes in windows)
 
 
+def shift_outside_hours(site: Site, shift: ShiftType) -> str | None:
+    """'The Night shift (22:00-06:00) lies wholly outside Corner Pharmacy's opening hours on
+    Mondays', or None: days it runs while the site is open, yet not during its hours."""
+    if site.open_24_7 or not site.opening_hours:
+        return None
+    closed = closed_days(site)
+    days = [
+        d
+        for d in range(7)
+        if shift.runs_on(d) and d not in closed and outside_opening_hours(site, shift, d)
+    ]
+    if not days:
+        return None
+    return (
+        f"The {shift.name} shift ({shift.start:%H:%M}\u2013{shift.end:%H:%M}) lies wholly outside "
+        f"{site.name}'s opening hours on {_days(days)}: change its times or days, or the "
+        "opening hours"
+    )
+
+
 def _days(weekdays: list[int]) -> str:
     return ", ".join(DAY_NAMES[d] for d in sorted(weekdays))
 

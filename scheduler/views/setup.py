@@ -27,7 +27,11 @@ from ..security import SUPERVISOR, roles_required
 from ..services import priorities as priority_service
 from ..services import setup as svc
 from ..services.rotas import shift_times
-from ..services.setup_warnings import cover_against_hours, shift_on_closed_days
+from ..services.setup_warnings import (
+    cover_against_hours,
+    shift_on_closed_days,
+    shift_outside_hours,
+)
 
 bp = Blueprint("setup", __name__, url_prefix="/setup")
 navigation.add(50, "setup.index", "Set-up", ("supervisor",))
@@ -293,10 +297,11 @@ def new_shift(site_id: int):
 
 
 def _warn_closed_days(site: Site, shift: ShiftType) -> None:
-    """Flash a warning when a saved shift runs on a day the site is closed."""
-    warning = shift_on_closed_days(site, shift)
-    if warning:
-        flash(f"Check: {warning}.", "error")
+    """Flash a warning when a saved shift runs on a day the site is closed, or wholly
+    outside its opening hours."""
+    for warning in (shift_on_closed_days(site, shift), shift_outside_hours(site, shift)):
+        if warning:
+            flash(f"Check: {warning}.", "error")
 
 
 @bp.route("/shifts/<int:shift_id>/edit", methods=["GET", "POST"])

@@ -130,6 +130,7 @@ def test_a_new_pharmacy_starts_with_the_web_pages_alone(browser, empty_install):
     at_step(page, "step 6 of 7: Their competencies")
     for name in ("Ann", "Ben", "Pat"):
         page.get_by_label(f"{name}: Dispensing").select_option(label="Independent")
+    shot(page, "first-run-levels")
     page.get_by_role("button", name="Save and continue").click()
 
     # 7. accounts: the pharmacist-in-charge, then the technicians in one step

@@ -333,6 +333,30 @@ def test_a_site_open_around_the_clock_never_warns(
     assert "Check:" not in response.get_data(as_text=True)
 
 
+def test_a_shift_type_wholly_outside_the_hours_warns_when_saved(client, login, shop):
+    site, day, night, fill = shop
+    login("supervisor")
+    data = {"code": "N", "name": "Night", "start": "22:00", "end": "06:00", "night": "y"}
+    response = client.post(
+        f"/setup/shifts/{night.id}/edit",
+        data={**data, "weekdays": list("01234")},
+        follow_redirects=True,
+    )
+    html = unescape(response.get_data(as_text=True))
+    assert "Saved the Night shift" in html
+    assert (
+        "Check: The Night shift (22:00–06:00) lies wholly outside Corner Pharmacy's opening "
+        "hours on Mondays, Tuesdays, Wednesdays, Thursdays, Fridays: change its times or days, "
+        "or the opening hours." in html
+    )
+    response = client.post(
+        f"/setup/shifts/{day.id}/edit",
+        data={**SHIFT, "weekdays": list("01234")},
+        follow_redirects=True,
+    )
+    assert "Check:" not in response.get_data(as_text=True)
+
+
 # ----- dead ends ------------------------------------------------------------------------
 
 
