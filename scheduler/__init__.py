@@ -65,6 +65,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         audit,
         auth,
         calendar,
+        guide,
         main,
         me,
         printing,
@@ -92,6 +93,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         sheets.bp,
         audit.bp,
         accounts.bp,
+        guide.bp,
     ):
         app.register_blueprint(blueprint)
     cli.register(app)

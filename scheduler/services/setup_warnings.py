@@ -9,7 +9,7 @@ said by the week page itself). Each is a sentence naming what to correct.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from ..extensions import db
 from ..models import (
@@ -19,6 +19,7 @@ from ..models import (
     SkillLevel,
     Staff,
     StaffCompetency,
+    Station,
 )
 
 DAY_NAMES = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
@@ -44,7 +45,90 @@ def shift_on_closed_days(site: Site, shift: ShiftType) -> str | None:
     )
 
 
-def _held(site: Site, on: date) -> list[set[int]]:
+def _minute(t: time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def outside_opening_hours(site: Site, shift: ShiftType, weekday: int) -> bool:
+    """Whether a shift starting on a weekday lies wholly outside the site's opening hours
+    (that day's, or past midnight the next day's): no minute of it while the site is open."""
+    hours = {h.weekday: h for h in site.opening_hours}
+    start = _minute(shift.start)
+    end = start + (shift.minutes or 24 * 60)
+    windows = []
+    for offset in (0, 1):
+        day = hours.get((weekday + offset) % 7)
+        if day is not None:
+            shift_by = offset * 24 * 60
+            windows.append((_minute(day.opens) + shift_by, _minute(day.closes) + shift_by))
+    return not any(opens < end and start < closes for opens, closes in windows)
+
+
+def shift_outside_hours(site: Site, shift: ShiftType) -> str | None:
+    """'The Night shift (22:00-06:00) lies wholly outside Corner Pharmacy's opening hours on
+    Mondays', or None: days it runs while the site is open, yet not during its hours."""
+    if site.open_24_7 or not site.opening_hours:
+        return None
+    closed = closed_days(site)
+    days = [
+        d
+        for d in range(7)
+        if shift.runs_on(d) and d not in closed and outside_opening_hours(site, shift, d)
+    ]
+    if not days:
+        return None
+    return (
+        f"The {shift.name} shift ({shift.start:%H:%M}\u2013{shift.end:%H:%M}) lies wholly outside "
+        f"{site.name}'s opening hours on {_days(days)}: change its times or days, or the "
+        "opening hours"
+    )
+
+
+def _days(weekdays: list[int]) -> str:
+    return ", ".join(DAY_NAMES[d] for d in sorted(weekdays))
+
+
+def _by_start(found: dict[ShiftType, list[int]]) -> list[tuple[ShiftType, list[int]]]:
+    return sorted(found.items(), key=lambda item: (item[0].start, item[0].name))
+
+
+def cover_against_hours(station: Station) -> str | None:
+    """'Fill asks for people on the Day shift on Sundays, when Corner Pharmacy is closed', or None.
+
+    A weekday cover line asking for anyone (minimum or ideal above 0) on a day the site
+    is closed, or on a shift lying wholly outside that day's opening hours, is named;
+    a site open around the clock, or with no hours, has nothing to contradict.
+    """
+    site = station.site
+    if site.open_24_7 or not site.opening_hours:
+        return None
+    closed = closed_days(site)
+    on_closed: dict[ShiftType, list[int]] = {}
+    outside: dict[ShiftType, list[int]] = {}
+    for line in station.cover:
+        if line.weekday is None or line.ideal <= 0:  # the ideal is never below the minimum
+            continue
+        if line.weekday in closed:
+            on_closed.setdefault(line.shift_type, []).append(line.weekday)
+        elif outside_opening_hours(site, line.shift_type, line.weekday):
+            outside.setdefault(line.shift_type, []).append(line.weekday)
+    parts = [
+        f"on the {shift.name} shift on {_days(days)}, when {site.name} is closed"
+        for shift, days in _by_start(on_closed)
+    ] + [
+        f"on the {shift.name} shift ({shift.start:%H:%M}\u2013{shift.end:%H:%M}) on {_days(days)}, "
+        f"wholly outside {site.name}'s opening hours those days"
+        for shift, days in _by_start(outside)
+    ]
+    if not parts:
+        return None
+    return (
+        f"{station.name} asks for people {'; and '.join(parts)}: clear those cells, "
+        "or change the opening hours"
+    )
+
+
+def held_competencies(site: Site, on: date) -> list[set[int]]:
     """The competencies each active person of a site holds independently on a date."""
     people = db.session.scalars(
         db.select(Staff.id).where(Staff.home_site_id == site.id, Staff.active.is_(True))
@@ -65,7 +149,7 @@ def week_warnings(site: Site, week_start: date) -> list[str]:
     """The likely set-up slips of a site's week, in words (empty when none)."""
     out = [w for st in site.shift_types if (w := shift_on_closed_days(site, st))]
     closed = closed_days(site)
-    held = _held(site, week_start + timedelta(days=6))  # one read for every station
+    held = held_competencies(site, week_start + timedelta(days=6))  # one read for every station
     for station in site.stations:
         needs = [c.id for c in station.competencies]
         lines = db.session.scalars(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
-from .. import navigation
+from .. import guide, navigation
 from ..extensions import db
 from ..forms.priorities import PrioritiesForm, priorities_form_data
 from ..forms.setup import (
@@ -27,7 +27,11 @@ from ..security import SUPERVISOR, roles_required
 from ..services import priorities as priority_service
 from ..services import setup as svc
 from ..services.rotas import shift_times
-from ..services.setup_warnings import shift_on_closed_days
+from ..services.setup_warnings import (
+    cover_against_hours,
+    shift_on_closed_days,
+    shift_outside_hours,
+)
 
 bp = Blueprint("setup", __name__, url_prefix="/setup")
 navigation.add(50, "setup.index", "Set-up", ("supervisor",))
@@ -169,7 +173,7 @@ def new_site():
     if form.validate_on_submit():
         site = svc.save_site(None, {**form.data, "hours": form.hours()})
         flash(f"Added {site.name}. Now add its shift types and stations.", "success")
-        return _to_site(site)
+        return guide.onward(_to_site(site), site=site)
     return _render_site_form(form, None)
 
 
@@ -199,7 +203,7 @@ def edit_site(site_id: int):
     if form.validate_on_submit():
         svc.save_site(site, {**form.data, "hours": form.hours()})
         flash(f"Saved {site.name}'s details.", "success")
-        return _to_site(site)
+        return guide.onward(_to_site(site))
     return _render_site_form(form, site)
 
 
@@ -288,15 +292,16 @@ def new_shift(site_id: int):
         shift = svc.save_shift_type(site, None, form.data)
         flash(f"Added the {shift.name} shift ({shift_times(shift)}).", "success")
         _warn_closed_days(site, shift)
-        return _to_site(site, "shifts")
+        return guide.onward(_to_site(site, "shifts"))
     return render_template("setup/form.html", form=form, site=site, title="Add a shift type")
 
 
 def _warn_closed_days(site: Site, shift: ShiftType) -> None:
-    """Flash a warning when a saved shift runs on a day the site is closed."""
-    warning = shift_on_closed_days(site, shift)
-    if warning:
-        flash(f"Check: {warning}.", "error")
+    """Flash a warning when a saved shift runs on a day the site is closed, or wholly
+    outside its opening hours."""
+    for warning in (shift_on_closed_days(site, shift), shift_outside_hours(site, shift)):
+        if warning:
+            flash(f"Check: {warning}.", "error")
 
 
 @bp.route("/shifts/<int:shift_id>/edit", methods=["GET", "POST"])
@@ -309,7 +314,7 @@ def edit_shift(shift_id: int):
         svc.save_shift_type(shift.site, shift, form.data)
         flash(f"Saved the {shift.name} shift ({shift_times(shift)}).", "success")
         _warn_closed_days(shift.site, shift)
-        return _to_site(shift.site, "shifts")
+        return guide.onward(_to_site(shift.site, "shifts"))
     return render_template(
         "setup/form.html", form=form, site=shift.site, title=f"Edit the {shift.name} shift"
     )
@@ -351,7 +356,9 @@ def cover(station_id: int):
     if grid.validate_on_submit():
         lines = svc.save_weekly_cover(station, grid.values())
         flash(f"Saved {station.name}'s cover: {lines} shift-and-day lines.", "success")
-        return redirect(url_for("setup.cover", station_id=station.id))
+        if warning := cover_against_hours(station):  # saved all the same, as typed
+            flash(f"Check: {warning}.", "error")
+        return guide.onward(redirect(url_for("setup.cover", station_id=station.id)))
     dates = DateCoverForm(formdata=None, shift_types=shifts)
     return _cover_page(station, grid, dates, 422 if grid.errors else 200)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 
-from .. import navigation
+from .. import guide, navigation
 from ..extensions import db
 from ..forms.skills import CompetencyForm
 from ..forms.staff import options
@@ -49,7 +49,7 @@ def new():
     if form.validate_on_submit():
         competency = svc.save_competency(None, form.data)
         flash(f"Added the competency {competency.name} ({competency.code}).", "success")
-        return redirect(url_for("skills.index"))
+        return guide.onward(redirect(url_for("skills.index")))
     return render_template("skills/form.html", form=form, competency=None)
 
 
@@ -62,7 +62,7 @@ def edit(competency_id: int):
     if form.validate_on_submit():
         svc.save_competency(competency, form.data)
         flash(f"Saved the competency {competency.name}.", "success")
-        return redirect(url_for("skills.index"))
+        return guide.onward(redirect(url_for("skills.index")))
     return render_template("skills/form.html", form=form, competency=competency)
 
 

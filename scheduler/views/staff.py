@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import dates, navigation
+from .. import dates, guide, navigation
 from ..database import database_int
 from ..extensions import db
 from ..filters import at_site, day
@@ -170,7 +170,7 @@ def new():
     if form.validate_on_submit():
         person = svc.save_person(None, form.values())
         flash(f"Added {person.name}.", "success")
-        return redirect(url_for("staff.person", staff_id=person.id))
+        return guide.onward(redirect(url_for("staff.person", staff_id=person.id)))
     return render_template("staff/form.html", form=form, person=None, site=site)
 
 

@@ -120,6 +120,11 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int]] = {
     ("staff.new_leave", "POST"): (L, F, A, A),
     ("staff.wishes", "GET"): (L, F, A, A),
     # skills: managers read; only the supervisor edits
+    # the guide "Create your pharmacy": the supervisor sets up; the levels grid is its page
+    ("guide.start", "POST"): (L, F, F, L),
+    ("guide.leave", "POST"): (L, F, F, L),
+    ("guide.levels", "GET"): (L, F, F, A),
+    ("guide.levels", "POST"): (L, F, F, L),  # nothing sent: the levels held, saved as they are
     ("skills.index", "GET"): (L, F, A, A),
     ("skills.matrix", "GET"): (L, F, A, A),
     ("skills.new", "GET"): (L, F, F, A),

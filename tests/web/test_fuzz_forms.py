@@ -55,6 +55,7 @@ from scheduler.models import (
     VolunteerOffer,
 )
 from scheduler.services import accounts as account_service
+from scheduler.services import levels as level_service
 from scheduler.services import rotas as rota_service
 from scheduler.services import shift_changes
 from scheduler.services.sheets import pending
@@ -538,6 +539,30 @@ def cover_cells(w: FuzzWorld) -> dict[str, Reader]:
     return cells
 
 
+def _level_cells(w: FuzzWorld) -> list[str]:
+    """The names of the levels grid's cells at the site: a person and a competency each."""
+    site = db.session.get(Site, w.site.id)
+    people = level_service.grid_people(site)
+    return [
+        f"level_{p.id}_{c.id}"
+        for p in people
+        for c in level_service.grid_competencies(site, people)
+    ]
+
+
+def read_levels(w: FuzzWorld, _before: Snapshot, _sent: Sent) -> dict[str, Any]:
+    """Each cell of the levels grid as stored: the level held, '' where none is."""
+    held = {
+        (s.staff_id, s.competency_id): s.level.value
+        for s in db.session.scalars(db.select(StaffCompetency))
+    }
+    cells = {}
+    for name in _level_cells(w):
+        _, person, competency = name.split("_")
+        cells[name] = held.get((int(person), int(competency)), "")
+    return cells
+
+
 def read_date_cover(w: FuzzWorld, _before: Snapshot, sent: Sent) -> dict[str, Any]:
     """The cover line of the date and shift sent."""
     line = db.session.scalar(
@@ -793,6 +818,11 @@ AREA_PAGES: dict[str, Callable[[FuzzWorld], list[str]]] = {  # pages that show w
         f"/staff/{w.people['Ben'].id}",
     ],
     "signoff": lambda w: ["/signoff/", "/signoff/history", f"/skills/matrix?site={w.site.id}"],
+    "guide": lambda w: [
+        f"/start/levels?site={w.site.id}",
+        f"/skills/matrix?site={w.site.id}",
+        f"/staff/{w.people['Ben'].id}",
+    ],
     "rotas": lambda w: [_week_page(w), f"/staff/leave?site={w.site.id}"],
     "accounts": lambda w: [
         "/accounts/",
@@ -1227,6 +1257,15 @@ CASES = [
         "setup.reset_priorities",
         lambda w: f"/setup/sites/{w.site.id}/priorities/reset",
         page=lambda w: f"/setup/sites/{w.site.id}/priorities",
+    ),
+    # the guide "Create your pharmacy", and its levels grid
+    Case("guide.start", lambda w: "/start/", page=lambda w: "/setup/"),
+    Case("guide.leave", lambda w: "/start/leave", page=lambda w: "/setup/"),
+    Case(
+        "guide.levels",
+        lambda w: f"/start/levels?site={w.site.id}",
+        form="LevelsForm",
+        saves=lambda w: Saves(read_levels, dict.fromkeys(_level_cells(w), as_sent)),
     ),
     # competencies and sign-off
     Case(
