@@ -531,7 +531,7 @@ def build_problem(
         )
 
     # --- cover and duties -----------------------------------------------------
-    cover = _cover([st.id for st in station_rows], shift_rows, week_start, days)
+    cover = _cover(station_rows, shift_rows, week_start, days)
     duties = []
     for site in chosen:
         for duty in sorted(site.duties, key=lambda d: d.id):
@@ -646,10 +646,16 @@ def _history(
     return out, known
 
 
-def _cover(station_ids: list[int], shift_rows, week_start: date, days: int) -> tuple[sv.Cover, ...]:
+# per head above a station's ideal (rule "ideal cover"): small beside goals (40 a shift) and
+# offers, so it decides only when nothing else asks for the extra person
+OVER_IDEAL_WEIGHT = 2
+
+
+def _cover(station_rows, shift_rows, week_start: date, days: int) -> tuple[sv.Cover, ...]:
     """Cover lines for each day: a date-specific line replaces the weekday line it matches."""
-    if not station_ids:
+    if not station_rows:
         return ()
+    station_ids = [station.id for station in station_rows]
     end = week_start + timedelta(days=days)
     rows = db.session.scalars(
         db.select(CoverRequirement)
@@ -667,22 +673,24 @@ def _cover(station_ids: list[int], shift_rows, week_start: date, days: int) -> t
     out = []
     for d in range(days):
         on = week_start + timedelta(days=d)
-        for station_id in station_ids:
+        for station in station_rows:
+            station_id = station.id
             for st in shift_rows:
                 line = by_date.get((station_id, st.id, on)) or by_weekday.get(
                     (station_id, st.id, on.weekday())
                 )
-                if line is None or not st.runs_on(on.weekday()):
+                if st.site_id != station.site_id or not st.runs_on(on.weekday()):
                     continue
-                if line.minimum == 0 and line.ideal == 0:
-                    continue
+                # no line: nobody is needed there; a head beyond the ideal costs a little,
+                # so nobody is rostered where they are not needed unless a contract asks
                 out.append(
                     sv.Cover(
                         d,
                         IdMap.key("shift", st.id),
                         IdMap.key("station", station_id),
-                        line.minimum,
-                        line.ideal,
+                        line.minimum if line else 0,
+                        line.ideal if line else 0,
+                        over_weight=OVER_IDEAL_WEIGHT,
                     )
                 )
     return tuple(out)

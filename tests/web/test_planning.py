@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -159,9 +160,23 @@ def test_date_cover_overrides_the_weekday_line(small, make_cover):
     )  # another week: ignored
     db.session.commit()
     problem, _ = build_problem(small["site"], MONDAY)
-    lines = {(c.day, c.shift): (c.minimum, c.ideal) for c in problem.cover}
+    lines = {(c.day, c.shift): (c.minimum, c.ideal) for c in problem.cover if c.ideal}
     day = key("shift", small["day"])
     assert lines == {(2, day): (3, 4), (3, day): (1, 1)}
+
+
+def test_every_open_shift_prices_heads_beyond_what_is_needed(small, make_cover):
+    """A shift and day without a cover line needs nobody: a head there costs like one above
+    the ideal, so nobody is rostered where they are not needed unless something asks."""
+    make_cover(small["station"], small["day"], weekday=2, minimum=1, ideal=2)
+    db.session.commit()
+    problem, _ = build_problem(small["site"], MONDAY)
+    day = key("shift", small["day"])
+    by_slot = {(c.day, c.shift): c for c in problem.cover}
+    assert (by_slot[(2, day)].minimum, by_slot[(2, day)].ideal) == (1, 2)
+    assert (by_slot[(0, day)].minimum, by_slot[(0, day)].ideal) == (0, 0)
+    assert all(c.over_weight > 0 for c in problem.cover)
+    assert {c.shift for c in problem.cover} == {key("shift", s) for s in small["site"].shift_types}
 
 
 def test_goals_count_trainee_shifts_already_published(small, make_staff, make_rota):
@@ -363,3 +378,24 @@ def test_a_replan_records_the_rota_it_kept_close_to(tiny_site):
     assert second.based_on is first
     assert second.version == 2
     assert not [c for c in second.costs if c["family"] == "stability"]  # nothing had to change
+
+
+def test_nobody_is_rostered_where_nobody_is_needed(
+    make_site, make_shift, make_competency, make_station, make_staff, make_cover
+):
+    """A shop needing one technician a weekday, with three on 0-40 h contracts: the rota
+    puts one in each weekday, not all three (found when a new pharmacy tried it)."""
+    site = make_site("Corner Pharmacy")
+    day = make_shift(site, "D", (8, 0), (16, 0), name="Day")
+    disp = make_competency("DISP", name="Dispensing")
+    station = make_station(site, "Dispensary", [disp])
+    contract = {"min_minutes_per_week": 0, "max_minutes_per_week": 2400}
+    make_staff(site, "Pat", {disp: "independent"}, role=StaffRole.PHARMACIST, **contract)
+    for name in ("Ann", "Ben"):
+        make_staff(site, name, {disp: "independent"}, **contract)
+    for wd in range(5):
+        make_cover(station, day, weekday=wd, minimum=1, ideal=1)
+    db.session.commit()
+    rota = run_solve(site, MONDAY, time_limit=5)
+    per_day = Counter(a.on_date for a in rota.assignments if a.station_id == station.id)
+    assert per_day == {MONDAY + timedelta(days=d): 1 for d in range(5)}
