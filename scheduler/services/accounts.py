@@ -287,6 +287,20 @@ def account_of(staff: Staff) -> User | None:
     return db.session.scalar(db.select(User).where(User.staff_id == staff.id))
 
 
+def technician_count(site: Site) -> int:
+    """How many active technicians and trainees a site has, with an account or without."""
+    return (
+        db.session.scalar(
+            db.select(db.func.count(Staff.id)).where(
+                Staff.home_site_id == site.id,
+                Staff.active.is_(True),
+                Staff.role.in_(TECHNICIAN_ROLES),
+            )
+        )
+        or 0
+    )
+
+
 def technicians_without_account(site: Site) -> list[Staff]:
     """Active technicians and trainees of a site whose staff record has no account, by name."""
     linked = db.select(User.staff_id).where(User.staff_id.is_not(None))

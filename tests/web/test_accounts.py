@@ -258,6 +258,16 @@ def test_every_technician_of_a_site_gets_an_account_in_one_step(client, login, t
     assert "Email for Cat" not in left
 
 
+def test_a_site_without_technicians_says_so_and_links_to_adding_people(client, login, make_site):
+    login("supervisor", email="sue@example.org")
+    site = make_site("Corner Pharmacy")
+    db.session.commit()
+    page = client.get(f"/accounts/technicians?site={site.id}").text
+    assert "Corner Pharmacy has no active technicians yet." in page
+    assert "has an account" not in page
+    assert f'href="/staff/new?site={site.id}"' in page
+
+
 # ----- my account --------------------------------------------------------------------------------
 
 
