@@ -148,7 +148,8 @@ def held_competencies(site: Site, on: date) -> list[set[int]]:
 def week_warnings(site: Site, week_start: date) -> list[str]:
     """The likely set-up slips of a site's week, in words (empty when none)."""
     out = [w for st in site.shift_types if (w := shift_on_closed_days(site, st))]
-    closed = closed_days(site)
+    out += [w for st in site.shift_types if (w := shift_outside_hours(site, st))]
+    out += [w for station in site.stations if (w := cover_against_hours(station))]
     held = held_competencies(site, week_start + timedelta(days=6))  # one read for every station
     for station in site.stations:
         needs = [c.id for c in station.competencies]
@@ -173,11 +174,5 @@ def week_warnings(site: Site, week_start: date) -> list[str]:
             out.append(
                 f"{station.name} asks for {most} on the {line.shift_type.name} shift, but only "
                 f"{able} {'person is' if able == 1 else 'people are'} qualified for it"
-            )
-        on_closed = sorted({line.weekday for line in lines if line.weekday is not None} & closed)
-        if on_closed:
-            out.append(
-                f"{station.name} asks for cover on {', '.join(DAY_NAMES[d] for d in on_closed)}, "
-                f"when {site.name} is closed"
             )
     return out

@@ -45,6 +45,27 @@ def test_the_week_page_lists_set_up_slips_before_generate(
     assert html.index('id="setup-warnings"') < html.index("Generate a new rota")
 
 
+def test_the_week_page_names_cover_and_shifts_against_the_opening_hours(
+    client, login, make_site, make_shift, make_competency, make_station, make_staff, make_cover
+):
+    site = shop(make_site, make_shift, make_competency, make_station, make_staff, make_cover)
+    late = make_shift(site, "L", (19, 0), (22, 0), name="Late")
+    fill = next(s for s in site.stations if s.name == "Fill")
+    make_cover(fill, site.shift_types[0], weekday=6, minimum=1, ideal=1)
+    make_cover(fill, late, weekday=0, minimum=1, ideal=1)
+    db.session.commit()
+    login("supervisor")
+    html = unescape(client.get(f"/rotas/{site.id}/{WEEK}").get_data(as_text=True))
+    box = html[html.index('id="setup-warnings"') :]
+    assert (
+        "The Late shift (19:00\u201322:00) lies wholly outside"
+        in box.encode("unicode_escape").decode("ascii")
+        or "The Late shift (19:00–22:00) lies wholly outside" in box
+    )
+    assert "Fill asks for people on the Day shift on Sundays, when Corner Pharmacy is closed" in box
+    assert "on the Late shift (19:00–22:00) on Mondays, wholly outside" in box
+
+
 def test_no_warning_once_the_set_up_is_right(
     client,
     login,
