@@ -57,9 +57,7 @@ def test_the_week_page_names_cover_and_shifts_against_the_opening_hours(
     login("supervisor")
     html = unescape(client.get(f"/rotas/{site.id}/{WEEK}").get_data(as_text=True))
     box = html[html.index('id="setup-warnings"') :]
-    assert (
     assert "The Late shift (19:00–22:00) lies wholly outside Corner Pharmacy's opening" in box
-    )
     assert "Fill asks for people on the Day shift on Sundays, when Corner Pharmacy is closed" in box
     assert "on the Late shift (19:00–22:00) on Mondays, wholly outside" in box
 
