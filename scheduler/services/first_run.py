@@ -57,12 +57,16 @@ def steps(site: Site | None) -> list[Step]:
     ]
     if site is None:
         return out
-    shifts = _count(db.select(ShiftType.id).where(ShiftType.site_id == site.id))
-    competencies = _count(db.select(Competency.id))
-    stations = _count(db.select(Station.id).where(Station.site_id == site.id))
+    in_use = Station.archived_at.is_(None)  # archived rows are not counted
+    shifts = _count(
+        db.select(ShiftType.id).where(ShiftType.site_id == site.id, ShiftType.archived_at.is_(None))
+    )
+    competencies = _count(db.select(Competency.id).where(Competency.archived_at.is_(None)))
+    stations = _count(db.select(Station.id).where(Station.site_id == site.id, in_use))
     uncovered = _count(
         db.select(Station.id).where(
             Station.site_id == site.id,
+            in_use,
             ~db.select(CoverRequirement.id)
             .where(CoverRequirement.station_id == Station.id)
             .exists(),

@@ -62,15 +62,20 @@ def _held(site: Site, on: date) -> list[set[int]]:
 
 
 def week_warnings(site: Site, week_start: date) -> list[str]:
-    """The likely set-up slips of a site's week, in words (empty when none)."""
-    out = [w for st in site.shift_types if (w := shift_on_closed_days(site, st))]
+    """The likely set-up slips of a site's week, in words (empty when none); archived
+    stations and shift types are left out, as new rotas leave them out."""
+    out = [w for st in site.shift_types_in_use if (w := shift_on_closed_days(site, st))]
     closed = closed_days(site)
     held = _held(site, week_start + timedelta(days=6))  # one read for every station
-    for station in site.stations:
+    for station in site.stations_in_use:
         needs = [c.id for c in station.competencies]
         lines = db.session.scalars(
-            db.select(CoverRequirement).where(
-                CoverRequirement.station_id == station.id, CoverRequirement.minimum > 0
+            db.select(CoverRequirement)
+            .join(ShiftType, ShiftType.id == CoverRequirement.shift_type_id)
+            .where(
+                CoverRequirement.station_id == station.id,
+                CoverRequirement.minimum > 0,
+                ShiftType.archived_at.is_(None),
             )
         ).all()
         if not lines:
