@@ -25,6 +25,7 @@ from scheduler.models import (
     utcnow,
 )
 from scheduler.services import first_run
+from scheduler.services.accounts import technicians_without_account
 from scheduler.services.planning import build_problem, latest_rota, run_solve
 from scheduler.services.rota_edits import current_violations
 from scheduler.services.rotas import wall_chart
@@ -295,6 +296,10 @@ def test_archived_people_leave_the_staff_list_and_the_pickers(client, login, sit
         page = html_of(client.get(url))
         assert shows(page, "Ben"), url
         assert not shows(page, "Ann"), url
+    db.session.expire_all()
+    bulk = [p.name for p in technicians_without_account(site)]  # accounts for many at once
+    assert "Ben" in bulk
+    assert "Ann" not in bulk
     assert "Archived the staff record of Ann." in audit_summaries()
 
 
