@@ -29,11 +29,14 @@ from wtforms.validators import (
 )
 
 from ..models import Duty, ShiftType, Site, SiteGroup, SkillLevel, Station
+from ..models.sites import in_use
 from ..services.setup import (
     DAY_NAMES,
     DAY_SHORT,
     DUTY_KIND_LABELS,
     SITE_KIND_LABELS,
+    clash,
+    clash_message,
     is_timezone,
     ratio_rule_taken,
     taken,
@@ -45,6 +48,7 @@ from .staff import MultiCheckboxField, options, strip
 MAX_HEADS = 50
 HEADS_RANGE = NumberRange(min=0, max=MAX_HEADS, message=f"Enter 0 to {MAX_HEADS}.")
 WEEKDAY_CHOICES = options(enumerate(DAY_NAMES))
+ON_SITE_PAGE = "Archived {}, on the site's set-up page"
 
 
 def _upper(value):
@@ -188,9 +192,17 @@ class StationForm(_ScopedForm):
     submit = SubmitField("Save station")
 
     def validate_name(self, field) -> None:
-        """Station names are unique within a site."""
-        if field.data and taken(Station, "name", field.data, self.row_id, site_id=self.site_id):
-            raise ValidationError("This site already has a station with this name.")
+        """Station names are unique within a site, archived stations included."""
+        if not field.data:
+            return
+        message = clash_message(
+            clash(Station, "name", field.data, self.row_id, site_id=self.site_id),
+            "This site already has a station with this name.",
+            "station has this name",
+            ON_SITE_PAGE.format("stations"),
+        )
+        if message:
+            raise ValidationError(message)
 
 
 MIDNIGHT = time(0, 0)
@@ -242,9 +254,17 @@ class ShiftTypeForm(_ScopedForm):
     submit = SubmitField("Save shift type")
 
     def validate_code(self, field) -> None:
-        """Codes are unique within a site."""
-        if field.data and taken(ShiftType, "code", field.data, self.row_id, site_id=self.site_id):
-            raise ValidationError("This site already has a shift type with this code.")
+        """Codes are unique within a site, archived shift types included."""
+        if not field.data:
+            return
+        message = clash_message(
+            clash(ShiftType, "code", field.data, self.row_id, site_id=self.site_id),
+            "This site already has a shift type with this code.",
+            "shift type has this code",
+            ON_SITE_PAGE.format("shift types"),
+        )
+        if message:
+            raise ValidationError(message)
 
     def validate_end(self, field) -> None:
         """A shift has a length, and only a night shift ends after midnight, the next day.
@@ -269,8 +289,10 @@ def cover_grid_form(shift_types: list[ShiftType], data: dict | None = None) -> A
     """A form with a minimum and an ideal head count per shift type and weekday it runs on.
 
     Field names are ``min_<shift id>_<weekday>`` and ``ideal_<shift id>_<weekday>``;
-    a blank pair means no cover is needed then.
+    a blank pair means no cover is needed then. Archived shift types get no fields:
+    their lines are left as they are, for a restore.
     """
+    shift_types = in_use(shift_types)
 
     class CoverGridForm(AppForm):
         """Weekday cover for one station: minimum and ideal heads per shift and day."""
@@ -351,6 +373,7 @@ class DateCoverForm(AppForm):
 
     def __init__(self, *args, shift_types: list[ShiftType] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        shift_types = in_use(shift_types)  # an archived shift type takes no new lines
         self.shift_types = {st.id: st for st in shift_types}
         self.shift_type_id.choices = options(
             ((st.id, st.name) for st in shift_types),
@@ -441,9 +464,17 @@ class DutyForm(_ScopedForm):
     submit = SubmitField("Save duty")
 
     def validate_name(self, field) -> None:
-        """Duty names are unique within a site."""
-        if field.data and taken(Duty, "name", field.data, self.row_id, site_id=self.site_id):
-            raise ValidationError("This site already has a duty with this name.")
+        """Duty names are unique within a site, archived duties included."""
+        if not field.data:
+            return
+        message = clash_message(
+            clash(Duty, "name", field.data, self.row_id, site_id=self.site_id),
+            "This site already has a duty with this name.",
+            "duty has this name",
+            ON_SITE_PAGE.format("duties"),
+        )
+        if message:
+            raise ValidationError(message)
 
     def validate_per_day(self, field) -> None:
         """The daily cap on the days allowed leaves room for the weekly count."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 from wtforms import IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from ..services.skills import prerequisite_loops, taken
+from ..services.setup import clash_message
+from ..services.skills import clash, prerequisite_loops
 from .base import AppForm, optional_whole_number
 from .staff import strip
 
@@ -49,14 +50,25 @@ class CompetencyForm(AppForm):
         self.competency_id = competency_id
 
     def validate_name(self, field) -> None:
-        """Names are unique."""
-        if field.data and taken("name", field.data, self.competency_id):
-            raise ValidationError("Another competency already has this name.")
+        """Names are unique, archived competencies included."""
+        self._unique("name", field.data)
 
     def validate_code(self, field) -> None:
-        """Codes are unique."""
-        if field.data and taken("code", field.data, self.competency_id):
-            raise ValidationError("Another competency already has this code.")
+        """Codes are unique, archived competencies included."""
+        self._unique("code", field.data)
+
+    def _unique(self, column: str, value: str | None) -> None:
+        """Refuse a name or code another competency has, saying when that one is archived."""
+        if not value:
+            return
+        message = clash_message(
+            clash(column, value, self.competency_id),
+            f"Another competency already has this {column}.",
+            f"competency has this {column}",
+            "Archived competencies, below the list of competencies",
+        )
+        if message:
+            raise ValidationError(message)
 
     def validate_prerequisite_id(self, field) -> None:
         """A competency is not its own prerequisite, directly or through others."""

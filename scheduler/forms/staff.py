@@ -123,7 +123,12 @@ class PersonForm(AppForm):
         description="Some ratio laws allow more technicians when they are certified.",
     )
     home_site_id = SelectField("Home site", coerce=whole_number)
-    active = BooleanField("Active (planned in new rotas)", default=True)
+    active = BooleanField(
+        "On the staff list and planned in new rotas",
+        default=True,
+        description="Untick to archive the person: their record and rota history are kept, "
+        "and they can be restored any time.",
+    )
 
     min_hours = _hours_field(
         "Hours per week, at least", True, 168, "Contracted minimum, e.g. 32 or 37.5."

@@ -92,6 +92,11 @@ class RatioRuleSet(db.Model):
         return f"{self.jurisdiction} {self.setting} 1:{self.techs_per_pharmacist}"
 
 
+def in_use(rows: list) -> list:
+    """The rows of a list that are not archived, in their order."""
+    return [row for row in rows if row.archived_at is None]
+
+
 def zone_of(name: str) -> ZoneInfo:
     """A time zone by its IANA name, or UTC when the name is not a known zone."""
     try:
@@ -139,6 +144,21 @@ class Site(db.Model):
     def zone(self) -> ZoneInfo:
         """The site's time zone (UTC when its name is not a known zone)."""
         return zone_of(self.timezone)
+
+    @property
+    def stations_in_use(self) -> list[Station]:
+        """The site's stations that are not archived (what lists, pickers and new rotas show)."""
+        return in_use(self.stations)
+
+    @property
+    def shift_types_in_use(self) -> list[ShiftType]:
+        """The site's shift types that are not archived, by start time."""
+        return in_use(self.shift_types)
+
+    @property
+    def duties_in_use(self) -> list[Duty]:
+        """The site's duties that are not archived, by id."""
+        return sorted(in_use(self.duties), key=lambda d: d.id)
 
     def __repr__(self) -> str:
         return f"<Site {self.name!r}>"

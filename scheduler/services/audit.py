@@ -132,7 +132,12 @@ ACTIONS = {
     "link issued": "Invitation or reset link issued",
     "deactivated": "Account deactivated",
     "reactivated": "Account reactivated",
+    "archived": "Archived (kept for history)",
+    "restored": "Restored from the archive",
 }
+# the field that archives a row: set (or False) archives it, cleared (or True) restores it
+ARCHIVE_FIELDS = {Station: "archived_at", ShiftType: "archived_at", Duty: "archived_at"}
+ARCHIVE_FIELDS |= {Competency: "archived_at", Staff: "active"}
 
 PRIORITY_FIELDS = frozenset({"priorities", "fairness_weeks"})  # a site's, said in words
 SKIPPED_FIELDS = frozenset({"id", "created_at", "token_hash", "lock_version", "session_epoch"})
@@ -439,11 +444,36 @@ def _events_of(words: Words, change: RowChange) -> list[dict[str, Any]]:
         return _priority_events(change, label, site_id, details)
     if isinstance(target, Leave) and change.new("approved") is True:
         return [_event(change, "approved", f"Approved {label}.", site_id, details)]
+    out, details = _archive_events(change, label, site_id, details)
     if not details.get("changes") and not details.get("collections"):
-        return []
-    return [
+        return out
+    return out + [
         _event(change, "changed", f"Changed {label}: {words.fields(details)}.", site_id, details)
     ]
+
+
+def _archive_events(
+    change: RowChange, label: str, site_id: int | None, details: dict[str, Any]
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """An archive or restore said as such, and the details of the change's other fields."""
+    key = ARCHIVE_FIELDS.get(type(change.target))
+    changes = details.get("changes", {})
+    if key is None or key not in changes:
+        return [], details
+    new = changes[key].get("to")
+    archived = new is False if key == "active" else new is not None
+    summary = f"Archived {label}." if archived else f"Restored {label}."
+    event = _event(
+        change,
+        "archived" if archived else "restored",
+        summary,
+        site_id,
+        {"changes": {key: changes[key]}},
+    )
+    rest = {**details, "changes": {k: v for k, v in changes.items() if k != key}}
+    if not rest["changes"]:
+        del rest["changes"]
+    return [event], rest
 
 
 def _rota_events(

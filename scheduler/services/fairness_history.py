@@ -157,7 +157,12 @@ def shared_work(staff: Staff, today: date) -> SharedWork:
     counts = shared_counts([staff.id], next_week, weeks)[staff.id]
     duties = db.session.scalars(
         db.select(Duty)
-        .where(or_(Duty.site_id == staff.home_site_id, Duty.id.in_(list(counts.duties))))
+        .where(
+            or_(
+                (Duty.site_id == staff.home_site_id) & Duty.archived_at.is_(None),
+                Duty.id.in_(list(counts.duties)),
+            )
+        )
         .order_by(Duty.name, Duty.id)
     ).all()
     lines = [

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ..models import AssignmentMode, Rota, RotaAssignment
-from .rotas import with_people
+from .rotas import shown_rows, with_people
 
 
 @dataclass
@@ -32,9 +32,10 @@ def station_grid(rota: Rota) -> tuple[list[date], list[GridRow]]:
     days = [rota.week_start + timedelta(days=d) for d in range(7)]
     index = {d: i for i, d in enumerate(days)}
     rows: dict[tuple[str, int], GridRow] = {}
-    for station in rota.site.stations:
+    shown = shown_rows(rota)
+    for station in shown.stations:
         rows[("station", station.id)] = GridRow(station.name, "station", [[] for _ in days])
-    for duty in sorted(rota.site.duties, key=lambda d: d.id):
+    for duty in shown.duties:
         rows[("duty", duty.id)] = GridRow(duty.name, "duty", [[] for _ in days])
     shift_order = {st.id: i for i, st in enumerate(rota.site.shift_types)}
     ordered = sorted(

@@ -298,6 +298,7 @@ def build_problem(
     pins_from: Iterable[Rota] | None = None,
     priorities_of: Site | None = None,
     keep: Keep | None = None,
+    archived_in: Iterable[Rota] = (),
 ) -> tuple[sv.Problem, IdMap]:
     """Read one week (or ``days`` days) of one site or a site group into a solver Problem.
 
@@ -313,12 +314,19 @@ def build_problem(
     for), else of the first site. ``keep`` (see :func:`replan_inputs`) fixes the days
     before a re-plan's start as they are in its rotas; leave recorded over those days
     does not rewrite them.
+
+    Archived stations, shift types and duties are left out, with the cover, leave,
+    wishes, offers, pins and kept or past shifts that name them (a re-plan of a week
+    under way drops the shifts already worked at an archived station), unless a rota
+    of ``archived_in`` names them: checking a rota made before they were archived reads
+    its week as it was planned.
     """
     keep = keep or Keep()
     if week_start.weekday() != 0:
         raise ValueError(f"{week_start} is not a Monday")
     chosen = _sites(sites)
     site_ids = [s.id for s in chosen]
+    named = _named_in(archived_in)
     end = week_start + timedelta(days=days)
     ids = IdMap()
     scale = days / 7
@@ -338,7 +346,7 @@ def build_problem(
         problem_sites.append(
             sv.Site(ids.add("site", site.id), site.name, site.timezone, ratio_rule(site))
         )
-        shift_rows.extend(site.shift_types)
+        shift_rows.extend(_planned(site.shift_types, named["shift"]))
     for st in shift_rows:
         ids.add("shift", st.id)
     shift_types = tuple(
@@ -349,7 +357,7 @@ def build_problem(
             start=st.start,
             minutes=st.minutes,
             forbidden_next=frozenset(
-                IdMap.key("shift", nxt.id) for nxt in st.forbidden_next if nxt.site_id in site_ids
+                IdMap.key("shift", nxt.id) for nxt in st.forbidden_next if nxt in shift_rows
             ),
             night=st.night,
         )
@@ -363,7 +371,9 @@ def build_problem(
         )
         for c in db.session.scalars(db.select(Competency).order_by(Competency.id))
     )
-    station_rows = [st for site in chosen for st in site.stations]
+    station_rows = [st for site in chosen for st in _planned(site.stations, named["station"])]
+    duty_rows = [d for site in chosen for d in _planned(site.duties, named["duty"])]
+    duty_ids = {d.id for d in duty_rows}
     stations = tuple(
         sv.Station(
             id=ids.add("station", st.id),
@@ -406,6 +416,8 @@ def build_problem(
     requests: list[sv.Request] = []
     for lv in leave_rows:
         shift = IdMap.key("shift", lv.shift_type_id) if lv.shift_type_id else None
+        if shift is not None and shift not in ids.shifts:
+            continue  # leave from an archived shift: there is nothing to be away from
         for d in in_horizon(lv.start_date, lv.end_date):
             if lv.approved:
                 if d >= keep.days:  # a kept day is as it was, whatever leave says now
@@ -419,7 +431,7 @@ def build_problem(
                     )
                 )
     weekends_done = _weekends_worked(staff_ids, site_ids, week_start)
-    history, history_known = _history(site_ids, staff_ids, week_start)
+    history, history_known = _history(site_ids, staff_ids, week_start, ids)
     fairness_weeks = max(0, *(s.fairness_weeks for s in chosen))  # a group: its longest window
     shared = shared_counts(staff_ids, week_start, fairness_weeks, site_ids)
     caps = {
@@ -504,6 +516,8 @@ def build_problem(
             .where(VolunteerOffer.staff_id.in_(staff_ids), VolunteerOffer.week_start == week_start)
             .order_by(VolunteerOffer.id)
         )
+        if (o.station_id is None or IdMap.key("station", o.station_id) in ids.stations)
+        and (o.duty_id is None or o.duty_id in duty_ids)
     )
 
     goals = []
@@ -534,7 +548,7 @@ def build_problem(
     cover = _cover(station_rows, shift_rows, week_start, days)
     duties = []
     for site in chosen:
-        for duty in sorted(site.duties, key=lambda d: d.id):
+        for duty in sorted((d for d in duty_rows if d.site_id == site.id), key=lambda d: d.id):
             duties.append(
                 sv.Duty(
                     id=ids.add("duty", duty.id),
@@ -545,7 +559,9 @@ def build_problem(
                     per_day=duty.per_day,
                     days=weekday_set(duty.weekdays),
                     shifts=(
-                        frozenset(IdMap.key("shift", st.id) for st in duty.shift_types)
+                        frozenset(
+                            IdMap.key("shift", st.id) for st in duty.shift_types if st in shift_rows
+                        )
                         if duty.shift_types
                         else None
                     ),
@@ -568,6 +584,15 @@ def build_problem(
             )
 
     # --- pins and reference ---------------------------------------------------
+    def planned(a: RotaAssignment) -> bool:
+        """Whether an assignment's person, shift and place are all in this problem."""
+        place = IdMap.key("station", a.station_id) if a.station_id else IdMap.key("duty", a.duty_id)
+        return (
+            a.staff_id in ids.staff.values()
+            and IdMap.key("shift", a.shift_type_id) in ids.shifts
+            and (place in ids.stations or place in ids.duties)
+        )
+
     pins = []
     if pins_from is None:
         sources = [latest_rota(site.id, week_start, RotaStatus.DRAFT) for site in chosen]
@@ -578,7 +603,7 @@ def build_problem(
             pins.extend(
                 _to_assignment(a, week_start)
                 for a in source.assignments
-                if a.pinned and a.staff_id in ids.staff.values() and 0 <= day_of(a.on_date) < days
+                if a.pinned and planned(a) and 0 <= day_of(a.on_date) < days
             )
     ref = None
     if reference is not None:
@@ -587,14 +612,14 @@ def build_problem(
             _to_assignment(a, week_start)
             for r in references
             for a in r.assignments
-            if 0 <= day_of(a.on_date) < days and a.staff_id in ids.staff.values()
+            if 0 <= day_of(a.on_date) < days and planned(a)
         )
 
     kept = tuple(
         _to_assignment(a, week_start)
         for r in keep.rotas
         for a in r.assignments
-        if 0 <= day_of(a.on_date) < keep.days and a.staff_id in ids.staff.values()
+        if 0 <= day_of(a.on_date) < keep.days and planned(a)
     )
     problem = sv.Problem(
         start=week_start,
@@ -621,10 +646,29 @@ def build_problem(
     return problem, ids
 
 
+def _named_in(rotas: Iterable[Rota]) -> dict[str, set[int]]:
+    """The stations, shift types and duties the assignments of some rotas name, by kind."""
+    out: dict[str, set[int]] = {"station": set(), "shift": set(), "duty": set()}
+    for rota in rotas:
+        for a in rota.assignments:
+            out["shift"].add(a.shift_type_id)
+            if a.station_id is not None:
+                out["station"].add(a.station_id)
+            if a.duty_id is not None:
+                out["duty"].add(a.duty_id)
+    return out
+
+
+def _planned(rows: list, named: set[int]) -> list:
+    """The rows a problem plans with: those in use, and archived ones a checked rota names."""
+    return [row for row in rows if row.archived_at is None or row.id in named]
+
+
 def _history(
-    site_ids: list[int], staff_ids: list[int], week_start: date
+    site_ids: list[int], staff_ids: list[int], week_start: date, ids: IdMap
 ) -> tuple[dict[int, list], bool]:
-    """Each person's shifts in the previous week's published rotas, as negative day numbers.
+    """Each person's shifts in the previous week's published rotas, as negative day numbers
+    (those of shift types the problem leaves out, archived ones, are not known to it).
 
     The flag says whether every site's previous week was published: only then are the
     days before the week known (a day without a shift was a day off); otherwise the week
@@ -639,7 +683,7 @@ def _history(
             known = False
             continue
         for a in sorted(rota.assignments, key=lambda a: a.on_date):
-            if a.staff_id in wanted:
+            if a.staff_id in wanted and IdMap.key("shift", a.shift_type_id) in ids.shifts:
                 out.setdefault(a.staff_id, []).append(
                     sv.PastShift((a.on_date - week_start).days, IdMap.key("shift", a.shift_type_id))
                 )

@@ -82,23 +82,24 @@ class WeekCheck:
 def week_check(rota: Rota) -> WeekCheck:
     """Read the rota's week for checking: no pins and no reference, the rules alone.
 
+    Stations, shift types and duties archived since the rota (or the group's other
+    rotas) named them are read as they were, so an older rota is checked as planned.
     Raises :class:`RotaRefused` listing the set-up's faults when the engine refuses the week.
     """
     sites = planned_with(rota.site)
+    other_rotas = [
+        other
+        for site in sites
+        if site.id != rota.site_id and (other := latest_rota(site.id, rota.week_start)) is not None
+    ]
     try:
-        problem, ids = build_problem(sites, rota.week_start)
+        problem, ids = build_problem(sites, rota.week_start, archived_in=[rota, *other_rotas])
     except sv.ProblemError as faulty:
         raise RotaRefused(failure_message(faulty)) from faulty
     problem = dataclasses.replace(
         problem, pins=(), reference=None, priorities=rota_priorities(rota)
     )
-    others: list[sv.Assignment] = []
-    for site in sites:
-        if site.id == rota.site_id:
-            continue
-        other = latest_rota(site.id, rota.week_start)
-        if other is not None:
-            others.extend(rota_to_solver(other).assignments)
+    others = [a for other in other_rotas for a in rota_to_solver(other).assignments]
     return WeekCheck(rota, problem, ids, tuple(others))
 
 

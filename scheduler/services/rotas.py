@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..extensions import db
 from ..models import (
     AssignmentMode,
+    Duty,
     Leave,
     Rota,
     RotaAssignment,
@@ -27,6 +28,7 @@ from ..models import (
     ShiftType,
     Site,
     Staff,
+    Station,
     User,
     utcnow,
 )
@@ -234,20 +236,53 @@ def _cover_gaps(rota: Rota) -> dict[tuple[int, str, str], dict]:
     return out
 
 
+@dataclass(frozen=True)
+class ShownRows:
+    """The shift types, stations and duties a rota's pages lay out."""
+
+    shifts: list[ShiftType]
+    stations: list[Station]
+    duties: list[Duty]
+
+
+def shown_rows(rota: Rota, gaps: dict | None = None) -> ShownRows:
+    """The site's shift types, stations and duties in use, and the archived ones the rota
+    names (in its assignments or its gaps, ``_cover_gaps``): a rota made before they were
+    archived shows them as it had them, a newer one leaves them out."""
+    site = rota.site
+    named = set()
+    for a in rota.assignments:
+        named.add(IdMap.key("shift", a.shift_type_id))
+        named.add(
+            IdMap.key("station", a.station_id) if a.station_id else IdMap.key("duty", a.duty_id)
+        )
+    for _day, shift, activity in gaps if gaps is not None else _cover_gaps(rota):
+        named |= {shift, activity}
+
+    def shown(kind: str, row) -> bool:
+        return row.archived_at is None or IdMap.key(kind, row.id) in named
+
+    return ShownRows(
+        [st for st in site.shift_types if shown("shift", st)],
+        [st for st in site.stations if shown("station", st)],
+        [d for d in sorted(site.duties, key=lambda d: d.id) if shown("duty", d)],
+    )
+
+
 def wall_chart(rota: Rota) -> WallChart:
     """The rota laid out by station, trainees paired with trainers, cover gaps marked."""
     with_people(rota)
-    site = rota.site
     days = week_days(rota.week_start)
-    columns = [Column(d, st) for d in days for st in site.shift_types if st.runs_on(d.weekday())]
     gaps = _cover_gaps(rota)
+    shown = shown_rows(rota, gaps)
+    columns = [Column(d, st) for d in days for st in shown.shifts if st.runs_on(d.weekday())]
     by_key: dict[tuple[str, int, date, int], list[RotaAssignment]] = {}
     for a in rota.assignments:
         kind, ident = ("station", a.station_id) if a.station_id else ("duty", a.duty_id)
         by_key.setdefault((kind, ident, a.on_date, a.shift_type_id), []).append(a)
     rows = []
-    things = [("station", s.id, s.name) for s in site.stations]
-    things += [("duty", d.id, d.name) for d in sorted(site.duties, key=lambda d: d.id)]
+    things = [("station", s.id, s.name) for s in shown.stations]
+    things += [("duty", d.id, d.name) for d in shown.duties]
     for kind, ident, name in things:
         row = ChartRow(name, kind, ident)
         for col in columns:
@@ -284,7 +319,8 @@ def live_chart(site: Site, week_start: date, rows: list[dict]) -> WallChart:
     database as a rota yet, so the entries carry no assignment.
     """
     days = week_days(week_start)
-    columns = [Column(d, st) for d in days for st in site.shift_types if st.runs_on(d.weekday())]
+    shifts = site.shift_types_in_use
+    columns = [Column(d, st) for d in days for st in shifts if st.runs_on(d.weekday())]
     wanted = {r["staff"] for r in rows if r.get("staff")}
     wanted |= {r["trainer"] for r in rows if r.get("trainer")}
     names = dict(
@@ -301,7 +337,7 @@ def live_chart(site: Site, week_start: date, rows: list[dict]) -> WallChart:
         else:
             cells.setdefault(key, []).append(r)
     out = []
-    for station in site.stations:
+    for station in site.stations_in_use:
         row = ChartRow(station.name, "station", station.id)
         for col in columns:
             key = (station.id, col.day.isoformat(), col.shift.id)

@@ -26,6 +26,7 @@ from ..models import (
     Staff,
     Station,
 )
+from .archive import competencies_in_use
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -56,20 +57,42 @@ def is_timezone(name: str) -> bool:
     return name in available_timezones()
 
 
-def taken(model, column: str, value: str, except_id: int | None = None, **scope) -> bool:
-    """Whether another row of ``model`` (within ``scope``, e.g. a site) has this value.
+def clash(model, column: str, value: str, except_id: int | None = None, **scope):
+    """Another row of ``model`` (within ``scope``, e.g. a site) that has this value, or None.
 
     Case is compared here rather than with the database's ``lower()``, which leaves
     letters such as É as they are (SQLite; PostgreSQL under the C locale): it would miss
-    "Île" typed again, which the unique index then refuses with an error page.
+    "Île" typed again, which the unique index then refuses with an error page. Archived
+    rows count: the unique index holds them too (a form says to restore one instead).
     """
-    query = db.select(getattr(model, column))
+    query = db.select(model)
     for name, wanted in scope.items():
         query = query.where(getattr(model, name) == wanted)
     if except_id is not None:
         query = query.where(model.id != except_id)
     folded = value.casefold()
-    return any(found.casefold() == folded for found in db.session.scalars(query))
+    return next(
+        (row for row in db.session.scalars(query) if getattr(row, column).casefold() == folded),
+        None,
+    )
+
+
+def taken(model, column: str, value: str, except_id: int | None = None, **scope) -> bool:
+    """Whether another row of ``model`` (within ``scope``, e.g. a site) has this value
+    (ignoring case, as :func:`clash` compares it)."""
+    return clash(model, column, value, except_id, **scope) is not None
+
+
+def clash_message(row, taken_message: str, what: str, where: str) -> str | None:
+    """What a form says when a typed name or code is another row's (None when it is no one's):
+    ``taken_message``; or, when that row is archived, to restore it instead, e.g. "An archived
+    station has this name: restore it instead (Archived stations, on the site's set-up page)."
+    """
+    if row is None:
+        return None
+    if getattr(row, "archived_at", None) is not None:
+        return f"An archived {what}: restore it instead ({where})."
+    return taken_message
 
 
 def ratio_rule_taken(
@@ -110,8 +133,14 @@ def all_ratio_rules() -> list[RatioRuleSet]:
 
 
 def all_competencies() -> list[Competency]:
-    """Every competency, by name."""
-    return list(db.session.scalars(db.select(Competency).order_by(Competency.name)))
+    """Every competency in use (not archived), by name: what the forms offer."""
+    return competencies_in_use()
+
+
+def choices_with(rows: list, current) -> list:
+    """Rows to choose from, and the ones a record already has that are not among them
+    (archived ones), so editing it never drops them unasked."""
+    return rows + [row for row in current if row not in rows]
 
 
 def active_staff(site: Site) -> list[Staff]:
@@ -235,8 +264,9 @@ def weekly_cover(station: Station) -> dict[tuple[int, int], CoverRequirement]:
 
 
 def date_cover(station: Station) -> list[CoverRequirement]:
-    """A station's date-specific cover lines, by date and shift start."""
-    lines = [c for c in station.cover if c.on_date is not None]
+    """A station's date-specific cover lines, by date and shift start (those of archived
+    shift types left out: they wait for a restore)."""
+    lines = [c for c in station.cover if c.on_date is not None and c.shift_type.archived_at is None]
     return sorted(lines, key=lambda c: (c.on_date, c.shift_type.start))
 
 

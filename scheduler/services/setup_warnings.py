@@ -108,6 +108,8 @@ def cover_against_hours(station: Station) -> str | None:
     for line in station.cover:
         if line.weekday is None or line.ideal <= 0:  # the ideal is never below the minimum
             continue
+        if line.shift_type.archived_at is not None:  # new rotas leave it out
+            continue
         if line.weekday in closed:
             on_closed.setdefault(line.shift_type, []).append(line.weekday)
         elif outside_opening_hours(site, line.shift_type, line.weekday):
@@ -146,16 +148,21 @@ def held_competencies(site: Site, on: date) -> list[set[int]]:
 
 
 def week_warnings(site: Site, week_start: date) -> list[str]:
-    """The likely set-up slips of a site's week, in words (empty when none)."""
-    out = [w for st in site.shift_types if (w := shift_on_closed_days(site, st))]
-    out += [w for st in site.shift_types if (w := shift_outside_hours(site, st))]
-    out += [w for station in site.stations if (w := cover_against_hours(station))]
+    """The likely set-up slips of a site's week, in words (empty when none); archived
+    stations and shift types are left out, as new rotas leave them out."""
+    out = [w for st in site.shift_types_in_use if (w := shift_on_closed_days(site, st))]
+    out += [w for st in site.shift_types_in_use if (w := shift_outside_hours(site, st))]
+    out += [w for station in site.stations_in_use if (w := cover_against_hours(station))]
     held = held_competencies(site, week_start + timedelta(days=6))  # one read for every station
-    for station in site.stations:
+    for station in site.stations_in_use:
         needs = [c.id for c in station.competencies]
         lines = db.session.scalars(
-            db.select(CoverRequirement).where(
-                CoverRequirement.station_id == station.id, CoverRequirement.minimum > 0
+            db.select(CoverRequirement)
+            .join(ShiftType, ShiftType.id == CoverRequirement.shift_type_id)
+            .where(
+                CoverRequirement.station_id == station.id,
+                CoverRequirement.minimum > 0,
+                ShiftType.archived_at.is_(None),
             )
         ).all()
         if not lines:

@@ -9,8 +9,9 @@ from typing import Any
 from ..extensions import db
 from ..models import Competency, Site, SkillLevel, Staff, StaffCompetency
 from ..models.people import level_rank
+from .archive import competencies_in_use
 from .development import SKILL_WARNING_DAYS
-from .setup import taken as setup_taken
+from .setup import clash as setup_clash
 from .staff import LEVEL_LABELS, ROLE_LABELS, ROLE_ORDER
 
 LEVEL_ABBREVIATIONS = {
@@ -25,8 +26,8 @@ LEVEL_ABBREVIATIONS = {
 
 
 def all_competencies() -> list[Competency]:
-    """Every competency, by name."""
-    return list(db.session.scalars(db.select(Competency).order_by(Competency.name)))
+    """Every competency in use (not archived), by name: the list and the forms' choices."""
+    return competencies_in_use()
 
 
 def holders_count(competency: Competency) -> int:
@@ -34,9 +35,9 @@ def holders_count(competency: Competency) -> int:
     return len(competency.holders)
 
 
-def taken(column: str, value: str, except_id: int | None = None) -> bool:
-    """Whether another competency already has this name or code (ignoring case)."""
-    return setup_taken(Competency, column, value, except_id)
+def clash(column: str, value: str, except_id: int | None = None) -> Competency | None:
+    """Another competency (archived or not) that has this name or code (ignoring case)."""
+    return setup_clash(Competency, column, value, except_id)
 
 
 def prerequisite_loops(competency_id: int | None, prerequisite_id: int | None) -> bool:
@@ -125,15 +126,18 @@ def expiry_state(valid_until: date | None, today: date) -> str | None:
 
 
 def matrix_competencies(site: Site, people: list[Staff]) -> list[Competency]:
-    """The competencies a site's matrix shows: needed by its stations or duties, or held."""
-    ids = {c.id for st in site.stations for c in st.competencies}
-    ids |= {d.competency_id for d in site.duties if d.competency_id}
+    """The competencies a site's matrix shows: needed by its stations or duties, or held
+    (archived ones left out)."""
+    ids = {c.id for st in site.stations_in_use for c in st.competencies}
+    ids |= {d.competency_id for d in site.duties_in_use if d.competency_id}
     ids |= {s.competency_id for p in people for s in p.skills}
     if not ids:
         return []
     return list(
         db.session.scalars(
-            db.select(Competency).where(Competency.id.in_(ids)).order_by(Competency.name)
+            db.select(Competency)
+            .where(Competency.id.in_(ids), Competency.archived_at.is_(None))
+            .order_by(Competency.name)
         )
     )
 

@@ -153,8 +153,20 @@ def has_rota_history(person: Staff) -> bool:
     return db.session.scalar(query) is not None
 
 
+def archived_staff(site_id: int) -> list[Staff]:
+    """The archived (inactive) people whose home is a site, by name."""
+    return list(
+        db.session.scalars(
+            db.select(Staff)
+            .where(Staff.home_site_id == site_id, Staff.active.is_(False))
+            .order_by(Staff.name, Staff.id)
+        )
+    )
+
+
 def set_active(person: Staff, active: bool) -> None:
-    """Deactivate (leave out of every future solve) or reactivate a person, keeping history."""
+    """Archive (leave out of lists, pickers and every future solve) or restore a person,
+    keeping their record and history."""
     person.active = active
     db.session.commit()
 
@@ -168,9 +180,11 @@ def skills_of(person: Staff) -> list[StaffCompetency]:
 
 
 def competencies_not_held(person: Staff) -> list[Competency]:
-    """The competencies a person holds no level in yet, by name."""
+    """The competencies in use (not archived) a person holds no level in yet, by name."""
     held = {s.competency_id for s in person.skills}
-    rows = db.session.scalars(db.select(Competency).order_by(Competency.name))
+    rows = db.session.scalars(
+        db.select(Competency).where(Competency.archived_at.is_(None)).order_by(Competency.name)
+    )
     return [c for c in rows if c.id not in held]
 
 

@@ -67,7 +67,8 @@ def _own(kind: str, item_id: int):
 def _shift_choices(staff: Staff, blank: str) -> list:
     """The shift types of a person's site as select choices, after a blank choice."""
     return choices_with_blank(
-        blank, ((st.id, f"{st.name} ({shift_times(st)})") for st in staff.home_site.shift_types)
+        blank,
+        ((st.id, f"{st.name} ({shift_times(st)})") for st in staff.home_site.shift_types_in_use),
     )
 
 
@@ -244,9 +245,9 @@ def new_offer():
     stations = [
         (st, st.name if site.id == home.id else f"{st.name} ({site.name})")
         for site in planned_with(home)
-        for st in site.stations
+        for st in site.stations_in_use
     ]
-    duties = [(d, d.name) for d in sorted(home.duties, key=lambda d: d.name)]
+    duties = [(d, d.name) for d in sorted(home.duties_in_use, key=lambda d: d.name)]
     form = VolunteerForm(today=today, staff_id=staff.id, duties=duties, stations=stations)
     if form.validate_on_submit():
         kind = OfferKind(form.kind.data)

@@ -2,7 +2,8 @@
 
 Only supervisors set a site up; pharmacists-in-charge and technicians get 403.
 Rows are never deleted here (rotas refer to them), except date-specific cover
-lines, which nothing else refers to.
+lines, which nothing else refers to: stations, shift types and duties are archived
+instead (services/archive.py says when that is refused).
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ from ..forms.setup import (
 from ..forms.staff import options
 from ..models import CoverRequirement, Duty, RatioRuleSet, ShiftType, Site, Station
 from ..security import SUPERVISOR, roles_required
+from ..services import archive
 from ..services import priorities as priority_service
 from ..services import setup as svc
+from ..services.archive import ArchiveRefused
 from ..services.rotas import shift_times
 from ..services.setup_warnings import (
     cover_against_hours,
@@ -79,8 +82,9 @@ def _station_form(site: Site, station: Station | None = None) -> StationForm:
     form = StationForm(
         obj=station, data=data, site_id=site.id, row_id=station.id if station else None
     )
+    held = station.competencies if station else []
     form.competency_ids.choices = options(
-        (c.id, f"{c.name} ({c.code})") for c in svc.all_competencies()
+        (c.id, f"{c.name} ({c.code})") for c in svc.choices_with(svc.all_competencies(), held)
     )
     return form
 
@@ -95,9 +99,8 @@ def _shift_form(site: Site, shift: ShiftType | None = None) -> ShiftTypeForm:
             "forbidden_next_ids": [s.id for s in shift.forbidden_next],
         }
     form = ShiftTypeForm(obj=shift, data=data, site_id=site.id, row_id=shift.id if shift else None)
-    form.forbidden_next_ids.choices = options(
-        (s.id, f"{s.name}, {shift_times(s)}") for s in site.shift_types
-    )
+    shifts = svc.choices_with(site.shift_types_in_use, shift.forbidden_next if shift else [])
+    form.forbidden_next_ids.choices = options((s.id, f"{s.name}, {shift_times(s)}") for s in shifts)
     return form
 
 
@@ -114,11 +117,11 @@ def _duty_form(site: Site, duty: Duty | None = None) -> DutyForm:
             "people_ids": [p.id for p in duty.people],
         }
     form = DutyForm(obj=duty, data=data, site_id=site.id, row_id=duty.id if duty else None)
-    form.shift_type_ids.choices = options(
-        (s.id, f"{s.name}, {shift_times(s)}") for s in site.shift_types
-    )
+    shifts = svc.choices_with(site.shift_types_in_use, duty.shift_types if duty else [])
+    form.shift_type_ids.choices = options((s.id, f"{s.name}, {shift_times(s)}") for s in shifts)
+    needed = [duty.competency] if duty is not None and duty.competency is not None else []
     form.competency_id.choices = options(
-        ((c.id, f"{c.name} ({c.code})") for c in svc.all_competencies()),
+        ((c.id, f"{c.name} ({c.code})") for c in svc.choices_with(svc.all_competencies(), needed)),
         blank="None",
     )
     people = svc.active_staff(site)
@@ -465,3 +468,81 @@ def edit_ratio_rule(rule_id: int):
     return render_template(
         "setup/form.html", form=form, site=None, title=f"Edit the ratio rule {rule.label}"
     )
+
+
+# ----- archiving --------------------------------------------------------------------------
+
+ARCHIVE_ANCHORS = {Station: "stations", ShiftType: "shifts", Duty: "duties"}
+
+
+def refused_page(refused: ArchiveRefused, back_url: str, back_text: str):
+    """The page that says why an archive or restore was refused, each blocker a link (409)."""
+    return render_template(
+        "setup/refused.html", refused=refused, back_url=back_url, back_text=back_text
+    ), 409
+
+
+def _archive_or_restore(row: Station | ShiftType | Duty, restoring: bool):
+    """Archive or restore a site's station, shift type or duty, then back to its list."""
+    site = row.site
+    anchor = ARCHIVE_ANCHORS[type(row)]
+    what = archive.describe(row)
+    try:
+        changed = archive.restore(row) if restoring else archive.archive(row)
+    except ArchiveRefused as refused:
+        db.session.rollback()
+        back = url_for("setup.site", site_id=site.id, _anchor=anchor)
+        return refused_page(refused, back, f"Set-up of {site.name}")
+    if not changed:
+        flash(f"Nothing to do: {what} was {'not' if restoring else 'already'} archived.", "info")
+    elif restoring:
+        flash(f"Restored {what}: lists and new rotas have it again.", "success")
+    else:
+        flash(
+            f"Archived {what}: it is gone from lists and new rotas; rotas already made still "
+            "show it. Restore it any time from Archived, below the list.",
+            "success",
+        )
+    return _to_site(site, anchor)
+
+
+@bp.post("/stations/<int:station_id>/archive")
+@roles_required(SUPERVISOR)
+def archive_station(station_id: int):
+    """Archive a station: kept for past rotas, left out of lists and new rotas."""
+    return _archive_or_restore(db.get_or_404(Station, station_id), restoring=False)
+
+
+@bp.post("/stations/<int:station_id>/restore")
+@roles_required(SUPERVISOR)
+def restore_station(station_id: int):
+    """Bring an archived station back, with its cover."""
+    return _archive_or_restore(db.get_or_404(Station, station_id), restoring=True)
+
+
+@bp.post("/shifts/<int:shift_id>/archive")
+@roles_required(SUPERVISOR)
+def archive_shift(shift_id: int):
+    """Archive a shift type, unless a duty in use is limited to it."""
+    return _archive_or_restore(db.get_or_404(ShiftType, shift_id), restoring=False)
+
+
+@bp.post("/shifts/<int:shift_id>/restore")
+@roles_required(SUPERVISOR)
+def restore_shift(shift_id: int):
+    """Bring an archived shift type back, with its cover lines."""
+    return _archive_or_restore(db.get_or_404(ShiftType, shift_id), restoring=True)
+
+
+@bp.post("/duties/<int:duty_id>/archive")
+@roles_required(SUPERVISOR)
+def archive_duty(duty_id: int):
+    """Archive a duty: kept for past rotas, left out of lists and new rotas."""
+    return _archive_or_restore(db.get_or_404(Duty, duty_id), restoring=False)
+
+
+@bp.post("/duties/<int:duty_id>/restore")
+@roles_required(SUPERVISOR)
+def restore_duty(duty_id: int):
+    """Bring an archived duty back, unless a shift or competency it needs is archived."""
+    return _archive_or_restore(db.get_or_404(Duty, duty_id), restoring=True)

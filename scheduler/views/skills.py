@@ -1,12 +1,13 @@
 """Competencies and the skills matrix.
 
-Supervisors create and edit competencies; a pharmacist-in-charge may read the
-list and the matrix; technicians get 403.
+Supervisors create, edit, archive and restore competencies; a pharmacist-in-charge
+may read the list and the matrix; technicians get 403.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
 
 from .. import guide, navigation
 from ..extensions import db
@@ -14,8 +15,12 @@ from ..forms.skills import CompetencyForm
 from ..forms.staff import options
 from ..models import Competency
 from ..security import MANAGERS, SUPERVISOR, roles_required
+from ..services import archive
 from ..services import skills as svc
-from ..services.staff import today_at
+from ..services.archive import ArchiveRefused
+from ..services.setup import choices_with
+from ..services.staff import chosen_site, today_at
+from .setup import refused_page
 from .staff import site_from_args, site_picker
 
 bp = Blueprint("skills", __name__, url_prefix="/skills")
@@ -23,9 +28,15 @@ navigation.add(40, "skills.matrix", "Skills matrix", ("supervisor", "pic"))
 
 
 def _competency_form(competency: Competency | None = None) -> CompetencyForm:
-    """The competency form, its prerequisite choices leaving out the competency itself."""
+    """The competency form, its prerequisite choices (those in use, and the one it has)
+    leaving out the competency itself."""
     form = CompetencyForm(obj=competency, competency_id=competency.id if competency else None)
-    others = [c for c in svc.all_competencies() if competency is None or c.id != competency.id]
+    current = [competency.prerequisite] if competency and competency.prerequisite else []
+    others = [
+        c
+        for c in choices_with(svc.all_competencies(), current)
+        if competency is None or c.id != competency.id
+    ]
     form.prerequisite_id.choices = options(
         ((c.id, f"{c.name} ({c.code})") for c in others), blank="None"
     )
@@ -37,8 +48,18 @@ def _competency_form(competency: Competency | None = None) -> CompetencyForm:
 def index():
     """Every competency with its code, requalification interval and prerequisite."""
     return render_template(
-        "skills/index.html", competencies=svc.all_competencies(), holders=svc.holders_count
+        "skills/index.html",
+        competencies=svc.all_competencies(),
+        archived=archive.archived_competencies(),
+        holders=svc.holders_count,
+        zone=_zone(),
     )
+
+
+def _zone() -> str:
+    """The time zone the page says times in: the account's site's (competencies have none)."""
+    site = chosen_site(None, current_user)
+    return site.timezone if site is not None else "UTC"
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -81,3 +102,38 @@ def matrix():
         abbreviations=svc.LEVEL_ABBREVIATIONS,
         warning_days=svc.SKILL_WARNING_DAYS,
     )
+
+
+def _archive_or_restore(competency: Competency, restoring: bool):
+    """Archive or restore a competency, then back to the list; refused while it matters."""
+    what = archive.describe(competency)
+    try:
+        changed = archive.restore(competency) if restoring else archive.archive(competency)
+    except ArchiveRefused as refused:
+        db.session.rollback()
+        return refused_page(refused, url_for("skills.index"), "Competencies")
+    if not changed:
+        flash(f"Nothing to do: {what} was {'not' if restoring else 'already'} archived.", "info")
+    elif restoring:
+        flash(f"Restored {what}: the forms offer it again.", "success")
+    else:
+        flash(
+            f"Archived {what}: it is gone from lists and forms; people's levels in it are kept. "
+            "Restore it any time from Archived competencies.",
+            "success",
+        )
+    return redirect(url_for("skills.index"))
+
+
+@bp.post("/<int:competency_id>/archive")
+@roles_required(SUPERVISOR)
+def archive_competency(competency_id: int):
+    """Archive a competency no station, duty or competency in use needs."""
+    return _archive_or_restore(db.get_or_404(Competency, competency_id), restoring=False)
+
+
+@bp.post("/<int:competency_id>/restore")
+@roles_required(SUPERVISOR)
+def restore_competency(competency_id: int):
+    """Bring an archived competency back into lists and forms."""
+    return _archive_or_restore(db.get_or_404(Competency, competency_id), restoring=True)

@@ -148,14 +148,18 @@ def _skill_form(person: Staff, skill: StaffCompetency | None = None) -> SkillFor
 @bp.get("/")
 @roles_required(*MANAGERS)
 def index():
-    """The staff of a site with their role, certification, contract and whether active."""
+    """The staff of a site with their role, certification and contract; archived people
+    only when asked for (``?archived=1``), in a list of their own."""
     site = site_from_args()
-    people = svc.site_staff(site.id) if site else []
+    people = svc.site_staff(site.id, active_only=True) if site else []
+    archived = svc.archived_staff(site.id) if site else []
     return render_template(
         "staff/index.html",
         site=site,
         picker=site_picker(site),
         people=people,
+        archived=archived,
+        show_archived=request.args.get("archived") == "1",
         contract_summary=svc.contract_summary,
         role_labels=svc.ROLE_LABELS,
     )
@@ -212,20 +216,25 @@ def edit(staff_id: int):
 @bp.post("/<int:staff_id>/deactivate")
 @roles_required(SUPERVISOR)
 def deactivate(staff_id: int):
-    """Leave a person out of future rotas, keeping their record and rota history."""
+    """Archive a person: gone from the staff list, pickers and new rotas; record and rota
+    history kept."""
     person = db.get_or_404(Staff, staff_id)
     svc.set_active(person, False)
-    flash(f"{person.name} is inactive: new rotas leave them out. Their history is kept.", "success")
+    flash(
+        f"Archived {person.name}: gone from the staff list, pickers and new rotas. "
+        "Their record and rota history are kept; restore them any time.",
+        "success",
+    )
     return redirect(url_for("staff.person", staff_id=person.id))
 
 
 @bp.post("/<int:staff_id>/activate")
 @roles_required(SUPERVISOR)
 def activate(staff_id: int):
-    """Plan a person in new rotas again."""
+    """Restore an archived person: on the staff list and planned in new rotas again."""
     person = db.get_or_404(Staff, staff_id)
     svc.set_active(person, True)
-    flash(f"{person.name} is active again.", "success")
+    flash(f"Restored {person.name}: on the staff list and planned in new rotas again.", "success")
     return redirect(url_for("staff.person", staff_id=person.id))
 
 
@@ -463,7 +472,7 @@ def new_leave():
         blank="Choose the person",
     )
     form.shift_type_id.choices = options(
-        ((st.id, f"{st.name} ({shift_times(st)})") for st in site.shift_types),
+        ((st.id, f"{st.name} ({shift_times(st)})") for st in site.shift_types_in_use),
         blank="Whole days",
     )
     if form.validate_on_submit() and not wants_change():

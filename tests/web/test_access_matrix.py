@@ -131,6 +131,9 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int]] = {
     ("skills.new", "POST"): (L, F, F, A),
     ("skills.edit", "GET"): (L, F, F, A),
     ("skills.edit", "POST"): (L, F, F, L),
+    # the walk's competency is needed by a station: archiving it is refused, saying so (409)
+    ("skills.archive_competency", "POST"): (L, F, F, X),
+    ("skills.restore_competency", "POST"): (L, F, F, L),  # not archived: nothing to do
     # set-up: the supervisor only
     ("setup.index", "GET"): (L, F, F, A),
     ("setup.new_site", "GET"): (L, F, F, A),
@@ -154,6 +157,13 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int]] = {
     ("setup.new_duty", "POST"): (L, F, F, A),
     ("setup.edit_duty", "GET"): (L, F, F, A),
     ("setup.edit_duty", "POST"): (L, F, F, A),
+    # archiving and restoring: each archive is walked just before its restore
+    ("setup.archive_station", "POST"): (L, F, F, L),
+    ("setup.restore_station", "POST"): (L, F, F, L),
+    ("setup.archive_shift", "POST"): (L, F, F, L),
+    ("setup.restore_shift", "POST"): (L, F, F, L),
+    ("setup.archive_duty", "POST"): (L, F, F, L),
+    ("setup.restore_duty", "POST"): (L, F, F, L),
     ("setup.new_ratio_rule", "GET"): (L, F, F, A),
     ("setup.new_ratio_rule", "POST"): (L, F, F, A),
     ("setup.edit_ratio_rule", "GET"): (L, F, F, A),

@@ -95,10 +95,10 @@ def test_changes_made_on_pages_are_recorded_with_who_and_what(client, people):
 
     sue = people["sue"]
     changed, approved, deleted = events(actor_user_id=sue.id)
-    assert (changed.action, changed.object_type, changed.object_id) == ("changed", "staff", ben.id)
+    assert (changed.action, changed.object_type, changed.object_id) == ("archived", "staff", ben.id)
     assert changed.actor_name == "Sue"
     assert changed.site_id == ben.home_site_id
-    assert changed.summary == "Changed the staff record of Ben: active."
+    assert changed.summary == "Archived the staff record of Ben."
     assert changed.details == {"changes": {"active": {"from": True, "to": False}}}
     assert (approved.action, approved.object_type) == ("approved", "leave")
     assert approved.summary.startswith("Approved Ben's annual leave, Mon 2 Mar 2026")
@@ -337,7 +337,7 @@ def test_the_page_lists_events_newest_first(client, logged):
     assert page.status_code == 200
     text_ = page_text(page)
     approved = text_.index("Approved Ben's annual leave")
-    deactivated = text_.index("Changed the staff record of Ben: active.")
+    deactivated = text_.index("Archived the staff record of Ben.")
     assert approved < deactivated  # newest first
     assert "active: yes \u2192 no" in text_  # the details, old -> new
     html = page.get_data(as_text=True)

@@ -1236,6 +1236,36 @@ CASES = [
         saves=Saves(edited(Duty, lambda w: w.duty, _duty), DUTY),
     ),
     Case(
+        "setup.archive_station",
+        lambda w: f"/setup/stations/{w.entry.id}/archive",
+        page=lambda w: f"/setup/sites/{w.site.id}",
+    ),
+    Case(
+        "setup.restore_station",
+        lambda w: f"/setup/stations/{w.entry.id}/restore",
+        page=lambda w: f"/setup/sites/{w.site.id}",
+    ),
+    Case(
+        "setup.archive_shift",
+        lambda w: f"/setup/shifts/{w.eve.id}/archive",
+        page=lambda w: f"/setup/sites/{w.site.id}",
+    ),
+    Case(
+        "setup.restore_shift",
+        lambda w: f"/setup/shifts/{w.eve.id}/restore",
+        page=lambda w: f"/setup/sites/{w.site.id}",
+    ),
+    Case(
+        "setup.archive_duty",
+        lambda w: f"/setup/duties/{w.duty.id}/archive",
+        page=lambda w: f"/setup/sites/{w.site.id}",
+    ),
+    Case(
+        "setup.restore_duty",
+        lambda w: f"/setup/duties/{w.duty.id}/restore",
+        page=lambda w: f"/setup/sites/{w.site.id}",
+    ),
+    Case(
         "setup.new_ratio_rule",
         lambda w: "/setup/ratio-rules/new",
         form="RatioRuleForm",
@@ -1279,6 +1309,16 @@ CASES = [
         lambda w: f"/skills/{w.etp.id}/edit",
         form="CompetencyForm",
         saves=Saves(edited(Competency, lambda w: w.etp, _competency), COMPETENCY),
+    ),
+    Case(
+        "skills.archive_competency",
+        lambda w: f"/skills/{w.etp.id}/archive",
+        page=lambda w: "/skills/",
+    ),
+    Case(
+        "skills.restore_competency",
+        lambda w: f"/skills/{w.etp.id}/restore",
+        page=lambda w: "/skills/",
     ),
     Case(
         "signoff.sign",

@@ -208,7 +208,7 @@ def test_edit_contract(client, login, pharmacy):
     assert ann.min_consecutive_days == 2
 
 
-def test_deactivate_keeps_the_record_and_reactivate(client, login, pharmacy, make_rota):
+def test_archive_keeps_the_record_and_restore(client, login, pharmacy, make_rota):
     make_rota(
         pharmacy.site, rows=[(pharmacy.ann, date(2026, 3, 2), pharmacy.day, pharmacy.central_fill)]
     )
@@ -219,8 +219,9 @@ def test_deactivate_keeps_the_record_and_reactivate(client, login, pharmacy, mak
     client.post(f"/staff/{pharmacy.ann.id}/deactivate")
     db.session.expire_all()
     assert db.session.get(Staff, pharmacy.ann.id).active is False
-    listing = client.get(f"/staff/?site={pharmacy.site.id}").get_data(as_text=True)
-    assert "Inactive" in listing
+    listing = client.get(f"/staff/?site={pharmacy.site.id}&archived=1").get_data(as_text=True)
+    assert "Archived people (1)" in listing
+    assert f"/staff/{pharmacy.ann.id}" in listing
     client.post(f"/staff/{pharmacy.ann.id}/activate")
     db.session.expire_all()
     assert db.session.get(Staff, pharmacy.ann.id).active is True

@@ -94,9 +94,11 @@ class Problem:
 # ----- export --------------------------------------------------------------------------
 
 
-def competencies() -> list[Competency]:
-    """Every competency, by code: the file's competency columns, in order."""
-    return list(db.session.scalars(db.select(Competency).order_by(Competency.code)))
+def competencies(archived: bool = False) -> list[Competency]:
+    """Every competency in use, by code: the file's competency columns, in order (with
+    ``archived``, the archived ones instead)."""
+    state = Competency.archived_at.is_not(None) if archived else Competency.archived_at.is_(None)
+    return list(db.session.scalars(db.select(Competency).where(state).order_by(Competency.code)))
 
 
 def hours_value(minutes: int | None) -> int | float | None:
@@ -187,6 +189,8 @@ def read_layout(header: list[str], rows: list[list[str]]) -> Layout:
     layout = Layout([_clean(h) for h in header] + [""] * (width - len(header)))
     comps = competencies()
     by_word = {c.code.casefold(): c for c in comps} | {c.name.casefold(): c for c in comps}
+    gone = competencies(archived=True)
+    archived = {c.code.casefold(): c for c in gone} | {c.name.casefold(): c for c in gone}
     seen: dict[str, int] = {}
     for i, text in enumerate(layout.headers):
         key = text.casefold()
@@ -211,6 +215,16 @@ def read_layout(header: list[str], rows: list[list[str]]) -> Layout:
             continue
         word, what = match.groups()
         comp = by_word.get(word.casefold())
+        if comp is None and word.casefold() in archived:
+            layout.problems.append(
+                Problem(
+                    1,
+                    layout.name(i),
+                    f"the competency \u201c{archived[word.casefold()].name}\u201d is archived. "
+                    "Restore it under Skills first, or delete its columns.",
+                )
+            )
+            continue
         if comp is None:
             layout.problems.append(
                 Problem(

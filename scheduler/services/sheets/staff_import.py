@@ -317,10 +317,10 @@ class _Context:
         most = values["max_minutes_per_week"]
         hours = f"{hours_value(values['min_minutes_per_week'])}"
         hours += f"\u2013{hours_value(most)} h a week" if most is not None else "+ h a week"
-        inactive = "" if values["active"] else " (inactive)"
+        archived = "" if values["active"] else " (archived: Active is no)"
         return (
             f"{values['role'].value} at {self.sites[values['home_site_id']].name}, "
-            f"{hours}{inactive}"
+            f"{hours}{archived}"
         )
 
 
