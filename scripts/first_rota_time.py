@@ -32,7 +32,7 @@ def measure(app, client, site_id: int, monday: str, time_limit: float, poll: flo
         f"/rotas/{site_id}/{monday}/solve",
         data={"time_limit": time_limit, "generate": "Generate a new rota"},
     )
-    run_id = int(re.search(r"/rotas/runs/(\d+)", page.headers["Location"]).group(1))
+    run_id = int(re.search(r"[?&]run=(\d+)", page.headers["Location"]).group(1))
     while True:
         data = client.get(f"/rotas/runs/{run_id}.json").get_json()
         if data["rota_html"]:

@@ -27,6 +27,8 @@ from ..models import (
     RotaStatus,
     ShiftType,
     Site,
+    SolveRun,
+    SolveStatus,
     Staff,
     Station,
     User,
@@ -36,6 +38,7 @@ from ..models.rotas import RotaPolicy
 from ..solver.penalties import Cost
 from .accounts import active_approvers
 from .planning import IdMap, latest_rota, planned_with, published_rota, stored_costs
+from .run_messages import listed_conflicts, listed_faults
 from .scores import RotaScore, rota_breakdown, rota_score, scored
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -366,6 +369,74 @@ def live_gaps(rows: list[dict] | None) -> int | None:
     if rows is None:
         return None
     return sum(int(r.get("short") or 0) for r in rows if r.get("staff") is None)
+
+
+# ----- a solve in words ---------------------------------------------------------------
+
+RUN_STATES = {
+    "queued": "waiting for a worker",
+    "running": "solving",
+    "done": "done",
+    "stopped": "stopped",
+    "failed": "failed",
+}
+
+
+def run_state(status: str, stopping: bool = False) -> str:
+    """A solve's state in a word or two: 'solving', 'stopping', 'done', 'failed'..."""
+    if stopping and status in ("queued", "running"):
+        return "stopping"
+    return RUN_STATES.get(status, status)
+
+
+def run_said(
+    status: str,
+    quality: str,
+    found: bool,
+    version: int | None,
+    stopping: bool = False,
+    solved_with: str | None = None,
+) -> str:
+    """What a page says (and a screen reader announces) about a solve: its state and its best
+    rota's quality in words, never a raw bound and never the grid.
+
+    ``found`` says whether a rota has been found yet, ``version`` the draft stored at the end;
+    ``solved_with`` names the site whose solve makes this site's draft too (a group solve
+    started there), whose gaps and quality are not this site's to announce.
+    """
+    state = run_state(status, stopping).capitalize()
+    ended = status in ("done", "stopped", "failed")
+    if ended and version is None:
+        return f"{state}: no rota was stored."
+    if solved_with is not None:
+        verb = "solved" if ended else "being solved"
+        return f"{state}: this week is {verb} with {solved_with}."
+    if ended:
+        return f"{state}: version {version}" + (f", {quality}." if quality else ".")
+    if status == "queued":
+        return f"{state}."
+    if not found:
+        return f"{state}: no rota found yet."
+    return f"{state}: best rota so far, {quality}." if quality else f"{state}: a rota is found."
+
+
+def run_outcome(run: SolveRun, site: Site) -> str:
+    """A finished solve in a sentence for the week page that followed it.
+
+    '' while it runs, and when the page lists why it found no rota itself (set-up
+    faults or conflicting rules); ``site`` is the page's site, which may be another
+    site planned together with the run's.
+    """
+    if run.status in (SolveStatus.QUEUED, SolveStatus.RUNNING):
+        return ""
+    ended = "was stopped" if run.status is SolveStatus.STOPPED else "is done"
+    if run.rota is not None and run.site_id == site.id:
+        return f"Solve {run.id} {ended}: version {run.rota.version} is its new draft."
+    if run.rota is not None:
+        return f"Solve {run.id} of {run.site.name} {ended}: it made a new draft of {site.name} too."
+    if listed_conflicts(run.message) or listed_faults(run.message):
+        return ""
+    return f"Solve {run.id} ended without a rota. {run.message or 'Nothing was stored.'}"
 
 
 def _entries(assignments: list[RotaAssignment]) -> list[Entry]:

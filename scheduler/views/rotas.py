@@ -152,7 +152,8 @@ def _start(
     reference_rota_id: int | None = None,
     keep_before: date | None = None,
 ):
-    """Start a solve job and go to its progress page (or back with the reason it was refused).
+    """Start a solve job and go back to the week's page, which shows the solve live (or the
+    reason it was refused).
 
     A week whose set-up has faults is not queued: its run fails at once and the
     week's page lists the faults. A published week whose every day has passed is
@@ -182,8 +183,13 @@ def _start(
         )
     except jobs.SolveBusy as busy:
         flash(str(busy), "error")
-        return redirect(url_for("rotas.run", run_id=busy.run.id))
-    return redirect(url_for("rotas.run", run_id=run_id))
+        return redirect(_following(site, week, busy.run.id))
+    return redirect(_following(site, week, run_id))
+
+
+def _following(site: Site, week: date, run_id: int) -> str:
+    """A site's week page following a solve: live while it runs, its outcome once it ends."""
+    return url_for("rotas.week", site_id=site.id, week=week.isoformat(), run=run_id)
 
 
 # ----- the week page ---------------------------------------------------------------------
@@ -192,7 +198,13 @@ def _start(
 @bp.get("/<int:site_id>/<week>")
 @roles_required(*MANAGERS)
 def week(site_id: int, week: str):
-    """Show a site's week: status, actions, the wall chart, the table by person, the explanation."""
+    """Show a site's week: status, actions, the wall chart, the table by person, the explanation.
+
+    While a solve of the week runs (the site's own, or a group solve started at a site
+    planned together with it), the page without a version asked for shows the solve
+    live instead: its progress and the best rota so far. ``run`` names the solve the
+    page follows, so that once it has ended the page says how it ended.
+    """
     site = db.get_or_404(Site, site_id)
     monday = _week(week)
     if monday.weekday() != 0:
@@ -201,7 +213,28 @@ def week(site_id: int, week: str):
     rota = rotas.find_version(site.id, monday, version)
     if version is not None and rota is None:
         abort(404)
-    return _render_week(site, monday, rota, SolveForm())
+    followed = _followed(site, monday, request.args.get("run", type=database_int))
+    watching = version is None and request.args.get("edit") != "1"
+    return _render_week(site, monday, rota, SolveForm(), followed=followed, watching=watching)
+
+
+def _followed(site: Site, monday: date, run_id: int | None) -> SolveRun | None:
+    """The solve a week page follows: one of this week at the site or a site planned with it
+    (None for any other id: an old or mistyped address shows the week as usual)."""
+    run = db.session.get(SolveRun, run_id) if run_id else None
+    if run is None or run.week_start != monday:
+        return None
+    return run if run.site_id in {s.id for s in planned_with(site)} else None
+
+
+def _solving(site: Site, monday: date) -> SolveRun | None:
+    """The queued or running solve that makes this week's next draft: the site's own, or a
+    group solve started at a site planned together with it."""
+    for other in sorted(planned_with(site), key=lambda s: s.id != site.id):
+        found = jobs.active_run(other.id, monday)
+        if found is not None:
+            return found
+    return None
 
 
 def _render_week(
@@ -211,8 +244,22 @@ def _render_week(
     form: SolveForm,
     status: int = 200,
     conflict: Conflict | None = None,
+    followed: SolveRun | None = None,
+    watching: bool = False,
 ):
+    """The week page; with ``watching``, a running solve of the week live in place of the rota."""
+    active = _solving(site, monday)
+    if active is not None and watching:
+        return _render_live(site, monday, rota, active), status
     versions = rotas.versions(site.id, monday)
+    ended = followed if followed is not None and followed.finished else None
+    latest_run = setup_check.latest_run(site.id, monday)
+    if (
+        ended is not None
+        and ended.site_id != site.id
+        and (latest_run is None or ended.id > latest_run.id)
+    ):
+        latest_run = ended  # a group solve started elsewhere: its reasons are this week's too
     context = {
         "site": site,
         "monday": monday,
@@ -220,10 +267,13 @@ def _render_week(
         "form": form,
         "conflict": conflict,
         "edit_mode": request.args.get("edit") == "1",
-        "active": jobs.active_run(site.id, monday),
+        "active": active,
+        "outcome": rotas.run_outcome(ended, site) if ended is not None else "",
+        "outcome_ok": ended is not None and ended.rota is not None,
+        "outcome_run": ended,
         "setup_faults": setup_check.latest_faults(site.id, monday),
         "setup_warnings": setup_warnings.week_warnings(site, monday),
-        "no_rota": _no_rota(setup_check.latest_run(site.id, monday)),
+        "no_rota": _no_rota(latest_run),
         "versions": versions,
         "version_scores": {v.id: rotas.site_score_line(v) for v in versions},
         "needs_approval": rotas.requires_approval(site),
@@ -252,6 +302,28 @@ def _render_week(
             other_priorities=priority_service.draft_made_under_other(rota),
         )
     return render_template("rotas/week.html", **context), status
+
+
+def _render_live(site: Site, monday: date, rota: Rota | None, run: SolveRun) -> str:
+    """The week page while a solve of it runs: its progress, and the best rota so far at the
+    site that started it (another site of the group shows the progress and says so)."""
+    progress = jobs.progress(run.id)
+    partner = site if run.site_id != site.id else None
+    return render_template(
+        "rotas/week.html",
+        site=site,
+        monday=monday,
+        rota=rota,
+        live_run=run,
+        progress=progress,
+        live=_live(run, progress, partner),
+        progress_url=url_for("rotas.run_json", run_id=run.id, site=partner.id if partner else None),
+        stop_url=url_for("rotas.stop", run_id=run.id, site=site.id),
+        ended_url=_following(site, monday, run.id),
+        prev_week=dates.neighbour_week(monday, -1),
+        next_week=dates.neighbour_week(monday, 1),
+        day_label=rotas.day_label,
+    )
 
 
 @dataclass(frozen=True)
@@ -297,26 +369,55 @@ def solve(site_id: int, week: str):
     return _start(site, monday, form, form.kind)
 
 
-def _live(solve_run: SolveRun, finished: bool) -> dict:
-    """The best rota so far as a by-station grid (HTML) and its quality in words.
+def _live(solve_run: SolveRun, progress: jobs.RunProgress, partner: Site | None = None) -> dict:
+    """The best rota so far as a by-station grid (HTML), its quality in words, and what the
+    page says of the solve (``said``, for the status region that screen readers announce).
 
-    Both empty before the first rota; the quality never shows a raw bound.
+    The grid is empty before the first rota, and for ``partner``, a site planned
+    together with the run's whose rota the run does not keep while it solves. The
+    quality never shows a raw bound.
     """
     rows = solve_run.best_rota
     quality = scores.quality_words(
         solve_run.site, rotas.live_gaps(rows), solve_run.best_levels, solve_run.best_level_bounds
     )
-    if rows is None:
-        return {"rota_html": "", "quality": quality}
+    said = rotas.run_said(
+        progress.status,
+        quality,
+        rows is not None,
+        progress.rota_version,
+        progress.stopping,
+        solve_run.site.name if partner is not None else None,
+    )
+    data = {
+        "state": rotas.run_state(progress.status, progress.stopping),
+        "said": said,
+        "rota_html": "",
+        "quality": "" if partner is not None else quality,
+    }
+    if rows is None or partner is not None:
+        return data
     chart = rotas.live_chart(solve_run.site, solve_run.week_start, rows)
-    html = render_template(
+    data["rota_html"] = render_template(
         "rotas/_live_chart.html",
         chart=chart,
         quality=quality,
-        finished=finished,
+        finished=progress.finished,
         day_label=rotas.day_label,
     )
-    return {"rota_html": html, "quality": quality}
+    return data
+
+
+def _partner(solve_run: SolveRun) -> Site | None:
+    """The site named by ``?site=``: one planned together with the run's site (not the run's
+    own), whose week page follows the run; None without it; 404 for any other site."""
+    site_id = request.args.get("site", type=database_int)
+    if site_id is None or site_id == solve_run.site_id:
+        return None
+    site = db.session.get(Site, site_id)
+    if site is None or site not in planned_with(solve_run.site):
+        abort(404)
+    return site
 
 
 @bp.get("/runs/<int:run_id>")
@@ -324,7 +425,8 @@ def _live(solve_run: SolveRun, finished: bool) -> dict:
 def run(run_id: int):
     """A solve's progress: a live bar where scripts run, a refreshing page where they do not.
 
-    The best rota found so far is shown as it comes, by station, with its quality in words.
+    The best rota found so far is shown as it comes, by station, with its quality in
+    words; when the solve ends while the page watches, the page opens the new version.
     """
     solve_run = db.get_or_404(SolveRun, run_id)
     progress = jobs.progress(run_id)
@@ -333,41 +435,58 @@ def run(run_id: int):
         run=solve_run,
         progress=progress,
         no_rota=_no_rota(solve_run),
-        live=_live(solve_run, progress.finished),
+        live=_live(solve_run, progress),
     )
 
 
 @bp.get("/runs/<int:run_id>.json")
 @roles_required(*MANAGERS)
 def run_json(run_id: int):
-    """A solve's progress as JSON: status, best score in words, time spent and left, and the
-    best rota so far as an HTML fragment (``rota_html``) with its ``quality`` in words."""
+    """A solve's progress as JSON: status, best score in words, time spent and left, the best
+    rota so far as an HTML fragment (``rota_html``) with its ``quality`` in words, what the
+    page says of it (``said``) and, once it has ended with a rota, the new version's page.
+
+    ``?site=`` asks for a site planned together with the run's: its own new version, and
+    no grid (the run keeps only its own site's rota while it solves).
+    """
     solve_run = db.get_or_404(SolveRun, run_id)
+    partner = _partner(solve_run)
     progress = jobs.progress(run_id)
     data = progress.as_json()
-    data.update(_live(solve_run, progress.finished))
-    data["rota_url"] = (
-        url_for(
-            "rotas.week",
-            site_id=solve_run.site_id,
-            week=solve_run.week_start.isoformat(),
-            version=data["rota_version"],
-        )
-        if data["rota_version"]
-        else None
-    )
+    data.update(_live(solve_run, progress, partner))
+    data["rota_url"] = _version_url(solve_run, partner or solve_run.site, data["rota_version"])
     return jsonify(data)
+
+
+def _version_url(solve_run: SolveRun, site: Site, version: int | None) -> str | None:
+    """The week page of the version a finished run made at a site (None without one): the
+    run's own rota, or for a site planned with it, that site's latest version (made with it)."""
+    if version is None:
+        return None
+    if site.id != solve_run.site_id:
+        latest = rotas.find_version(site.id, solve_run.week_start, None)
+        version = latest.version if latest is not None else None
+    week = solve_run.week_start.isoformat()
+    return url_for("rotas.week", site_id=site.id, week=week, version=version)
 
 
 @bp.post("/runs/<int:run_id>/stop")
 @roles_required(SUPERVISOR)
 def stop(run_id: int):
-    """Stop a running solve; the best rota found so far is kept."""
-    db.get_or_404(SolveRun, run_id)
+    """Stop a running solve; the best rota found so far is kept.
+
+    Back to the page the button was on: ``?site=`` names the week page (of the run's
+    site or one planned with it), else the run's own page.
+    """
+    solve_run = db.get_or_404(SolveRun, run_id)
+    back = request.args.get("site", type=database_int)
     if jobs.stop(run_id):
         flash("Stopping: the best rota found so far will be kept.", "info")
     else:
         flash("That solve is not running any more.", "info")
+    for site in planned_with(solve_run.site):
+        if site.id == back:
+            return redirect(_following(site, solve_run.week_start, run_id))
     return redirect(url_for("rotas.run", run_id=run_id))
 
 

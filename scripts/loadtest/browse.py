@@ -1,8 +1,9 @@
 """What a simulated browser reads from the app's pages, kept apart from locust so tests import it.
 
 The load test's users find the CSRF token in a page's form, the solve run's id in the
-address the solve form redirects to, and check each page for a marker proving it is
-the page asked for (a week page with a rota has its status card).
+address the solve form redirects to (the week page following the run, ``?run=``), and
+check each page for a marker proving it is the page asked for (a week page with a rota
+has its status card).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-RUN_URL = re.compile(r"/rotas/runs/(\d+)$")
+RUN_URL = re.compile(r"/rotas/\d+/[\d-]+\?(?:.*&)?run=(\d+)(?:&|$)")
 ALREADY_RUNNING = "already running"
 
 
@@ -31,7 +32,8 @@ def csrf_token(html: str) -> str | None:
 
 
 def run_id(location: str) -> int | None:
-    """The solve run's id in the address the solve form redirects to (None otherwise)."""
+    """The solve run's id in the address the solve form redirects to: the week page that
+    follows the run (None otherwise)."""
     found = RUN_URL.search(location)
     return int(found.group(1)) if found else None
 

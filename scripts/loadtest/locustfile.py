@@ -7,7 +7,8 @@ written by ``prepare.py`` (accounts, the rotas to read, the weeks to solve).
   sheet and the sites-and-weeks list.
 * :class:`TechnicianReader` opens My week, their wishes, their CE log and calendar page.
 * :class:`Generator` (a fixed number, 5 by default) reads its own week's page, posts
-  the solve form with the page's CSRF token, follows the run page, polls the run's
+  the solve form with the page's CSRF token, opens the week page it is sent back to
+  (which shows the solve live), polls the run's
   JSON progress once a second (as the page's script does) until it has finished,
   then opens the new version.
 
@@ -26,6 +27,7 @@ import json
 import os
 import random
 import time
+from urllib.parse import urlsplit
 
 from browse import ALREADY_RUNNING, Page, csrf_token, rota_page, run_id, week_page
 from locust import FastHttpUser, between, events, task
@@ -237,7 +239,8 @@ class Generator(SignedInUser):
             if answer.status_code != 302 or started_run is None:
                 answer.failure(f"solve not started (HTTP {answer.status_code})")
                 return
-        run_page = self.open(Page(f"/rotas/runs/{started_run}", "run page"))
+        path = urlsplit(location)
+        run_page = self.open(Page(f"{path.path}?{path.query}", "week page following a solve"))
         if run_page is not None and ALREADY_RUNNING in run_page:
             record_solve(self, "solve refused: already running", started, None)
             return

@@ -1047,7 +1047,7 @@ CASES = [
         role="technician",
         page=lambda w: "/me/wishes",
     ),
-    # rotas (a started solve shows its progress page rather than a message)
+    # rotas (a started solve shows the week solving live rather than a message)
     Case(
         "rotas.solve",
         lambda w: f"/rotas/{w.site.id}/{w.week}/solve",

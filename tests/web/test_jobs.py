@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -73,9 +74,9 @@ def post_solve(client, site, seconds: int = 3):
 
 
 def run_id_of(response) -> int:
-    """The run id from a redirect to its progress page."""
+    """The run id from the redirect to the week page that follows it (``?run=``)."""
     assert response.status_code == 302, response.get_data(as_text=True)
-    return int(response.location.rsplit("/", 1)[1])
+    return int(parse_qs(urlsplit(response.location).query)["run"][0])
 
 
 @pytest.fixture
@@ -140,9 +141,9 @@ def test_a_running_solve_reports_progress_refuses_a_second_and_stops(
     )
     assert "already running" in second.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(SolveRun.id))) == 1
-    assert "follow its progress" in client.get(f"/rotas/{tiny_site.id}/{WEEK}").get_data(
-        as_text=True
-    )
+    week = client.get(f"/rotas/{tiny_site.id}/{WEEK}").get_data(as_text=True)
+    assert f'data-progress-url="/rotas/runs/{run_id}.json"' in week  # the week shows it live
+    assert "Stop and keep the best rota" in week
 
     stopped = client.post(f"/rotas/runs/{run_id}/stop", follow_redirects=True)
     assert "best rota found so far will be kept" in stopped.get_data(as_text=True)
@@ -192,6 +193,8 @@ def test_a_failing_solve_is_marked_failed_with_the_reason(client, login, tiny_si
     html = client.get(f"/rotas/runs/{run_id}").get_data(as_text=True)
     assert "solver exploded" in html
     assert "Back to the week" in html
+    week = client.get(f"/rotas/{tiny_site.id}/{WEEK}?run={run_id}").get_data(as_text=True)
+    assert f"Solve {run_id} ended without a rota. RuntimeError: solver exploded" in week
 
 
 def test_a_run_whose_heartbeat_went_stale_is_failed_and_the_week_can_be_solved_again(
@@ -231,7 +234,7 @@ def test_a_run_whose_heartbeat_went_stale_is_failed_and_the_week_can_be_solved_a
         f"The solve stopped unexpectedly (its worker stopped responding at {clock}); "
         "start it again."
     )
-    assert "follow its progress" not in client.get(f"/rotas/{tiny_site.id}/{WEEK}").get_data(
+    assert "data-progress-url" not in client.get(f"/rotas/{tiny_site.id}/{WEEK}").get_data(
         as_text=True
     )
 
@@ -274,7 +277,7 @@ def test_a_queued_run_shows_it_waits_for_a_worker_then_fails_when_none_takes_it(
         "Waiting for a worker to start this solve."
     )
     week = client.get(f"/rotas/{tiny_site.id}/{WEEK}").get_data(as_text=True)
-    assert "is queued, waiting for a worker" in week
+    assert "Waiting for a worker to start this solve." in week
 
     db.session.execute(
         update(SolveRun)

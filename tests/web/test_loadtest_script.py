@@ -116,12 +116,12 @@ def test_a_solve_posted_like_a_generator_leads_to_its_run(app, client, login, ti
     run = db.session.get(SolveRun, run_id)
     assert run is not None
     assert run.site_id == tiny_site.id
-    assert browse.ALREADY_RUNNING not in client.get(f"/rotas/runs/{run_id}").get_data(as_text=True)
+    assert browse.ALREADY_RUNNING not in client.get(answer.location).get_data(as_text=True)
     week = client.get(browse.rota_page(tiny_site.id, WEEK).path).get_data(as_text=True)
     assert browse.rota_page(tiny_site.id, WEEK).marker in week
 
 
-def test_a_refused_solve_is_recognised_on_the_run_page(app, client, login, tiny_site, browse):
+def test_a_refused_solve_is_recognised_on_the_week_page(app, client, login, tiny_site, browse):
     app.config["SOLVE_JOBS_SYNC"] = True
     busy = SolveRun(site=tiny_site, week_start=MONDAY, time_limit=3, status=SolveStatus.RUNNING)
     db.session.add(busy)
@@ -143,13 +143,17 @@ def test_a_refused_solve_is_recognised_on_the_run_page(app, client, login, tiny_
 @pytest.mark.parametrize(
     ("location", "expected"),
     [
-        ("/rotas/runs/17", 17),
-        ("http://127.0.0.1:8000/rotas/runs/4", 4),
+        ("/rotas/1/2026-03-02?run=17", 17),
+        ("http://127.0.0.1:8000/rotas/3/2026-03-02?run=4", 4),
+        ("/rotas/1/2026-03-02?version=2&run=5", 5),
         ("/rotas/1/2026-03-02", None),
+        ("/rotas/1/2026-03-02?version=2", None),
+        ("/rotas/1/2026-03-02?rerun=2", None),
+        ("/rotas/runs/17", None),
         ("", None),
     ],
 )
-def test_run_id_is_read_only_from_a_run_address(browse, location, expected):
+def test_run_id_is_read_only_from_a_week_page_following_a_run(browse, location, expected):
     assert browse.run_id(location) == expected
 
 

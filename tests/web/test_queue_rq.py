@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -183,7 +184,7 @@ def generate(client, site: Site, week, seconds: int) -> int:
         f"/rotas/{site.id}/{week.isoformat()}/solve", data={"time_limit": seconds, "generate": "y"}
     )
     assert page.status_code == 302, page.get_data(as_text=True)
-    return int(page.location.rsplit("/", 1)[1])
+    return int(parse_qs(urlsplit(page.location).query)["run"][0])  # the week page follows it
 
 
 def running_with_progress(data: dict) -> bool:

@@ -209,10 +209,14 @@ def test_generate_runs_a_solve_and_shows_its_result(client, login, tiny_site, sy
     page = solve(client, tiny_site)
     assert page.status_code == 302
     run = db.session.scalar(db.select(SolveRun))
-    assert page.location.endswith(f"/rotas/runs/{run.id}")
+    assert page.location.endswith(f"/rotas/{tiny_site.id}/{WEEK}?run={run.id}")  # the week
     assert run.status.value == "done"
     assert run.kind == "full"
-    html = client.get(page.location).get_data(as_text=True)
+    html = client.get(page.location).get_data(as_text=True)  # ended: the new version itself
+    assert f"Solve {run.id} is done: version 1 is its new draft." in html
+    assert "Version 1" in html
+    assert "By station" in html
+    html = client.get(f"/rotas/runs/{run.id}").get_data(as_text=True)  # the run, for history
     assert "See version 1" in html
     assert '<progress id="run-bar" max="100" value="100">' in html
     data = client.get(f"/rotas/runs/{run.id}.json").get_json()
