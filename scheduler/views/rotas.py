@@ -572,10 +572,10 @@ def _move_choices(form: MoveForm, rota: Rota) -> None:
         (d.isoformat(), rotas.day_label(d)) for d in rotas.week_days(rota.week_start)
     ]
     form.shift.choices = [
-        (st.id, f"{st.name} ({rotas.shift_times(st)})") for st in site.shift_types
+        (st.id, f"{st.name} ({rotas.shift_times(st)})") for st in site.shift_types_in_use
     ]
-    form.place.choices = [(f"station-{s.id}", s.name) for s in site.stations] + [
-        (f"duty-{d.id}", f"{d.name} (duty)") for d in sorted(site.duties, key=lambda d: d.id)
+    form.place.choices = [(f"station-{s.id}", s.name) for s in site.stations_in_use] + [
+        (f"duty-{d.id}", f"{d.name} (duty)") for d in site.duties_in_use
     ]
 
 

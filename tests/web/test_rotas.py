@@ -689,3 +689,18 @@ def test_published_shifts_give_times_partners_and_skip_drafts(tiny_site, make_ro
     assert theirs.trainee
     assert theirs.trainer == "Ann"
     assert published_shifts(ann.id, MONDAY + timedelta(days=7), MONDAY + timedelta(days=8)) == []
+
+
+def test_the_move_form_offers_no_archived_station_or_shift(client, login, tiny_rota):
+    login("supervisor")
+    ann = rows(tiny_rota)[("Ann", MONDAY)]
+    entry = named(Station, "Order entry")
+    evening = db.session.scalar(db.select(ShiftType).where(ShiftType.code == "E"))
+    before = client.get(f"/rotas/assignments/{ann.id}/move").get_data(as_text=True)
+    assert f'value="station-{entry.id}"' in before
+    assert f'value="{evening.id}"' in before
+    entry.archived_at = evening.archived_at = datetime(2026, 3, 1)
+    db.session.commit()
+    after = client.get(f"/rotas/assignments/{ann.id}/move").get_data(as_text=True)
+    assert f'value="station-{entry.id}"' not in after
+    assert f'value="{evening.id}"' not in after
