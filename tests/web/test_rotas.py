@@ -699,7 +699,7 @@ def test_the_move_form_offers_no_archived_station_or_shift(client, login, tiny_r
     before = client.get(f"/rotas/assignments/{ann.id}/move").get_data(as_text=True)
     assert f'value="station-{entry.id}"' in before
     assert f'value="{evening.id}"' in before
-    entry.archived_at = evening.archived_at = datetime(2026, 3, 1)
+    entry.archived_at = evening.archived_at = datetime(2026, 3, 1, tzinfo=UTC)
     db.session.commit()
     after = client.get(f"/rotas/assignments/{ann.id}/move").get_data(as_text=True)
     assert f'value="station-{entry.id}"' not in after
