@@ -4,12 +4,40 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 
 import pytest
+from sqlalchemy import Engine, event
+from werkzeug.security import generate_password_hash
 
 from scheduler.extensions import db
+from scheduler.models import accounts
 
 from .databases import TestDatabases, server_url
+
+# Passwords are hashed with scrypt, as in production, at a lower cost: werkzeug's default
+# (N=32768) takes 0.1-0.2 s a hash, and every sign-in of the suite would pay it twice.
+QUICK_PASSWORD_HASH = "scrypt:1024:8:1"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def quick_password_hashes() -> Iterator[None]:
+    """New passwords hashed at a low scrypt cost for the whole run (checks read the cost
+    from the stored hash, so signing in works the same way)."""
+    patch = pytest.MonkeyPatch()
+    quick = partial(generate_password_hash, method=QUICK_PASSWORD_HASH)
+    patch.setattr(accounts, "generate_password_hash", quick)
+    yield
+    patch.undo()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_without_fsync(dbapi_connection, _record) -> None:
+    """Test databases are thrown away: SQLite commits without waiting for the disk."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA synchronous=OFF")
+        cursor.close()
 
 
 @pytest.fixture(scope="session")
@@ -25,7 +53,7 @@ def test_databases(tmp_path_factory) -> Iterator[TestDatabases]:
 @pytest.fixture
 def database_url(test_databases, tmp_path) -> Iterator[str]:
     """The URL of this test's database: empty, for the models' tables (``app`` creates them)."""
-    yield test_databases.model_database(tmp_path)
+    yield test_databases.model_database(tmp_path, db.metadata)
     test_databases.reset_model_database(db.metadata)
 
 

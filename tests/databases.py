@@ -22,6 +22,18 @@ Empty databases for tests that build their own schema (migrations, the seeded
 demo, a second app, worker processes) come from :meth:`TestDatabases.create`; on
 PostgreSQL a released one is wiped (its ``public`` schema dropped and made anew)
 and handed out again, so the run creates and drops only a few databases.
+
+Databases built once and copied: :meth:`TestDatabases.copy` builds a template once per
+run and hands out copies (SQLite copies the file; PostgreSQL ``CREATE DATABASE ...
+TEMPLATE``, 0.1-0.2 s); :meth:`TestDatabases.seeded_demo` is the demo that ``flask
+seed-demo`` loads (about 5-10 s to seed, most of it solving last week), seeded once a run
+for the browser tests and the modules that print or export it. On SQLite each test's model
+database is a copy of a file with the models' tables, made once (``create_all`` on a new
+file took 30-90 ms a test, a copy under 5).
+
+Commits do not wait for the disk: the test databases are thrown away, so SQLite runs with
+``synchronous=OFF`` (tests/conftest.py) and the PostgreSQL databases with
+``synchronous_commit = off``; what tests see, and every lock and constraint, is unchanged.
 """
 
 from __future__ import annotations
@@ -29,6 +41,9 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import shutil
+from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, create_engine, text
@@ -75,6 +90,7 @@ class TestDatabases:
         self._spare: list[str] = []
         self._count = 0
         self._model_url: str | None = None
+        self._templates: dict[str, str] = {}
 
     # ----- empty databases ----------------------------------------------------------------
 
@@ -88,8 +104,7 @@ class TestDatabases:
             name = self._spare.pop()
         else:
             name = f"{self.prefix}_{self._count}_{slug}"
-            self._execute_admin(f'CREATE DATABASE "{name}"')
-            self._created.append(name)
+            self._create_database(name)
         return self._url_of(name)
 
     def release(self, url: str) -> None:
@@ -108,16 +123,63 @@ class TestDatabases:
             engine.dispose()
         self._spare.append(name)
 
+    # ----- copies of a database built once per run ----------------------------------------
+
+    def copy(self, key: str, build: Callable[[str], None], label: str = "copy") -> str:
+        """The URL of a new database holding a copy of the run's template ``key``.
+
+        The first call for a key builds the template: ``build(url)`` fills an empty database
+        and closes its connections. Each call then copies it, which takes milliseconds:
+        SQLite copies the file, PostgreSQL creates the database from the template
+        (``CREATE DATABASE ... TEMPLATE``). Give the copy back with :meth:`release`.
+        """
+        template = self._templates.get(key)
+        if template is None:
+            template = self.create(f"template {key}")
+            try:
+                build(template)
+            except BaseException:
+                self.release(template)
+                raise
+            self._templates[key] = template
+        self._count += 1
+        slug = re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")[:20] or "copy"
+        if self.server is None:
+            target = self.folder / f"{slug}-{self._count}.sqlite"
+            shutil.copyfile(make_url(template).database or "", target)
+            return f"sqlite:///{target}"
+        source = make_url(template).database or ""
+        name = f"{self.prefix}_{self._count}_{slug}"
+        self._disconnect_others(source)
+        self._create_database(name, source)
+        return self._url_of(name)
+
+    def seeded_demo(self, today: date | str | None = None) -> str:
+        """A new database holding the demo as ``flask seed-demo`` loads it for the week of
+        ``today`` (a date or YYYY-MM-DD, as the ``TODAY`` setting; None: the real today).
+
+        The demo is seeded once per run and week (the seed solves last week for a few
+        seconds) and copied for each caller; give the copy back with :meth:`release`.
+        """
+        day = date.fromisoformat(today) if isinstance(today, str) else today or date.today()
+        monday = day - timedelta(days=day.weekday())
+        return self.copy(f"demo {monday}", lambda url: seed_demo(url, day), "demo")
+
     # ----- the model database of the ``app`` fixture ----------------------------------------
 
-    def model_database(self, folder: Path) -> str:
-        """The URL for one test's database with the models' tables (the test creates them).
+    def model_database(self, folder: Path, metadata: MetaData | None = None) -> str:
+        """The URL for one test's database for the models' tables, with no rows.
 
-        SQLite: a new file in the test's folder. PostgreSQL: the run's model database,
-        empty; call :meth:`reset_model_database` after the test.
+        SQLite: a new file in the test's folder; with ``metadata``, a copy of a file holding
+        its tables, made once per run (``create_all`` then finds them all there). PostgreSQL:
+        the run's model database, empty (its tables are kept from test to test); call
+        :meth:`reset_model_database` after the test.
         """
         if self.server is None:
-            return f"sqlite:///{folder / 'test.db'}"
+            target = folder / "test.db"
+            if metadata is not None:
+                shutil.copyfile(self._tables_file(metadata), target)
+            return f"sqlite:///{target}"
         if self._model_url is None:
             self._model_url = self.create("models")
         return self._model_url
@@ -166,10 +228,31 @@ class TestDatabases:
         finally:
             self._created.clear()
             self._spare.clear()
+            self._templates.clear()
             if self._admin is not None:
                 self._admin.dispose()
 
     # ----- helpers ---------------------------------------------------------------------------
+
+    def _tables_file(self, metadata: MetaData) -> Path:
+        """A SQLite file holding the tables of ``metadata`` and no rows, made on first use."""
+        path = self.folder / "tables.sqlite"
+        if not path.exists():
+            engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
+            try:
+                metadata.create_all(engine)
+            finally:
+                engine.dispose()
+        return path
+
+    def _create_database(self, name: str, template: str | None = None) -> None:
+        """Create a database on the server (a copy of ``template`` when given); it is dropped
+        at the end of the run. Its commits do not wait for the disk (a test database is thrown
+        away; a crash of the server could lose only the last moments of commits)."""
+        copy = f' TEMPLATE "{template}"' if template else ""
+        self._execute_admin(f'CREATE DATABASE "{name}"{copy}')
+        self._created.append(name)
+        self._execute_admin(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
 
     def _url_of(self, name: str) -> str:
         """The URL of a database on the run's server."""
@@ -193,3 +276,18 @@ class TestDatabases:
             " WHERE datname = :name AND pid <> pg_backend_pid()",
             name=name,
         )
+
+
+def seed_demo(url: str, today: date) -> None:
+    """Run ``flask seed-demo`` on an empty database, as of ``today``."""
+    from scheduler import create_app
+    from scheduler.extensions import db
+
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "demo", "REDIS_URL": None, "TODAY": today}
+    )
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["seed-demo"])
+        assert result.exit_code == 0, result.output
+        db.session.remove()
+        db.engine.dispose()

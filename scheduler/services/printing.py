@@ -528,33 +528,63 @@ def _styles(stylesheet: Path, paper: str, fetcher, chart_pt: float | None) -> li
 def chart_type_size(chart_html: str, stylesheet: Path, paper: str = "a4", fetcher=None) -> float:
     """The largest type size (points) at which the wall chart alone fits one landscape page.
 
-    ``chart_html`` is the print document of the wall chart alone. Each try lays it out with
-    WeasyPrint; the sizes are searched in half points between the paper's largest and
-    smallest, so a big site gets a few layouts and a small one a single layout. A chart too
-    big even at the smallest size gets the smallest (and runs onto a second page).
+    ``chart_html`` is the print document of the wall chart alone; see ``fit_chart``.
+    """
+    return fit_chart(chart_html, stylesheet, paper, fetcher)[0]
+
+
+def fit_chart(chart_html: str, stylesheet: Path, paper: str = "a4", fetcher=None):
+    """The wall chart's type size and, when it was laid out at that size, its layout.
+
+    The size is the largest of the paper's sizes (half points from ``CHART_TYPE``'s largest
+    down to its smallest) at which the chart alone fits one landscape page; a chart too big
+    even at the smallest size gets the smallest (and runs onto a second page). Each try lays
+    the chart out with WeasyPrint: the largest size first, which is all a small site needs.
+    When it overflows, the search starts from the size its overflow points to (a table's
+    height grows about as the square of its type size: larger type, more lines of wrapped
+    names, each taller), steps from there to the neighbouring sizes that settle the answer,
+    and halves the range left should the estimate be far off; a big site gets three or four
+    layouts. Returns ``(size, document)``: the document (WeasyPrint's) of the chart at that
+    size, or None when that size was not laid out.
     """
     from weasyprint import HTML
 
     fetcher = fetcher if fetcher is not None else no_fetcher()
     largest, smallest = CHART_TYPE[paper]
     sizes = [largest - 0.5 * i for i in range(int((largest - smallest) / 0.5) + 1)]
+    laid_out = {}
 
-    def fits(size: float) -> bool:
-        styles = _styles(stylesheet, paper, fetcher, size)
-        return (
-            len(HTML(string=chart_html, url_fetcher=fetcher).render(stylesheets=styles).pages) == 1
-        )
+    def fits(index: int) -> bool:
+        styles = _styles(stylesheet, paper, fetcher, sizes[index])
+        laid_out[index] = HTML(string=chart_html, url_fetcher=fetcher).render(stylesheets=styles)
+        return len(laid_out[index].pages) == 1
 
-    if fits(sizes[0]):
-        return sizes[0]
-    low, high = 1, len(sizes) - 1  # sizes[high] is the answer when nothing larger fits
-    while low < high:
-        middle = (low + high) // 2
-        if fits(sizes[middle]):
-            high = middle
+    if fits(0):
+        return sizes[0], laid_out[0]
+    estimate = largest / _pages_of_content(laid_out[0]) ** 0.5
+    guess = round((largest - estimate) / 0.5)
+    low, high = 0, len(sizes) - 1  # sizes[low] overflows; sizes[high] fits, or is the smallest
+    steps = 3  # the estimate and two steps from it, then halving
+    while low + 1 < high:
+        middle = min(max(guess, low + 1), high - 1) if steps else (low + high) // 2
+        steps = max(0, steps - 1)
+        if fits(middle):
+            high, guess = middle, middle - 1
         else:
-            low = middle + 1
-    return sizes[high]
+            low, guess = middle, middle + 1
+    return sizes[high], laid_out.get(high)
+
+
+def _pages_of_content(document) -> float:
+    """How many pages' height the laid-out content takes, e.g. 1.87 (at least the pages
+    started less one: the last page's fill is read from the layout when WeasyPrint shows it)."""
+    pages = document.pages
+    try:
+        last = pages[-1]._page_box  # the page's content area and the root element's box in it
+        fill = last.children[0].height / last.height
+    except (AttributeError, IndexError, TypeError, ZeroDivisionError):
+        fill = 1.0
+    return len(pages) - 1 + min(max(fill, 0.0), 1.0)
 
 
 def render_pdf(
@@ -567,3 +597,15 @@ def render_pdf(
     fetcher = fetcher if fetcher is not None else no_fetcher()
     styles = _styles(stylesheet, paper, fetcher, chart_pt)
     return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=styles)
+
+
+def print_pdf(html: str, chart_html: str, stylesheet: Path, paper: str = "a4") -> bytes:
+    """A print page as a PDF with its wall chart in the largest type that fits one page.
+
+    ``chart_html`` is the same page with the wall chart alone (``html`` itself when only
+    the chart is printed: its layout from the type-size search is then the PDF).
+    """
+    size, chart = fit_chart(chart_html, stylesheet, paper)
+    if html == chart_html and chart is not None:
+        return chart.write_pdf()
+    return render_pdf(html, stylesheet, paper, chart_pt=size)

@@ -57,10 +57,8 @@ def rota_pdf(rota_id: int):
         chart = render_template(
             "print/pdf.html", doc=replace(doc, chart_only=True), paper=paper, **HELPERS
         )
-    size = printing.chart_type_size(chart, stylesheet, paper)
-    pdf = printing.render_pdf(html, stylesheet, paper, chart_pt=size)
     return send_file(
-        BytesIO(pdf),
+        BytesIO(printing.print_pdf(html, chart, stylesheet, paper)),
         mimetype="application/pdf",
         as_attachment=True,
         download_name=printing.pdf_filename(doc.rota, doc.chart_only),

@@ -50,8 +50,13 @@ def live_app(test_databases) -> Iterator[str]:
 
 @contextmanager
 def serve_demo(test_databases, **config) -> Iterator[str]:
-    """The demo seeded into a fresh database and served on a free port, with extra settings."""
-    url = test_databases.create("live")
+    """The demo seeded into a fresh database and served on a free port, with extra settings.
+
+    The database is a copy of the demo the run seeds once per week (``TODAY`` in ``config``
+    picks the week; see ``TestDatabases.seeded_demo``), so each module starts from the same
+    freshly seeded demo without seeding it again.
+    """
+    url = test_databases.seeded_demo(config.get("TODAY"))
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": url,
@@ -61,19 +66,13 @@ def serve_demo(test_databases, **config) -> Iterator[str]:
             **config,
         }
     )
-    with app.app_context():
-        result = app.test_cli_runner().invoke(args=["seed-demo"])
-        assert result.exit_code == 0, result.output
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    with app.app_context():
-        db.engine.dispose()
-    test_databases.release(url)
+    try:
+        with served(app) as base_url:
+            yield base_url
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+        test_databases.release(url)
 
 
 @pytest.fixture(scope="module")

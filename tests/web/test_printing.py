@@ -42,8 +42,9 @@ TABLOID_LANDSCAPE = (1224, 792)
 
 @pytest.fixture(scope="module")
 def demo(test_databases):
-    """The demo seeded once for this module; last week is published."""
-    url = test_databases.create("print")
+    """The seeded demo (a copy of the run's, see tests/databases.py) for this module; last
+    week is published."""
+    url = test_databases.seeded_demo()
     app = create_app(
         {
             "TESTING": True,
@@ -52,10 +53,6 @@ def demo(test_databases):
             "SECRET_KEY": "test",
         }
     )
-    with app.app_context():
-        result = app.test_cli_runner().invoke(args=["seed-demo"])
-        assert result.exit_code == 0, result.output
-        db.session.remove()
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -204,6 +201,25 @@ def test_the_wall_chart_alone_fits_one_landscape_page(ctx, supervisor, paper, si
     sizes = name_sizes(sheet, parts)
     assert sizes
     assert min(sizes) >= smallest, sizes
+
+
+def test_the_chart_type_is_the_largest_half_point_size_that_fits_one_page(ctx):
+    """The type-size search settles on a size at which the hospital's chart fits one page of
+    US Letter and half a point larger does not (a paper where the first estimate is off)."""
+    from flask import render_template
+
+    from scheduler.views.printing import HELPERS
+
+    doc = printing.document(published("Riverside Hospital"), chart_only=True)
+    with ctx.test_request_context():
+        html = render_template("print/pdf.html", doc=doc, paper="letter", **HELPERS)
+    size, laid_out = printing.fit_chart(html, STYLESHEET, "letter")
+    largest, smallest = printing.CHART_TYPE["letter"]
+    assert smallest <= size < largest
+    assert size * 2 == int(size * 2)  # half points
+    assert len(PdfReader(BytesIO(laid_out.write_pdf())).pages) == 1
+    larger = printing.render_pdf(html, STYLESHEET, "letter", chart_pt=size + 0.5)
+    assert len(PdfReader(BytesIO(larger)).pages) == 2
 
 
 def test_the_wall_chart_only_print_page_and_tabloid_paper(ctx, supervisor):
