@@ -250,7 +250,11 @@ def _render_week(
     """The week page; with ``watching``, a running solve of the week live in place of the rota."""
     active = _solving(site, monday)
     if active is not None and watching:
-        return _render_live(site, monday, rota, active), status
+        progress = jobs.progress(active.id)
+        if not progress.finished:
+            return _render_live(site, monday, rota, active, progress), status
+        followed, active = active, None  # it ended a moment ago: the page says how
+        rota = rotas.find_version(site.id, monday, None)
     versions = rotas.versions(site.id, monday)
     ended = followed if followed is not None and followed.finished else None
     latest_run = setup_check.latest_run(site.id, monday)
@@ -304,10 +308,11 @@ def _render_week(
     return render_template("rotas/week.html", **context), status
 
 
-def _render_live(site: Site, monday: date, rota: Rota | None, run: SolveRun) -> str:
+def _render_live(
+    site: Site, monday: date, rota: Rota | None, run: SolveRun, progress: jobs.RunProgress
+) -> str:
     """The week page while a solve of it runs: its progress, and the best rota so far at the
     site that started it (another site of the group shows the progress and says so)."""
-    progress = jobs.progress(run.id)
     partner = site if run.site_id != site.id else None
     return render_template(
         "rotas/week.html",

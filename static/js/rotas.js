@@ -7,7 +7,7 @@
 // Fields inside the box, each optional: [data-field=status] (the state in a word),
 // [data-field=said] (the status region screen readers announce: state and quality in words,
 // changed only when they change), [data-field=time], [data-field=summary] (the score by level),
-// [data-field=note], [data-field=actions] and [data-field=live] (the best rota so far).
+// [data-field=note] and [data-field=live] (the best rota so far); a [data-nojs] link hides.
 // When a run the page saw running ends, the page opens its new version by itself, or reloads
 // to show why there is none.
 (function () {

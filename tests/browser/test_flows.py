@@ -20,7 +20,10 @@ def run_solve_from(page: Page, button: str, seconds: str = "4") -> None:
     page.get_by_role("button", name=button).click()
     expect(page.locator("progress")).to_be_visible()
     shot(page, f"progress-{button.split()[0].lower()}")
-    page.wait_for_url(re.compile(r"[?&]version=\d+"), timeout=60_000)
+    # the version's status card, or why there is none (then the failure says why)
+    ended = page.locator("#run-outcome, #no-rota, #status-h").first
+    expect(ended).to_be_visible(timeout=60_000)
+    assert re.search(r"[?&]version=\d+", page.url), page.locator("main").inner_text()[:2000]
     expect(page.locator("progress")).to_have_count(0)
     page.wait_for_load_state()
 

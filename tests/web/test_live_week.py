@@ -327,3 +327,22 @@ def test_after_a_group_solve_each_site_opens_its_own_new_draft(client, login, gr
         "Pharmacy too." in text_of(html)
     )
     assert "Version 1: Draft" in text_of(html)
+
+
+def test_a_solve_that_ends_as_the_page_is_drawn_shows_how_it_ended(
+    client, login, group, monkeypatch
+):
+    """Found running, ended by the time its progress is read: the week as the run left it,
+    not a live view that would wait for nothing."""
+    run = running_run(group["hospital"], gap_rows(group), [100], [96.0])
+    real = jobs.progress
+
+    def ends_first(run_id):
+        jobs.runs.end_run(run_id, SolveStatus.FAILED, no_rota_message([]))
+        return real(run_id)
+
+    monkeypatch.setattr(jobs, "progress", ends_first)
+    login("supervisor")
+    html = client.get(week_url(group["hospital"])).get_data(as_text=True)
+    assert "data-progress-url" not in html
+    assert f"Solve {run.id} ended without a rota. {NO_ROTA_IN_TIME}" in words(html)
