@@ -77,7 +77,7 @@ def test_prepare_makes_one_account_per_user_and_a_plan(tiny_site, make_rota, mak
 
 def test_prepare_refuses_a_password_the_app_would_refuse(app):
     prepare = load("prepare")
-    with pytest.raises(Exception, match="at least 8 characters"):
+    with pytest.raises(Exception, match="at least 10 characters"):
         prepare.create_accounts("short", 1, None)
 
 
