@@ -13,7 +13,7 @@ from scheduler.services.planning import monday_of
 from .conftest import approve_and_publish, shot, sign_in
 
 
-def run_solve_from(page: Page, button: str, seconds: str = "4") -> None:
+def run_solve_from(page: Page, button: str, seconds: str = "6") -> None:
     """Press a solve button on the week page, which shows the solve's progress, and wait until
     the page shows the new version by itself."""
     page.get_by_label("Time limit (seconds)").fill(seconds)

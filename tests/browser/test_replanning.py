@@ -72,7 +72,7 @@ def test_a_sick_call_today_keeps_yesterday_and_lists_the_changes(browser, replan
     expect(page.get_by_label("First day away")).to_have_value(TODAY.isoformat())
     page.get_by_label("Last day away").fill(TODAY.isoformat())
     page.get_by_label("Note").fill("called in at 06:10")
-    page.get_by_label("Time limit (seconds)").fill("4")
+    page.get_by_label("Time limit (seconds)").fill("6")
     page.get_by_role("button", name="Mark absent and re-plan").click()
     # Before anything is saved, the page names the published shift the absence uncovers.
     expect(page.locator("#uncovers")).to_contain_text("Wed 25 Nov")
