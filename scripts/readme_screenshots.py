@@ -3,7 +3,7 @@
 Runs the browser tests that walk a new pharmacy from an empty install to a published
 rota, the live solve and the pharmacist-in-charge's approval (each saves full-page
 screenshots under the git-ignored ``artifacts/screenshots/``), then copies the ones
-README uses to ``docs/screenshots/``, scaled to 1,000 px wide. Needs Debian's Chromium
+README uses to ``docs/screenshots/``, scaled to 1,000 px wide in 256 colours. Needs Debian's Chromium
 and the test extra (``pip install -e '.[test]'``)::
 
     python scripts/readme_screenshots.py
@@ -45,7 +45,8 @@ def scaled(source: Path, target: Path) -> None:
     with Image.open(source) as image:
         height = round(image.height * WIDTH / image.width)
         small = image.convert("RGB").resize((WIDTH, height), Image.LANCZOS)
-        small.crop((0, 0, WIDTH, min(height, TALLEST))).save(target, optimize=True)
+        small = small.crop((0, 0, WIDTH, min(height, TALLEST)))
+        small.quantize(colors=256).save(target, optimize=True)  # a third of the bytes
 
 
 def main() -> int:
