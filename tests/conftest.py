@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterator
 from functools import partial
 
 import pytest
+from flask import Flask
+from jinja2 import BytecodeCache
 from sqlalchemy import Engine, event
 from werkzeug.security import generate_password_hash
 
@@ -27,6 +29,42 @@ def quick_password_hashes() -> Iterator[None]:
     patch = pytest.MonkeyPatch()
     quick = partial(generate_password_hash, method=QUICK_PASSWORD_HASH)
     patch.setattr(accounts, "generate_password_hash", quick)
+    yield
+    patch.undo()
+
+
+class CompiledTemplates(BytecodeCache):
+    """Templates compiled once for the run: each test makes an app of its own, and each app's
+    Jinja environment would parse and compile every template it renders anew. Jinja keys the
+    code by template and checks it against the source, so an edited template is compiled again.
+    """
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        """Give a template's compiled code to the bucket, when compiled before."""
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        """Keep a template's newly compiled code."""
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def templates_compiled_once() -> Iterator[None]:
+    """Every app of the run shares one cache of compiled templates (``CompiledTemplates``)."""
+    cache = CompiledTemplates()
+    create = Flask.create_jinja_environment
+
+    def with_cache(app: Flask):
+        environment = create(app)
+        environment.bytecode_cache = cache
+        return environment
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(Flask, "create_jinja_environment", with_cache)
     yield
     patch.undo()
 
