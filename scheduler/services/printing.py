@@ -417,6 +417,11 @@ class PrintDocument:
     printed: str
     score: RotaScore | None = None  # the score by level; None when no rota was found
     chart_only: bool = False  # the wall chart alone, for the wall: no sheets, no compliance
+    names: dict[str, str] = field(default_factory=dict)  # full name -> the chart's short name
+
+    def short(self, name: str | None) -> str:
+        """A person's name as the printed wall chart gives it ('Marco Y.'), see chart_names."""
+        return self.names.get(name or "", name or "?")
 
     @property
     def site(self) -> Site:
@@ -469,7 +474,32 @@ def document(rota: Rota, chart_only: bool = False) -> PrintDocument:
         printed=local_moment(now, rota.site),
         score=rota_score(rota) if rota.objective is not None and not chart_only else None,
         chart_only=chart_only,
+        names=chart_names(a.staff.name for a in rota.assignments),
     )
+
+
+def chart_names(names) -> dict[str, str]:
+    """Short names for the printed wall chart: first name and surname initial ('Marco Y.'),
+    with more of the surname where two would read the same ('Ann Lee' / 'Ann Lopez': 'Ann
+    Le.' / 'Ann Lo.'), the whole name where even that does not tell them apart; a name of
+    one word stays as it is. Short names let the chart's type grow on a sheet of paper."""
+    full = sorted(set(names))
+    out = {}
+    pending = {name: 1 for name in full if len(name.split()) > 1}
+    out.update({name: name for name in full if name not in pending})
+    while pending:
+        labels = {}
+        for name, letters in pending.items():
+            first, last = name.split()[0], name.split()[-1]
+            label = name if letters >= len(last) else f"{first} {last[:letters]}."
+            labels.setdefault(label, []).append(name)
+        pending = {}
+        for label, owners in labels.items():  # two full names never collide (a set)
+            if len(owners) == 1:
+                out[owners[0]] = label
+            else:  # one more letter of the surname each ("K." has 1, so 2 next)
+                pending.update({owner: len(label.split()[-1]) for owner in owners})
+    return out
 
 
 def pdf_filename(rota: Rota, chart_only: bool = False) -> str:

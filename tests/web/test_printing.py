@@ -177,7 +177,7 @@ def name_sizes(page, names: set[str]) -> set[float]:
 
 
 @pytest.mark.parametrize(
-    ("paper", "size", "smallest"), [("a4", A4_LANDSCAPE, 6.5), ("a3", A3_LANDSCAPE, 10)]
+    ("paper", "size", "smallest"), [("a4", A4_LANDSCAPE, 7.5), ("a3", A3_LANDSCAPE, 11.5)]
 )
 def test_the_wall_chart_alone_fits_one_landscape_page(ctx, supervisor, paper, size, smallest):
     """The 24/7 hospital's week (21 shift columns): the whole chart on one page, every station
@@ -250,8 +250,10 @@ def test_the_print_page_marks_trainees_with_their_trainer_and_lists_duties(ctx, 
     text = unescape(re.sub(r"<[^>]+>", "", html))
     trainees = [a for a in rota.assignments if a.mode is AssignmentMode.TRAINEE]
     assert trainees
-    for a in trainees:
-        assert f"{a.staff.name}, trainee ← {a.trainer.name}" in text
+    short = printing.chart_names(a.staff.name for a in rota.assignments)
+    for a in trainees:  # on the chart, in its short names
+        assert f"{short[a.staff.name]}, trainee ←\xa0{short[a.trainer.name]}" in text
+    assert "names are first name and surname initial (full names on the person sheets)" in text
     for duty in rota.site.duties:
         assert f"{duty.name} (duty)" in text
     assert "data-print>Print</button>" in html  # printed by app.js: no inline handlers
@@ -443,3 +445,18 @@ def test_the_ratio_table_flags_each_hour_over_the_limit_in_words(
     assert "Mon 2 Mar 07:00–08:00: 1 pharmacist(s) allow 2 technician(s), but 3 are on" in text
     assert text.count("OVER by 1:") == 17
     assert "no such hour (clock change)" in text
+
+
+def test_the_printed_chart_gives_short_names_that_still_tell_people_apart():
+    names = printing.chart_names(
+        ["Marco Yamamoto", "Ann Lee", "Ann Lopez", "Jade Kim", "Jade Kimura", "Cher", "Ann Lee"]
+    )
+    assert names == {
+        "Marco Yamamoto": "Marco Y.",
+        "Ann Lee": "Ann Le.",
+        "Ann Lopez": "Ann Lo.",
+        "Jade Kim": "Jade Kim",
+        "Jade Kimura": "Jade Kim.",
+        "Cher": "Cher",
+    }
+    assert len(set(names.values())) == len(names)
