@@ -3,8 +3,8 @@
 Runs the browser tests that walk a new pharmacy from an empty install to a published
 rota, the live solve and the pharmacist-in-charge's approval (each saves full-page
 screenshots under the git-ignored ``artifacts/screenshots/``), then copies the ones
-README uses to ``docs/screenshots/``, scaled to 1,000 px wide in 256 colours. Needs Debian's Chromium
-and the test extra (``pip install -e '.[test]'``)::
+README uses to ``docs/screenshots/``, scaled to 1,000 px wide in 256 colours. Needs
+Debian's Chromium and the test extra (``pip install -e '.[test]'``)::
 
     python scripts/readme_screenshots.py
 """

@@ -167,9 +167,7 @@ def test_a_new_pharmacy_starts_with_the_web_pages_alone(browser, empty_install):
     page.get_by_label("Time limit (seconds)").fill("3")
     page.get_by_role("button", name="Generate a new rota").click()
     # the week page follows the solve, then opens the new draft by itself
-    expect(page.get_by_role("heading", name=re.compile("Version 1"))).to_be_visible(
-        timeout=60_000
-    )
+    expect(page.get_by_role("heading", name=re.compile("Version 1"))).to_be_visible(timeout=60_000)
     expect(page.get_by_role("heading", name="Create your pharmacy: done")).to_be_visible()
     week = page.url
     page.get_by_role("button", name="Ask the pharmacist-in-charge to approve").click()
