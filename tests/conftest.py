@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from functools import partial
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -76,6 +80,67 @@ def _sqlite_without_fsync(dbapi_connection, _record) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA synchronous=OFF")
         cursor.close()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With pytest-xdist, the tests of a module that share a module-scoped fixture (a served
+    demo, a downloaded PDF) run on one worker, in order, as they do without it; every other
+    test goes to whichever worker is free (``--dist loadgroup``)."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        definitions = info.name2fixturedefs.values() if info is not None else ()
+        if any(d.scope in ("class", "module", "package") for ds in definitions for d in ds):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+# Tests that run on their own while pytest-xdist runs the others in parallel: they wait on real
+# clocks (worker heartbeats, a niced worker, a browser's time-outs), which a busy neighbour
+# could make them miss. Mark others with @pytest.mark.alone.
+ALONE = ("tests/browser/", "tests/web/test_queue_rq.py")
+
+
+def alone(item: pytest.Item) -> bool:
+    """Whether a test runs with no other test running beside it (see ``ALONE``)."""
+    return item.get_closest_marker("alone") is not None or item.nodeid.startswith(ALONE)
+
+
+@contextmanager
+def _turn(config: pytest.Config, exclusive: bool) -> Iterator[None]:
+    """Hold the run's shared lock: shared for most tests, exclusive for a test run alone.
+
+    Only under pytest-xdist (its workers share the run's id, and the run's temporary folder
+    holds each worker's); a second lock, taken first and held while waiting, makes a test
+    waiting to run alone go before any test that asks later.
+    """
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    try:
+        import fcntl
+    except ImportError:  # not a POSIX system: no locks, the tests run as xdist sends them
+        run = None
+    if run is None:
+        yield
+        return
+    factory = getattr(config, "_tmp_path_factory", None)
+    folder = factory.getbasetemp().parent if factory else Path(tempfile.gettempdir())
+    with ExitStack() as stack:
+        queue = stack.enter_context(open(folder / f"scheduler-tests-{run}.queue", "a"))
+        held = stack.enter_context(open(folder / f"scheduler-tests-{run}.lock", "a"))
+        fcntl.flock(queue, fcntl.LOCK_EX)
+        fcntl.flock(held, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        fcntl.flock(queue, fcntl.LOCK_UN)
+        try:
+            yield
+        finally:
+            fcntl.flock(held, fcntl.LOCK_UN)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    """Each test's setup, call and teardown under the run's lock (see ``_turn``)."""
+    with _turn(item.config, alone(item)):
+        return (yield)
 
 
 @pytest.fixture(scope="session")
