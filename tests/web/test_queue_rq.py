@@ -212,7 +212,7 @@ def test_two_workers_solve_two_weeks_at_once_and_report_progress(
 
     for run_id in (first, second):
         data = poll(client, run_id, lambda d: d["finished"], 90, workers)
-        assert data["status"] == "done", data
+        assert data["status"] == "done", (data["message"], data["note"])
         assert data["rota_version"] == 1
         assert data["percent"] == 100
     runs = [fresh_run(first), fresh_run(second)]
