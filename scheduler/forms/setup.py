@@ -64,6 +64,20 @@ class _ScopedForm(AppForm):
         self.site_id = site_id
         self.row_id = row_id
 
+    def _unique_on_site(self, model, column: str, value: str | None, noun: str, listed: str):
+        """Refuse a name or code another row of the site has (archived rows included),
+        saying when that one is archived that it can be restored instead."""
+        if not value:
+            return
+        message = clash_message(
+            clash(model, column, value, self.row_id, site_id=self.site_id),
+            f"This site already has a {noun} with this {column}.",
+            f"{noun} has this {column}",
+            ON_SITE_PAGE.format(listed),
+        )
+        if message:
+            raise ValidationError(message)
+
 
 # ----- sites -------------------------------------------------------------------------
 
@@ -193,16 +207,7 @@ class StationForm(_ScopedForm):
 
     def validate_name(self, field) -> None:
         """Station names are unique within a site, archived stations included."""
-        if not field.data:
-            return
-        message = clash_message(
-            clash(Station, "name", field.data, self.row_id, site_id=self.site_id),
-            "This site already has a station with this name.",
-            "station has this name",
-            ON_SITE_PAGE.format("stations"),
-        )
-        if message:
-            raise ValidationError(message)
+        self._unique_on_site(Station, "name", field.data, "station", "stations")
 
 
 MIDNIGHT = time(0, 0)
@@ -255,16 +260,7 @@ class ShiftTypeForm(_ScopedForm):
 
     def validate_code(self, field) -> None:
         """Codes are unique within a site, archived shift types included."""
-        if not field.data:
-            return
-        message = clash_message(
-            clash(ShiftType, "code", field.data, self.row_id, site_id=self.site_id),
-            "This site already has a shift type with this code.",
-            "shift type has this code",
-            ON_SITE_PAGE.format("shift types"),
-        )
-        if message:
-            raise ValidationError(message)
+        self._unique_on_site(ShiftType, "code", field.data, "shift type", "shift types")
 
     def validate_end(self, field) -> None:
         """A shift has a length, and only a night shift ends after midnight, the next day.
@@ -465,16 +461,7 @@ class DutyForm(_ScopedForm):
 
     def validate_name(self, field) -> None:
         """Duty names are unique within a site, archived duties included."""
-        if not field.data:
-            return
-        message = clash_message(
-            clash(Duty, "name", field.data, self.row_id, site_id=self.site_id),
-            "This site already has a duty with this name.",
-            "duty has this name",
-            ON_SITE_PAGE.format("duties"),
-        )
-        if message:
-            raise ValidationError(message)
+        self._unique_on_site(Duty, "name", field.data, "duty", "duties")
 
     def validate_per_day(self, field) -> None:
         """The daily cap on the days allowed leaves room for the weekly count."""
