@@ -287,18 +287,16 @@ def account_of(staff: Staff) -> User | None:
     return db.session.scalar(db.select(User).where(User.staff_id == staff.id))
 
 
+def _technicians_of(site: Site):
+    """The condition for a site's active technicians and trainees."""
+    return (
+        (Staff.home_site_id == site.id) & Staff.active.is_(True) & Staff.role.in_(TECHNICIAN_ROLES)
+    )
+
+
 def technician_count(site: Site) -> int:
     """How many active technicians and trainees a site has, with an account or without."""
-    return (
-        db.session.scalar(
-            db.select(db.func.count(Staff.id)).where(
-                Staff.home_site_id == site.id,
-                Staff.active.is_(True),
-                Staff.role.in_(TECHNICIAN_ROLES),
-            )
-        )
-        or 0
-    )
+    return db.session.scalar(db.select(db.func.count(Staff.id)).where(_technicians_of(site))) or 0
 
 
 def technicians_without_account(site: Site) -> list[Staff]:
@@ -307,12 +305,7 @@ def technicians_without_account(site: Site) -> list[Staff]:
     return list(
         db.session.scalars(
             db.select(Staff)
-            .where(
-                Staff.home_site_id == site.id,
-                Staff.active.is_(True),
-                Staff.role.in_(TECHNICIAN_ROLES),
-                Staff.id.not_in(linked),
-            )
+            .where(_technicians_of(site), Staff.id.not_in(linked))
             .order_by(Staff.name, Staff.id)
         )
     )

@@ -720,11 +720,11 @@ def _cover(station_rows, shift_rows, week_start: date, days: int) -> tuple[sv.Co
         for station in station_rows:
             station_id = station.id
             for st in shift_rows:
+                if st.site_id != station.site_id or not st.runs_on(on.weekday()):
+                    continue
                 line = by_date.get((station_id, st.id, on)) or by_weekday.get(
                     (station_id, st.id, on.weekday())
                 )
-                if st.site_id != station.site_id or not st.runs_on(on.weekday()):
-                    continue
                 # no line: nobody is needed there; a head beyond the ideal costs a little,
                 # so nobody is rostered where they are not needed unless a contract asks
                 out.append(

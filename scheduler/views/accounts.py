@@ -258,7 +258,7 @@ def technicians():
         picker=site_picker(site),
         form=form,
         mail_on=mail.enabled(),
-        technician_count=svc.technician_count(site) if not people else len(people),
+        technician_count=None if people else svc.technician_count(site),  # said when none
     )
 
 
