@@ -22,7 +22,7 @@ import pytest
 from scheduler.extensions import db
 from scheduler.models import Certification, Leave, Staff
 
-from .fixtures_security import Seeded, named, rules, seed, url_of, walk_order
+from .route_walk import Seeded, named, rules, seed, url_of, walk_order
 
 ROLES = ("anonymous", "technician", "pic", "supervisor")
 # Public on purpose: static files and the icon browsers ask for, signing in and out, and the
@@ -213,7 +213,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int]] = {
 
 @pytest.fixture
 def seeded(tiny_site, make_user, make_rota) -> Seeded:
-    """The seeded site of the walk (tests/web/fixtures_security.py)."""
+    """The seeded site of the walk (tests/web/route_walk.py)."""
     return seed(tiny_site, make_user, make_rota)
 
 

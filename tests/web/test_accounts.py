@@ -20,7 +20,7 @@ from scheduler.models import (
 )
 from scheduler.services import accounts as svc
 
-from .fixtures_security import named, tiny_week_rows
+from .route_walk import named, tiny_week_rows
 
 LINK = re.compile(r'value="(http://localhost/accounts/welcome/[^"]+)"')
 GOOD = "a quiet shelf of amber bottles"

@@ -16,7 +16,7 @@ from scheduler.filters import site_time
 from scheduler.models import AccountLink, Staff
 from scheduler.services import accounts as svc
 
-from .fixtures_security import named
+from .route_walk import named
 
 GOOD = "a quiet shelf of amber bottles"
 MAILED_LINK = re.compile(r"^http://localhost(/accounts/welcome/\S+)\r?$", re.MULTILINE)

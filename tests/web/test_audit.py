@@ -30,7 +30,7 @@ from scheduler.models.audit import AuditLogIsAppendOnly, append_only_sql
 from scheduler.services.me import site_today
 
 from .conftest import MONDAY
-from .fixtures_security import named, tiny_week_rows
+from .route_walk import named, tiny_week_rows
 
 WEEK = MONDAY.isoformat()
 

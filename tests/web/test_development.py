@@ -16,7 +16,7 @@ from scheduler.services.development import (
     skill_expiry_note,
 )
 
-from .fixtures_me import build_world
+from .training_world import build_world
 
 WEEK1 = date(2026, 3, 2)  # Monday
 WEEK2, WEEK3, WEEK4 = (WEEK1 + timedelta(weeks=n) for n in (1, 2, 3))

@@ -21,7 +21,7 @@ from scheduler import dates
 from scheduler.extensions import db
 from scheduler.models import Leave, RotaAssignment
 
-from .test_fuzz_harness import REDIRECTS, Browser, FuzzWorld, PageForm, build_world
+from .fuzzing import REDIRECTS, Browser, FuzzWorld, PageForm, build_world
 
 RANGE_MESSAGE = "Give a date between 2000 and 2100."
 FIRST_WEEK = dates.FIRST_MONDAY.isoformat()  # 2000-01-03

@@ -62,7 +62,7 @@ from scheduler.services.sheets import pending
 from scheduler.services.signoff import default_valid_until
 from scheduler.solver.priorities import RANKED_DEFAULTS, Priorities
 
-from .test_fuzz_harness import (
+from .fuzzing import (
     PASSWORD,
     REDIRECTS,
     Browser,

@@ -32,7 +32,7 @@ from scheduler.extensions import db
 from scheduler.models import SkillLevel, Staff, StaffCompetency, StaffRole
 from scheduler.services.staff import LEVEL_LABELS, ROLE_LABELS
 
-from .test_fuzz_harness import (
+from .fuzzing import (
     HOSTILE,
     Browser,
     FuzzWorld,

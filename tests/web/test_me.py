@@ -23,7 +23,7 @@ from scheduler.models import (
 )
 from scheduler.services.planning import build_problem, monday_of
 
-from .fixtures_me import build_world
+from .training_world import build_world
 
 
 @pytest.fixture

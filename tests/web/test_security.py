@@ -32,7 +32,7 @@ from scheduler.services import calendar as calendar_service
 from scheduler.services.me import site_today
 from scheduler.services.planning import monday_of
 
-from .fixtures_security import Seeded, rules, seed, url_of
+from .route_walk import Seeded, rules, seed, url_of
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = re.compile(r'<input[^>]*\bname="csrf_token"[^>]*\bvalue="([^"]+)"')
@@ -40,7 +40,7 @@ TOKEN = re.compile(r'<input[^>]*\bname="csrf_token"[^>]*\bvalue="([^"]+)"')
 
 @pytest.fixture
 def seeded(tiny_site, make_user, make_rota) -> Seeded:
-    """The seeded site of the route walk (tests/web/fixtures_security.py)."""
+    """The seeded site of the route walk (tests/web/route_walk.py)."""
     return seed(tiny_site, make_user, make_rota)
 
 

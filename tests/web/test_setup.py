@@ -19,7 +19,7 @@ from scheduler.models import (
     Station,
 )
 
-from .fixtures_admin import Pharmacy, build_pharmacy
+from .setup_pharmacy import Pharmacy, build_pharmacy
 
 
 @pytest.fixture

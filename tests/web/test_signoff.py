@@ -13,7 +13,7 @@ from scheduler.models import GoalStatus, SkillLevel, StaffCompetency, StaffRole
 from scheduler.models.people import SignOff
 from scheduler.services.planning import build_problem, monday_of
 
-from .fixtures_me import build_world
+from .training_world import build_world
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from scheduler.extensions import db
 from scheduler.models import Competency, SkillLevel, StaffCompetency, StaffRole
 
-from .fixtures_admin import Pharmacy, build_pharmacy
+from .setup_pharmacy import Pharmacy, build_pharmacy
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from scheduler.models import (
 )
 from scheduler.services.planning import monday_of
 
-from .fixtures_admin import Pharmacy, build_pharmacy
+from .setup_pharmacy import Pharmacy, build_pharmacy
 
 PERSON = {
     "name": "Dee",
