@@ -111,15 +111,12 @@ def safe_next(target: str | None) -> str | None:
 
 
 def init_app(app: Flask) -> None:
-    """Give the app its secret key, cookie flags, headers, rate limits and audit recorder."""
-    from .services import audit
-
+    """Give the app its secret key, cookie flags, headers and rate limits."""
     configure_secret_key(app)
     configure_cookies(app)
     app.after_request(add_security_headers)
     configure_rate_limits(app)
-    app.register_error_handler(CSRFError, _csrf_refused)
-    audit.init_app(app)
+    app.register_error_handler(CSRFError, csrf_refused)
 
 
 def env_flag(name: str) -> bool | None:
@@ -273,12 +270,9 @@ def sign_in_failed(_response: Response) -> bool:
 # ----- a refused CSRF token ---------------------------------------------------------------------
 
 
-def _csrf_refused(error: CSRFError):
-    """A form without a valid CSRF token: say nothing was saved, and how to go on."""
-    if request.endpoint == "auth.login":
-        from .views.auth import login_page
-
-        return login_page(notice="The sign-in form expired; please sign in again.", status=400)
+def csrf_refused(error: CSRFError):
+    """A form without a valid CSRF token: say nothing was saved, and how to go on (the
+    sign-in page answers its own, see ``views/auth.py``)."""
     message = (
         "This form has expired or did not come from this site, so nothing was saved. "
         "Go back, reload the page and try again."

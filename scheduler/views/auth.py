@@ -22,11 +22,13 @@ from flask import (
 )
 from flask_limiter import RateLimitExceeded
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import CSRFError
 
 from ..extensions import db
 from ..forms.auth import LoginForm
 from ..models import User
 from ..security import (
+    csrf_refused,
     limiter,
     login_account_key,
     login_address_key,
@@ -78,6 +80,15 @@ def login():
         note_failed_sign_in()
         form.password.errors.append("That email and password do not match an active account.")
     return login_page(form=form)
+
+
+@bp.errorhandler(CSRFError)
+def expired_form(error: CSRFError):
+    """A sign-in form sent without a valid token (left open too long): the form again, with a
+    notice; other forms of this blueprint get the site's page for an expired form."""
+    if request.endpoint == "auth.login":
+        return login_page(notice="The sign-in form expired; please sign in again.", status=400)
+    return csrf_refused(error)
 
 
 @bp.errorhandler(RateLimitExceeded)
