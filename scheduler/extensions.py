@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 from flask_login import LoginManager
@@ -59,28 +58,6 @@ login_manager = LoginManager()
 mail = Mail()  # sends invitation and reset links where MAIL_SERVER is set (services/mail.py)
 
 
-SESSION_ID = re.compile(r"([0-9]{1,9})(?::([0-9]{1,9}))?")  # "7:2", or "7" from before epochs
-
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to see that page."
 login_manager.login_message_category = "info"
-
-
-@login_manager.user_loader
-def load_user(user_id: str):
-    """Find the signed-in account from the session's 'id:epoch' (see ``User.get_id``).
-
-    A session whose epoch is older than the account's was signed in before the
-    password last changed: it is not signed in any more. A bare id (a session from
-    before epochs) counts as epoch 0, so it ends at the account's first password change.
-    """
-    from .models import User
-
-    found = SESSION_ID.fullmatch(user_id)
-    if found is None:
-        return None
-    account, epoch = int(found[1]), int(found[2] or 0)
-    user = db.session.get(User, account)
-    if user is None or epoch != (user.session_epoch or 0):
-        return None
-    return user

@@ -9,6 +9,7 @@ CSRF token, and the audit log's recorder.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import tempfile
 from collections.abc import Callable
@@ -24,7 +25,8 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 
-from .models import AccountRole, Staff
+from .extensions import db, login_manager
+from .models import AccountRole, Staff, User
 
 F = TypeVar("F", bound=Callable)
 
@@ -107,6 +109,28 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+# ----- the signed-in account ------------------------------------------------------------------
+
+SESSION_ID = re.compile(r"([0-9]{1,9})(?::([0-9]{1,9}))?")  # "7:2", or "7" from before epochs
+
+
+def load_user(user_id: str):
+    """Find the signed-in account from the session's 'id:epoch' (see ``User.get_id``).
+
+    A session whose epoch is older than the account's was signed in before the
+    password last changed: it is not signed in any more. A bare id (a session from
+    before epochs) counts as epoch 0, so it ends at the account's first password change.
+    """
+    found = SESSION_ID.fullmatch(user_id)
+    if found is None:
+        return None
+    account, epoch = int(found[1]), int(found[2] or 0)
+    user = db.session.get(User, account)
+    if user is None or epoch != (user.session_epoch or 0):
+        return None
+    return user
+
+
 # ----- set-up -------------------------------------------------------------------------------
 
 
@@ -114,6 +138,7 @@ def init_app(app: Flask) -> None:
     """Give the app its secret key, cookie flags, headers and rate limits."""
     configure_secret_key(app)
     configure_cookies(app)
+    login_manager.user_loader(load_user)
     app.after_request(add_security_headers)
     configure_rate_limits(app)
     app.register_error_handler(CSRFError, csrf_refused)

@@ -51,7 +51,7 @@ class User(UserMixin, db.Model):
         """The session's name for the account: its id and session epoch, e.g. '7:2'.
 
         A session signed in before the password last changed holds an older epoch,
-        so the user loader (:func:`scheduler.extensions.load_user`) ends it.
+        so the user loader (:func:`scheduler.security.load_user`) ends it.
         """
         return f"{self.id}:{self.session_epoch or 0}"
 
