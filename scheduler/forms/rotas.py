@@ -21,6 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
+from ..models import SolveKind
 from .base import AppForm, whole_number
 
 if TYPE_CHECKING:
@@ -94,9 +95,9 @@ class SolveForm(AppForm):
     generate = SubmitField("Generate a new rota")
 
     @property
-    def kind(self) -> str:
-        """'complete' when that button was pressed, else 'full'."""
-        return "complete" if self.complete.data else "full"
+    def kind(self) -> SolveKind:
+        """A completion around the pins when that button was pressed, else a whole new rota."""
+        return SolveKind.COMPLETE if self.complete.data else SolveKind.FULL
 
     @property
     def first_day(self) -> date | None:

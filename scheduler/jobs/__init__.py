@@ -24,7 +24,7 @@ from datetime import date
 from flask import current_app
 
 from ..extensions import db
-from ..models import Site, SolveRun
+from ..models import Site, SolveKind, SolveRun
 from ..services.scores import progress_score, rota_score
 from . import threads
 from .runner import execute
@@ -43,7 +43,6 @@ from .runs import (
 
 __all__ = [
     "ACTIVE",
-    "KINDS",
     "STALE_INPUTS",
     "JobSettings",
     "RunEnded",
@@ -58,7 +57,6 @@ __all__ = [
     "wait",
 ]
 
-KINDS = ("full", "complete", "replan")
 ENDED = ("done", "stopped", "failed")
 
 
@@ -147,21 +145,23 @@ def start_solve(
     site_id: int,
     week_start: date,
     time_limit: float,
-    kind: str = "full",
+    kind: SolveKind = SolveKind.FULL,
     reference_rota_id: int | None = None,
     requested_by_id: int | None = None,
     keep_before: date | None = None,
 ) -> int:
     """Queue a solve of a site's week and start it in the background; return the run's id.
 
-    A sick call's re-plan (``kind`` "replan") keeps the days before ``keep_before``.
+    A sick call's re-plan (``kind`` :attr:`SolveKind.REPLAN`) keeps the days before ``keep_before``.
 
     Raises :class:`SolveBusy` when that week is already being solved. When the
     queue cannot be reached the run is failed at once with the reason, so the
     progress page says what went wrong.
     """
-    if kind not in KINDS:
-        raise ValueError(f"unknown solve kind {kind!r}")
+    try:
+        kind = SolveKind(kind)
+    except ValueError:
+        raise ValueError(f"unknown solve kind {kind!r}") from None
     site = db.session.get(Site, site_id)
     if site is None:
         raise LookupError(f"no site with id {site_id}")
@@ -197,7 +197,7 @@ def progress(run_id: int) -> RunProgress | None:
     run = db.session.get(SolveRun, run_id, populate_existing=True)
     if run is None:
         return None
-    if run.rota is not None and run.status.value in ENDED:
+    if run.rota is not None and run.finished:
         score = rota_score(run.rota)  # the stored rota's own words: gaps, hours
     else:
         score = progress_score(run.site, run.best_levels, run.best_level_bounds)

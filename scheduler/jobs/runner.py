@@ -6,7 +6,7 @@ import logging
 import threading
 
 from ..extensions import db
-from ..models import Rota, SolveRun, SolveStatus
+from ..models import Rota, SolveKind, SolveRun, SolveStatus
 from ..services.run_messages import failure_message
 from ..solver import ProblemError
 from .runs import WORKER_SHUT_DOWN, RunEnded, claim, end_run
@@ -31,7 +31,7 @@ def execute(run_id: int, worker: str, stop: threading.Event | None = None) -> No
         return
     try:
         chosen = None
-        if run.kind == "replan" and run.reference_rota_id is not None:
+        if run.kind is SolveKind.REPLAN and run.reference_rota_id is not None:
             chosen = db.session.get(Rota, run.reference_rota_id)
         replan = replan_inputs(run.site, run.week_start, run.kind, chosen, run.keep_before)
         current = _current_rotas(run)  # pins hold as the latest versions have them
@@ -42,7 +42,7 @@ def execute(run_id: int, worker: str, stop: threading.Event | None = None) -> No
             stop=stop if stop is not None else threading.Event(),
             run=run,
             reference=replan.reference,
-            pins_from=[] if run.kind == "full" else current,
+            pins_from=[] if run.kind is SolveKind.FULL else current,
             keep=replan.keep,
             based_on=chosen,
         )

@@ -27,7 +27,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import Site, SolveRun, SolveStatus, utcnow
+from ..models import Site, SolveKind, SolveRun, SolveStatus, utcnow
 from ..models.sites import zone_of
 
 log = logging.getLogger(__name__)
@@ -151,7 +151,7 @@ def open_run(
     site: Site,
     week_start: date,
     time_limit: float,
-    kind: str = "full",
+    kind: SolveKind = SolveKind.FULL,
     reference_rota_id: int | None = None,
     requested_by_id: int | None = None,
     worker: str | None = None,

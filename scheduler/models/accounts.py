@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from .enums import AccountRole, str_enum, utcnow
+from .enums import AccountRole, LinkPurpose, str_enum, utcnow
 
 if TYPE_CHECKING:
     from .people import Staff
@@ -85,7 +85,7 @@ class AccountLink(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     token_hash: Mapped[str] = mapped_column(unique=True)
-    purpose: Mapped[str]  # "invite" | "reset"
+    purpose: Mapped[LinkPurpose] = mapped_column(str_enum(LinkPurpose, length=None))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]

@@ -4,8 +4,8 @@ Rows are written by :mod:`scheduler.services.audit` as the session flushes, and
 never changed or deleted afterwards. Two guards keep them so: ORM events refuse
 to update or delete an :class:`AuditEvent` (and bulk UPDATE/DELETE statements on
 it), and database triggers refuse UPDATE and DELETE on ``audit_events`` for any
-client. The trigger SQL lives here, in :func:`append_only_sql`, so the table's
-migration creates exactly what ``db.create_all()`` creates.
+client. ``db.create_all()`` creates the triggers from :func:`append_only_sql`; the table's
+migration writes out the same statements (a test checks both make the same triggers).
 
 The table has no foreign keys on purpose: an event outlives the account, site or
 row it names (and a cascading ``SET NULL`` would be an UPDATE the triggers refuse).
@@ -75,29 +75,15 @@ FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()""",
     """CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
 FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()""",
 ]
-_SQLITE_DROP = [
-    "DROP TRIGGER IF EXISTS audit_events_no_update",
-    "DROP TRIGGER IF EXISTS audit_events_no_delete",
-]
-_POSTGRESQL_DROP = [
-    "DROP TRIGGER IF EXISTS audit_events_no_truncate ON audit_events",
-    "DROP TRIGGER IF EXISTS audit_events_no_change ON audit_events",
-    "DROP FUNCTION IF EXISTS audit_events_append_only()",
-]
 
 
 def append_only_sql(dialect: str) -> list[str]:
     """The statements that make ``audit_events`` refuse UPDATE and DELETE on a database.
 
-    ``dialect`` is SQLAlchemy's dialect name (``sqlite`` or ``postgresql``); a
-    migration runs them right after creating the table, as ``create_all`` does.
+    ``dialect`` is SQLAlchemy's dialect name (``sqlite`` or ``postgresql``);
+    ``create_all`` runs them right after creating the table.
     """
     return {"sqlite": _SQLITE, "postgresql": _POSTGRESQL}.get(dialect, [])
-
-
-def drop_append_only_sql(dialect: str) -> list[str]:
-    """The statements that remove those triggers again (a migration's downgrade)."""
-    return {"sqlite": _SQLITE_DROP, "postgresql": _POSTGRESQL_DROP}.get(dialect, [])
 
 
 for _dialect in ("sqlite", "postgresql"):

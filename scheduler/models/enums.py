@@ -15,12 +15,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def str_enum(cls: type[enum.Enum]) -> Enum:
-    """A column type that stores a Python enum by its string value, without a native DB enum."""
+def str_enum(cls: type[enum.Enum], length: int | None = 32) -> Enum:
+    """A column type that stores a Python enum by its string value, without a native DB enum.
+
+    ``length`` is the column's declared length (None: a VARCHAR without one).
+    """
     return Enum(
         cls,
         native_enum=False,
-        length=32,
+        length=length,
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
@@ -145,3 +148,28 @@ class AccountRole(enum.StrEnum):
             "pic": "Pharmacist-in-charge",
             "technician": "Technician",
         }[self.value]
+
+
+class SolveOutcome(enum.StrEnum):
+    """How the solve that made a rota ended (the solver's own status names)."""
+
+    OPTIMAL = "optimal"  # proven best
+    FEASIBLE = "feasible"  # a rota, not proven best
+    INFEASIBLE = "infeasible"  # no rota keeps the hard rules
+    UNKNOWN = "unknown"  # none found in the time
+    INVALID = "invalid"  # the model was malformed
+
+
+class SolveKind(enum.StrEnum):
+    """What a solve run makes: a whole rota, a rota around the pins, or a sick call's re-plan."""
+
+    FULL = "full"
+    COMPLETE = "complete"
+    REPLAN = "replan"
+
+
+class LinkPurpose(enum.StrEnum):
+    """What an emailed account link is for."""
+
+    INVITE = "invite"
+    RESET = "reset"

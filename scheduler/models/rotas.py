@@ -9,7 +9,15 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .enums import AssignmentMode, RotaStatus, SolveStatus, str_enum, utcnow
+from .enums import (
+    AssignmentMode,
+    RotaStatus,
+    SolveKind,
+    SolveOutcome,
+    SolveStatus,
+    str_enum,
+    utcnow,
+)
 
 if TYPE_CHECKING:
     from .accounts import User
@@ -35,7 +43,7 @@ class Rota(db.Model):
     published_at: Mapped[datetime | None]
     objective: Mapped[int | None]
     bound: Mapped[float | None]
-    solve_status: Mapped[str | None]  # optimal | feasible | infeasible | unknown
+    solve_status: Mapped[SolveOutcome | None] = mapped_column(str_enum(SolveOutcome, length=None))
     costs: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # the score breakdown
     reasons: Mapped[list[str] | None] = mapped_column(JSON)  # why no rota exists
     # proven bound of each priority level (None where unproven), level 1 first
@@ -135,7 +143,9 @@ class SolveRun(db.Model):
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
     week_start: Mapped[date]
     status: Mapped[SolveStatus] = mapped_column(str_enum(SolveStatus), default=SolveStatus.QUEUED)
-    kind: Mapped[str] = mapped_column(default="full")  # full | complete | replan
+    kind: Mapped[SolveKind] = mapped_column(
+        str_enum(SolveKind, length=None), default=SolveKind.FULL
+    )
     reference_rota_id: Mapped[int | None] = mapped_column(
         ForeignKey("rotas.id", ondelete="SET NULL")
     )  # a re-plan keeps as close to this rota as it can

@@ -27,6 +27,7 @@ from ..extensions import db
 from ..models import (
     AccountLink,
     AccountRole,
+    LinkPurpose,
     Rota,
     Site,
     Staff,
@@ -35,10 +36,8 @@ from ..models import (
     utcnow,
 )
 
-INVITE = "invite"
-RESET = "reset"
-LINK_LIFETIME = {INVITE: timedelta(days=7), RESET: timedelta(hours=24)}
-LINK_WORDS = {INVITE: "invitation", RESET: "password-reset"}
+LINK_LIFETIME = {LinkPurpose.INVITE: timedelta(days=7), LinkPurpose.RESET: timedelta(hours=24)}
+LINK_WORDS = {LinkPurpose.INVITE: "invitation", LinkPurpose.RESET: "password-reset"}
 UNUSABLE_PREFIX = "!"  # a password hash no password matches: werkzeug cannot read it
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
@@ -79,7 +78,7 @@ def aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC)
 
 
-def issue_link(user: User, purpose: str, by: User | None) -> IssuedLink:
+def issue_link(user: User, purpose: LinkPurpose, by: User | None) -> IssuedLink:
     """A new one-time link for an account (not committed); its older links stop working."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
@@ -123,7 +122,7 @@ def link_problem(link: AccountLink | None) -> str | None:
         )
     if aware(link.expires_at) <= utcnow():
         return f"This {what} link has expired. Ask a supervisor for a new one."
-    if not link.user.active and link.purpose != INVITE:
+    if not link.user.active and link.purpose is not LinkPurpose.INVITE:
         return "This account has been deactivated. Ask a supervisor if you need it back."
     return None
 
@@ -187,14 +186,15 @@ def invite(
         password_hash=UNUSABLE_PREFIX + secrets.token_hex(8),
     )
     db.session.add(user)
-    return issue_link(user, INVITE, by)
+    return issue_link(user, LinkPurpose.INVITE, by)
 
 
 def reset_link(user: User, by: User | None) -> IssuedLink:
     """A new one-time link to set the account's password (an invitation when it has none yet)."""
     if not user.active and has_password(user):
         raise AccountRefused(f"{user.name}'s account is deactivated: reactivate it first.")
-    return issue_link(user, RESET if has_password(user) else INVITE, by)
+    purpose = LinkPurpose.RESET if has_password(user) else LinkPurpose.INVITE
+    return issue_link(user, purpose, by)
 
 
 def active_supervisors() -> int:

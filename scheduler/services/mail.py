@@ -22,9 +22,9 @@ from flask import Flask, current_app, render_template
 
 from ..extensions import db, mail
 from ..filters import site_time
-from ..models import Site, User
+from ..models import LinkPurpose, Site, User
 from ..security import TRUE_WORDS
-from .accounts import INVITE, IssuedLink, aware
+from .accounts import IssuedLink, aware
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ def link_message(issued: IssuedLink, url: str, by: User | None) -> flask_mail.Me
     user = issued.user
     site = pharmacy_of(user, by)
     rota = f"the {site.name} staff rota" if site is not None else "the pharmacy's staff rota"
-    invite = issued.link.purpose == INVITE
+    invite = issued.link.purpose is LinkPurpose.INVITE
     subject = f"Your invitation to {rota}" if invite else f"Choose a new password for {rota}"
     body = render_template(
         "accounts/link_mail.txt",

@@ -70,7 +70,7 @@ def _week_status(week: date, rotas: list[Rota]) -> WeekStatus:
     if not rotas:
         return WeekStatus(week, "none", None, 0, None, None)
     latest = max(rotas, key=lambda r: r.version)
-    published = [r.version for r in rotas if r.status.value == "published"]
+    published = [r.version for r in rotas if r.status is RotaStatus.PUBLISHED]
     return WeekStatus(
         week_start=week,
         status=latest.status.value,

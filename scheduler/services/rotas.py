@@ -30,6 +30,7 @@ from ..models import (
     SolveRun,
     SolveStatus,
     Staff,
+    StaffRole,
     Station,
     User,
     utcnow,
@@ -629,8 +630,8 @@ def by_person(rota: Rota, *, published: bool | None = None) -> list[PersonRow]:
                     words = f"No {lv.shift_type.name.lower()} ({words.lower()})"
                 leave[(lv.staff_id, d)] = words
     rows = []
-    role_order = {"pharmacist": 0, "technician": 1, "trainee": 2}
-    for person in sorted(people.values(), key=lambda p: (role_order[p.role.value], p.name)):
+    role_order = {StaffRole.PHARMACIST: 0, StaffRole.TECHNICIAN: 1, StaffRole.TRAINEE: 2}
+    for person in sorted(people.values(), key=lambda p: (role_order[p.role], p.name)):
         cells = [
             PersonDay(
                 d,

@@ -6,7 +6,7 @@ from datetime import date
 
 from ..extensions import db
 from ..jobs.runs import end_run, open_run
-from ..models import Site, SolveRun, SolveStatus
+from ..models import Site, SolveKind, SolveRun, SolveStatus
 from ..solver import ProblemError
 from .planning import build_problem, planned_with
 from .run_messages import failure_message, listed_faults
@@ -44,7 +44,7 @@ def refuse(
     week_start: date,
     faults: list[str],
     time_limit: float,
-    kind: str,
+    kind: SolveKind,
     requested_by_id: int | None,
 ) -> int:
     """Record a solve asked for a week whose set-up has faults as a failed run; return its id.

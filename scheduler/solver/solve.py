@@ -674,18 +674,18 @@ def _status_name(status: int) -> str:
 def _add_hint(ctx: ModelContext, hint: Rota) -> None:
     """Suggest a previous rota to the solver as a starting point."""
     chosen = {(a.person, a.day, a.shift, a.activity, a.mode) for a in hint.assignments}
-    for key, var in ctx.vars.assign.items():
+    for key, var in ctx.vars.items():
         ctx.model.add_hint(var, key in chosen)
 
 
 def extract_rota(solver: cp_model.CpSolver, ctx: ModelContext) -> Rota:
     """Read the assignments (and each trainee's trainer) out of a solved model."""
     trainer_of: dict[tuple[str, int, str], str] = {}
-    for (trainer, trainee, day, shift, _station), var in ctx.vars.pair.items():
+    for (trainer, trainee, day, shift, _station), var in ctx.vars.pairs():
         if solver.boolean_value(var):
             trainer_of[(trainee, day, shift)] = trainer
     out = []
-    for (person, day, shift, activity, mode), var in ctx.vars.assign.items():
+    for (person, day, shift, activity, mode), var in ctx.vars.items():
         if solver.boolean_value(var):
             trainer = trainer_of.get((person, day, shift)) if mode is Mode.TRAINEE else None
             out.append(Assignment(person, day, shift, activity, mode, trainer))

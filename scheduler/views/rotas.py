@@ -32,7 +32,17 @@ from ..forms.rotas import (
     RotaStateForm,
     SolveForm,
 )
-from ..models import Duty, Rota, RotaAssignment, RotaStatus, ShiftType, Site, SolveRun, Staff
+from ..models import (
+    Duty,
+    Rota,
+    RotaAssignment,
+    RotaStatus,
+    ShiftType,
+    Site,
+    SolveKind,
+    SolveRun,
+    Staff,
+)
 from ..models import Station as StationModel
 from ..security import MANAGERS, PIC, SUPERVISOR, roles_required
 from ..services import accounts, rota_edits, rotas, scores, setup_check, setup_warnings
@@ -148,7 +158,7 @@ def _start(
     site: Site,
     week: date,
     form: SolveForm | AbsenceForm,
-    kind: str,
+    kind: SolveKind,
     reference_rota_id: int | None = None,
     keep_before: date | None = None,
 ):
@@ -370,7 +380,9 @@ def solve(site_id: int, week: str):
     first = form.first_day
     if first is not None and latest is not None and 0 <= (first - monday).days < 7:
         # after leave: re-plan from its first day, keeping the days before it
-        return _start(site, monday, form, "replan", reference_rota_id=latest.id, keep_before=first)
+        return _start(
+            site, monday, form, SolveKind.REPLAN, reference_rota_id=latest.id, keep_before=first
+        )
     return _start(site, monday, form, form.kind)
 
 
@@ -760,7 +772,9 @@ def _mark_absent(form: AbsenceForm, site: Site, rota: Rota, monday: date, person
         f"{rotas.day_label(end)}; re-planning from version {rota.version}{copied}.",
         "success",
     )
-    return _start(site, monday, form, "replan", reference_rota_id=rota.id, keep_before=start)
+    return _start(
+        site, monday, form, SolveKind.REPLAN, reference_rota_id=rota.id, keep_before=start
+    )
 
 
 def _slot(site: Site, monday: date):

@@ -44,10 +44,10 @@ def model_objective_of(problem: Problem, rota: Rota) -> int:
         for a in rota.assignments
         if a.mode is Mode.TRAINEE
     }
-    assert chosen <= set(ctx.vars.assign), "the rota uses a placement the model cannot make"
-    for key, var in ctx.vars.assign.items():
+    assert chosen <= set(ctx.vars.keys()), "the rota uses a placement the model cannot make"
+    for key, var in ctx.vars.items():
         ctx.model.add(var == int(key in chosen))
-    for key, var in ctx.vars.pair.items():
+    for key, var in ctx.vars.pairs():
         ctx.model.add(var == int(key in trainer_of))
     if ctx.penalties:
         ctx.model.minimize(sum(p.weight * p.amount for p in ctx.penalties))
@@ -63,7 +63,7 @@ def assert_model_matches_check(problem: Problem, family_name: str, seeds=range(6
     for seed in seeds:
         ctx = build_model(problem)
         rng = random.Random(seed)
-        ctx.model.minimize(sum(rng.randint(-3, 3) * x for x in ctx.vars.assign.values()))
+        ctx.model.minimize(sum(rng.randint(-3, 3) * x for x in ctx.vars.select()))
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = 10

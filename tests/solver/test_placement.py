@@ -215,4 +215,4 @@ def test_placement_cross_site_only_as_a_trainee_with_a_goal(make_problem, make_p
 
 def _var_keys(problem):
     """The assignment keys the model would create for a problem."""
-    return list(build_model(problem).vars.assign)
+    return build_model(problem).vars.keys()

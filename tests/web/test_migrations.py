@@ -6,9 +6,11 @@ PostgreSQL run) and drives Alembic through Flask-Migrate, as ``flask db upgrade`
 
 from __future__ import annotations
 
+import ast
 import pprint
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from typing import Any
 
 import flask_migrate
@@ -19,6 +21,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 
+import scheduler
 from scheduler import create_app
 from scheduler.extensions import db
 from scheduler.models import (
@@ -133,6 +136,31 @@ def test_the_migrations_form_one_line_from_the_baseline(empty_app):
     script = revisions()
     assert len(script.get_bases()) == 1
     assert len(script.get_heads()) == 1, "two heads: merge them (flask db merge heads)"
+
+
+def _imported_modules(source: str) -> list[str]:
+    """The modules a Python source imports, relative ones with their leading dots."""
+    names = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names.append("." * node.level + (node.module or ""))
+    return names
+
+
+def test_no_migration_imports_the_app_code():
+    """A revision must run the same years later: it writes out what it needs, never imports it."""
+    versions = Path(scheduler.__file__).parent / "migrations" / "versions"
+    files = sorted(versions.glob("*.py"))
+    assert files
+    offending = {
+        path.name: name
+        for path in files
+        for name in _imported_modules(path.read_text(encoding="utf-8"))
+        if name.startswith(".") or name.split(".")[0] == "scheduler"
+    }
+    assert offending == {}, "a migration imports the app's code: " + pprint.pformat(offending)
 
 
 # ----- (b) upgrading keeps every row -----------------------------------------------------------

@@ -1,7 +1,8 @@
 """Production: audit log, rota edit lock, solve runs' heartbeat, stop flag, one active run.
 
-The audit log's append-only triggers come from the model module, the one place their SQL lives
-(``tests/web/test_migrations.py`` checks the migrations build the same triggers as the models).
+The audit log's append-only triggers are written out here as they were at this revision (a
+migration never imports the models, which move on); ``tests/web/test_migrations.py`` checks
+the migrations build the same triggers as the models.
 Runs left queued or running by an older release are failed first: the new unique index allows
 one active run per site and week, and no such run can still be alive across an upgrade.
 
@@ -13,13 +14,48 @@ Create Date: 2026-11-25 14:40:51.986098
 import sqlalchemy as sa
 from alembic import op
 
-from scheduler.models.audit import append_only_sql, drop_append_only_sql
-
 # revision identifiers, used by Alembic.
 revision = "4bf14664d2b7"
 down_revision = "498550543ba6"
 branch_labels = None
 depends_on = None
+
+APPEND_ONLY_MESSAGE = "audit_events is append-only: its rows cannot be changed or deleted"
+
+# the statements that make audit_events refuse UPDATE and DELETE, by dialect name
+APPEND_ONLY_SQL = {
+    "sqlite": [
+        f"""CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END""",
+        f"""CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END""",
+    ],
+    "postgresql": [
+        f"""CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '{APPEND_ONLY_MESSAGE}' USING ERRCODE = 'insufficient_privilege';
+END
+$$""",
+        """CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events
+FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()""",
+        """CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()""",
+    ],
+}
+
+# the statements that remove those triggers again, by dialect name
+DROP_APPEND_ONLY_SQL = {
+    "sqlite": [
+        "DROP TRIGGER IF EXISTS audit_events_no_update",
+        "DROP TRIGGER IF EXISTS audit_events_no_delete",
+    ],
+    "postgresql": [
+        "DROP TRIGGER IF EXISTS audit_events_no_truncate ON audit_events",
+        "DROP TRIGGER IF EXISTS audit_events_no_change ON audit_events",
+        "DROP FUNCTION IF EXISTS audit_events_append_only()",
+    ],
+}
 
 
 def upgrade() -> None:
@@ -45,7 +81,7 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_audit_events_at"), ["at"], unique=False)
         batch_op.create_index(batch_op.f("ix_audit_events_site_id"), ["site_id"], unique=False)
-    for statement in append_only_sql(op.get_bind().dialect.name):
+    for statement in APPEND_ONLY_SQL.get(op.get_bind().dialect.name, []):
         op.execute(statement)
 
     with op.batch_alter_table("rotas", schema=None) as batch_op:
@@ -112,6 +148,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_audit_events_actor_user_id"))
         batch_op.drop_index(batch_op.f("ix_audit_events_action"))
 
-    for statement in drop_append_only_sql(op.get_bind().dialect.name):
+    for statement in DROP_APPEND_ONLY_SQL.get(op.get_bind().dialect.name, []):
         op.execute(statement)
     op.drop_table("audit_events")

@@ -38,7 +38,7 @@ class ContractHoursFamily(ContractFamily):
         p, model = ctx.problem, ctx.model
         hard = self.is_hard(p)
         slots_of: dict[str, list] = {}
-        for (pid, d, s), x in ctx.vars.works.items():
+        for (pid, d, s), x in ctx.vars.shifts():
             slots_of.setdefault(pid, []).append(p.slot_minutes(d, s) * x)
         for person in p.people:
             most = person.contract.min_minutes

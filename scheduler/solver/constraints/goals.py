@@ -115,10 +115,10 @@ class GoalsFamily(SoftFamily):
                 continue
             share = len(terms)
             shifts = self._mentored_shifts(ctx, goal) + [
-                v.assign[k]
-                for k in v.keys(person=goal.person, mode=Mode.TRAINEE)
-                if not mentored_on(p, goal, k[1])
-                and goal.competency in v.training.get((k[0], k[1], k[3]), ())
+                x
+                for k, x in v.placements(person=goal.person, mode=Mode.TRAINEE)
+                if not mentored_on(p, goal, k.day)
+                and goal.competency in v.learning(k.person, k.day, k.activity)
             ]
             subject = Subject(person=goal.person)
             if not shifts:
@@ -143,23 +143,24 @@ class GoalsFamily(SoftFamily):
         """
         v, model = ctx.vars, ctx.model
         out = []
-        for key in v.keys(person=goal.person, mode=Mode.WORKS):
-            _person, day, shift, station, _mode = key
+        for (_person, day, shift, station, _mode), works in v.placements(
+            person=goal.person, mode=Mode.WORKS
+        ):
             if station not in ctx.problem.station or not mentored_on(ctx.problem, goal, day):
                 continue
             beside = [
-                v.assign[k]
+                x
                 for t in _trainers_beside(ctx.problem, goal, day, station)
-                for k in v.keys(person=t, day=day, shift=shift, activity=station, mode=Mode.WORKS)
+                for x in v.select(person=t, day=day, shift=shift, activity=station, mode=Mode.WORKS)
             ]
             if not beside:
                 continue
             both = model.new_bool_var(f"mentored[{goal.id},{day},{shift},{station}]")
             # both <=> works there AND at least one trainer beside them, exactly.
-            model.add_implication(both, v.assign[key])
+            model.add_implication(both, works)
             model.add_bool_or(beside).only_enforce_if(both)
             for t in beside:
-                model.add_bool_or([both, ~v.assign[key], ~t])
+                model.add_bool_or([both, ~works, ~t])
             out.append(both)
         return out
 

@@ -39,7 +39,7 @@ class KeptFamily(HardFamily):
         for a in p.kept:
             fix_placement(ctx, self.name, a, kept_sentence(p, a))
         for day in range(p.kept_days):
-            others = [v.assign[k] for k in v.keys(day=day) if k not in kept]
+            others = [x for k, x in v.placements(day=day) if k not in kept]
             if not others:
                 continue
             lits = ctx.guard(

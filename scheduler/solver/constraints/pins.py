@@ -35,13 +35,13 @@ def fix_placement(ctx: ModelContext, family: str, a: Assignment, sentence: str) 
     """
     p, v = ctx.problem, ctx.vars
     key = (a.person, a.day, a.shift, a.activity, a.mode)
-    var = v.assign.get(key)
+    var = v.assignment(*key)
     pair = None
     reason = None
     if var is None:
         reason = placement_reason(p, a) or "no such placement is possible"
     elif a.mode == Mode.TRAINEE and a.trainer is not None:
-        pair = v.pair.get((a.trainer, a.person, a.day, a.shift, a.activity))
+        pair = v.pairing(a.trainer, a.person, a.day, a.shift, a.activity)
         if pair is None:
             reason = _pair_reason(p, a)
     if reason:

@@ -67,10 +67,10 @@ class PlacementFamily(HardFamily):
         exist too; each rule keeping one out is posted as a named, guarded "not
         here", so a conflict can name the leave or the lapsed competency.
         """
-        for key, blocks in ctx.vars.blocked.items():
+        for _key, var, blocks in ctx.vars.blocked():
             for guard_key, sentence in blocks:
                 lits = ctx.guard(self.name, guard_key, sentence)
-                ctx.model.add(ctx.vars.assign[key] == 0).only_enforce_if(lits)
+                ctx.model.add(var == 0).only_enforce_if(lits)
 
     def check(self, problem: Problem, rota: Rota) -> list[Violation]:
         """Every assignment that is impossible, and every person placed twice on one day."""

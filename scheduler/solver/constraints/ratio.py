@@ -80,10 +80,10 @@ class RatioFamily(HardFamily):
             for st in p.shifts_at(site.id):
                 for day in range(p.days):
                     group = {"pharmacist": [], "technician": [], "certified": []}
-                    for key in v.keys(day=day, shift=st.id):
-                        kind = counts_as(rule, p.person[key[0]])
-                        if kind and p.activity_site(key[3]) == site.id:
-                            group[kind].append(v.assign[key])
+                    for key, x in v.placements(day=day, shift=st.id):
+                        kind = counts_as(rule, p.person[key.person])
+                        if kind and p.activity_site(key.activity) == site.id:
+                            group[kind].append(x)
                     groups[(day, st.id)] = group
                     windows[(day, st.id)] = p.slot_window(day, st.id)
             seen: set[frozenset] = set()

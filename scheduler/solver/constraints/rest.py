@@ -85,7 +85,7 @@ class RestFamily(HardFamily):
         """
         p, v, model = ctx.problem, ctx.vars, ctx.model
         slots_of: dict[str, list[Slot]] = {}
-        for person, day, shift in v.works:
+        for (person, day, shift), _works in v.shifts():
             slots_of.setdefault(person, []).append((day, shift))
         follow: dict[int, dict] = {}
         for person in p.people:
@@ -106,7 +106,7 @@ class RestFamily(HardFamily):
                     key, sentence = f"{person.id}:rest", _rest_sentence(person)
                 lits = ctx.guard(self.name, key, sentence)
                 model.add_bool_or(
-                    [~v.works[(person.id, *s)] for s in (first, second) if s[0] >= 0]
+                    [~v.on_shift(person.id, *s) for s in (first, second) if s[0] >= 0]
                 ).only_enforce_if(lits)
 
     @staticmethod
@@ -114,15 +114,15 @@ class RestFamily(HardFamily):
         ctx: ModelContext, person: Person, conflicts: Iterator[tuple[Slot, Slot, str]]
     ) -> None:
         """Post the conflicts of one person as one at-most-one per earlier slot and later day."""
-        works = ctx.vars.works
+        on_shift = ctx.vars.on_shift
         groups: dict[tuple[Slot, int], list] = {}
         for first, second, _kind in conflicts:
-            groups.setdefault((first, second[0]), []).append(works[(person.id, *second)])
+            groups.setdefault((first, second[0]), []).append(on_shift(person.id, *second))
         for (first, _day), later in groups.items():
             if first[0] < 0:  # worked before the horizon: the later shifts are ruled out
                 ctx.model.add(sum(later) == 0)
             else:
-                ctx.model.add_at_most_one([works[(person.id, *first)], *later])
+                ctx.model.add_at_most_one([on_shift(person.id, *first), *later])
 
     @staticmethod
     def _conflicts(

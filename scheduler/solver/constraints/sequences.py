@@ -82,7 +82,9 @@ class SequencesFamily(ContractFamily):
         for person in p.people:
             c = person.contract
             cells = dict(_history(p, person))
-            cells.update({d: ctx.vars.on.get((person.id, d), False) for d in range(p.days)})
+            for d in range(p.days):
+                on = ctx.vars.on_day(person.id, d)
+                cells[d] = False if on is None else on
             patterns: dict[str, list[tuple[int, int, list]]] = {}
             if c.max_consecutive_days is not None:
                 size = c.max_consecutive_days + 1

@@ -79,10 +79,7 @@ class StabilityFamily(SoftFamily):
             if was is None:
                 changed = v.worked(person, day)
             else:
-                kept = [
-                    v.assign[k]
-                    for k in v.keys(person=person, day=day, shift=was[0], activity=was[1])
-                ]
+                kept = v.select(person=person, day=day, shift=was[0], activity=was[1])
                 changed = 1 - sum(kept)
             changed_of.setdefault(person, []).append(changed)
             ctx.penalise(

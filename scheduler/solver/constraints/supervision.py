@@ -20,15 +20,13 @@ class SupervisionFamily(HardFamily):
         p, v, model = ctx.problem, ctx.vars, ctx.model
         of_trainee = defaultdict(list)
         of_trainer = defaultdict(list)
-        for (trainer, trainee, day, shift, station), pair in v.pair.items():
+        for (trainer, trainee, day, shift, station), pair in v.pairs():
             # A pair means both people stand at that station on that slot.
-            model.add_implication(pair, v.assign[(trainer, day, shift, station, Mode.WORKS)])
-            model.add_implication(pair, v.assign[(trainee, day, shift, station, Mode.TRAINEE)])
+            model.add_implication(pair, v.works_at(trainer, day, shift, station))
+            model.add_implication(pair, v.trains_at(trainee, day, shift, station))
             of_trainee[(trainee, day, shift, station)].append(pair)
             of_trainer[(trainer, day, shift)].append(pair)
-        for (person, day, shift, station, mode), x in v.assign.items():
-            if mode != Mode.TRAINEE:
-                continue
+        for (person, day, shift, station, _mode), x in v.placements(mode=Mode.TRAINEE):
             who, where = p.person[person], p.station[station]
             lits = ctx.guard(
                 self.name,

@@ -41,7 +41,7 @@ class VarietyFamily(SoftFamily):
         if weight <= 0:
             return
         together: dict[tuple[str, str], list] = defaultdict(list)
-        for (trainer, trainee, *_slot), var in ctx.vars.pair.items():
+        for (trainer, trainee, *_slot), var in ctx.vars.pairs():
             together[(trainer, trainee)].append(var)
         for (trainer, trainee), pairs in together.items():
             key = _key(trainer, trainee)

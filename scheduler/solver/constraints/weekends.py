@@ -38,7 +38,7 @@ class WeekendsFamily(ContractFamily):
                 continue
             worked = []
             for days in p.weekends:
-                on = [ctx.vars.on[(person.id, d)] for d in days if (person.id, d) in ctx.vars.on]
+                on = [x for d in days if (x := ctx.vars.on_day(person.id, d)) is not None]
                 if not on:
                     continue
                 w = model.new_bool_var(f"weekend[{person.id},{days[0]}]")

@@ -64,7 +64,7 @@ class WorkloadFamily(HardFamily):
         """Bound each person's minutes and per-type shift counts."""
         p, model = ctx.problem, ctx.model
         slots_of: dict[str, list] = {}
-        for (pid, d, s), x in ctx.vars.works.items():
+        for (pid, d, s), x in ctx.vars.shifts():
             slots_of.setdefault(pid, []).append((d, s, x))
         for person in p.people:
             mine = slots_of.get(person.id, [])
