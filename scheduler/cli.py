@@ -324,7 +324,8 @@ def export_data_command(site_names: tuple[str, ...], every_site: bool, output: P
     audit log are left out. Sites of one group name each other's people: export them
     together (--all).
     """
-    from .services.site_data import SiteDataError, export_site, export_sites, summary
+    from .services.site_data.exporting import export_site, export_sites
+    from .services.site_data.file_format import SiteDataError, summary
 
     if every_site == bool(site_names):
         raise click.UsageError(
@@ -385,7 +386,8 @@ def import_data_command(file: Path, replace: bool) -> None:
     unless --replace is given. Every problem in the file is listed and nothing is
     written.
     """
-    from .services.site_data import SiteDataError, import_data
+    from .services.site_data.file_format import SiteDataError
+    from .services.site_data.importing import import_data
 
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
