@@ -112,14 +112,14 @@ def safe_next(target: str | None) -> str | None:
 
 def init_app(app: Flask) -> None:
     """Give the app its secret key, cookie flags, headers, rate limits and audit recorder."""
-    from .services import audit
+    from .services.audit import recording
 
     configure_secret_key(app)
     configure_cookies(app)
     app.after_request(add_security_headers)
     configure_rate_limits(app)
     app.register_error_handler(CSRFError, _csrf_refused)
-    audit.init_app(app)
+    recording.init_app(app)
 
 
 def env_flag(name: str) -> bool | None:

@@ -38,7 +38,7 @@ from ..solver.constraints.pins import pin_sentence
 from ..solver.constraints.placement import placement_reason
 from ..solver.gaps import GapCheck
 from ..solver.validate import new_violations
-from .audit import last_change
+from .audit.reading import last_change
 from .planning import (
     IdMap,
     assignment_to_solver,
