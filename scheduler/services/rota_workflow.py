@@ -34,6 +34,9 @@ NO_APPROVER = (
 )
 
 
+# ----- whether a site's rotas need approval --------------------------------------------------
+
+
 def requires_approval(site: Site) -> bool:
     """Whether the site's rotas need the pharmacist-in-charge's approval before publishing."""
     policy = db.session.scalar(db.select(RotaPolicy).where(RotaPolicy.site_id == site.id))
