@@ -50,13 +50,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = DatabaseIntConverter  # an id past INTEGER: 404
     csrf.init_app(app)
     login_manager.init_app(app)
-    from .services import audit as audit_log
     from .services import mail
+    from .services.audit import recording as audit_recording
 
     mail.init_app(app)  # MAIL_* settings; links are e-mailed where MAIL_SERVER is set
     filters.init_app(app)  # |day, |valid_until, |site_time
     security.init_app(app)  # secret key, cookies, headers, rate limits
-    audit_log.init_app(app)  # every change recorded, with who made it
+    audit_recording.init_app(app)  # every change recorded, with who made it
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)

@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from .extensions import db
 from .models import AccountRole, Site, Staff, User
+from .services.rota_pages import WallChart, wall_chart
 from .services.run_messages import SETUP_FAULTS
 from .services.scores import breakdown_lines, progress_score, rota_score
 from .solver import ProblemError
@@ -84,7 +85,6 @@ def solve_week_command(site_name: str, week: datetime, time_limit: float | None)
     When no rota is found nothing is stored: the reasons are printed and the command
     exits with status 1.
     """
-    from .services.grid import station_grid
     from .services.planning import monday_of, planned_with, run_solve
 
     limit = time_limit or float(current_app.config["SOLVE_TIME_LIMIT"])
@@ -139,9 +139,9 @@ def solve_week_command(site_name: str, week: datetime, time_limit: float | None)
         )
     for reason in rota.reasons or []:
         click.echo(f"  why: {reason}")
-    days, rows = station_grid(rota)
+    chart = wall_chart(rota)
     click.echo("")
-    click.echo(_table(["Station"] + [f"{d:%a} {d.day} {d:%b}" for d in days], rows))
+    click.echo(_table(["Station"] + [f"{d:%a} {d.day} {d:%b}" for d in chart.days], _by_day(chart)))
     lines = breakdown_lines(rota) if rota.objective is not None else []
     click.echo("")
     click.echo("Score breakdown by level:" if lines else "Score breakdown: no penalties.")
@@ -173,9 +173,27 @@ def _progress_printer(site: Site):
     return report
 
 
-def _table(header: list[str], rows) -> str:
+def _by_day(chart: WallChart) -> list[tuple[str, str, list[list[str]]]]:
+    """The wall chart's rows as (name, "station" or "duty", one cell per day), each cell a
+    line per shift: 'D: Ann, Sam (trainee of Ann)'."""
+    out = []
+    for row in chart.rows:
+        days: list[list[str]] = [[] for _ in chart.days]
+        for cell in row.cells:
+            if not cell.entries:
+                continue
+            names = [
+                f"{e.name} (trainee of {e.trainer_name or '?'})" if e.trainee else e.name
+                for e in cell.entries
+            ]
+            days[chart.days.index(cell.day)].append(f"{cell.shift.code}: {', '.join(names)}")
+        out.append((row.label, row.kind, days))
+    return out
+
+
+def _table(header: list[str], rows: list[tuple[str, str, list[list[str]]]]) -> str:
     """A plain-text table: one row per station or duty, one column per day."""
-    first = max([len(header[0])] + [len(r.label) + 7 for r in rows]) + 1
+    first = max([len(header[0])] + [len(label) + 7 for label, _kind, _days in rows]) + 1
     widths = [first] + [CELL_WIDTH] * (len(header) - 1)
 
     def render(cells: list[list[str]]) -> list[str]:
@@ -190,9 +208,9 @@ def _table(header: list[str], rows) -> str:
 
     rule = "+-" + "-+-".join("-" * w for w in widths) + "-+"
     lines = [rule, *render([[h] for h in header]), rule]
-    for row in rows:
-        cells = [[row.label + (" (duty)" if row.kind == "duty" else "")]]
-        for entries in row.cells:
+    for label, kind, days in rows:
+        cells = [[label + (" (duty)" if kind == "duty" else "")]]
+        for entries in days:
             wrapped = []
             for entry in entries:
                 wrapped.extend(textwrap.wrap(entry, CELL_WIDTH, subsequent_indent="  ") or [""])
@@ -324,7 +342,8 @@ def export_data_command(site_names: tuple[str, ...], every_site: bool, output: P
     audit log are left out. Sites of one group name each other's people: export them
     together (--all).
     """
-    from .services.site_data import SiteDataError, export_site, export_sites, summary
+    from .services.site_data.exporting import export_site, export_sites
+    from .services.site_data.file_format import SiteDataError, summary
 
     if every_site == bool(site_names):
         raise click.UsageError(
@@ -385,7 +404,8 @@ def import_data_command(file: Path, replace: bool) -> None:
     unless --replace is given. Every problem in the file is listed and nothing is
     written.
     """
-    from .services.site_data import SiteDataError, import_data
+    from .services.site_data.file_format import SiteDataError
+    from .services.site_data.importing import import_data
 
     try:
         data = json.loads(file.read_text(encoding="utf-8"))

@@ -1,6 +1,6 @@
 """The audit log: who changed, published, signed off or overrode what, kept append-only.
 
-Rows are written by :mod:`scheduler.services.audit` as the session flushes, and
+Rows are written by :mod:`scheduler.services.audit.recording` as the session flushes, and
 never changed or deleted afterwards. Two guards keep them so: ORM events refuse
 to update or delete an :class:`AuditEvent` (and bulk UPDATE/DELETE statements on
 it), and database triggers refuse UPDATE and DELETE on ``audit_events`` for any

@@ -5,7 +5,7 @@ one can type, and an invitation link valid for 7 days. The link is shown once;
 only a SHA-256 hash of its secret is stored. Opening it, the person sets a password
 and the account becomes active. "Reset password" issues a new link valid for 24
 hours; an account's newer link stops its older ones. Every change is recorded by
-the audit log as the session flushes (:mod:`scheduler.services.audit`).
+the audit log as the session flushes (:mod:`scheduler.services.audit.recording`).
 
 Where the app has a mail server (``MAIL_SERVER``) the link is e-mailed to the
 account's address (:mod:`scheduler.services.mail`); otherwise, or when sending

@@ -21,7 +21,7 @@ from ..models import (
 )
 from .development import skill_expiry_note
 from .planning import monday_of
-from .rotas import PublishedShift, published_shifts
+from .rota_pages import PublishedShift, published_shifts
 
 # ----- time ----------------------------------------------------------------
 

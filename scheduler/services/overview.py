@@ -10,7 +10,7 @@ from sqlalchemy import func
 from ..extensions import db
 from ..models import Rota, RotaStatus, Site, Staff
 from .planning import monday_of
-from .rotas import site_score_line
+from .rota_pages import site_score_line
 
 WEEKS_AHEAD = 3
 

@@ -23,7 +23,7 @@ from ..models import AssignmentMode, Rota, RotaAssignment, ShiftType, Site, Staf
 from ..solver.constraints.ratio import counts_as, describe, slices
 from .development import SKILL_WARNING_DAYS
 from .planning import published_rota, ratio_rule
-from .rotas import (
+from .rota_pages import (
     ChartRow,
     Visit,
     WallChart,

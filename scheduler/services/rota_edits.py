@@ -6,7 +6,7 @@ adds a hard-rule breach is refused with the rule named; otherwise it is saved,
 the score is recomputed and any approval is cleared, since the rota changed.
 
 An edit made on a page that showed the rota at another ``lock`` (its lock_version)
-is refused with :class:`~.rotas.RotaChanged` and nothing is saved; each edit also
+is refused with :class:`~.rota_workflow.RotaChanged` and nothing is saved; each edit also
 touches the rota row, so changing only assignments moves the rota's lock on too.
 """
 
@@ -38,7 +38,7 @@ from ..solver.constraints.pins import pin_sentence
 from ..solver.constraints.placement import placement_reason
 from ..solver.gaps import GapCheck
 from ..solver.validate import new_violations
-from .audit import last_change
+from .audit.reading import last_change
 from .planning import (
     IdMap,
     assignment_to_solver,
@@ -49,15 +49,8 @@ from .planning import (
     rota_to_solver,
 )
 from .priorities import rota_priorities
-from .rotas import (
-    RotaRefused,
-    check_latest,
-    check_lock,
-    day_label,
-    new_draft_from,
-    saving,
-    with_people,
-)
+from .rota_pages import day_label, with_people
+from .rota_workflow import RotaRefused, check_latest, check_lock, new_draft_from, saving
 from .run_messages import failure_message
 
 

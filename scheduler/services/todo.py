@@ -41,7 +41,7 @@ from ..models import (
 from .fairness_history import published_only
 from .me import today_for
 from .planning import monday_of, planned_with
-from .rotas import requires_approval
+from .rota_workflow import requires_approval
 from .setup_check import week_faults
 from .shift_changes import unseen_changes
 from .staff import home_site_of, leave_words

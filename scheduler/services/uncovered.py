@@ -16,7 +16,7 @@ from ..clock import site_today
 from ..extensions import db
 from ..models import Rota, RotaAssignment, Site, Staff
 from .planning import latest_rota, published_rota
-from .rotas import day_label
+from .rota_pages import day_label
 
 
 @dataclass(frozen=True)

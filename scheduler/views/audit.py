@@ -15,7 +15,8 @@ from ..extensions import db
 from ..forms.audit import AuditFilterForm
 from ..models import Site
 from ..security import MANAGERS, roles_required
-from ..services import audit as svc
+from ..services.audit import reading as svc
+from ..services.audit.vocabulary import ACTIONS, OBJECT_LABELS
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 navigation.add(90, "audit.index", "Audit log", ("supervisor", "pic"))
@@ -29,7 +30,7 @@ def _filter_form(sites: list[Site]) -> AuditFilterForm:
     form = AuditFilterForm(formdata=request.args)
     form.site.choices = [("", "Any site")] + [(str(s.id), s.name) for s in sites]
     form.person.choices = [("", "Anyone"), *svc.actor_choices()]
-    form.action.choices = [("", "Any action"), *svc.ACTIONS.items()]
+    form.action.choices = [("", "Any action"), *ACTIONS.items()]
     return form
 
 
@@ -67,7 +68,7 @@ def index():
         kept=kept,
         site_names={s.id: s.name for s in sites},
         site_zones={s.id: s.timezone for s in sites},
-        actions=svc.ACTIONS,
-        object_labels=svc.OBJECT_LABELS,
+        actions=ACTIONS,
+        object_labels=OBJECT_LABELS,
         detail_lines=svc.detail_lines,
     ), 200 if valid else 400

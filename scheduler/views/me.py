@@ -29,7 +29,7 @@ from ..services import shift_changes, todo
 from ..services.development import CE_LABELS, ce_entries, certification_statuses, goals_of
 from ..services.fairness_history import shared_work
 from ..services.planning import monday_of, planned_with
-from ..services.rotas import shift_times
+from ..services.rota_pages import shift_times
 from ..services.uncovered import uncovered_by
 from .confirm import confirm_uncovered, wants_change
 

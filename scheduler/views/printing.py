@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import Rota, Staff
 from ..security import MANAGERS, roles_required
 from ..services import printing
-from ..services.rotas import day_label, shift_times
+from ..services.rota_pages import day_label, shift_times
 
 bp = Blueprint("printing", __name__, url_prefix="/print")
 

@@ -45,10 +45,18 @@ from ..models import (
 )
 from ..models import Station as StationModel
 from ..security import MANAGERS, PIC, SUPERVISOR, roles_required
-from ..services import accounts, rota_edits, rotas, scores, setup_check, setup_warnings
+from ..services import (
+    accounts,
+    rota_edits,
+    rota_pages,
+    rota_workflow,
+    scores,
+    setup_check,
+    setup_warnings,
+)
 from ..services import priorities as priority_service
 from ..services.planning import latest_rota, monday_of, planned_with, replan_inputs
-from ..services.rotas import RotaChanged, RotaRefused
+from ..services.rota_workflow import RotaChanged, RotaRefused
 from ..services.run_messages import listed_conflicts, listed_faults
 from ..services.uncovered import uncovered_by
 from .confirm import confirm_uncovered, wants_change
@@ -87,7 +95,7 @@ def _assignment(assignment_id: int, form: RotaStateForm, tried: str) -> RotaAssi
             make_response(
                 _conflict(
                     rota,
-                    rotas.changed_since(rota, current_user),
+                    RotaChanged.for_change_since(rota, current_user),
                     f"{tried}: that shift is no longer on the rota",
                 )
             )
@@ -117,7 +125,7 @@ def _seen_lock(form: RotaStateForm) -> int:
     """The lock number the page showed the rota at (refused when the form did not say)."""
     lock = form.seen_lock
     if lock is None:
-        raise rotas.no_lock()
+        raise RotaChanged.for_missing_lock()
     return lock
 
 
@@ -125,14 +133,14 @@ def _check_week(form: RotaStateForm, latest: Rota) -> int:
     """Refuse a change of the week unless the page showed its newest version as it is now."""
     lock = _seen_lock(form)
     if form.seen_rota_id != latest.id:
-        raise rotas.newer_version(latest, current_user)
-    rotas.check_lock(latest, lock, current_user)
+        raise RotaChanged.for_newer_version(latest, current_user)
+    rota_workflow.check_lock(latest, lock, current_user)
     return lock
 
 
 def _what(a: RotaAssignment) -> str:
     """'Ann, Tue 3 Mar day' for messages about one assignment."""
-    return f"{a.staff.name}, {rotas.day_label(a.on_date)} {a.shift_type.name.lower()}"
+    return f"{a.staff.name}, {rota_pages.day_label(a.on_date)} {a.shift_type.name.lower()}"
 
 
 def _conflict(rota: Rota, changed: RotaChanged, tried: str, assignment_id: int | None = None):
@@ -171,7 +179,7 @@ def _start(
     """
     if replan_inputs(site, week, kind, keep_before=keep_before).all_kept:
         flash(
-            f"The week of {rotas.day_label(week)} has passed and was published: its days are "
+            f"The week of {rota_pages.day_label(week)} has passed and was published: its days are "
             "kept as worked, so there is nothing left to plan. Correct a shift by hand on a "
             "new version if the record is wrong.",
             "error",
@@ -220,7 +228,7 @@ def week(site_id: int, week: str):
     if monday.weekday() != 0:
         return redirect(url_for("rotas.week", site_id=site.id, week=monday_of(monday).isoformat()))
     version = request.args.get("version", type=database_int)
-    rota = rotas.find_version(site.id, monday, version)
+    rota = rota_pages.find_version(site.id, monday, version)
     if version is not None and rota is None:
         abort(404)
     followed = _followed(site, monday, request.args.get("run", type=database_int))
@@ -264,8 +272,8 @@ def _render_week(
         if not progress.finished:
             return _render_live(site, monday, rota, active, progress), status
         followed, active = active, None  # it ended a moment ago: the page says how
-        rota = rotas.find_version(site.id, monday, None)
-    versions = rotas.versions(site.id, monday)
+        rota = rota_pages.find_version(site.id, monday, None)
+    versions = rota_pages.versions(site.id, monday)
     ended = followed if followed is not None and followed.finished else None
     latest_run = setup_check.latest_run(site.id, monday)
     if (
@@ -282,21 +290,21 @@ def _render_week(
         "conflict": conflict,
         "edit_mode": request.args.get("edit") == "1",
         "active": active,
-        "outcome": rotas.run_outcome(ended, site) if ended is not None else "",
+        "outcome": rota_pages.run_outcome(ended, site) if ended is not None else "",
         "outcome_ok": ended is not None and ended.rota is not None,
         "outcome_run": ended,
         "setup_faults": setup_check.latest_faults(site.id, monday),
         "setup_warnings": setup_warnings.week_warnings(site, monday),
         "no_rota": _no_rota(latest_run),
         "versions": versions,
-        "version_scores": {v.id: rotas.site_score_line(v) for v in versions},
-        "needs_approval": rotas.requires_approval(site),
+        "version_scores": {v.id: rota_pages.site_score_line(v) for v in versions},
+        "needs_approval": rota_workflow.requires_approval(site),
         "planned_together": [s for s in planned_with(site) if s.id != site.id],
         "no_approver": accounts.active_approvers() == 0,
         "prev_week": dates.neighbour_week(monday, -1),
         "next_week": dates.neighbour_week(monday, 1),
-        "shift_times": rotas.shift_times,
-        "day_label": rotas.day_label,
+        "shift_times": rota_pages.shift_times,
+        "day_label": rota_pages.day_label,
     }
     if rota is not None:
         try:
@@ -305,13 +313,13 @@ def _render_week(
             violations = []
             context["setup_faults"] = listed_faults(str(refused))
         context.update(
-            status_label=rotas.status_label(rota),
-            chart=rotas.wall_chart(rota),
-            people=rotas.by_person(rota),
-            explained=rotas.explanation(rota),
+            status_label=rota_pages.status_label(rota),
+            chart=rota_pages.wall_chart(rota),
+            people=rota_pages.by_person(rota),
+            explained=rota_pages.explanation(rota),
             violations=violations,
             changes=rota_edits.changes(rota.based_on, rota) if rota.based_on else None,
-            latest=rotas.find_version(site.id, monday, None),
+            latest=rota_pages.find_version(site.id, monday, None),
             weights_in_force=priority_service.rota_priorities(rota).in_force(),
             other_priorities=priority_service.draft_made_under_other(rota),
         )
@@ -337,7 +345,7 @@ def _render_live(
         ended_url=_following(site, monday, run.id),
         prev_week=dates.neighbour_week(monday, -1),
         next_week=dates.neighbour_week(monday, 1),
-        day_label=rotas.day_label,
+        day_label=rota_pages.day_label,
     )
 
 
@@ -374,7 +382,7 @@ def solve(site_id: int, week: str):
     site = db.get_or_404(Site, site_id)
     monday = monday_of(_week(week))
     form = SolveForm()
-    latest = rotas.find_version(site.id, monday, None)
+    latest = rota_pages.find_version(site.id, monday, None)
     if not form.validate_on_submit():
         return _render_week(site, monday, latest, form, 422)
     first = form.first_day
@@ -396,9 +404,12 @@ def _live(solve_run: SolveRun, progress: jobs.RunProgress, partner: Site | None 
     """
     rows = solve_run.best_rota
     quality = scores.quality_words(
-        solve_run.site, rotas.live_gaps(rows), solve_run.best_levels, solve_run.best_level_bounds
+        solve_run.site,
+        rota_pages.live_gaps(rows),
+        solve_run.best_levels,
+        solve_run.best_level_bounds,
     )
-    said = rotas.run_said(
+    said = rota_pages.run_said(
         progress.status,
         quality,
         rows is not None,
@@ -407,20 +418,20 @@ def _live(solve_run: SolveRun, progress: jobs.RunProgress, partner: Site | None 
         solve_run.site.name if partner is not None else None,
     )
     data = {
-        "state": rotas.run_state(progress.status, progress.stopping),
+        "state": rota_pages.run_state(progress.status, progress.stopping),
         "said": said,
         "rota_html": "",
         "quality": "" if partner is not None else quality,
     }
     if rows is None or partner is not None:
         return data
-    chart = rotas.live_chart(solve_run.site, solve_run.week_start, rows)
+    chart = rota_pages.live_chart(solve_run.site, solve_run.week_start, rows)
     data["rota_html"] = render_template(
         "rotas/_live_chart.html",
         chart=chart,
         quality=quality,
         finished=progress.finished,
-        day_label=rotas.day_label,
+        day_label=rota_pages.day_label,
     )
     return data
 
@@ -481,7 +492,7 @@ def _version_url(solve_run: SolveRun, site: Site, version: int | None) -> str | 
     if version is None:
         return None
     if site.id != solve_run.site_id:
-        latest = rotas.find_version(site.id, solve_run.week_start, None)
+        latest = rota_pages.find_version(site.id, solve_run.week_start, None)
         version = latest.version if latest is not None else None
     week = solve_run.week_start.isoformat()
     return url_for("rotas.week", site_id=site.id, week=week, version=version)
@@ -525,7 +536,8 @@ def pin(assignment_id: int):
         flash(str(refused), "error")
     else:
         flash(
-            f"{'Pinned' if pinned else 'Unpinned'} {a.staff.name} on {rotas.day_label(a.on_date)}.",
+            f"{'Pinned' if pinned else 'Unpinned'} {a.staff.name} on "
+            f"{rota_pages.day_label(a.on_date)}.",
             "success",
         )
     return redirect(_week_url(rota, "by-station", editing=True))
@@ -569,7 +581,7 @@ def remove(assignment_id: int):
     """Take an assignment off the draft, unless that breaks a hard rule."""
     form = RotaStateForm()
     a = _assignment(assignment_id, form, "remove")
-    rota, name, day = a.rota, a.staff.name, rotas.day_label(a.on_date)
+    rota, name, day = a.rota, a.staff.name, rota_pages.day_label(a.on_date)
     tried = f"remove {_what(a)}"
     try:
         rota_edits.remove(a, lock=_seen_lock(form), by=current_user)
@@ -586,10 +598,10 @@ def remove(assignment_id: int):
 def _move_choices(form: MoveForm, rota: Rota) -> None:
     site = rota.site
     form.on_date.choices = [
-        (d.isoformat(), rotas.day_label(d)) for d in rotas.week_days(rota.week_start)
+        (d.isoformat(), rota_pages.day_label(d)) for d in rota_pages.week_days(rota.week_start)
     ]
     form.shift.choices = [
-        (st.id, f"{st.name} ({rotas.shift_times(st)})") for st in site.shift_types_in_use
+        (st.id, f"{st.name} ({rota_pages.shift_times(st)})") for st in site.shift_types_in_use
     ]
     form.place.choices = [(f"station-{s.id}", s.name) for s in site.stations_in_use] + [
         (f"duty-{d.id}", f"{d.name} (duty)") for d in site.duties_in_use
@@ -619,7 +631,7 @@ def move(assignment_id: int):
     _move_choices(form, rota)
     if request.method == "POST":
         try:
-            rotas.check_lock(rota, _seen_lock(form), current_user)
+            rota_workflow.check_lock(rota, _seen_lock(form), current_user)
         except RotaChanged as changed:
             return _move_conflict(form, a, changed)
     if rota.status is not RotaStatus.DRAFT:
@@ -644,7 +656,7 @@ def move(assignment_id: int):
             form.place.errors.append(str(refused))
         else:
             flash(
-                f"Moved {a.staff.name} to {rotas.day_label(a.on_date)} "
+                f"Moved {a.staff.name} to {rota_pages.day_label(a.on_date)} "
                 f"{shift.name.lower()} at {place.name} (pinned).",
                 "success",
             )
@@ -673,7 +685,7 @@ def absence(site_id: int, week: str):
     """A sick call: mark someone absent, then re-plan the week with as few changes as possible."""
     site = db.get_or_404(Site, site_id)
     monday = monday_of(_week(week))
-    rota = rotas.find_version(site.id, monday, None)
+    rota = rota_pages.find_version(site.id, monday, None)
     if rota is None:
         abort(404)
     today = site_today(site)
@@ -737,7 +749,7 @@ def _confirm_absence(form: AbsenceForm, site: Site, rota: Rota, monday: date, pe
         cancel_url=_week_url(rota),
         back_label=f"Back to version {rota.version}, nothing saved",
         summary=(
-            f"{person.name} absent {rotas.day_label(start)} to {rotas.day_label(end)}, "
+            f"{person.name} absent {rota_pages.day_label(start)} to {rota_pages.day_label(end)}, "
             f"then a re-plan from version {rota.version}. Nothing is saved until you say so."
         ),
         notes=notes,
@@ -759,7 +771,7 @@ def _mark_absent(form: AbsenceForm, site: Site, rota: Rota, monday: date, person
             "check it and re-plan from the week's page.",
             "error",
         )
-        return redirect(_week_url(rotas.find_version(site.id, monday, None)))
+        return redirect(_week_url(rota_pages.find_version(site.id, monday, None)))
     for words in removed:
         flash(f"{person.name}'s pinned {words} was removed: {person.name} is absent.", "info")
     copied = (
@@ -768,8 +780,8 @@ def _mark_absent(form: AbsenceForm, site: Site, rota: Rota, monday: date, person
         else ""
     )
     flash(
-        f"{person.name} marked absent {rotas.day_label(start)} to "
-        f"{rotas.day_label(end)}; re-planning from version {rota.version}{copied}.",
+        f"{person.name} marked absent {rota_pages.day_label(start)} to "
+        f"{rota_pages.day_label(end)}; re-planning from version {rota.version}{copied}.",
         "success",
     )
     return _start(
@@ -802,7 +814,7 @@ def replacements(site_id: int, week: str):
     """People ranked for one open shift at a station, each with the reasons."""
     site = db.get_or_404(Site, site_id)
     monday = monday_of(_week(week))
-    rota = rotas.find_version(site.id, monday, None)
+    rota = rota_pages.find_version(site.id, monday, None)
     if rota is None:
         abort(404)
     on_date, shift, station = _slot(site, monday)
@@ -833,8 +845,8 @@ def _replacements_page(
         candidates=candidates,
         form=AssignForm(),
         conflict=conflict,
-        day_label=rotas.day_label,
-        shift_times=rotas.shift_times,
+        day_label=rota_pages.day_label,
+        shift_times=rota_pages.shift_times,
     ), 409 if conflict else 200
 
 
@@ -844,7 +856,7 @@ def assign(site_id: int, week: str):
     """Put a suggested person on an open shift (pinned), unless that breaks a hard rule."""
     site = db.get_or_404(Site, site_id)
     monday = monday_of(_week(week))
-    rota = rotas.find_version(site.id, monday, None)
+    rota = rota_pages.find_version(site.id, monday, None)
     form = AssignForm()
     if rota is None or not form.validate_on_submit():
         abort(404)
@@ -857,14 +869,15 @@ def assign(site_id: int, week: str):
     if person is None or person.home_site_id != site.id:
         abort(404)
     tried = (
-        f"put {person.name} on {rotas.day_label(on_date)} {shift.name.lower()} at {station.name}"
+        f"put {person.name} on {rota_pages.day_label(on_date)} {shift.name.lower()} "
+        f"at {station.name}"
     )
     try:
         lock = _check_week(form, rota)
         rota_edits.assign(rota, person, on_date, shift, station, lock=lock, by=current_user)
     except RotaChanged as changed:
         db.session.rollback()
-        latest = rotas.find_version(site.id, monday, None)
+        latest = rota_pages.find_version(site.id, monday, None)
         return _replacements_page(
             site, latest, on_date, shift, station, Conflict(changed.headline, tried)
         )
@@ -882,7 +895,7 @@ def assign(site_id: int, week: str):
             )
         )
     flash(
-        f"{person.name} now works {rotas.day_label(on_date)} {shift.name.lower()} at "
+        f"{person.name} now works {rota_pages.day_label(on_date)} {shift.name.lower()} at "
         f"{station.name} (pinned).",
         "success",
     )
@@ -918,7 +931,7 @@ def submit(rota_id: int):
     """Ask the pharmacist-in-charge to approve a draft."""
     return _act(
         rota_id,
-        lambda r, lock: rotas.submit_for_approval(r, lock=lock, by=current_user),
+        lambda r, lock: rota_workflow.submit_for_approval(r, lock=lock, by=current_user),
         "Version {v} sent to the pharmacist-in-charge for approval.",
         "ask the pharmacist-in-charge to approve version {v}",
     )
@@ -930,7 +943,7 @@ def approve(rota_id: int):
     """The pharmacist-in-charge approves a draft for publishing."""
     return _act(
         rota_id,
-        lambda r, lock: rotas.approve(r, current_user, lock=lock),
+        lambda r, lock: rota_workflow.approve(r, current_user, lock=lock),
         "Version {v} approved.",
         "approve version {v}",
     )
@@ -942,7 +955,7 @@ def publish(rota_id: int):
     """Publish a draft to the technicians (approved first where the site requires it)."""
     return _act(
         rota_id,
-        lambda r, lock: rotas.publish(r, current_user, lock=lock),
+        lambda r, lock: rota_workflow.publish(r, current_user, lock=lock),
         lambda r: f"Version {r.version} published. {accounts.reach_words(r)}",
         "publish version {v}",
     )
@@ -957,13 +970,13 @@ def new_draft(rota_id: int):
     tried = f"start a new draft from version {rota.version}"
     try:
         if form.seen_latest is None:
-            raise rotas.no_lock()
-        draft = rotas.new_draft_from(
+            raise RotaChanged.for_missing_lock()
+        draft = rota_workflow.new_draft_from(
             rota, lock=_seen_lock(form), latest_seen=form.seen_latest, by=current_user
         )
     except RotaChanged as changed:
         db.session.rollback()
-        latest = rotas.find_version(rota.site_id, rota.week_start, None)
+        latest = rota_pages.find_version(rota.site_id, rota.week_start, None)
         return _conflict(latest, changed, tried)
     flash(f"Version {draft.version} is a new draft copied from version {rota.version}.", "success")
     return redirect(_week_url(draft))
@@ -976,9 +989,9 @@ def approval_policy(site_id: int):
     site = db.get_or_404(Site, site_id)
     form = ApprovalPolicyForm()
     if request.method == "GET":
-        form.requires_approval.data = rotas.requires_approval(site)
+        form.requires_approval.data = rota_workflow.requires_approval(site)
     if form.validate_on_submit():
-        rotas.set_requires_approval(site, form.requires_approval.data)
+        rota_workflow.set_requires_approval(site, form.requires_approval.data)
         flash(
             "Approval rule saved: "
             + (

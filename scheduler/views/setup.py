@@ -29,7 +29,7 @@ from ..services import archive
 from ..services import priorities as priority_service
 from ..services import setup as svc
 from ..services.archive import ArchiveRefused
-from ..services.rotas import shift_times
+from ..services.rota_pages import shift_times
 from ..services.setup_warnings import (
     cover_against_hours,
     shift_on_closed_days,

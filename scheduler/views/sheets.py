@@ -30,7 +30,7 @@ from ..forms.sheets import ConfirmImportForm, StaffImportForm, megabytes, too_bi
 from ..forms.sheets import upload_limit as _upload_limit
 from ..models import Rota, Site, Staff
 from ..security import MANAGERS, SUPERVISOR, roles_required
-from ..services import rotas
+from ..services import rota_pages
 from ..services.sheets import pending, staff_file, tables
 from ..services.sheets import week as week_sheets
 from ..services.sheets.staff_import import ImportPlan, apply_import, plan_import
@@ -89,7 +89,7 @@ def _rota(site_id: int, week_text: str) -> Rota:
         abort(404)
     if not dates.in_range(monday):
         abort(404, description=dates.WEEK_MESSAGE)
-    rota = rotas.find_version(site.id, monday, request.args.get("version", type=database_int))
+    rota = rota_pages.find_version(site.id, monday, request.args.get("version", type=database_int))
     if rota is None:
         abort(404, description="This week has no rota to export yet.")
     return rota

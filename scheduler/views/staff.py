@@ -44,7 +44,7 @@ from ..security import MANAGERS, SUPERVISOR, roles_required
 from ..services import staff as svc
 from ..services.fairness_history import shared_work
 from ..services.planning import monday_of
-from ..services.rotas import shift_times
+from ..services.rota_pages import shift_times
 from ..services.signoff import default_valid_until
 from ..services.uncovered import uncovered_by, weeks_to_replan
 from .confirm import confirm_uncovered, wants_change

@@ -104,7 +104,7 @@ def publish_week(monday: date, seconds: float) -> list[str]:
     """Solve a week for every site group and publish the drafts as the demo's people would."""
     from scheduler.extensions import db
     from scheduler.models import AccountRole, Site, User
-    from scheduler.services import rotas
+    from scheduler.services import rota_workflow
     from scheduler.services.planning import latest_rota, planned_with, run_solve
 
     def first_account(role: AccountRole) -> User:
@@ -125,9 +125,9 @@ def publish_week(monday: date, seconds: float) -> list[str]:
             if rota is None or not rota.assignments:
                 lines.append(f"{each.name}: no rota for the week of {monday}; nothing published.")
                 continue
-            rotas.submit_for_approval(rota)
-            rotas.approve(rota, pharmacist)
-            rotas.publish(rota, supervisor)
+            rota_workflow.submit_for_approval(rota)
+            rota_workflow.approve(rota, pharmacist)
+            rota_workflow.publish(rota, supervisor)
             lines.append(
                 f"{each.name}: published version {rota.version} of the week of {monday} "
                 f"({len(rota.assignments)} assignments, {rota.solve_status})."

@@ -62,7 +62,7 @@ from scheduler.models import (
 from scheduler.services.me import site_today
 from scheduler.services.planning import monday_of
 from scheduler.services.rota_edits import slot_words
-from scheduler.services.rotas import day_label
+from scheduler.services.rota_pages import day_label
 from scheduler.services.run_messages import no_rota_message
 
 PASSWORD = "fuzz-password-1"

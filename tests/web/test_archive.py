@@ -28,7 +28,7 @@ from scheduler.services import first_run
 from scheduler.services.accounts import technicians_without_account
 from scheduler.services.planning import build_problem, latest_rota, run_solve
 from scheduler.services.rota_edits import current_violations
-from scheduler.services.rotas import wall_chart
+from scheduler.services.rota_pages import wall_chart
 from scheduler.services.setup_check import week_faults
 from scheduler.services.setup_warnings import week_warnings
 

@@ -56,7 +56,7 @@ from scheduler.models import (
 )
 from scheduler.services import accounts as account_service
 from scheduler.services import levels as level_service
-from scheduler.services import rotas as rota_service
+from scheduler.services import rota_workflow as rota_service
 from scheduler.services import shift_changes
 from scheduler.services.sheets import pending
 from scheduler.services.signoff import default_valid_until

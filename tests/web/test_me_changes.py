@@ -12,7 +12,7 @@ import pytest
 from scheduler.extensions import db
 from scheduler.filters import day
 from scheduler.models import Rota, RotaPolicy, RotaStatus, ShiftType, Site, Staff, Station, User
-from scheduler.services.rotas import publish
+from scheduler.services.rota_workflow import publish
 
 from .conftest import MONDAY
 

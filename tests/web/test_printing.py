@@ -25,7 +25,8 @@ from scheduler.models import (
 )
 from scheduler.services import printing
 from scheduler.services.planning import build_problem, rota_to_solver, run_solve
-from scheduler.services.rotas import day_label, new_draft_from, shift_times, wall_chart
+from scheduler.services.rota_pages import day_label, shift_times, wall_chart
+from scheduler.services.rota_workflow import new_draft_from
 from scheduler.solver.constraints.ratio import RatioFamily
 
 from .conftest import MONDAY

@@ -11,9 +11,11 @@ from scheduler.extensions import db
 from scheduler.models import Duty, DutyKind, Rota, RotaStatus, ShiftRequest, Site, Staff
 from scheduler.models.audit import AuditEvent
 from scheduler.services import priorities as svc
-from scheduler.services.audit import detail_lines
+from scheduler.services.audit.reading import detail_lines
 from scheduler.services.planning import build_problem, run_solve
-from scheduler.services.site_data import SiteDataError, export_site, import_site
+from scheduler.services.site_data.exporting import export_site
+from scheduler.services.site_data.file_format import SiteDataError
+from scheduler.services.site_data.importing import import_site
 from scheduler.solver.priorities import RANKED_DEFAULTS, Priorities, Rule, Strength
 
 from .conftest import MONDAY

@@ -27,7 +27,7 @@ from scheduler.models import (
 )
 from scheduler.models.rotas import RotaPolicy
 from scheduler.services import rota_edits
-from scheduler.services import rotas as rota_service
+from scheduler.services import rota_workflow as rota_service
 
 from .conftest import MONDAY
 

@@ -21,7 +21,7 @@ from scheduler.models import (
     User,
 )
 from scheduler.models.rotas import RotaPolicy
-from scheduler.services.rotas import published_shifts
+from scheduler.services.rota_pages import published_shifts
 
 from .conftest import MONDAY
 
@@ -604,7 +604,7 @@ def test_published_approved_and_version_times_are_in_the_site_s_zone(
 
 def test_an_edit_clears_the_approval(client, login, tiny_rota, make_user):
     pic = make_user("pic", email="p@example.org")
-    from scheduler.services.rotas import approve
+    from scheduler.services.rota_workflow import approve
 
     approve(tiny_rota, pic)
     login("supervisor")

@@ -14,7 +14,7 @@ from scheduler.extensions import db
 from scheduler.jobs import runs
 from scheduler.models import Rota, RotaStatus, ShiftType, SolveRun, SolveStatus, Staff, Station
 from scheduler.services import planning
-from scheduler.services.rotas import new_draft_from
+from scheduler.services.rota_workflow import new_draft_from
 from scheduler.solver import Progress
 from scheduler.solver.penalties import Cost, Subject
 from scheduler.solver.priorities import Rule

@@ -33,7 +33,7 @@ from scheduler.models import (
     Station,
     User,
 )
-from scheduler.services.site_data import FORMAT, coverage_problems
+from scheduler.services.site_data.file_format import FORMAT, coverage_problems
 
 MAIN = "Main Street Pharmacy"
 HOSPITAL = "Riverside Hospital"

@@ -25,7 +25,7 @@ from scheduler.models import (
     Station,
     User,
 )
-from scheduler.services import rotas as rota_service
+from scheduler.services import rota_workflow as rota_service
 from scheduler.services.development import goal_progress
 from scheduler.services.setup_check import week_faults
 from scheduler.services.staff import leave_words

@@ -10,7 +10,7 @@ import re
 from datetime import date
 
 from ...models import AssignmentMode, Rota
-from ..rotas import PersonDay, by_person, day_label, shift_times, status_label, wall_chart
+from ..rota_pages import PersonDay, by_person, day_label, shift_times, status_label, wall_chart
 from ..staff import ROLE_LABELS
 from .tables import Sheet
 

@@ -17,132 +17,50 @@ records one event listing them.
 
 from __future__ import annotations
 
-import enum
 import getpass
 import weakref
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import UTC, datetime
 from typing import Any
 
 import click
 from flask import Flask, current_app, has_app_context, has_request_context
+from flask_login import current_user
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
-from ..extensions import db
-from ..models import (
+from ...extensions import db
+from ...models import (
     AccountLink,
-    CEEntry,
-    Certification,
     Competency,
-    CoverRequirement,
-    DevelopmentGoal,
     Duty,
     Leave,
-    OpeningHours,
-    RatioRuleSet,
     Rota,
     RotaAssignment,
-    RotaPolicy,
     RotaStatus,
-    ShiftRequest,
     ShiftType,
     SignOff,
     Site,
-    SiteGroup,
-    SolveRun,
-    SolveStatus,
     Staff,
     StaffCompetency,
     Station,
     User,
-    VolunteerOffer,
     utcnow,
 )
-from ..models.audit import AuditEvent
-from .accounts import LINK_WORDS, UNUSABLE_PREFIX
-from .priorities import settings_changes, window_change
+from ...models.audit import AuditEvent
+from ..accounts import LINK_WORDS, UNUSABLE_PREFIX
+from ..priorities import settings_changes, window_change
+from .vocabulary import ACTIONS, AUDITED, OBJECT_LABELS, SECRET_FIELDS
+from .wording import RowDescriber, day_words, json_value
 
-# object type keys, stored in AuditEvent.object_type; anything not listed is not audited
-AUDITED: dict[type, str] = {
-    Staff: "staff",
-    StaffCompetency: "skill",
-    Certification: "certification",
-    Leave: "leave",
-    DevelopmentGoal: "goal",
-    ShiftRequest: "shift_request",
-    VolunteerOffer: "offer",
-    CEEntry: "ce_entry",
-    SignOff: "sign_off",
-    Competency: "competency",
-    Site: "site",
-    SiteGroup: "site_group",
-    RatioRuleSet: "ratio_rule",
-    OpeningHours: "opening_hours",
-    Station: "station",
-    ShiftType: "shift_type",
-    CoverRequirement: "cover",
-    Duty: "duty",
-    RotaPolicy: "approval_rule",
-    User: "account",
-    AccountLink: "account_link",
-    Rota: "rota",
-    RotaAssignment: "assignment",
-}
-OBJECT_LABELS = {
-    "staff": "Staff record",
-    "skill": "Competency level",
-    "certification": "Certification",
-    "leave": "Leave",
-    "goal": "Development goal",
-    "shift_request": "Shift request",
-    "offer": "Volunteer offer",
-    "ce_entry": "CE entry",
-    "sign_off": "Sign-off",
-    "competency": "Competency",
-    "site": "Site",
-    "site_group": "Site group",
-    "ratio_rule": "Ratio rule",
-    "opening_hours": "Opening hours",
-    "station": "Station",
-    "shift_type": "Shift type",
-    "cover": "Cover line",
-    "duty": "Duty",
-    "approval_rule": "Approval rule",
-    "account": "Account",
-    "account_link": "Account link",
-    "rota": "Rota",
-    "assignment": "Assignment",
-}
-# the verbs stored in AuditEvent.action, as the audit page's filter offers them
-ACTIONS = {
-    "created": "Created",
-    "changed": "Changed",
-    "deleted": "Deleted",
-    "submitted": "Sent for approval",
-    "approved": "Approved",
-    "published": "Published",
-    "overrode": "Overrode hard rules",
-    "signed off": "Signed off",
-    "password changed": "Password changed",
-    "role changed": "Role changed",
-    "link issued": "Invitation or reset link issued",
-    "deactivated": "Account deactivated",
-    "reactivated": "Account reactivated",
-    "archived": "Archived (kept for history)",
-    "restored": "Restored from the archive",
-}
 # the field that archives a row: set (or False) archives it, cleared (or True) restores it
 ARCHIVE_FIELDS = {Station: "archived_at", ShiftType: "archived_at", Duty: "archived_at"}
 ARCHIVE_FIELDS |= {Competency: "archived_at", Staff: "active"}
 
 PRIORITY_FIELDS = frozenset({"priorities", "fairness_weeks"})  # a site's, said in words
 SKIPPED_FIELDS = frozenset({"id", "created_at", "token_hash", "lock_version", "session_epoch"})
-# recorded as changed, but never with their value
-SECRET_FIELDS = frozenset({"password_hash"})
 HIDDEN = "(a new password)"
 NO_PASSWORD = "(none yet: invited)"
 # a many-to-many link is recorded on one side only: the station lists its competencies
@@ -165,7 +83,6 @@ ROTA_QUIET_FIELDS = frozenset(
 BULK = 20  # more alike events than this in one flush become one event listing them
 BULK_LISTED = 200
 PENDING = "audit.pending"
-SOLVING = (SolveStatus.QUEUED, SolveStatus.RUNNING)
 _overrides: weakref.WeakSet[Rota] = weakref.WeakSet()  # rotas whose hard-rule findings were set
 
 
@@ -260,7 +177,7 @@ def _forget(session: Session, *_args: Any) -> None:
 def _record(session: Session, _context: Any) -> None:
     """Write the flush's notes as audit events, on the same connection and transaction."""
     changes: list[RowChange] = session.info.pop(PENDING, None) or []
-    if not changes or not _enabled():
+    if not changes or not log_enabled():
         return
     rows = build_events(session, changes)
     if not rows:
@@ -273,22 +190,7 @@ def _record(session: Session, _context: Any) -> None:
     session.connection().execute(insert(AuditEvent.__table__), rows)
 
 
-def last_change() -> tuple | None:
-    """The id and time of the newest audit event: they move whenever anything recorded changes.
-
-    Pages use it to know whether a result computed from the data still holds (one
-    primary-key lookup); the time keeps a database emptied and filled again from
-    matching an older result. None when the audit log is off, so nothing can be reused.
-    """
-    if not _enabled():
-        return None
-    newest = db.session.execute(
-        db.select(AuditEvent.id, AuditEvent.at).order_by(AuditEvent.id.desc()).limit(1)
-    ).first()
-    return tuple(newest) if newest is not None else (0, None)
-
-
-def _enabled() -> bool:
+def log_enabled() -> bool:
     """Whether the app records an audit log (``AUDIT_LOG``, on unless turned off)."""
     return not has_app_context() or bool(current_app.config.get("AUDIT_LOG", True))
 
@@ -320,8 +222,6 @@ def init_app(app: Flask) -> None:
 def actor() -> tuple[int | None, str]:
     """Who is acting: the signed-in account in a request, else the command line or 'system'."""
     if has_request_context():
-        from flask_login import current_user
-
         if current_user.is_authenticated:
             return current_user.id, current_user.name
         return None, "anonymous visitor"
@@ -340,7 +240,7 @@ def actor() -> tuple[int | None, str]:
 
 def build_events(session: Session, changes: list[RowChange]) -> list[dict[str, Any]]:
     """The audit events of one flush's row changes, alike ones merged when there are many."""
-    words = Words(session)
+    words = RowDescriber(session)
     new_rotas = {
         c.target.id: c.target for c in changes if c.op == "created" and isinstance(c.target, Rota)
     }
@@ -415,12 +315,28 @@ def _event(
     }
 
 
-def _events_of(words: Words, change: RowChange) -> list[dict[str, Any]]:
+def _details(words: RowDescriber, change: RowChange) -> dict[str, Any]:
+    """The changed fields, old -> new, and the collections' added and removed entries."""
+    model = type(change.target)
+    changes = {}
+    for key, values in change.columns.items():
+        changes[key] = {k: words.value(model, key, v) for k, v in values.items()}
+    out: dict[str, Any] = {"changes": changes} if changes else {}
+    collections = {
+        key: {"added": [words.item(x) for x in added], "removed": [words.item(x) for x in gone]}
+        for key, (added, gone) in change.collections.items()
+    }
+    if collections:
+        out["collections"] = collections
+    return out
+
+
+def _events_of(words: RowDescriber, change: RowChange) -> list[dict[str, Any]]:
     """The events of one row change: usually one; a rota or account change may say more."""
     target = change.target
     label = words.label(target)
     site_id = words.site_id(target)
-    details = words.details(change)
+    details = _details(words, change)
     if change.op == "created":
         if isinstance(target, SignOff):
             return [_event(change, "signed off", words.sign_off(target), site_id, details)]
@@ -477,7 +393,7 @@ def _archive_events(
 
 
 def _rota_events(
-    words: Words, change: RowChange, label: str, site_id: int | None, details: dict[str, Any]
+    words: RowDescriber, change: RowChange, label: str, site_id: int | None, details: dict[str, Any]
 ) -> list[dict[str, Any]]:
     """A rota's approval steps, publication, override and other changes, each its own event."""
     out = []
@@ -554,13 +470,15 @@ def _priority_events(
     rest = {**details, "changes": changes}
     if changes or details.get("collections"):
         out.append(
-            _event(change, "changed", f"Changed {label}: {Words.fields(rest)}.", site_id, rest)
+            _event(
+                change, "changed", f"Changed {label}: {RowDescriber.fields(rest)}.", site_id, rest
+            )
         )
     return out
 
 
 def _account_events(
-    words: Words, change: RowChange, label: str, site_id: int | None, details: dict[str, Any]
+    words: RowDescriber, change: RowChange, label: str, site_id: int | None, details: dict[str, Any]
 ) -> list[dict[str, Any]]:
     """An account's password change, role change and other changes, each its own event."""
     out = []
@@ -598,7 +516,9 @@ def _account_events(
     return out
 
 
-def _link_events(words: Words, change: RowChange, site_id: int | None) -> list[dict[str, Any]]:
+def _link_events(
+    words: RowDescriber, change: RowChange, site_id: int | None
+) -> list[dict[str, Any]]:
     """An invitation or reset link issued, used or closed, in words (never its secret)."""
     link: AccountLink = change.target
     what = LINK_WORDS.get(link.purpose, link.purpose)
@@ -608,7 +528,7 @@ def _link_events(words: Words, change: RowChange, site_id: int | None) -> list[d
     if isinstance(until, datetime):
         until = until.replace(tzinfo=until.tzinfo or UTC)
         until = f"{day_words(until.date())} {until:%H:%M} UTC"
-    details = {"purpose": link.purpose, "expires_at": plain(link.expires_at)}
+    details = {"purpose": link.purpose, "expires_at": json_value(link.expires_at)}
     if change.op == "created":
         said = f"Issued a one-time {what} link for {account}, valid until {until}"
         said += "; its older links no longer work." if link.purpose == "reset" else "."
@@ -620,337 +540,3 @@ def _link_events(words: Words, change: RowChange, site_id: int | None) -> list[d
         said = f"Closed the open {what} link of {account}."
         return [_event(change, "changed", said, site_id, details)]
     return []
-
-
-# ----- words -------------------------------------------------------------------------------
-
-
-def day_words(day: date) -> str:
-    """A date as people read it, e.g. 'Mon 2 Mar 2026'."""
-    return f"{day:%a} {day.day} {day:%b %Y}"
-
-
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def plain(value: Any) -> Any:
-    """A value as JSON can store it: enums by value, dates as ISO text."""
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    return str(value)
-
-
-class Words:
-    """Names for rows and their fields in one flush, looked up by id in the session."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def get(self, model: type, ident: int | None) -> Any:
-        """A row by id (from the session's identity map when it is there), or None."""
-        if ident is None:
-            return None
-        return self.session.get(model, ident)
-
-    def name(self, model: type, ident: int | None) -> str:
-        """A row's short name by id: its name, label, code or '#id'."""
-        row = self.get(model, ident)
-        if row is None:
-            return f"#{ident}" if ident is not None else "none"
-        if isinstance(row, Rota):
-            return self.rota(row)
-        for attr in ("name", "label", "email", "code"):
-            value = getattr(row, attr, None)
-            if isinstance(value, str) and value:
-                return value
-        return f"#{ident}"
-
-    def staff(self, target: Any) -> str:
-        """The name of the person a row belongs to."""
-        return self.name(Staff, target.staff_id)
-
-    def site_id(self, target: Any) -> int | None:
-        """The site a row belongs to, when it belongs to one."""
-        if isinstance(target, Site):
-            return target.id
-        if isinstance(target, Staff):
-            return target.home_site_id
-        if getattr(target, "site_id", None) is not None:
-            return target.site_id
-        if isinstance(target, CoverRequirement):
-            station = self.get(Station, target.station_id)
-            return station.site_id if station is not None else None
-        if isinstance(target, RotaAssignment):
-            rota = self.get(Rota, target.rota_id)
-            return rota.site_id if rota is not None else None
-        staff = self.get(Staff, getattr(target, "staff_id", None))
-        return staff.home_site_id if staff is not None else None
-
-    def rota(self, rota: Rota | None) -> str:
-        """'version 2 of Tiny Pharmacy's rota for the week of Mon 2 Mar 2026'."""
-        if rota is None:
-            return "a rota"
-        site = self.name(Site, rota.site_id)
-        return (
-            f"version {rota.version} of {site}'s rota for the week of {day_words(rota.week_start)}"
-        )
-
-    def label(self, target: Any) -> str:
-        """The row in words, as the object of a sentence: 'Ann's CPhT certification'."""
-        describe = _LABELS.get(type(target))
-        return describe(self, target) if describe is not None else f"#{target.id}"
-
-    def new_rota(self, rota: Rota) -> str:
-        """A new rota's sentence; '{n}' stands for its number of assignments."""
-        what = self.rota(rota)
-        if rota.based_on_id is not None:
-            source = self.get(Rota, rota.based_on_id)
-            copied = f" from version {source.version}" if source is not None else ""
-            return f"Created {what} as a copy{copied} ({{n}})."
-        if rota.solve_status is not None:
-            return f"Created {what}: a draft built by the solver ({{n}}, {rota.solve_status})."
-        return f"Created {what} ({{n}})."
-
-    def solve_requester(self, rota: Rota) -> tuple[int, str] | None:
-        """Who asked for the solve that is storing this new draft (from the session's runs)."""
-        if rota.solve_status is None or rota.based_on_id is not None:
-            return None
-        for row in list(self.session.identity_map.values()):
-            if (
-                isinstance(row, SolveRun)
-                and row.site_id == rota.site_id
-                and row.week_start == rota.week_start
-                and row.status in SOLVING
-                and row.requested_by_id is not None
-            ):
-                user = self.get(User, row.requested_by_id)
-                name = user.name if user is not None else f"account #{row.requested_by_id}"
-                return row.requested_by_id, f"{name} (via the solver)"
-        return None
-
-    def sign_off(self, record: SignOff) -> str:
-        """'Signed off Ann in Central fill: supervised -> independent.'"""
-        before = plain(record.from_level) or "none"
-        return (
-            f"Signed off {self.staff(record)} in {self.name(Competency, record.competency_id)}:"
-            f" {before} \u2192 {plain(record.to_level)}."
-        )
-
-    def value(self, model: type, key: str, value: Any) -> Any:
-        """A field's value for the details: a foreign key as 'Name (#id)', others as stored."""
-        column = inspect(model).columns.get(key)
-        if value is None or column is None or not column.foreign_keys:
-            return plain(value)
-        table = next(iter(column.foreign_keys)).column.table
-        target = next((m for m in AUDITED if m.__table__ is table), None)
-        if target is None:
-            return plain(value)
-        return f"{self.name(target, value)} (#{value})"
-
-    def details(self, change: RowChange) -> dict[str, Any]:
-        """The changed fields, old -> new, and the collections' added and removed entries."""
-        model = type(change.target)
-        changes = {}
-        for key, values in change.columns.items():
-            changes[key] = {k: self.value(model, key, v) for k, v in values.items()}
-        out: dict[str, Any] = {"changes": changes} if changes else {}
-        collections = {
-            key: {"added": [self.item(x) for x in added], "removed": [self.item(x) for x in gone]}
-            for key, (added, gone) in change.collections.items()
-        }
-        if collections:
-            out["collections"] = collections
-        return out
-
-    def item(self, row: Any) -> str:
-        """A related row's short name in a collection (a competency, a shift, a person)."""
-        return self.name(type(row), row.id) if type(row) in AUDITED else f"#{row.id}"
-
-    @staticmethod
-    def fields(details: dict[str, Any]) -> str:
-        """The changed fields in words: 'name, max minutes per week'."""
-        keys = [k for k in details.get("changes", {}) if k not in SECRET_FIELDS]
-        keys += list(details.get("collections", {}))
-        return ", ".join(_field_words(k) for k in keys) or "no fields"
-
-
-def _field_words(key: str) -> str:
-    """A field name as words: 'home_site_id' -> 'home site'."""
-    return key.removesuffix("_id").replace("_", " ")
-
-
-def _leave_label(w: Words, x: Leave) -> str:
-    """'Ann's annual leave, Mon 2 Mar 2026 to Fri 6 Mar 2026'."""
-    days = (
-        day_words(x.start_date)
-        if x.start_date == x.end_date
-        else f"{day_words(x.start_date)} to {day_words(x.end_date)}"
-    )
-    return f"{w.staff(x)}'s {plain(x.kind)} leave, {days}"
-
-
-def _cover_label(w: Words, x: CoverRequirement) -> str:
-    """'cover of Central fill, Day shift, Mondays' or '..., on Mon 2 Mar 2026'."""
-    when = (
-        f"{WEEKDAYS[x.weekday]}s"
-        if x.weekday is not None
-        else f"on {day_words(x.on_date)}"
-        if x.on_date
-        else "any day"
-    )
-    return (
-        f"cover of {w.name(Station, x.station_id)}, {w.name(ShiftType, x.shift_type_id)} "
-        f"shift, {when}"
-    )
-
-
-def _assignment_label(w: Words, x: RotaAssignment) -> str:
-    """'Ann's Day shift at Central fill on Mon 2 Mar 2026 (version 2 of ...)'."""
-    place = w.name(Station, x.station_id) if x.station_id else w.name(Duty, x.duty_id)
-    return (
-        f"{w.name(Staff, x.staff_id)}'s {w.name(ShiftType, x.shift_type_id)} shift at "
-        f"{place} on {day_words(x.on_date)} ({w.rota(w.get(Rota, x.rota_id))})"
-    )
-
-
-_LABELS: dict[type, Callable[[Words, Any], str]] = {
-    Staff: lambda w, x: f"the staff record of {x.name}",
-    StaffCompetency: lambda w, x: f"{w.staff(x)}'s level in {w.name(Competency, x.competency_id)}",
-    Certification: lambda w, x: f"{w.staff(x)}'s {x.name} certification",
-    Leave: _leave_label,
-    DevelopmentGoal: lambda w, x: (
-        f"{w.staff(x)}'s development goal in {w.name(Competency, x.competency_id)}"
-    ),
-    ShiftRequest: lambda w, x: f"{w.staff(x)}'s shift request for {day_words(x.on_date)}",
-    VolunteerOffer: lambda w, x: (
-        f"{w.staff(x)}'s {plain(x.kind).replace('_', ' ')} offer for "
-        f"the week of {day_words(x.week_start)}"
-    ),
-    CEEntry: lambda w, x: f"{w.staff(x)}'s CE entry of {day_words(x.on_date)}",
-    SignOff: lambda w, x: f"the sign-off of {w.staff(x)} in {w.name(Competency, x.competency_id)}",
-    Competency: lambda w, x: f"the competency {x.name} ({x.code})",
-    Site: lambda w, x: f"the site {x.name}",
-    SiteGroup: lambda w, x: f"the site group {x.name}",
-    RatioRuleSet: lambda w, x: f"the ratio rule {x.label}",
-    OpeningHours: lambda w, x: (
-        f"{w.name(Site, x.site_id)}'s opening hours on {WEEKDAYS[x.weekday]}"
-    ),
-    Station: lambda w, x: f"the station {x.name} at {w.name(Site, x.site_id)}",
-    ShiftType: lambda w, x: f"the {x.name} shift at {w.name(Site, x.site_id)}",
-    CoverRequirement: _cover_label,
-    Duty: lambda w, x: f"the duty {x.name} at {w.name(Site, x.site_id)}",
-    RotaPolicy: lambda w, x: f"{w.name(Site, x.site_id)}'s approval rule",
-    User: lambda w, x: f"the account {x.email}",
-    AccountLink: lambda w, x: f"a one-time link of account #{x.user_id}",
-    Rota: lambda w, x: w.rota(x),
-    RotaAssignment: _assignment_label,
-}
-
-
-# ----- reading the log --------------------------------------------------------------------
-
-NO_ACCOUNT = "none"  # the person filter's value for events no account made (system, CLI)
-
-
-@dataclass(frozen=True)
-class EventFilter:
-    """What the audit page asks for; None means any."""
-
-    site_id: int | None = None
-    person: str | None = None  # an account id as text, or NO_ACCOUNT
-    action: str | None = None
-    start: date | None = None
-    end: date | None = None
-
-
-def events_query(chosen: EventFilter):
-    """The events a filter selects, newest first."""
-    query = db.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    if chosen.site_id is not None:
-        query = query.where(AuditEvent.site_id == chosen.site_id)
-    if chosen.person == NO_ACCOUNT:
-        query = query.where(AuditEvent.actor_user_id.is_(None))
-    elif chosen.person:
-        query = query.where(AuditEvent.actor_user_id == int(chosen.person))
-    if chosen.action:
-        query = query.where(AuditEvent.action == chosen.action)
-    if chosen.start is not None:
-        query = query.where(AuditEvent.at >= datetime.combine(chosen.start, time(), UTC))
-    if chosen.end is not None:
-        after = datetime.combine(chosen.end + timedelta(days=1), time(), UTC)
-        query = query.where(AuditEvent.at < after)
-    return query
-
-
-def actor_choices() -> list[tuple[str, str]]:
-    """The people who appear in the log as (account id, name), and one entry for no account."""
-    rows = db.session.execute(
-        db.select(AuditEvent.actor_user_id, db.func.max(AuditEvent.id))
-        .where(AuditEvent.actor_user_id.is_not(None))
-        .group_by(AuditEvent.actor_user_id)
-    ).all()
-    latest: dict[int, int] = dict(rows)
-    names = (
-        dict(
-            db.session.execute(
-                db.select(AuditEvent.actor_user_id, AuditEvent.actor_name).where(
-                    AuditEvent.id.in_(latest.values())
-                )
-            ).all()
-        )
-        if latest
-        else {}
-    )
-    accounts = (
-        {u.id: u.name for u in db.session.scalars(db.select(User).where(User.id.in_(latest)))}
-        if latest
-        else {}
-    )
-    people = sorted(
-        ((str(uid), accounts.get(uid) or names.get(uid, f"Account #{uid}")) for uid in latest),
-        key=lambda pair: pair[1].casefold(),
-    )
-    return [*people, (NO_ACCOUNT, "No account (system, command line)")]
-
-
-def detail_lines(details: dict[str, Any] | None) -> list[str]:
-    """An event's details as lines to read: 'name: Ann -> Anne', 'competencies added: CF'."""
-    if not details:
-        return []
-    lines = []
-    for key, values in (details.get("changes") or {}).items():
-        words = _field_words(key)
-        if "from" in values:
-            lines.append(f"{words}: {_shown(values['from'])} \u2192 {_shown(values.get('to'))}")
-        else:
-            lines.append(f"{words}: {_shown(values.get('to'))}")
-    for key, values in (details.get("collections") or {}).items():
-        for part in ("added", "removed"):
-            if values.get(part):
-                lines.append(f"{_field_words(key)} {part}: {', '.join(values[part])}")
-    lines.extend(f"hard rule broken: {rule}" for rule in details.get("hard_rules_broken") or [])
-    if "assignments" in details:
-        lines.append(f"assignments: {details['assignments']}")
-    lines.extend(details.get("items") or [])
-    return lines
-
-
-def _shown(value: Any) -> str:
-    """A stored value as text: 'none' for None, 'yes'/'no' for booleans, lists joined."""
-    if value is None:
-        return "none"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return "; ".join(_shown(v) for v in value) or "none"
-    return str(value)

@@ -1,51 +1,24 @@
-"""A whole site as JSON: export it, check a file, and import it into any database.
+"""Reading a site file's data into the database: every row checked, every problem named.
 
-The file format is ``pharmacy-scheduler/site``, version 1::
-
-    {"format": "pharmacy-scheduler/site", "version": 1, "exported_at": "2026-03-02T09:00:00Z",
-     "site": {...}}                  (or "sites": [{...}, ...] for several sites in one file)
-
-A site section holds the site and its settings (group by name, ratio rule, approval
-policy, opening hours), the competencies it uses, its shift types, stations with
-their cover, duties, the staff whose home it is (skills, certifications, CE, goals,
-leave, requests, offers, sign-offs, calendar link), the accounts of those staff and
-of whoever approved, published or signed anything in it, and every rota version with
-its assignments and score breakdown.
-
-Rows name each other by natural keys, never by the source database's ids:
-competencies by code, shift types by code, stations and duties by name, accounts by
-email, rotas by week and version, staff by a key local to the file ("S1", "S2", ...).
-A row of another site is named with its site, e.g. ``{"site": "Riverside Hospital",
-"name": "IV room"}``. Dates are ISO (2026-03-02), times HH:MM, timestamps ISO in UTC.
-
-Left out on purpose: solve runs (records of past solver jobs, not data anyone edits)
-and each rota's optimistic-lock counter. Accounts travel with their password hashes
-and calendar links with their token hashes, so a restore lets people sign in and keeps
-calendar subscriptions working; treat a file as carefully as the database itself.
+A file is read whole before anything is kept: each section's rows are built and
+linked by natural key, each problem is noted with where it is in the file, and on
+any problem the session is rolled back and all of them are reported together.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
-from enum import Enum
-from functools import cache
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import MANYTOONE
 
-from .. import dates
-from ..extensions import db
-from ..models import (
+from ... import dates
+from ...extensions import db
+from ...models import (
     CalendarFeed,
     CEEntry,
     Certification,
@@ -69,101 +42,21 @@ from ..models import (
     Station,
     User,
     VolunteerOffer,
-    duty_people,
-    duty_shift_types,
     shift_type_forbidden_next,
-    station_competencies,
 )
-from .planning import PREFIX, IdMap
-from .priorities import FAIRNESS_WEEKS_RANGE, settings_problems
-
-FORMAT = "pharmacy-scheduler/site"
-VERSION = 1
-MAX_PROBLEMS_SHOWN = 20
-INT_RANGE = (-(2**31), 2**31 - 1)
-
-# Every exported model and the column that ties a row to the row it is listed under.
-PARENT_COLUMN: dict[type, str | None] = {
-    Site: None,
-    RatioRuleSet: None,
-    Competency: None,
-    RotaPolicy: "site_id",
-    OpeningHours: "site_id",
-    ShiftType: "site_id",
-    Station: "site_id",
-    CoverRequirement: "station_id",
-    Duty: "site_id",
-    Staff: "home_site_id",
-    StaffCompetency: "staff_id",
-    Certification: "staff_id",
-    CEEntry: "staff_id",
-    DevelopmentGoal: "staff_id",
-    Leave: "staff_id",
-    ShiftRequest: "staff_id",
-    VolunteerOffer: "staff_id",
-    SignOff: "staff_id",
-    CalendarFeed: "staff_id",
-    User: None,
-    Rota: "site_id",
-    RotaAssignment: "rota_id",
-}
-# Link tables written as lists on their owners (station competencies, duty people, ...).
-LINK_TABLES = frozenset(
-    t.name for t in (station_competencies, shift_type_forbidden_next, duty_shift_types, duty_people)
+from ..planning import IdMap
+from ..priorities import FAIRNESS_WEEKS_RANGE, settings_problems
+from .file_format import (
+    FORMAT,
+    NAME_FIELD,
+    VERSION,
+    SiteDataError,
+    parent_relationship,
+    reference_columns,
+    summary,
+    value_columns,
 )
-# Group names are written on the site; nothing else of the table belongs to one site.
-SHARED_TABLES = frozenset({"site_groups"})
-EXCLUDED_TABLES = {
-    "solve_runs": "records of past solver jobs (progress, timing), not data anyone edits",
-    "audit_events": "the append-only log of the source database, kept by its own row ids; "
-    "an import is itself recorded in the log of the database it goes into",
-    "account_links": "one-time invitation and reset links: secrets of one server, used once; "
-    "a moved account is given a new link there",
-}
-# The tables a reference may point at, each written by its natural key.
-REFERENCE_TARGETS = frozenset(
-    {
-        "users",
-        "staff",
-        "stations",
-        "shift_types",
-        "duties",
-        "competencies",
-        "rotas",
-        "site_groups",
-        "ratio_rule_sets",
-        "sites",  # an account's home site, by name
-    }
-)
-SPECIAL_COLUMNS = {"rotas": frozenset({"costs"})}  # translated, not copied
-
-_SOLVER_ID = re.compile(
-    "(" + "|".join(sorted(PREFIX.values(), key=len, reverse=True)) + r")(\d+)"
-)  # a solver id such as "st11": the prefix of a kind of row, then its database id
-_TOKEN_PART = re.compile(r"[^:>]+")
-_PLACEHOLDER = re.compile(r"\{(\d+)\}")
-_KIND_BY_PREFIX = {prefix: kind for kind, prefix in PREFIX.items()}
-_TOKEN_TARGET = {
-    "site": ("sites", Site),
-    "staff": ("staff", Staff),
-    "station": ("stations", Station),
-    "shift": ("shift_types", ShiftType),
-    "duty": ("duties", Duty),
-    "competency": ("competencies", Competency),
-}
-_NAME_FIELD = {"stations": "name", "duties": "name", "shift_types": "code"}
-
-
-class SiteDataError(Exception):
-    """A file that cannot be imported or a site that cannot be exported, with every reason."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        shown = problems[:MAX_PROBLEMS_SHOWN]
-        lines = [f"  - {p}" for p in shown]
-        if len(problems) > len(shown):
-            lines.append(f"  ... and {len(problems) - len(shown)} more.")
-        super().__init__("\n".join(lines))
+from .values import PLACEHOLDER, TOKEN_TARGET, ValueRefused, inert_token, read_value
 
 
 @dataclass
@@ -174,442 +67,6 @@ class ImportReport:
     replaced: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     summaries: list[str] = field(default_factory=list)
-
-
-# ----- what the models hold --------------------------------------------------------
-
-
-@cache
-def plain_columns(model: type) -> tuple[tuple[str, sa.Column], ...]:
-    """The (attribute, column) pairs of a model copied as values: no ids, links or lock counter."""
-    mapper = sa.inspect(model)
-    skip = set(SPECIAL_COLUMNS.get(model.__tablename__, ()))
-    out = []
-    for column in model.__table__.columns:
-        if column.primary_key or column.foreign_keys or column.name in skip:
-            continue
-        if mapper.version_id_col is not None and column is mapper.version_id_col:
-            continue
-        out.append((mapper.get_property_by_column(column).key, column))
-    return tuple(out)
-
-
-@cache
-def reference_columns(model: type) -> tuple[tuple[str, str | None, str, sa.Column], ...]:
-    """The (field, relationship, target table, column) of each link a model's rows carry.
-
-    The link to the row a record is listed under (its parent) is left out; the
-    field is the column's name without ``_id``.
-    """
-    parent = PARENT_COLUMN.get(model)
-    mapper = sa.inspect(model)
-    out = []
-    for column in model.__table__.columns:
-        if not column.foreign_keys or column.name == parent:
-            continue
-        target = next(iter(column.foreign_keys)).column.table.name
-        relation = next(
-            (
-                rel.key
-                for rel in mapper.relationships
-                if rel.direction is MANYTOONE
-                and rel.secondary is None
-                and set(rel.local_columns) == {column}
-            ),
-            None,
-        )
-        out.append((column.name.removesuffix("_id"), relation, target, column))
-    return tuple(out)
-
-
-def _parent_relationship(model: type) -> str:
-    """The relationship that sets a row's parent (e.g. a skill's ``staff``)."""
-    parent = PARENT_COLUMN[model]
-    column = model.__table__.columns[parent]
-    for rel in sa.inspect(model).relationships:
-        if rel.direction is MANYTOONE and set(rel.local_columns) == {column}:
-            return rel.key
-    raise LookupError(f"{model.__name__}.{parent} has no relationship")
-
-
-def coverage_problems() -> list[str]:
-    """What an export would miss of the current models; empty when every table is handled."""
-    known = {m.__tablename__ for m in PARENT_COLUMN} | LINK_TABLES | SHARED_TABLES
-    known |= set(EXCLUDED_TABLES)
-    problems = [
-        f"table {name} is neither exported nor excluded"
-        for name in sorted(db.metadata.tables)
-        if name not in known
-    ]
-    for model in PARENT_COLUMN:
-        for name, relation, target, column in reference_columns(model):
-            if target not in REFERENCE_TARGETS:
-                problems.append(f"{model.__tablename__}.{column.name} points at {target}")
-            if relation is None:
-                problems.append(f"{model.__tablename__}.{column.name} has no relationship")
-            if name in dict(plain_columns(model)):
-                problems.append(f"{model.__tablename__}.{name} is both a value and a link")
-    return problems
-
-
-# ----- values --------------------------------------------------------------------------
-
-
-def _iso_utc(moment: datetime) -> str:
-    """A timestamp as ISO 8601 in UTC with a Z."""
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def _dump(value: Any) -> Any:
-    """A column value as JSON: enums by value, dates ISO, times HH:MM, timestamps UTC."""
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, datetime):
-        return _iso_utc(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, time):
-        return (
-            value.strftime("%H:%M")
-            if not (value.second or value.microsecond)
-            else (value.isoformat())
-        )
-    return value
-
-
-class _Bad(ValueError):
-    """A value that does not fit its column; the message completes 'field: ...'."""
-
-
-def _load(column: sa.Column, raw: Any) -> Any:
-    """A JSON value read for a column, checked against the column's type."""
-    if raw is None:
-        if column.nullable:
-            return None
-        raise _Bad("may not be empty")
-    kind = column.type
-    if isinstance(kind, sa.TypeDecorator):
-        kind = kind.impl if isinstance(kind.impl, sa.types.TypeEngine) else kind.impl()
-    if isinstance(kind, sa.Enum) and kind.enum_class is not None:
-        try:
-            return kind.enum_class(raw)
-        except ValueError:
-            allowed = ", ".join(m.value for m in kind.enum_class)
-            raise _Bad(f"{raw!r} is not one of {allowed}") from None
-    if isinstance(kind, sa.Boolean):
-        if not isinstance(raw, bool):
-            raise _Bad(f"should be true or false, not {raw!r}")
-        return raw
-    if isinstance(kind, sa.Integer):
-        if not isinstance(raw, int) or isinstance(raw, bool):
-            raise _Bad(f"should be a whole number, not {raw!r}")
-        if not INT_RANGE[0] <= raw <= INT_RANGE[1]:
-            raise _Bad(f"{raw} is out of range")
-        return raw
-    if isinstance(kind, sa.Float):
-        if not isinstance(raw, int | float) or isinstance(raw, bool) or not math.isfinite(raw):
-            raise _Bad(f"should be a number, not {raw!r}")
-        return float(raw)
-    if isinstance(kind, sa.DateTime):
-        return _supported(raw, _parse(raw, _timestamp, "a timestamp such as 2026-03-02T09:00:00Z"))
-    if isinstance(kind, sa.Date):
-        return _supported(raw, _parse(raw, date.fromisoformat, "a date such as 2026-03-02"))
-    if isinstance(kind, sa.Time):
-        return _parse(raw, _clock, "a time such as 07:30")
-    if isinstance(kind, sa.JSON):
-        return raw
-    if not isinstance(raw, str):
-        raise _Bad(f"should be text, not {raw!r}")
-    return raw
-
-
-def _parse(raw: Any, parser: Any, wanted: str) -> Any:
-    """Parse a text value, or explain what was wanted."""
-    if not isinstance(raw, str):
-        raise _Bad(f"should be {wanted}, not {raw!r}")
-    try:
-        return parser(raw)
-    except (ValueError, OverflowError):  # overflow: a zone moving year 9999 past the last day
-        raise _Bad(f"{raw!r} is not {wanted}") from None
-
-
-def _supported(raw: str, value: date) -> date:
-    """A parsed date or timestamp, refused outside the dates the app works with."""
-    if not dates.in_range(value):
-        raise _Bad(f"{raw!r} is outside the dates the app works with. {dates.RANGE_MESSAGE}")
-    return value
-
-
-def _timestamp(text: str) -> datetime:
-    """An ISO timestamp with a time zone, as UTC."""
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        raise ValueError("no time zone")
-    return moment.astimezone(UTC)
-
-
-def _clock(text: str) -> time:
-    """A time of day written HH:MM (or HH:MM:SS), without a zone."""
-    if len(text) < 5 or text[2] != ":":
-        raise ValueError("not HH:MM")
-    moment = time.fromisoformat(text)
-    if moment.tzinfo is not None:
-        raise ValueError("has a zone")
-    return moment
-
-
-def _by_id(rows: Iterable[Any]) -> list[Any]:
-    """Rows in the order they were made."""
-    return sorted(rows, key=lambda row: row.id)
-
-
-def _sort_key(ref: Any) -> str:
-    """A stable order for references that may be text or objects."""
-    return json.dumps(ref, sort_keys=True)
-
-
-def _inert(token: dict) -> str:
-    """A score-breakdown token for a row this database does not have: kept, never matching."""
-    text = json.dumps(token, sort_keys=True, separators=(",", ":"))
-    return "?" + base64.urlsafe_b64encode(text.encode()).decode()
-
-
-def _from_inert(text: str) -> dict | None:
-    """The token an inert marker stands for, or None when the text is no such marker."""
-    if not text.startswith("?"):
-        return None
-    try:
-        token = json.loads(base64.urlsafe_b64decode(text[1:].encode()))
-    except (binascii.Error, ValueError):
-        return None
-    return token if isinstance(token, dict) else None
-
-
-def _now() -> str:
-    """This moment, as the file writes timestamps."""
-    return _iso_utc(datetime.now(UTC))
-
-
-def _envelope(body: dict[str, Any]) -> dict[str, Any]:
-    """The file around one or more site sections."""
-    return {"format": FORMAT, "version": VERSION, "exported_at": _now(), **body}
-
-
-def summary(section: dict[str, Any]) -> str:
-    """One line about a site section: its name and how much it holds."""
-    rotas = section.get("rotas") or []
-    assignments = sum(len(r.get("assignments") or []) for r in rotas if isinstance(r, dict))
-    parts = [
-        f"{len(section.get('staff') or [])} staff",
-        f"{len(section.get('stations') or [])} stations",
-        f"{len(section.get('shift_types') or [])} shift types",
-        f"{len(section.get('duties') or [])} duties",
-        f"{len(rotas)} rota version(s) ({assignments} assignments)",
-        f"{len(section.get('accounts') or [])} accounts",
-    ]
-    return f"{section.get('name')}: {', '.join(parts)}"
-
-
-# ----- export ----------------------------------------------------------------------------
-
-
-def export_site(site: Site) -> dict[str, Any]:
-    """One site and everything that belongs to it, as JSON-ready data."""
-    return _envelope({"site": _Exporter([site]).site(site)})
-
-
-def export_sites(sites: Iterable[Site]) -> dict[str, Any]:
-    """Several sites in one file, so references between them (a shared group) travel along."""
-    chosen = list(sites)
-    exporter = _Exporter(chosen)
-    return _envelope({"sites": [exporter.site(site) for site in chosen]})
-
-
-class _Exporter:
-    """Writes site sections; staff keys are numbered across the whole file."""
-
-    def __init__(self, sites: list[Site]) -> None:
-        self.staff_keys: dict[int, str] = {}
-        for site in sites:
-            for person in _by_id(site.staff):
-                self.staff_keys[person.id] = f"S{len(self.staff_keys) + 1}"
-        self.users: set[int] = set()
-        self.competencies: set[int] = set()
-
-    def site(self, site: Site) -> dict[str, Any]:
-        """A site section."""
-        self.users, self.competencies = set(), set()
-        out = self.row(site, site)
-        policy = db.session.scalar(db.select(RotaPolicy).where(RotaPolicy.site_id == site.id))
-        out["rota_policy"] = None if policy is None else self.row(policy, site)
-        out["opening_hours"] = [self.row(h, site) for h in _by_id(site.opening_hours)]
-        out["competencies"] = []  # filled last, with every competency the section names
-        out["shift_types"] = [
-            {
-                **self.row(st, site),
-                "forbidden_next": self.refs("shift_types", st.forbidden_next, site),
-            }
-            for st in _by_id(site.shift_types)
-        ]
-        out["stations"] = [
-            {
-                **self.row(st, site),
-                "competencies": self.refs("competencies", st.competencies, site),
-                "cover": [self.row(line, site) for line in _by_id(st.cover)],
-            }
-            for st in _by_id(site.stations)
-        ]
-        out["duties"] = [
-            {
-                **self.row(duty, site),
-                "shift_types": self.refs("shift_types", duty.shift_types, site),
-                "people": self.refs("staff", duty.people, site),
-            }
-            for duty in _by_id(site.duties)
-        ]
-        out["staff"] = [self.person(p, site) for p in _by_id(site.staff)]
-        out["rotas"] = [self.rota(r, site) for r in site.rotas]
-        out["accounts"] = self.accounts(site)
-        out["competencies"] = self.catalogue(site)
-        return out
-
-    def row(self, obj: Any, here: Site) -> dict[str, Any]:
-        """A record's values and its links by natural key."""
-        model = type(obj)
-        out = {key: _dump(getattr(obj, key)) for key, _column in plain_columns(model)}
-        for name, relation, target, _column in reference_columns(model):
-            out[name] = self.ref(target, getattr(obj, relation), here)
-        return out
-
-    def refs(self, target: str, rows: Iterable[Any], here: Site) -> list[Any]:
-        """References to a set of rows, in a stable order."""
-        return sorted((self.ref(target, row, here) for row in rows), key=_sort_key)
-
-    def ref(self, target: str, obj: Any, here: Site) -> Any:
-        """How the file names a row: by natural key, with its site when it is elsewhere."""
-        if obj is None:
-            return None
-        if target == "users":
-            self.users.add(obj.id)
-            return obj.email
-        if target == "staff":
-            key = self.staff_keys.get(obj.id)
-            return key or {"site": obj.home_site.name, "name": obj.name}
-        if target in _NAME_FIELD:
-            name = getattr(obj, _NAME_FIELD[target])
-            return (
-                name
-                if obj.site_id == here.id
-                else {"site": obj.site.name, _NAME_FIELD[target]: name}
-            )
-        if target == "competencies":
-            self.competencies.add(obj.id)
-            return obj.code
-        if target == "rotas":
-            out = {"week_start": obj.week_start.isoformat(), "version": obj.version}
-            return out if obj.site_id == here.id else {"site": obj.site.name, **out}
-        if target == "sites":
-            return obj.name
-        if target == "site_groups":
-            return obj.name
-        if target == "ratio_rule_sets":
-            return self.row(obj, here)
-        raise SiteDataError([f"the export does not know how to name a row of {target}"])
-
-    def person(self, person: Staff, here: Site) -> dict[str, Any]:
-        """A member of staff with everything recorded about them."""
-        feed = db.session.scalar(db.select(CalendarFeed).where(CalendarFeed.staff_id == person.id))
-        sign_offs = db.session.scalars(
-            db.select(SignOff).where(SignOff.staff_id == person.id).order_by(SignOff.id)
-        )
-        return {
-            "key": self.staff_keys[person.id],
-            **self.row(person, here),
-            "skills": [self.row(x, here) for x in _by_id(person.skills)],
-            "certifications": [self.row(x, here) for x in _by_id(person.certifications)],
-            "ce_entries": [self.row(x, here) for x in _by_id(person.ce_entries)],
-            "goals": [self.row(x, here) for x in _by_id(person.goals)],
-            "leave": [self.row(x, here) for x in _by_id(person.leave)],
-            "requests": [self.row(x, here) for x in _by_id(person.requests)],
-            "offers": [self.row(x, here) for x in _by_id(person.offers)],
-            "sign_offs": [self.row(x, here) for x in sign_offs],
-            "calendar_feed": None if feed is None else self.row(feed, here),
-        }
-
-    def rota(self, rota: Rota, here: Site) -> dict[str, Any]:
-        """A rota version with its assignments and its score breakdown."""
-        return {
-            **self.row(rota, here),
-            "costs": None if rota.costs is None else [self.cost(c, here) for c in rota.costs],
-            "assignments": [self.row(a, here) for a in _by_id(rota.assignments)],
-        }
-
-    def cost(self, cost: dict[str, Any], here: Site) -> Any:
-        """A score-breakdown item with its solver ids named by natural key instead."""
-        if not isinstance(cost, dict):
-            return cost
-        out = dict(cost)
-        key = cost.get("key")
-        if isinstance(key, str):
-            refs: list[dict] = []
-
-            def swap(match: re.Match) -> str:
-                token = self.token(match.group(0), here)
-                if token is None:
-                    return match.group(0)
-                refs.append(token)
-                return f"{{{len(refs) - 1}}}"
-
-            out["key"] = _TOKEN_PART.sub(swap, key)
-            if refs:
-                out["key_refs"] = refs
-        subject = cost.get("subject")
-        if isinstance(subject, dict):
-            out["subject"] = {
-                name: (self.token(value, here) or value) if isinstance(value, str) else value
-                for name, value in subject.items()
-            }
-        return out
-
-    def token(self, text: str, here: Site) -> dict | None:
-        """A solver id ('st11') as {'station': 'Fill'}; None when the text is no solver id."""
-        inert = _from_inert(text)
-        if inert is not None:
-            return inert
-        match = _SOLVER_ID.fullmatch(text)
-        if match is None:
-            return None
-        kind = _KIND_BY_PREFIX[match.group(1)]
-        target, model = _TOKEN_TARGET[kind]
-        return {kind: self.ref(target, db.session.get(model, int(match.group(2))), here)}
-
-    def accounts(self, site: Site) -> list[dict[str, Any]]:
-        """Accounts of the site's staff, and accounts its records name (approvers, signers)."""
-        people = {p.id for p in site.staff}
-        linked = db.session.scalars(db.select(User).where(User.staff_id.in_(people))).all()
-        named = db.session.scalars(db.select(User).where(User.id.in_(self.users))).all()
-        out = []
-        for user in sorted({*linked, *named}, key=lambda u: u.email):
-            entry = self.row(user, site)
-            # only the site's own people are linked; an account named by the site's records
-            # that belongs to someone elsewhere travels as a plain account
-            entry["staff"] = self.staff_keys[user.staff_id] if user.staff_id in people else None
-            out.append(entry)
-        return out
-
-    def catalogue(self, here: Site) -> list[dict[str, Any]]:
-        """The competencies the section names, with their prerequisites, by code."""
-        found: dict[int, Competency] = {}
-        todo = [db.session.get(Competency, cid) for cid in self.competencies]
-        while todo:
-            comp = todo.pop()
-            if comp is not None and comp.id not in found:
-                found[comp.id] = comp
-                todo.append(comp.prerequisite)
-        return [self.row(c, here) for c in sorted(found.values(), key=lambda c: c.code)]
-
-
-# ----- import ----------------------------------------------------------------------------
 
 
 def read_sections(data: Any) -> list[dict[str, Any]]:
@@ -836,13 +293,13 @@ class _Importer:
         if not isinstance(raw, dict):
             self.note(path, f"should be an object, not {raw!r}")
             return None
-        plain = plain_columns(model)
+        copied = value_columns(model)
         links = reference_columns(model)
-        allowed = {key for key, _c in plain} | {name for name, *_ in links} | set(extra)
+        allowed = {key for key, _c in copied} | {name for name, *_ in links} | set(extra)
         for name in sorted(set(raw) - allowed):
             self.note(path, f"unknown field {name!r}")
         values: dict[str, Any] = {}
-        for key, column in plain:
+        for key, column in copied:
             if key not in raw:
                 if not (
                     column.nullable
@@ -852,8 +309,8 @@ class _Importer:
                     self.note(path, f"{key} is missing")
                 continue
             try:
-                values[key] = _load(column, raw[key])
-            except _Bad as bad:
+                values[key] = read_value(column, raw[key])
+            except ValueRefused as bad:
                 self.note(f"{path}.{key}", str(bad))
         for name, relation, target, column in links:
             if name in later:
@@ -879,7 +336,7 @@ class _Importer:
         values = self.fields(model, raw, path, here, extra)
         if values is None:
             return None
-        row = model(**values, **{_parent_relationship(model): parent})
+        row = model(**values, **{parent_relationship(model): parent})
         db.session.add(row)
         return row
 
@@ -915,7 +372,7 @@ class _Importer:
             return user, f"no account {ref!r} in the file's accounts or this database"
         if target == "staff":
             return self.person(ref)
-        if target in _NAME_FIELD:
+        if target in NAME_FIELD:
             return self.place(target, ref, here)
         if target == "competencies":
             if not isinstance(ref, str):
@@ -963,7 +420,7 @@ class _Importer:
 
     def place(self, target: str, ref: Any, here: _Section | None) -> tuple[Any, str]:
         """A station, duty or shift type: by name (or code) here, or with its site."""
-        key = _NAME_FIELD[target]
+        key = NAME_FIELD[target]
         noun = {"stations": "station", "duties": "duty", "shift_types": "shift type"}[target]
         if isinstance(ref, str) and here is not None:
             site_name, name = here.site.name, ref
@@ -1141,7 +598,7 @@ class _Importer:
             ("stations", Station, {"competencies", "cover"}),
             ("duties", Duty, {"shift_types", "people"}),
         ):
-            key = _NAME_FIELD[kind]
+            key = NAME_FIELD[kind]
             found = getattr(section, kind)
             for item, where in self.listed(section.raw, kind, path):
                 row = self.child(model, item, where, site, section, extra)
@@ -1194,7 +651,7 @@ class _Importer:
         ):
             rows = getattr(section, kind)
             for item, where in raw_by_kind[kind]:
-                name = item.get(_NAME_FIELD[kind]) if isinstance(item, dict) else None
+                name = item.get(NAME_FIELD[kind]) if isinstance(item, dict) else None
                 row = rows.get(name) if isinstance(name, str) else None
                 if row is None:
                     continue
@@ -1335,7 +792,7 @@ class _Importer:
                 continue
             for ref in refs:
                 tokens.append(self.token(ref, at, here))
-            used = [int(m) for m in _PLACEHOLDER.findall(cost.get("key", ""))]
+            used = [int(m) for m in PLACEHOLDER.findall(cost.get("key", ""))]
             if any(i >= len(tokens) for i in used):
                 self.note(at, "the key names more rows than key_refs lists")
             subject = cost.get("subject")
@@ -1349,11 +806,11 @@ class _Importer:
 
     def token(self, ref: Any, path: str, here: _Section) -> tuple[dict, str, Any]:
         """A named row of the score breakdown: (its reference, kind, the row or None)."""
-        if not isinstance(ref, dict) or len(ref) != 1 or next(iter(ref)) not in _TOKEN_TARGET:
+        if not isinstance(ref, dict) or len(ref) != 1 or next(iter(ref)) not in TOKEN_TARGET:
             self.note(path, f"{ref!r} is not a row reference")
             return {}, "", None
         kind, value = next(iter(ref.items()))
-        target = _TOKEN_TARGET[kind][0]
+        target = TOKEN_TARGET[kind][0]
         row = None if value is None else self.resolve(target, value, path, here, strict=False)
         return ref, kind, row
 
@@ -1372,13 +829,13 @@ def _render(cost: dict[str, Any], tokens: list[tuple[dict, str, Any]]) -> dict[s
 
     def solver_id(token: tuple[dict, str, Any]) -> str:
         ref, kind, row = token
-        return IdMap.key(kind, row.id) if row is not None else _inert(ref)
+        return IdMap.key(kind, row.id) if row is not None else inert_token(ref)
 
     out = {k: v for k, v in cost.items() if k != "key_refs"}
     key_tokens = tokens[: len(cost.get("key_refs", []))]
     subject_tokens = iter(tokens[len(key_tokens) :])
     if isinstance(cost.get("key"), str):
-        out["key"] = _PLACEHOLDER.sub(lambda m: solver_id(key_tokens[int(m.group(1))]), cost["key"])
+        out["key"] = PLACEHOLDER.sub(lambda m: solver_id(key_tokens[int(m.group(1))]), cost["key"])
     if isinstance(cost.get("subject"), dict):
         out["subject"] = {
             name: solver_id(next(subject_tokens)) if isinstance(value, dict) else value
