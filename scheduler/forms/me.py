@@ -31,7 +31,7 @@ from wtforms.validators import (
 from ..models import CECategory, LeaveKind, OfferKind
 from ..services.development import CE_LABELS
 from ..services.me import duplicate_request, overlapping_leave
-from .base import AppForm, optional_whole_number
+from .base import AppForm, choice_id_or_none
 
 OFFER_LABELS = {
     OfferKind.DUTY: "Take on a duty",
@@ -115,7 +115,7 @@ class LeaveForm(_PersonalForm):
     )
     shift_type_id = SelectField(
         "Only this shift",
-        coerce=optional_whole_number,
+        coerce=choice_id_or_none,
         description="Leave blank for whole days.",
     )
     note = TextAreaField("Note", validators=[Length(max=500)])
@@ -146,7 +146,7 @@ class ShiftRequestForm(_PersonalForm):
     """A wish to work, or not to work, a shift or a whole day."""
 
     on_date = DateField("Date", validators=[DataRequired("Enter the date.")])
-    shift_type_id = SelectField("Shift", coerce=optional_whole_number)
+    shift_type_id = SelectField("Shift", coerce=choice_id_or_none)
     want = RadioField(
         "I would like",
         choices=[SelectChoice("yes", "to work it"), SelectChoice("no", "not to work it")],
@@ -175,12 +175,12 @@ class VolunteerForm(_PersonalForm):
     week_start = SelectField("Week starting", validators=[DataRequired("Choose a week.")])
     duty_id = SelectField(
         "Duty",
-        coerce=optional_whole_number,
+        coerce=choice_id_or_none,
         description="Only when you take on a duty.",
     )
     station_id = SelectField(
         "Station",
-        coerce=optional_whole_number,
+        coerce=choice_id_or_none,
         description="Only when you cross-train at a station.",
     )
     count = IntegerField(

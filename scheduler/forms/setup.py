@@ -42,7 +42,7 @@ from ..services.setup import (
     taken,
 )
 from ..services.staff import LEVEL_LABELS
-from .base import AppForm, optional_whole_number, whole_number
+from .base import AppForm, choice_id, choice_id_or_none
 from .staff import MultiCheckboxField, options, strip
 
 MAX_HEADS = 50
@@ -101,7 +101,7 @@ class SiteForm(_ScopedForm):
     open_24_7 = BooleanField("Open 24 hours, 7 days", description="Untick to enter opening hours.")
     group_id = SelectField(
         "Site group",
-        coerce=optional_whole_number,
+        coerce=choice_id_or_none,
         description="Sites in one group are planned together, so staff can train across them.",
     )
     new_group = StringField(
@@ -112,7 +112,7 @@ class SiteForm(_ScopedForm):
     )
     ratio_rule_id = SelectField(
         "Pharmacist-to-technician ratio rule",
-        coerce=optional_whole_number,
+        coerce=choice_id_or_none,
         description="The law that applies here; add rule sets under Ratio rules.",
     )
     submit = SubmitField("Save site")
@@ -199,7 +199,7 @@ class StationForm(_ScopedForm):
     )
     competency_ids = MultiCheckboxField(
         "Competencies needed",
-        coerce=whole_number,
+        coerce=choice_id,
         description="People count toward this station's cover only when independent (or a "
         "trainer) in every competency ticked.",
     )
@@ -248,7 +248,7 @@ class ShiftTypeForm(_ScopedForm):
     )
     forbidden_next_ids = MultiCheckboxField(
         "May not be followed the next day by",
-        coerce=whole_number,
+        coerce=choice_id,
         description="E.g. a night may not be followed by a day or evening shift.",
     )
     max_per_week = IntegerField(
@@ -356,7 +356,7 @@ class DateCoverForm(AppForm):
     """Cover on one date that overrides the weekday line (a clinic day, a holiday)."""
 
     shift_type_id = SelectField(
-        "Shift", coerce=optional_whole_number, validators=[InputRequired("Choose the shift.")]
+        "Shift", coerce=choice_id_or_none, validators=[InputRequired("Choose the shift.")]
     )
     on_date = DateField("Date", validators=[DataRequired("Enter the date.")])
     minimum = IntegerField(
@@ -417,9 +417,9 @@ class DutyForm(_ScopedForm):
         "On these days", choices=WEEKDAY_CHOICES, description="Tick none for any day."
     )
     shift_type_ids = MultiCheckboxField(
-        "During these shifts", coerce=whole_number, description="Tick none for any shift."
+        "During these shifts", coerce=choice_id, description="Tick none for any shift."
     )
-    competency_id = SelectField("Competency needed", coerce=optional_whole_number)
+    competency_id = SelectField("Competency needed", coerce=choice_id_or_none)
     min_level = SelectField(
         "At least at level",
         choices=options(LEVEL_LABELS.items()),
@@ -448,7 +448,7 @@ class DutyForm(_ScopedForm):
     )
     people_ids = MultiCheckboxField(
         "Only these people",
-        coerce=whole_number,
+        coerce=choice_id,
         description="Tick none to let anyone qualified do it.",
     )
     required = BooleanField(

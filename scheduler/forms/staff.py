@@ -37,7 +37,7 @@ from ..filters import day
 from ..models import LeaveKind, Staff, StaffRole
 from ..services.me import overlapping_leave
 from ..services.staff import LEAVE_KIND_LABELS, LEVEL_LABELS, ROLE_LABELS, certification_taken
-from .base import AppForm, optional_whole_number, whole_number
+from .base import AppForm, choice_id, choice_id_or_none
 
 MAX_LEAVE_DAYS = 366
 
@@ -71,7 +71,7 @@ class SiteChoiceForm(AppForm):
     class Meta:
         csrf = False
 
-    site = SelectField("Site", coerce=whole_number)
+    site = SelectField("Site", coerce=choice_id)
 
 
 class WeekChoiceForm(SiteChoiceForm):
@@ -122,7 +122,7 @@ class PersonForm(AppForm):
         "Certified technician (e.g. CPhT)",
         description="Some ratio laws allow more technicians when they are certified.",
     )
-    home_site_id = SelectField("Home site", coerce=whole_number)
+    home_site_id = SelectField("Home site", coerce=choice_id)
     active = BooleanField(
         "On the staff list and planned in new rotas",
         default=True,
@@ -233,7 +233,7 @@ class SkillForm(AppForm):
 
     competency_id = SelectField(
         "Competency",
-        coerce=optional_whole_number,
+        coerce=choice_id_or_none,
         validators=[InputRequired("Choose a competency.")],
     )
     level = SelectField(  # no default: an unchosen level would quietly be "Observe"
@@ -301,7 +301,7 @@ class LeaveRecordForm(AppForm):
     """Leave a supervisor records for someone: annual leave unless they choose another kind."""
 
     staff_id = SelectField(
-        "Person", coerce=optional_whole_number, validators=[InputRequired("Choose the person.")]
+        "Person", coerce=choice_id_or_none, validators=[InputRequired("Choose the person.")]
     )
     start_date = DateField("First day", validators=[DataRequired("Enter the first day.")])
     end_date = DateField("Last day", validators=[DataRequired("Enter the last day.")])
@@ -311,7 +311,7 @@ class LeaveRecordForm(AppForm):
         default=LeaveKind.ANNUAL.value,
     )
     shift_type_id = SelectField(
-        "Only this shift", coerce=optional_whole_number, description="Leave blank for whole days."
+        "Only this shift", coerce=choice_id_or_none, description="Leave blank for whole days."
     )
     approved = BooleanField(
         "Approved",
