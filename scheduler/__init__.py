@@ -53,7 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .services import mail
 
     mail.init_app(app)  # MAIL_* settings; links are e-mailed where MAIL_SERVER is set
-    filters.init_app(app)  # |day, |valid_until, |site_time
+    filters.init_app(app)  # |day, |day_label, |shift_times, |site_time, ...
     security.init_app(app)  # secret key, cookies, headers, rate limits, audit log
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -28,22 +28,19 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..models import Duty, ShiftType, Site, SiteGroup, SkillLevel, Station
+from ..filters import DAY_SHORT
+from ..models import Duty, DutyKind, ShiftType, Site, SiteGroup, SiteKind, SkillLevel, Station
 from ..models.sites import in_use
 from ..services.setup import (
     DAY_NAMES,
-    DAY_SHORT,
-    DUTY_KIND_LABELS,
-    SITE_KIND_LABELS,
     clash,
     clash_message,
     is_timezone,
     ratio_rule_taken,
     taken,
 )
-from ..services.staff import LEVEL_LABELS
 from .base import AppForm, choice_id, choice_id_or_none
-from .staff import MultiCheckboxField, options, strip
+from .staff import MultiCheckboxField, labelled, options, strip
 
 MAX_HEADS = 50
 HEADS_RANGE = NumberRange(min=0, max=MAX_HEADS, message=f"Enter 0 to {MAX_HEADS}.")
@@ -90,7 +87,7 @@ class SiteForm(_ScopedForm):
         filters=[strip],
         validators=[DataRequired("Enter the site's name."), Length(max=120)],
     )
-    kind = SelectField("Kind", choices=options(SITE_KIND_LABELS.items()))
+    kind = SelectField("Kind", choices=options(labelled(SiteKind)))
     timezone = StringField(
         "Time zone",
         filters=[strip],
@@ -405,7 +402,7 @@ class DutyForm(_ScopedForm):
         filters=[strip],
         validators=[DataRequired("Enter the duty's name."), Length(max=120)],
     )
-    kind = SelectField("Kind", choices=options(DUTY_KIND_LABELS.items()))
+    kind = SelectField("Kind", choices=options(labelled(DutyKind)))
     minutes = IntegerField(
         "Minutes each time",
         validators=[
@@ -422,7 +419,7 @@ class DutyForm(_ScopedForm):
     competency_id = SelectField("Competency needed", coerce=choice_id_or_none)
     min_level = SelectField(
         "At least at level",
-        choices=options(LEVEL_LABELS.items()),
+        choices=options(labelled(SkillLevel)),
         default=SkillLevel.INDEPENDENT.value,
         description="Used only when a competency is chosen.",
     )

@@ -34,9 +34,9 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..filters import day
-from ..models import LeaveKind, Staff, StaffRole
+from ..models import LeaveKind, SkillLevel, Staff, StaffRole
 from ..services.me import overlapping_leave
-from ..services.staff import LEAVE_KIND_LABELS, LEVEL_LABELS, ROLE_LABELS, certification_taken
+from ..services.staff import certification_taken
 from .base import AppForm, choice_id, choice_id_or_none
 
 MAX_LEAVE_DAYS = 366
@@ -46,6 +46,11 @@ def options(pairs, blank: str | None = None) -> list[SelectChoice]:
     """Select choices from (value, label) pairs, after a blank first choice when ``blank``."""
     head = [SelectChoice("", blank)] if blank is not None else []
     return head + [SelectChoice(str(value), label) for value, label in pairs]
+
+
+def labelled(kinds) -> list[tuple]:
+    """An enum's members with their labels, in the enum's order, as (value, label) pairs."""
+    return [(member, member.label) for member in kinds]
 
 
 def strip(value):
@@ -117,7 +122,7 @@ class PersonForm(AppForm):
         filters=[strip],
         validators=[DataRequired("Enter the person's name."), Length(max=120)],
     )
-    role = SelectField("Role", choices=options(ROLE_LABELS.items()))
+    role = SelectField("Role", choices=options(labelled(StaffRole)))
     certified = BooleanField(
         "Certified technician (e.g. CPhT)",
         description="Some ratio laws allow more technicians when they are certified.",
@@ -238,7 +243,7 @@ class SkillForm(AppForm):
     )
     level = SelectField(  # no default: an unchosen level would quietly be "Observe"
         "Level",
-        choices=options(LEVEL_LABELS.items(), blank="Choose a level"),
+        choices=options(labelled(SkillLevel), blank="Choose a level"),
         validators=[InputRequired("Choose a level.")],
     )
     valid_until = DateField(
@@ -307,7 +312,7 @@ class LeaveRecordForm(AppForm):
     end_date = DateField("Last day", validators=[DataRequired("Enter the last day.")])
     kind = SelectField(
         "Kind",
-        choices=options(LEAVE_KIND_LABELS.items()),
+        choices=options(labelled(LeaveKind)),
         default=LeaveKind.ANNUAL.value,
     )
     shift_type_id = SelectField(

@@ -20,6 +20,7 @@ from datetime import date
 
 from .. import solver as sv
 from ..extensions import db
+from ..filters import day_label
 from ..models import (
     AssignmentMode,
     Leave,
@@ -53,7 +54,6 @@ from .rotas import (
     RotaRefused,
     check_latest,
     check_lock,
-    day_label,
     new_draft_from,
     saving,
     with_people,

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from scheduler import create_app
 from scheduler.extensions import db
+from scheduler.filters import day_label, shift_times
 from scheduler.models import (
     AssignmentMode,
     RatioRuleSet,
@@ -25,7 +26,7 @@ from scheduler.models import (
 )
 from scheduler.services import printing
 from scheduler.services.planning import build_problem, rota_to_solver, run_solve
-from scheduler.services.rotas import day_label, new_draft_from, shift_times, wall_chart
+from scheduler.services.rotas import new_draft_from, wall_chart
 from scheduler.solver.constraints.ratio import RatioFamily
 
 from .conftest import MONDAY
