@@ -36,6 +36,21 @@ def day_label(value: date, this_year: int | None = None) -> str:
     return text
 
 
+def long_day(value: date) -> str:
+    """A date in full, as a page's greeting says today, e.g. 'Tuesday 3 March 2026'."""
+    return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+def day_month_year(value: date) -> str:
+    """A date without its weekday, e.g. '3 Mar 2026'."""
+    return f"{value.day} {value:%b %Y}"
+
+
+def day_month(value: date) -> str:
+    """A day of the month and the month, e.g. '3 Mar'."""
+    return f"{value.day} {value:%b}"
+
+
 def valid_until(value: date | None) -> str:
     """A competency's last valid day (inclusive), e.g. 'valid until Tue 3 Mar 2026'."""
     return "no end date" if value is None else f"valid until {day(value)}"
@@ -111,6 +126,9 @@ def ratio_words(rule: RatioRuleSet) -> str:
 FILTERS = (
     day,
     day_label,
+    long_day,
+    day_month_year,
+    day_month,
     valid_until,
     site_time,
     shift_times,

@@ -58,11 +58,6 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def day_words(day: date) -> str:
-    """A date as people read it, e.g. 'Mon 2 Mar 2026'."""
-    return f"{day:%a} {day.day} {day:%b %Y}"
-
-
 class MultiCheckboxField(SelectMultipleField):
     """A set of choices shown as checkboxes, each with its own label."""
 
@@ -342,5 +337,5 @@ class LeaveRecordForm(AppForm):
             if clash is not None:
                 raise ValidationError(
                     "This person already has leave from "
-                    f"{day_words(clash.start_date)} to {day_words(clash.end_date)}."
+                    f"{day(clash.start_date)} to {day(clash.end_date)}."
                 )
