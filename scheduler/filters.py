@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import Flask
 
-from .models import RatioRuleSet, ShiftType, Staff
+from .models import OpeningHours, RatioRuleSet, ShiftType, Staff
 from .models.sites import zone_of
 
 DAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -83,6 +83,11 @@ def shift_times(shift: ShiftType) -> str:
     return text
 
 
+def opening_times(hours: OpeningHours) -> str:
+    """A day's opening hours, e.g. 'Mon 08:00–18:00'."""
+    return f"{DAY_SHORT[hours.weekday]} {hours.opens:%H:%M}\u2013{hours.closes:%H:%M}"
+
+
 def weekdays_words(text: str | None) -> str:
     """A stored weekday string in words: 'Every day', 'Mon–Fri' or 'Mon, Wed'."""
     if text is None or len(set(text)) == 7:
@@ -132,6 +137,7 @@ FILTERS = (
     valid_until,
     site_time,
     shift_times,
+    opening_times,
     weekdays_words,
     hours,
     contract_summary,
@@ -140,6 +146,8 @@ FILTERS = (
 
 
 def init_app(app: Flask) -> None:
-    """Register every filter above on the app's Jinja environment, under its own name."""
+    """Register every filter above on the app's Jinja environment, under its own name,
+    and the weekdays' short names as ``day_names`` (Monday first)."""
     for function in FILTERS:
         app.add_template_filter(function, function.__name__)
+    app.add_template_global(DAY_SHORT, "day_names")

@@ -12,7 +12,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from .. import guide, navigation
 from ..extensions import db
-from ..filters import DAY_SHORT, shift_times
+from ..filters import shift_times
 from ..forms.priorities import PrioritiesForm, priorities_form_data
 from ..forms.setup import (
     DateCoverForm,
@@ -186,7 +186,6 @@ def site(site_id: int):
     return render_template(
         "setup/site.html",
         site=site,
-        day_names=DAY_SHORT,
     )
 
 
@@ -337,7 +336,6 @@ def _cover_page(station: Station, grid, dates: DateCoverForm, status: int = 200)
         grid=grid,
         dates=dates,
         date_lines=svc.date_cover(station),
-        day_names=DAY_SHORT,
     ), status
 
 
