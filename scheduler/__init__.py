@@ -54,7 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .services.audit import recording as audit_recording
 
     mail.init_app(app)  # MAIL_* settings; links are e-mailed where MAIL_SERVER is set
-    filters.init_app(app)  # |day, |valid_until, |site_time
+    filters.init_app(app)  # |day, |day_label, |shift_times, |site_time, ...
     security.init_app(app)  # secret key, cookies, headers, rate limits
     audit_recording.init_app(app)  # every change recorded, with who made it
     with app.app_context():

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 
 from ..models import AccountRole, Staff
 from ..services import accounts as svc
-from .base import AppForm, optional_whole_number
+from .base import AppForm, choice_id_or_none
 from .staff import strip
 
 ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in AccountRole]
@@ -44,7 +44,7 @@ class InviteForm(AppForm):
     role = SelectField("Role", choices=ROLE_CHOICES, default=AccountRole.TECHNICIAN.value)
     staff_id = SelectField(
         "Staff record",
-        coerce=optional_whole_number,
+        coerce=choice_id_or_none,
         validate_choice=False,
         description="A technician's account shows their own shifts: choose their staff record.",
     )

@@ -50,19 +50,22 @@ ONE_LINE_MESSAGE = (
 SEVERAL_LINES_MESSAGE = "Remove the control characters; line breaks and tabs are fine."
 
 
-def whole_number(value) -> int:
-    """Coerce a choice to a whole number the database can hold (ValueError otherwise)."""
+def choice_id(value) -> int:
+    """A chosen row's id: a whole number the database can hold, else ValueError.
+
+    A select field's ``coerce``: a value that is no such number is refused as an invalid choice.
+    """
     return database_int(value)
 
 
-def optional_whole_number(value) -> int | None:
-    """Coerce a choice to a whole number, with '' (the blank choice) as None."""
+def choice_id_or_none(value) -> int | None:
+    """A chosen row's id, as :func:`choice_id`, with '' (the blank choice) as None."""
     if value in (None, "", "None"):
         return None
-    return whole_number(value)
+    return choice_id(value)
 
 
-def plain_values(_form, field: Field) -> None:
+def refuse_unstorable_values(_form, field: Field) -> None:
     """Stop a field whose posted text holds control characters or whose number is not usable."""
     if isinstance(field, HiddenField):
         return
@@ -99,7 +102,7 @@ def _refuse(field: Field, message: str) -> None:
 
 
 class AppForm(FlaskForm):
-    """A Flask-WTF form whose every field is checked by :func:`plain_values` first.
+    """A Flask-WTF form whose every field is checked by :func:`refuse_unstorable_values` first.
 
     Its date fields' pickers offer the supported range (a form may narrow it further).
     """
@@ -107,7 +110,7 @@ class AppForm(FlaskForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for field in self:
-            field.validators = [plain_values, *field.validators]
+            field.validators = [refuse_unstorable_values, *field.validators]
             if isinstance(field, DateField):
                 field.render_kw = {**dates.input_limits(), **(field.render_kw or {})}
 

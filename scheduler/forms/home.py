@@ -5,7 +5,7 @@ from __future__ import annotations
 from wtforms import SelectField
 from wtforms.validators import InputRequired
 
-from .base import AppForm, whole_number
+from .base import AppForm, choice_id
 
 
 class HomeSiteForm(AppForm):
@@ -13,7 +13,7 @@ class HomeSiteForm(AppForm):
 
     site = SelectField(
         "Pages open on",
-        coerce=whole_number,
+        coerce=choice_id,
         validators=[InputRequired(message="Choose a site.")],
         description="The staff list, leave and the skills matrix open on this site.",
     )

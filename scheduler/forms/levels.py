@@ -5,9 +5,8 @@ from __future__ import annotations
 from wtforms import SelectField, SubmitField
 
 from ..models import Competency, SkillLevel, Staff
-from ..services.staff import LEVEL_LABELS
 from .base import AppForm
-from .staff import options
+from .staff import labelled, options
 
 NOT_HELD = "Not held"
 
@@ -40,7 +39,7 @@ def levels_form(
                 for c in competencies
             }
 
-    levels = list(LEVEL_LABELS.items())
+    levels = labelled(SkillLevel)
     for person in people:
         for competency in competencies:
             level = held.get((person.id, competency.id))

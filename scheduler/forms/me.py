@@ -29,21 +29,13 @@ from wtforms.validators import (
 )
 
 from ..models import CECategory, LeaveKind, OfferKind
-from ..services.development import CE_LABELS
 from ..services.me import duplicate_request, overlapping_leave
-from .base import AppForm, optional_whole_number
+from .base import AppForm, choice_id_or_none
 
-OFFER_LABELS = {
-    OfferKind.DUTY: "Take on a duty",
-    OfferKind.TRAIN: "Train others",
-    OfferKind.EXTRA_SHIFTS: "Work extra shifts",
-    OfferKind.STATION: "Cross-train at a station",
-}
-LEAVE_LABELS = {
-    LeaveKind.ANNUAL: "Annual leave",
-    LeaveKind.TRAINING: "Training or course",
-    LeaveKind.UNAVAILABLE: "Unavailable (not leave)",
-}
+# the kinds a person asks for on their own page (sick leave is not among them); being
+# unavailable is said to be no leave, here and on the person's list of their wishes
+OWN_LEAVE_KINDS = (LeaveKind.ANNUAL, LeaveKind.TRAINING, LeaveKind.UNAVAILABLE)
+NOT_LEAVE = " (not leave)"
 WEEKS_AHEAD = 8
 MAX_CE_HOURS = 40
 
@@ -88,7 +80,7 @@ class CEEntryForm(_PersonalForm):
     )
     category = SelectField(
         "Category",
-        choices=[SelectChoice(c.value, CE_LABELS[c].capitalize()) for c in CECategory],
+        choices=[SelectChoice(c.value, c.label) for c in CECategory],
         validators=[DataRequired("Choose a category.")],
         description="PTCB counts pharmacy law, patient safety and technician-specific hours.",
     )
@@ -111,11 +103,15 @@ class LeaveForm(_PersonalForm):
     start_date = DateField("First day", validators=[DataRequired("Enter the first day.")])
     end_date = DateField("Last day", validators=[DataRequired("Enter the last day.")])
     kind = SelectField(
-        "Kind", choices=[SelectChoice(k.value, label) for k, label in LEAVE_LABELS.items()]
+        "Kind",
+        choices=[
+            SelectChoice(k.value, k.label + (NOT_LEAVE if k is LeaveKind.UNAVAILABLE else ""))
+            for k in OWN_LEAVE_KINDS
+        ],
     )
     shift_type_id = SelectField(
         "Only this shift",
-        coerce=optional_whole_number,
+        coerce=choice_id_or_none,
         description="Leave blank for whole days.",
     )
     note = TextAreaField("Note", validators=[Length(max=500)])
@@ -146,7 +142,7 @@ class ShiftRequestForm(_PersonalForm):
     """A wish to work, or not to work, a shift or a whole day."""
 
     on_date = DateField("Date", validators=[DataRequired("Enter the date.")])
-    shift_type_id = SelectField("Shift", coerce=optional_whole_number)
+    shift_type_id = SelectField("Shift", coerce=choice_id_or_none)
     want = RadioField(
         "I would like",
         choices=[SelectChoice("yes", "to work it"), SelectChoice("no", "not to work it")],
@@ -169,18 +165,18 @@ class VolunteerForm(_PersonalForm):
 
     kind = RadioField(
         "I offer to",
-        choices=[SelectChoice(k.value, label) for k, label in OFFER_LABELS.items()],
+        choices=[SelectChoice(k.value, k.label) for k in OfferKind],
         validators=[DataRequired("Choose what you offer.")],
     )
     week_start = SelectField("Week starting", validators=[DataRequired("Choose a week.")])
     duty_id = SelectField(
         "Duty",
-        coerce=optional_whole_number,
+        coerce=choice_id_or_none,
         description="Only when you take on a duty.",
     )
     station_id = SelectField(
         "Station",
-        coerce=optional_whole_number,
+        coerce=choice_id_or_none,
         description="Only when you cross-train at a station.",
     )
     count = IntegerField(

@@ -22,7 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from ..models import SolveKind
-from .base import AppForm, whole_number
+from .base import AppForm, choice_id
 
 if TYPE_CHECKING:
     from ..models import Rota
@@ -31,8 +31,12 @@ MIN_SECONDS = 1
 MAX_SECONDS = 300
 
 
-def _whole_number(text: str | None) -> int | None:
-    """A hidden field's value as a whole number, or None when missing or not a number."""
+def _number_or_none(text: str | None) -> int | None:
+    """A hidden field's value as a whole number, or None when missing or not a number.
+
+    Unlike :func:`.base.choice_id`, which raises for what is not a number, a missing or
+    tampered hidden value reads as None, for the view to handle.
+    """
     text = (text or "").strip()
     return int(text) if text.isdecimal() and len(text) <= 9 else None
 
@@ -51,12 +55,12 @@ class RotaStateForm(AppForm):
     @property
     def seen_rota_id(self) -> int | None:
         """The id of the rota the page showed, or None when the form did not say."""
-        return _whole_number(self.rota.data)
+        return _number_or_none(self.rota.data)
 
     @property
     def seen_lock(self) -> int | None:
         """The rota's lock number when the page showed it, or None when the form did not say."""
-        return _whole_number(self.lock.data)
+        return _number_or_none(self.lock.data)
 
 
 class NewDraftForm(RotaStateForm):
@@ -67,7 +71,7 @@ class NewDraftForm(RotaStateForm):
     @property
     def seen_latest(self) -> int | None:
         """The newest version number of the week when the page was shown, or None."""
-        return _whole_number(self.latest.data)
+        return _number_or_none(self.latest.data)
 
 
 def _time_limit(default: float) -> FloatField:
@@ -113,7 +117,7 @@ class MoveForm(RotaStateForm):
 
     on_date = SelectField("Day", validators=[DataRequired(message="Choose a day.")])
     shift = SelectField(
-        "Shift", coerce=whole_number, validators=[DataRequired(message="Choose a shift.")]
+        "Shift", coerce=choice_id, validators=[DataRequired(message="Choose a shift.")]
     )
     place = SelectField(
         "Station or duty", validators=[DataRequired(message="Choose a station or duty.")]
@@ -137,7 +141,7 @@ class AbsenceForm(RotaStateForm):
 
     staff = SelectField(
         "Who is absent",
-        coerce=whole_number,
+        coerce=choice_id,
         validators=[DataRequired(message="Choose the person who is absent.")],
     )
     start = DateField("First day away", validators=[InputRequired(message="Give a date.")])

@@ -28,22 +28,19 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..models import Duty, ShiftType, Site, SiteGroup, SkillLevel, Station
+from ..filters import DAY_SHORT
+from ..models import Duty, DutyKind, ShiftType, Site, SiteGroup, SiteKind, SkillLevel, Station
 from ..models.sites import in_use
 from ..services.setup import (
     DAY_NAMES,
-    DAY_SHORT,
-    DUTY_KIND_LABELS,
-    SITE_KIND_LABELS,
     clash,
     clash_message,
     is_timezone,
     ratio_rule_taken,
     taken,
 )
-from ..services.staff import LEVEL_LABELS
-from .base import AppForm, optional_whole_number, whole_number
-from .staff import MultiCheckboxField, options, strip
+from .base import AppForm, choice_id, choice_id_or_none
+from .staff import MultiCheckboxField, labelled, options, strip
 
 MAX_HEADS = 50
 HEADS_RANGE = NumberRange(min=0, max=MAX_HEADS, message=f"Enter 0 to {MAX_HEADS}.")
@@ -90,7 +87,7 @@ class SiteForm(_ScopedForm):
         filters=[strip],
         validators=[DataRequired("Enter the site's name."), Length(max=120)],
     )
-    kind = SelectField("Kind", choices=options(SITE_KIND_LABELS.items()))
+    kind = SelectField("Kind", choices=options(labelled(SiteKind)))
     timezone = StringField(
         "Time zone",
         filters=[strip],
@@ -101,7 +98,7 @@ class SiteForm(_ScopedForm):
     open_24_7 = BooleanField("Open 24 hours, 7 days", description="Untick to enter opening hours.")
     group_id = SelectField(
         "Site group",
-        coerce=optional_whole_number,
+        coerce=choice_id_or_none,
         description="Sites in one group are planned together, so staff can train across them.",
     )
     new_group = StringField(
@@ -112,7 +109,7 @@ class SiteForm(_ScopedForm):
     )
     ratio_rule_id = SelectField(
         "Pharmacist-to-technician ratio rule",
-        coerce=optional_whole_number,
+        coerce=choice_id_or_none,
         description="The law that applies here; add rule sets under Ratio rules.",
     )
     submit = SubmitField("Save site")
@@ -199,7 +196,7 @@ class StationForm(_ScopedForm):
     )
     competency_ids = MultiCheckboxField(
         "Competencies needed",
-        coerce=whole_number,
+        coerce=choice_id,
         description="People count toward this station's cover only when independent (or a "
         "trainer) in every competency ticked.",
     )
@@ -248,7 +245,7 @@ class ShiftTypeForm(_ScopedForm):
     )
     forbidden_next_ids = MultiCheckboxField(
         "May not be followed the next day by",
-        coerce=whole_number,
+        coerce=choice_id,
         description="E.g. a night may not be followed by a day or evening shift.",
     )
     max_per_week = IntegerField(
@@ -356,7 +353,7 @@ class DateCoverForm(AppForm):
     """Cover on one date that overrides the weekday line (a clinic day, a holiday)."""
 
     shift_type_id = SelectField(
-        "Shift", coerce=optional_whole_number, validators=[InputRequired("Choose the shift.")]
+        "Shift", coerce=choice_id_or_none, validators=[InputRequired("Choose the shift.")]
     )
     on_date = DateField("Date", validators=[DataRequired("Enter the date.")])
     minimum = IntegerField(
@@ -405,7 +402,7 @@ class DutyForm(_ScopedForm):
         filters=[strip],
         validators=[DataRequired("Enter the duty's name."), Length(max=120)],
     )
-    kind = SelectField("Kind", choices=options(DUTY_KIND_LABELS.items()))
+    kind = SelectField("Kind", choices=options(labelled(DutyKind)))
     minutes = IntegerField(
         "Minutes each time",
         validators=[
@@ -417,12 +414,12 @@ class DutyForm(_ScopedForm):
         "On these days", choices=WEEKDAY_CHOICES, description="Tick none for any day."
     )
     shift_type_ids = MultiCheckboxField(
-        "During these shifts", coerce=whole_number, description="Tick none for any shift."
+        "During these shifts", coerce=choice_id, description="Tick none for any shift."
     )
-    competency_id = SelectField("Competency needed", coerce=optional_whole_number)
+    competency_id = SelectField("Competency needed", coerce=choice_id_or_none)
     min_level = SelectField(
         "At least at level",
-        choices=options(LEVEL_LABELS.items()),
+        choices=options(labelled(SkillLevel)),
         default=SkillLevel.INDEPENDENT.value,
         description="Used only when a competency is chosen.",
     )
@@ -448,7 +445,7 @@ class DutyForm(_ScopedForm):
     )
     people_ids = MultiCheckboxField(
         "Only these people",
-        coerce=whole_number,
+        coerce=choice_id,
         description="Tick none to let anyone qualified do it.",
     )
     required = BooleanField(

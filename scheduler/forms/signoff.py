@@ -11,11 +11,10 @@ from ..filters import day
 from ..models import SkillLevel
 from .base import AppForm
 
-LEVEL_LABELS = {
-    SkillLevel.OBSERVE: "Observe",
-    SkillLevel.SUPERVISED: "Supervised",
-    SkillLevel.INDEPENDENT: "Independent (may work there alone)",
-    SkillLevel.TRAINER: "Trainer (may train and sign off others)",
+# what signing off a level lets the person do, said after the level's label
+LETS_THEM = {
+    SkillLevel.INDEPENDENT: "may work there alone",
+    SkillLevel.TRAINER: "may train and sign off others",
 }
 
 
@@ -39,7 +38,10 @@ class SignOffForm(AppForm):
     def __init__(self, *args, levels: list[SkillLevel], today: date, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
-        self.level.choices = [SelectChoice(lv.value, LEVEL_LABELS[lv]) for lv in levels]
+        self.level.choices = [
+            SelectChoice(lv.value, f"{lv.label} ({LETS_THEM[lv]})" if lv in LETS_THEM else lv.label)
+            for lv in levels
+        ]
 
     def validate_valid_until(self, field) -> None:
         """A sign-off, recorded today at the site, must be valid beyond today."""

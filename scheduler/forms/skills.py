@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from ..services.setup import clash_message
 from ..services.skills import clash, prerequisite_loops
-from .base import AppForm, optional_whole_number
+from .base import AppForm, choice_id_or_none
 from .staff import strip
 
 
@@ -40,7 +40,7 @@ class CompetencyForm(AppForm):
     )
     prerequisite_id = SelectField(
         "Prerequisite",
-        coerce=optional_whole_number,
+        coerce=choice_id_or_none,
         description="A competency that must come first (e.g. sterile before hazardous).",
     )
     submit = SubmitField("Save")

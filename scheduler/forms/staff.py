@@ -34,10 +34,10 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..filters import day
-from ..models import LeaveKind, Staff, StaffRole
+from ..models import LeaveKind, SkillLevel, Staff, StaffRole
 from ..services.me import overlapping_leave
-from ..services.staff import LEAVE_KIND_LABELS, LEVEL_LABELS, ROLE_LABELS, certification_taken
-from .base import AppForm, optional_whole_number, whole_number
+from ..services.staff import certification_taken
+from .base import AppForm, choice_id, choice_id_or_none
 
 MAX_LEAVE_DAYS = 366
 
@@ -48,14 +48,14 @@ def options(pairs, blank: str | None = None) -> list[SelectChoice]:
     return head + [SelectChoice(str(value), label) for value, label in pairs]
 
 
+def labelled(kinds) -> list[tuple]:
+    """An enum's members with their labels, in the enum's order, as (value, label) pairs."""
+    return [(member, member.label) for member in kinds]
+
+
 def strip(value):
     """Trim the spaces around typed text."""
     return value.strip() if isinstance(value, str) else value
-
-
-def day_words(day: date) -> str:
-    """A date as people read it, e.g. 'Mon 2 Mar 2026'."""
-    return f"{day:%a} {day.day} {day:%b %Y}"
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -71,7 +71,7 @@ class SiteChoiceForm(AppForm):
     class Meta:
         csrf = False
 
-    site = SelectField("Site", coerce=whole_number)
+    site = SelectField("Site", coerce=choice_id)
 
 
 class WeekChoiceForm(SiteChoiceForm):
@@ -117,12 +117,12 @@ class PersonForm(AppForm):
         filters=[strip],
         validators=[DataRequired("Enter the person's name."), Length(max=120)],
     )
-    role = SelectField("Role", choices=options(ROLE_LABELS.items()))
+    role = SelectField("Role", choices=options(labelled(StaffRole)))
     certified = BooleanField(
         "Certified technician (e.g. CPhT)",
         description="Some ratio laws allow more technicians when they are certified.",
     )
-    home_site_id = SelectField("Home site", coerce=whole_number)
+    home_site_id = SelectField("Home site", coerce=choice_id)
     active = BooleanField(
         "On the staff list and planned in new rotas",
         default=True,
@@ -233,12 +233,12 @@ class SkillForm(AppForm):
 
     competency_id = SelectField(
         "Competency",
-        coerce=optional_whole_number,
+        coerce=choice_id_or_none,
         validators=[InputRequired("Choose a competency.")],
     )
     level = SelectField(  # no default: an unchosen level would quietly be "Observe"
         "Level",
-        choices=options(LEVEL_LABELS.items(), blank="Choose a level"),
+        choices=options(labelled(SkillLevel), blank="Choose a level"),
         validators=[InputRequired("Choose a level.")],
     )
     valid_until = DateField(
@@ -301,17 +301,17 @@ class LeaveRecordForm(AppForm):
     """Leave a supervisor records for someone: annual leave unless they choose another kind."""
 
     staff_id = SelectField(
-        "Person", coerce=optional_whole_number, validators=[InputRequired("Choose the person.")]
+        "Person", coerce=choice_id_or_none, validators=[InputRequired("Choose the person.")]
     )
     start_date = DateField("First day", validators=[DataRequired("Enter the first day.")])
     end_date = DateField("Last day", validators=[DataRequired("Enter the last day.")])
     kind = SelectField(
         "Kind",
-        choices=options(LEAVE_KIND_LABELS.items()),
+        choices=options(labelled(LeaveKind)),
         default=LeaveKind.ANNUAL.value,
     )
     shift_type_id = SelectField(
-        "Only this shift", coerce=optional_whole_number, description="Leave blank for whole days."
+        "Only this shift", coerce=choice_id_or_none, description="Leave blank for whole days."
     )
     approved = BooleanField(
         "Approved",
@@ -337,5 +337,5 @@ class LeaveRecordForm(AppForm):
             if clash is not None:
                 raise ValidationError(
                     "This person already has leave from "
-                    f"{day_words(clash.start_date)} to {day_words(clash.end_date)}."
+                    f"{day(clash.start_date)} to {day(clash.end_date)}."
                 )

@@ -46,6 +46,15 @@ class SiteKind(enum.StrEnum):
     RETAIL = "retail"
     LONG_TERM_CARE = "long_term_care"
 
+    @property
+    def label(self) -> str:
+        """The kind as people say it."""
+        return {
+            "hospital": "Hospital (inpatient)",
+            "retail": "Retail / community",
+            "long_term_care": "Long-term care",
+        }[self.value]
+
 
 class StaffRole(enum.StrEnum):
     """A person's job."""
@@ -53,6 +62,15 @@ class StaffRole(enum.StrEnum):
     PHARMACIST = "pharmacist"
     TECHNICIAN = "technician"
     TRAINEE = "trainee"  # trainee technician
+
+    @property
+    def label(self) -> str:
+        """The job as people say it."""
+        return {
+            "pharmacist": "Pharmacist",
+            "technician": "Technician",
+            "trainee": "Trainee technician",
+        }[self.value]
 
 
 class SkillLevel(enum.StrEnum):
@@ -62,6 +80,16 @@ class SkillLevel(enum.StrEnum):
     SUPERVISED = "supervised"
     INDEPENDENT = "independent"
     TRAINER = "trainer"
+
+    @property
+    def label(self) -> str:
+        """The level as people say it."""
+        return {
+            "observe": "Observe",
+            "supervised": "Supervised",
+            "independent": "Independent",
+            "trainer": "Trainer",
+        }[self.value]
 
 
 class DutyKind(enum.StrEnum):
@@ -73,6 +101,17 @@ class DutyKind(enum.StrEnum):
     TRAINING = "training"
     PROTECTED_LEARNING = "protected_learning"
 
+    @property
+    def label(self) -> str:
+        """The duty as people say it."""
+        return {
+            "inventory_count": "Inventory count",
+            "cabinet_restock": "Cabinet restock",
+            "qi_project": "Quality improvement project",
+            "training": "Training others",
+            "protected_learning": "Protected learning time",
+        }[self.value]
+
 
 class GoalStatus(enum.StrEnum):
     """Where a development goal stands."""
@@ -80,6 +119,15 @@ class GoalStatus(enum.StrEnum):
     ACTIVE = "active"
     MET = "met"
     CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        """The state as people say it."""
+        return {
+            "active": "Active",
+            "met": "Met",
+            "cancelled": "Cancelled",
+        }[self.value]
 
 
 class OfferKind(enum.StrEnum):
@@ -90,6 +138,16 @@ class OfferKind(enum.StrEnum):
     EXTRA_SHIFTS = "extra_shifts"
     STATION = "station"
 
+    @property
+    def label(self) -> str:
+        """The offer as people say it."""
+        return {
+            "duty": "Take on a duty",
+            "train": "Train others",
+            "extra_shifts": "Work extra shifts",
+            "station": "Cross-train at a station",
+        }[self.value]
+
 
 class LeaveKind(enum.StrEnum):
     """Why a person is away."""
@@ -98,6 +156,26 @@ class LeaveKind(enum.StrEnum):
     SICK = "sick"
     TRAINING = "training"
     UNAVAILABLE = "unavailable"
+
+    @property
+    def label(self) -> str:
+        """The reason as people say it."""
+        return {
+            "annual": "Annual leave",
+            "sick": "Sick leave",
+            "training": "Training or course",
+            "unavailable": "Unavailable",
+        }[self.value]
+
+    @property
+    def short_label(self) -> str:
+        """The reason in a rota's day cell, where space is short."""
+        return {
+            "annual": "Annual leave",
+            "sick": "Sick",
+            "training": "Training",
+            "unavailable": "Unavailable",
+        }[self.value]
 
 
 class CECategory(enum.StrEnum):
@@ -108,6 +186,16 @@ class CECategory(enum.StrEnum):
     TECHNICIAN = "technician"
     GENERAL = "general"
 
+    @property
+    def label(self) -> str:
+        """The category as people say it."""
+        return {
+            "law": "Pharmacy law",
+            "patient_safety": "Patient safety",
+            "technician": "Technician-specific",
+            "general": "General",
+        }[self.value]
+
 
 class RotaStatus(enum.StrEnum):
     """Whether a rota is still being worked on or has been published to staff."""
@@ -115,12 +203,28 @@ class RotaStatus(enum.StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
 
+    @property
+    def label(self) -> str:
+        """The state as people say it."""
+        return {
+            "draft": "Draft",
+            "published": "Published",
+        }[self.value]
+
 
 class AssignmentMode(enum.StrEnum):
     """How a person stands at a station: counted in cover, or as a supernumerary trainee."""
 
     WORKS = "works"
     TRAINEE = "trainee"
+
+    @property
+    def label(self) -> str:
+        """The way of standing as people say it."""
+        return {
+            "works": "Works",
+            "trainee": "Trainee",
+        }[self.value]
 
 
 class SolveStatus(enum.StrEnum):
@@ -131,6 +235,17 @@ class SolveStatus(enum.StrEnum):
     DONE = "done"
     FAILED = "failed"
     STOPPED = "stopped"
+
+    @property
+    def label(self) -> str:
+        """The state as people say it."""
+        return {
+            "queued": "Queued",
+            "running": "Running",
+            "done": "Done",
+            "failed": "Failed",
+            "stopped": "Stopped",
+        }[self.value]
 
 
 class AccountRole(enum.StrEnum):

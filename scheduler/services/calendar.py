@@ -23,9 +23,10 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, vDuration
 
 from ..extensions import db
+from ..filters import day_label
 from ..models import CalendarFeed, Rota, ShiftType, Site, Staff, User, utcnow
 from .planning import monday_of, published_rota
-from .rota_pages import PublishedShift, day_label, published_shifts
+from .rota_pages import PublishedShift, published_shifts
 
 WEEKS_BACK = 4  # whole weeks before this one that the calendar still shows
 WEEKS_AHEAD = 8  # whole weeks after this one

@@ -37,13 +37,6 @@ SKILL_WARNING_DAYS = 30
 CERT_WARNING_DAYS = 90
 CERT_URGENT_DAYS = 30
 
-CE_LABELS = {
-    CECategory.LAW: "pharmacy law",
-    CECategory.PATIENT_SAFETY: "patient safety",
-    CECategory.TECHNICIAN: "technician-specific",
-    CECategory.GENERAL: "general",
-}
-
 
 @dataclass(frozen=True)
 class CERule:
@@ -167,7 +160,7 @@ def ce_status(cert: Certification, entries: list[CEEntry], today: date) -> CESta
     for category, minimum in rule.minimums.items():
         short = minimum - hours[category]
         if short > 0:
-            status.missing.append(f"{_hours(short)} of {CE_LABELS[category]} still needed")
+            status.missing.append(f"{_hours(short)} of {category.label.lower()} still needed")
     if status.total < rule.total_hours:
         status.missing.append(
             f"{_hours(rule.total_hours - status.total)} more in total still needed "

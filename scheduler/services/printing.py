@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from .. import solver as sv
 from ..extensions import db
+from ..filters import day_label
 from ..models import AssignmentMode, Rota, RotaAssignment, ShiftType, Site, Staff, StaffCompetency
 from ..solver.constraints.ratio import counts_as, describe, slices
 from .development import SKILL_WARNING_DAYS
@@ -28,7 +29,6 @@ from .rota_pages import (
     Visit,
     WallChart,
     by_person,
-    day_label,
     status_label,
     wall_chart,
 )

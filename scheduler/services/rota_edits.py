@@ -20,6 +20,7 @@ from datetime import date
 
 from .. import solver as sv
 from ..extensions import db
+from ..filters import day_label
 from ..models import (
     AssignmentMode,
     Leave,
@@ -49,7 +50,7 @@ from .planning import (
     rota_to_solver,
 )
 from .priorities import rota_priorities
-from .rota_pages import day_label, with_people
+from .rota_pages import with_people
 from .rota_workflow import RotaRefused, check_latest, check_lock, new_draft_from, saving
 from .run_messages import failure_message
 

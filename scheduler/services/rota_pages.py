@@ -16,6 +16,7 @@ from sqlalchemy import inspect
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
+from ..filters import shift_times
 from ..models import (
     AssignmentMode,
     Duty,
@@ -36,23 +37,7 @@ from .planning import IdMap, latest_rota, planned_with, published_rota, stored_c
 from .run_messages import listed_conflicts, listed_faults
 from .scores import RotaScore, rota_breakdown, rota_score, scored
 
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
 # ----- small labels ------------------------------------------------------------
-
-
-def shift_times(shift: ShiftType) -> str:
-    """A shift's wall-clock hours, e.g. '07:00-15:00' or '23:00-07:00 (+1)' for a night."""
-    text = f"{shift.start:%H:%M}\u2013{shift.end:%H:%M}"
-    if shift.end <= shift.start:
-        text += " (+1)"
-    return text
-
-
-def day_label(day: date) -> str:
-    """A short date such as 'Tue 3 Mar'."""
-    return f"{DAY_NAMES[day.weekday()]} {day.day} {day:%b}"
 
 
 def status_label(rota: Rota) -> str:
@@ -506,14 +491,6 @@ class PersonRow:
         return "incl. " + ", ".join(parts)
 
 
-LEAVE_WORDS = {
-    "annual": "Annual leave",
-    "sick": "Sick",
-    "training": "Training",
-    "unavailable": "Unavailable",
-}
-
-
 def group_rotas(rota: Rota, *, published: bool | None = None) -> list[Rota]:
     """The same week's rotas of the other sites planned with the rota's site.
 
@@ -591,7 +568,7 @@ def by_person(rota: Rota, *, published: bool | None = None) -> list[PersonRow]:
     ):
         for d in days:
             if lv.start_date <= d <= lv.end_date:
-                words = LEAVE_WORDS.get(lv.kind.value, lv.kind.value)
+                words = lv.kind.short_label
                 if lv.shift_type is not None:
                     words = f"No {lv.shift_type.name.lower()} ({words.lower()})"
                 leave[(lv.staff_id, d)] = words

@@ -17,11 +17,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
+from ..filters import day_label
 from ..models import Rota, RotaAssignment, RotaStatus, Site, User, utcnow
 from ..models.rotas import RotaPolicy
 from .accounts import active_approvers
 from .planning import latest_rota, published_rota
-from .rota_pages import day_label
 
 
 class RotaRefused(Exception):

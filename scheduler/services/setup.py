@@ -29,19 +29,6 @@ from ..models import (
 from .archive import competencies_in_use
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-DAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-SITE_KIND_LABELS = {
-    SiteKind.HOSPITAL: "Hospital (inpatient)",
-    SiteKind.RETAIL: "Retail / community",
-    SiteKind.LONG_TERM_CARE: "Long-term care",
-}
-DUTY_KIND_LABELS = {
-    DutyKind.INVENTORY_COUNT: "Inventory count",
-    DutyKind.CABINET_RESTOCK: "Cabinet restock",
-    DutyKind.QI_PROJECT: "Quality improvement project",
-    DutyKind.TRAINING: "Training others",
-    DutyKind.PROTECTED_LEARNING: "Protected learning time",
-}
 
 
 # ----- lookups and uniqueness -------------------------------------------------
@@ -165,18 +152,6 @@ def _by_ids(model, ids) -> list:
 def weekday_text(days) -> str:
     """Weekday numbers as the stored digit string, e.g. [0, 1, 2] -> '012'."""
     return "".join(sorted({str(int(d)) for d in days}))
-
-
-def weekdays_words(text: str | None) -> str:
-    """A stored weekday string in words: 'Every day', 'Mon–Fri' or 'Mon, Wed'."""
-    if text is None or len(set(text)) == 7:
-        return "Every day"
-    days = sorted({int(ch) for ch in text})
-    if not days:
-        return "No days"
-    if days == list(range(days[0], days[-1] + 1)) and len(days) >= 3:
-        return f"{DAY_SHORT[days[0]]}\u2013{DAY_SHORT[days[-1]]}"
-    return ", ".join(DAY_SHORT[d] for d in days)
 
 
 # ----- sites --------------------------------------------------------------------
@@ -366,14 +341,3 @@ def save_ratio_rule(rule: RatioRuleSet | None, values: dict[str, Any]) -> RatioR
         setattr(rule, name, values[name])
     db.session.commit()
     return rule
-
-
-def ratio_words(rule: RatioRuleSet) -> str:
-    """A ratio rule in plain words, e.g. 'technicians <= 4 x pharmacists; 1 more if certified'."""
-    text = f"technicians \u2264 {rule.techs_per_pharmacist} \u00d7 pharmacists"
-    if rule.offset:
-        text += f" {'plus' if rule.offset > 0 else 'minus'} {abs(rule.offset)}"
-    if rule.certified_extra:
-        text += f"; {rule.certified_extra} more per pharmacist if certified"
-    text += "; trainees count" if rule.trainees_count else "; trainees do not count"
-    return text

@@ -12,7 +12,7 @@ from ..models.people import level_rank
 from .archive import competencies_in_use
 from .development import SKILL_WARNING_DAYS
 from .setup import clash as setup_clash
-from .staff import LEVEL_LABELS, ROLE_LABELS, ROLE_ORDER
+from .staff import ROLE_ORDER
 
 LEVEL_ABBREVIATIONS = {
     SkillLevel.OBSERVE: "Obs",
@@ -86,7 +86,7 @@ class Cell:
     @property
     def label(self) -> str:
         """The level in words, or 'None'."""
-        return LEVEL_LABELS[self.level] if self.level else "None"
+        return self.level.label if self.level else "None"
 
 
 @dataclass(frozen=True)
@@ -174,5 +174,5 @@ def skills_matrix(site: Site, today: date) -> Matrix:
                     trainers[i] += skill.level == SkillLevel.TRAINER
             rows.append(Row(person, cells))
         if rows:
-            groups.append(Group(ROLE_LABELS[role], rows))
+            groups.append(Group(role.label, rows))
     return Matrix(competencies, groups, qualified, trainers)

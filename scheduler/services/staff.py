@@ -33,24 +33,7 @@ from ..models import (
 from .me import site_today
 from .setup import taken
 
-ROLE_LABELS = {
-    StaffRole.PHARMACIST: "Pharmacist",
-    StaffRole.TECHNICIAN: "Technician",
-    StaffRole.TRAINEE: "Trainee technician",
-}
 ROLE_ORDER = (StaffRole.PHARMACIST, StaffRole.TECHNICIAN, StaffRole.TRAINEE)
-LEVEL_LABELS = {
-    SkillLevel.OBSERVE: "Observe",
-    SkillLevel.SUPERVISED: "Supervised",
-    SkillLevel.INDEPENDENT: "Independent",
-    SkillLevel.TRAINER: "Trainer",
-}
-LEAVE_KIND_LABELS = {
-    LeaveKind.ANNUAL: "Annual leave",
-    LeaveKind.SICK: "Sick leave",
-    LeaveKind.TRAINING: "Training or course",
-    LeaveKind.UNAVAILABLE: "Unavailable",
-}
 CONTRACT_FIELDS = (
     "min_minutes_per_week",
     "max_minutes_per_week",
@@ -113,23 +96,6 @@ def site_staff(site_id: int, active_only: bool = False) -> list[Staff]:
         query = query.where(Staff.active.is_(True))
     people = db.session.scalars(query.order_by(Staff.name)).all()
     return sorted(people, key=lambda p: (ROLE_ORDER.index(p.role), p.name.lower()))
-
-
-def hours(minutes: int | None) -> str:
-    """Minutes written as hours, e.g. 2400 -> '40' and 450 -> '7.5'."""
-    return "" if minutes is None else f"{minutes / 60:g}"
-
-
-def contract_summary(person: Staff) -> str:
-    """A one-line contract, e.g. '32-40 h a week; at most 5 days in a row; 2 weekends in 4'."""
-    low, high = hours(person.min_minutes_per_week), hours(person.max_minutes_per_week)
-    parts = [f"{low}\u2013{high} h a week" if high else f"at least {low} h a week"]
-    if person.max_consecutive_days is not None:
-        parts.append(f"at most {person.max_consecutive_days} days in a row")
-    if person.max_weekends_per_4_weeks is not None:
-        parts.append(f"{person.max_weekends_per_4_weeks} weekends in 4")
-    parts.append(f"{hours(person.min_rest_minutes)} h rest")
-    return "; ".join(parts)
 
 
 def save_person(person: Staff | None, values: dict[str, Any]) -> Staff:
@@ -287,7 +253,7 @@ def leave_words_of(
     name: str, kind: LeaveKind, first: date, last: date, shift: str | None = None
 ) -> str:
     """Leave not saved yet in words, e.g. "Ann's sick leave, Tue 3 Mar 2026 (Day shift only)"."""
-    label = LEAVE_KIND_LABELS.get(kind, kind.value).lower()
+    label = kind.label.lower()
     when = (
         f"{first:%a} {first.day} {first:%b %Y}"
         if first == last

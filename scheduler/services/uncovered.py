@@ -14,9 +14,9 @@ from datetime import date
 
 from ..clock import site_today
 from ..extensions import db
+from ..filters import day_label
 from ..models import Rota, RotaAssignment, Site, Staff
 from .planning import latest_rota, published_rota
-from .rota_pages import day_label
 
 
 @dataclass(frozen=True)

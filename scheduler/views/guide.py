@@ -58,5 +58,4 @@ def levels():
         people=people,
         competencies=competencies,
         form=form,
-        role_labels=staff_svc.ROLE_LABELS,
     ), 422 if form.errors else 200

@@ -12,9 +12,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from .. import navigation
+from ..filters import shift_times
 from ..forms.me import (
-    LEAVE_LABELS,
-    OFFER_LABELS,
     CEEntryForm,
     LeaveForm,
     SeenChangesForm,
@@ -22,14 +21,13 @@ from ..forms.me import (
     VolunteerForm,
     choices_with_blank,
 )
-from ..models import Leave, LeaveKind, OfferKind, ShiftRequest, Staff, VolunteerOffer
+from ..models import CECategory, Leave, LeaveKind, OfferKind, ShiftRequest, Staff, VolunteerOffer
 from ..security import MANAGERS, TECHNICIAN, current_staff, roles_required
 from ..services import me as svc
 from ..services import shift_changes, todo
-from ..services.development import CE_LABELS, ce_entries, certification_statuses, goals_of
+from ..services.development import ce_entries, certification_statuses, goals_of
 from ..services.fairness_history import shared_work
 from ..services.planning import monday_of, planned_with
-from ..services.rota_pages import shift_times
 from ..services.uncovered import uncovered_by
 from .confirm import confirm_uncovered, wants_change
 
@@ -98,7 +96,6 @@ def index():
         skills=svc.my_skills(staff, today),
         goals=goals_of(staff.id, today),
         certs=certification_statuses(staff.id, today),
-        ce_labels=CE_LABELS,
         shared=shared_work(staff, today),
     )
 
@@ -136,14 +133,14 @@ def ce():
             topic=form.topic.data.strip(),
             category=form.category.data,
         )
-        flash(f"Logged {float(form.hours.data):g} h of {CE_LABELS[form.category.data]}.", "success")
+        category = CECategory(form.category.data).label.lower()
+        flash(f"Logged {float(form.hours.data):g} h of {category}.", "success")
         return redirect(url_for("me.ce"))
     return render_template(
         "me/ce.html",
         form=form,
         entries=ce_entries(staff.id),
         certs=certification_statuses(staff.id, today),
-        ce_labels=CE_LABELS,
         today=today,
     )
 
@@ -157,9 +154,6 @@ def wishes():
         "me/wishes.html",
         wishes=svc.my_wishes(staff, today),
         can_withdraw=lambda item: svc.can_withdraw(item, today),
-        leave_labels={**{k.value: v for k, v in LEAVE_LABELS.items()}, "sick": "Sick leave"},
-        offer_labels={k.value: v for k, v in OFFER_LABELS.items()},
-        shift_times=shift_times,
     )
 
 

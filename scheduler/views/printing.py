@@ -12,11 +12,8 @@ from ..extensions import db
 from ..models import Rota, Staff
 from ..security import MANAGERS, roles_required
 from ..services import printing
-from ..services.rota_pages import day_label, shift_times
 
 bp = Blueprint("printing", __name__, url_prefix="/print")
-
-HELPERS = {"day_label": day_label, "shift_times": shift_times}
 
 
 def _document(rota_id: int, chart_only: bool = False) -> printing.PrintDocument:
@@ -38,7 +35,7 @@ def rota_page(rota_id: int):
     """The print page of a week: wall chart, one sheet per person, compliance; a print button.
     With ``?only=chart``, the wall chart alone."""
     doc = _document(rota_id, _chart_only())
-    return render_template("print/rota.html", doc=doc, papers=printing.PAPER_NAMES, **HELPERS)
+    return render_template("print/rota.html", doc=doc, papers=printing.PAPER_NAMES)
 
 
 @bp.get("/rota/<int:rota_id>.pdf")
@@ -50,13 +47,11 @@ def rota_pdf(rota_id: int):
     if paper not in printing.PAPER_SIZES:
         abort(404, description="Paper sizes: a4, a3, letter or tabloid.")
     doc = _document(rota_id, _chart_only())
-    html = render_template("print/pdf.html", doc=doc, paper=paper, **HELPERS)
+    html = render_template("print/pdf.html", doc=doc, paper=paper)
     stylesheet = Path(current_app.static_folder) / "css" / "print.css"
     chart = html
     if not doc.chart_only:  # the chart's page, laid out alone to size its type
-        chart = render_template(
-            "print/pdf.html", doc=replace(doc, chart_only=True), paper=paper, **HELPERS
-        )
+        chart = render_template("print/pdf.html", doc=replace(doc, chart_only=True), paper=paper)
     return send_file(
         BytesIO(printing.print_pdf(html, chart, stylesheet, paper)),
         mimetype="application/pdf",
@@ -74,6 +69,4 @@ def person_sheet(rota_id: int, staff_id: int):
     sheet = next((s for s in doc.sheets if s.staff.id == staff.id), None)
     if sheet is None:
         abort(404, description=f"{staff.name} has no shift on this rota.")
-    return render_template(
-        "print/person.html", doc=doc, sheet=sheet, papers=printing.PAPER_NAMES, **HELPERS
-    )
+    return render_template("print/person.html", doc=doc, sheet=sheet, papers=printing.PAPER_NAMES)

@@ -23,6 +23,7 @@ from .. import dates, jobs
 from ..clock import site_today
 from ..database import database_int
 from ..extensions import db
+from ..filters import day_label, shift_times
 from ..forms.rotas import (
     AbsenceForm,
     ApprovalPolicyForm,
@@ -140,7 +141,7 @@ def _check_week(form: RotaStateForm, latest: Rota) -> int:
 
 def _what(a: RotaAssignment) -> str:
     """'Ann, Tue 3 Mar day' for messages about one assignment."""
-    return f"{a.staff.name}, {rota_pages.day_label(a.on_date)} {a.shift_type.name.lower()}"
+    return f"{a.staff.name}, {day_label(a.on_date)} {a.shift_type.name.lower()}"
 
 
 def _conflict(rota: Rota, changed: RotaChanged, tried: str, assignment_id: int | None = None):
@@ -179,7 +180,7 @@ def _start(
     """
     if replan_inputs(site, week, kind, keep_before=keep_before).all_kept:
         flash(
-            f"The week of {rota_pages.day_label(week)} has passed and was published: its days are "
+            f"The week of {day_label(week)} has passed and was published: its days are "
             "kept as worked, so there is nothing left to plan. Correct a shift by hand on a "
             "new version if the record is wrong.",
             "error",
@@ -303,8 +304,6 @@ def _render_week(
         "no_approver": accounts.active_approvers() == 0,
         "prev_week": dates.neighbour_week(monday, -1),
         "next_week": dates.neighbour_week(monday, 1),
-        "shift_times": rota_pages.shift_times,
-        "day_label": rota_pages.day_label,
     }
     if rota is not None:
         try:
@@ -345,7 +344,6 @@ def _render_live(
         ended_url=_following(site, monday, run.id),
         prev_week=dates.neighbour_week(monday, -1),
         next_week=dates.neighbour_week(monday, 1),
-        day_label=rota_pages.day_label,
     )
 
 
@@ -431,7 +429,6 @@ def _live(solve_run: SolveRun, progress: jobs.RunProgress, partner: Site | None 
         chart=chart,
         quality=quality,
         finished=progress.finished,
-        day_label=rota_pages.day_label,
     )
     return data
 
@@ -536,8 +533,7 @@ def pin(assignment_id: int):
         flash(str(refused), "error")
     else:
         flash(
-            f"{'Pinned' if pinned else 'Unpinned'} {a.staff.name} on "
-            f"{rota_pages.day_label(a.on_date)}.",
+            f"{'Pinned' if pinned else 'Unpinned'} {a.staff.name} on {day_label(a.on_date)}.",
             "success",
         )
     return redirect(_week_url(rota, "by-station", editing=True))
@@ -581,7 +577,7 @@ def remove(assignment_id: int):
     """Take an assignment off the draft, unless that breaks a hard rule."""
     form = RotaStateForm()
     a = _assignment(assignment_id, form, "remove")
-    rota, name, day = a.rota, a.staff.name, rota_pages.day_label(a.on_date)
+    rota, name, day = a.rota, a.staff.name, day_label(a.on_date)
     tried = f"remove {_what(a)}"
     try:
         rota_edits.remove(a, lock=_seen_lock(form), by=current_user)
@@ -598,10 +594,10 @@ def remove(assignment_id: int):
 def _move_choices(form: MoveForm, rota: Rota) -> None:
     site = rota.site
     form.on_date.choices = [
-        (d.isoformat(), rota_pages.day_label(d)) for d in rota_pages.week_days(rota.week_start)
+        (d.isoformat(), day_label(d)) for d in rota_pages.week_days(rota.week_start)
     ]
     form.shift.choices = [
-        (st.id, f"{st.name} ({rota_pages.shift_times(st)})") for st in site.shift_types_in_use
+        (st.id, f"{st.name} ({shift_times(st)})") for st in site.shift_types_in_use
     ]
     form.place.choices = [(f"station-{s.id}", s.name) for s in site.stations_in_use] + [
         (f"duty-{d.id}", f"{d.name} (duty)") for d in site.duties_in_use
@@ -656,7 +652,7 @@ def move(assignment_id: int):
             form.place.errors.append(str(refused))
         else:
             flash(
-                f"Moved {a.staff.name} to {rota_pages.day_label(a.on_date)} "
+                f"Moved {a.staff.name} to {day_label(a.on_date)} "
                 f"{shift.name.lower()} at {place.name} (pinned).",
                 "success",
             )
@@ -749,7 +745,7 @@ def _confirm_absence(form: AbsenceForm, site: Site, rota: Rota, monday: date, pe
         cancel_url=_week_url(rota),
         back_label=f"Back to version {rota.version}, nothing saved",
         summary=(
-            f"{person.name} absent {rota_pages.day_label(start)} to {rota_pages.day_label(end)}, "
+            f"{person.name} absent {day_label(start)} to {day_label(end)}, "
             f"then a re-plan from version {rota.version}. Nothing is saved until you say so."
         ),
         notes=notes,
@@ -780,8 +776,8 @@ def _mark_absent(form: AbsenceForm, site: Site, rota: Rota, monday: date, person
         else ""
     )
     flash(
-        f"{person.name} marked absent {rota_pages.day_label(start)} to "
-        f"{rota_pages.day_label(end)}; re-planning from version {rota.version}{copied}.",
+        f"{person.name} marked absent {day_label(start)} to "
+        f"{day_label(end)}; re-planning from version {rota.version}{copied}.",
         "success",
     )
     return _start(
@@ -845,8 +841,6 @@ def _replacements_page(
         candidates=candidates,
         form=AssignForm(),
         conflict=conflict,
-        day_label=rota_pages.day_label,
-        shift_times=rota_pages.shift_times,
     ), 409 if conflict else 200
 
 
@@ -868,10 +862,7 @@ def assign(site_id: int, week: str):
     person = db.session.get(Staff, staff_id)
     if person is None or person.home_site_id != site.id:
         abort(404)
-    tried = (
-        f"put {person.name} on {rota_pages.day_label(on_date)} {shift.name.lower()} "
-        f"at {station.name}"
-    )
+    tried = f"put {person.name} on {day_label(on_date)} {shift.name.lower()} at {station.name}"
     try:
         lock = _check_week(form, rota)
         rota_edits.assign(rota, person, on_date, shift, station, lock=lock, by=current_user)
@@ -895,7 +886,7 @@ def assign(site_id: int, week: str):
             )
         )
     flash(
-        f"{person.name} now works {rota_pages.day_label(on_date)} {shift.name.lower()} at "
+        f"{person.name} now works {day_label(on_date)} {shift.name.lower()} at "
         f"{station.name} (pinned).",
         "success",
     )

@@ -12,6 +12,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from .. import guide, navigation
 from ..extensions import db
+from ..filters import shift_times
 from ..forms.priorities import PrioritiesForm, priorities_form_data
 from ..forms.setup import (
     DateCoverForm,
@@ -29,7 +30,6 @@ from ..services import archive
 from ..services import priorities as priority_service
 from ..services import setup as svc
 from ..services.archive import ArchiveRefused
-from ..services.rota_pages import shift_times
 from ..services.setup_warnings import (
     cover_against_hours,
     shift_on_closed_days,
@@ -163,8 +163,6 @@ def index():
         "setup/index.html",
         sites=svc.all_sites(),
         rules=svc.all_ratio_rules(),
-        ratio_words=svc.ratio_words,
-        kind_labels=svc.SITE_KIND_LABELS,
     )
 
 
@@ -188,12 +186,6 @@ def site(site_id: int):
     return render_template(
         "setup/site.html",
         site=site,
-        kind_labels=svc.SITE_KIND_LABELS,
-        duty_labels=svc.DUTY_KIND_LABELS,
-        shift_times=shift_times,
-        weekdays_words=svc.weekdays_words,
-        ratio_words=svc.ratio_words,
-        day_names=svc.DAY_SHORT,
     )
 
 
@@ -344,8 +336,6 @@ def _cover_page(station: Station, grid, dates: DateCoverForm, status: int = 200)
         grid=grid,
         dates=dates,
         date_lines=svc.date_cover(station),
-        day_names=svc.DAY_SHORT,
-        shift_times=shift_times,
     ), status
 
 

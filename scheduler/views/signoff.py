@@ -14,7 +14,7 @@ from flask_login import current_user
 from .. import navigation
 from ..database import database_int, page_number
 from ..extensions import db
-from ..forms.signoff import LEVEL_LABELS, SignOffForm
+from ..forms.signoff import SignOffForm
 from ..models import Competency, SkillLevel, Staff
 from ..security import MANAGERS, TECHNICIAN, roles_required
 from ..services import signoff as svc
@@ -92,7 +92,6 @@ def sign(staff_id: int, competency_id: int):
         levels=levels,
         goals=goals,
         done=trainee_shift_count(trainee.id, competency.id, before=today),
-        level_labels=LEVEL_LABELS,
         today=today,
     )
 

@@ -16,8 +16,7 @@ from flask_login import current_user
 from .. import dates, guide, navigation
 from ..database import database_int
 from ..extensions import db
-from ..filters import at_site, day
-from ..forms.me import OFFER_LABELS
+from ..filters import at_site, day, shift_times
 from ..forms.rotas import SolveForm
 from ..forms.staff import (
     CertificationForm,
@@ -44,7 +43,6 @@ from ..security import MANAGERS, SUPERVISOR, roles_required
 from ..services import staff as svc
 from ..services.fairness_history import shared_work
 from ..services.planning import monday_of
-from ..services.rota_pages import shift_times
 from ..services.signoff import default_valid_until
 from ..services.uncovered import uncovered_by, weeks_to_replan
 from .confirm import confirm_uncovered, wants_change
@@ -160,8 +158,6 @@ def index():
         people=people,
         archived=archived,
         show_archived=request.args.get("archived") == "1",
-        contract_summary=svc.contract_summary,
-        role_labels=svc.ROLE_LABELS,
     )
 
 
@@ -191,10 +187,6 @@ def person(staff_id: int):
         skills=svc.skills_of(person),
         certs=svc.certifications_of(person),
         ce=svc.ce_log(person),
-        contract_summary=svc.contract_summary(person),
-        role_labels=svc.ROLE_LABELS,
-        level_labels=svc.LEVEL_LABELS,
-        hours=svc.hours,
         has_history=svc.has_rota_history(person),
         shared=shared_work(person, today),
     )
@@ -255,7 +247,7 @@ def new_skill(staff_id: int):
         svc.record_skill(person, competency, SkillLevel(form.level.data), until)
         flash(
             f"Recorded {person.name}: {competency.name}, "
-            f"{svc.LEVEL_LABELS[SkillLevel(form.level.data)].lower()}.",
+            f"{SkillLevel(form.level.data).label.lower()}.",
             "success",
         )
         return redirect(url_for("staff.person", staff_id=person.id))
@@ -370,7 +362,6 @@ def leave():
         picker=site_picker(site),
         today=today,
         leave=svc.site_leave(site, today) if site else None,
-        kind_labels=svc.LEAVE_KIND_LABELS,
         saved=saved,
         uncovered=shifts,
         replan=weeks_to_replan(shifts),
@@ -536,7 +527,4 @@ def wishes():
         prev_week=dates.neighbour_week(monday, -1),
         next_week=dates.neighbour_week(monday, 1),
         wishes=svc.week_wishes(site, monday) if site else None,
-        kind_labels=svc.LEAVE_KIND_LABELS,
-        offer_labels=OFFER_LABELS,
-        shift_times=shift_times,
     )

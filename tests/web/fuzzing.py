@@ -30,6 +30,7 @@ from werkzeug.security import generate_password_hash
 from werkzeug.test import encode_multipart
 
 from scheduler.extensions import db
+from scheduler.filters import day_label
 from scheduler.models import (
     AccountRole,
     Certification,
@@ -62,7 +63,6 @@ from scheduler.models import (
 from scheduler.services.me import site_today
 from scheduler.services.planning import monday_of
 from scheduler.services.rota_edits import slot_words
-from scheduler.services.rota_pages import day_label
 from scheduler.services.run_messages import no_rota_message
 
 PASSWORD = "fuzz-password-1"

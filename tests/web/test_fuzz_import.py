@@ -30,7 +30,6 @@ from werkzeug.datastructures import FileStorage
 
 from scheduler.extensions import db
 from scheduler.models import SkillLevel, Staff, StaffCompetency, StaffRole
-from scheduler.services.staff import LEVEL_LABELS, ROLE_LABELS
 
 from .fuzzing import (
     HOSTILE,
@@ -201,7 +200,7 @@ def read_back(w: FuzzWorld, staff_file: StaffFile) -> None:
         person = matches[0]
         assert person.name == " ".join(cells["Name"].split())
         assert not CONTROL.search(person.name), f"a control character stored: {person.name!r}"
-        assert _is_word_for(cells["Role"], person.role.value, ROLE_LABELS[StaffRole(person.role)])
+        assert _is_word_for(cells["Role"], person.role.value, StaffRole(person.role).label)
         assert person.home_site.name.casefold() == " ".join(cells["Home site"].split()).casefold()
         for heading, attr in (("Certified", "certified"), ("Active", "active")):
             if cells.get(heading, "").strip():
@@ -221,7 +220,7 @@ def read_back(w: FuzzWorld, staff_file: StaffFile) -> None:
             if not level.strip():
                 assert skill is None
             else:
-                assert _is_word_for(level, skill.level.value, LEVEL_LABELS[SkillLevel(skill.level)])
+                assert _is_word_for(level, skill.level.value, SkillLevel(skill.level).label)
                 until = cells.get("CF valid until", "").strip()
                 if "CF valid until" in cells:
                     assert skill.valid_until == (date.fromisoformat(until) if until else None)

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from scheduler import create_app
 from scheduler.extensions import db
+from scheduler.filters import day_label, shift_times
 from scheduler.models import (
     AssignmentMode,
     RatioRuleSet,
@@ -25,7 +26,7 @@ from scheduler.models import (
 )
 from scheduler.services import printing
 from scheduler.services.planning import build_problem, rota_to_solver, run_solve
-from scheduler.services.rota_pages import day_label, shift_times, wall_chart
+from scheduler.services.rota_pages import wall_chart
 from scheduler.services.rota_workflow import new_draft_from
 from scheduler.solver.constraints.ratio import RatioFamily
 
@@ -213,11 +214,9 @@ def test_the_chart_type_is_the_largest_half_point_size_that_fits_one_page(ctx):
     US Letter and half a point larger does not (a paper where the first estimate is off)."""
     from flask import render_template
 
-    from scheduler.views.printing import HELPERS
-
     doc = printing.document(published("Riverside Hospital"), chart_only=True)
     with ctx.test_request_context():
-        html = render_template("print/pdf.html", doc=doc, paper="letter", **HELPERS)
+        html = render_template("print/pdf.html", doc=doc, paper="letter")
     size, laid_out = printing.fit_chart(html, STYLESHEET, "letter")
     largest, smallest = printing.CHART_TYPE["letter"]
     assert smallest <= size < largest
@@ -322,11 +321,9 @@ def test_the_pdf_fetches_nothing(ctx):
     """The print page's PDF needs no file or URL; a page that asked for one gets refused."""
     from flask import render_template
 
-    from scheduler.views.printing import HELPERS
-
     rota = published("Main Street Pharmacy")
     with ctx.test_request_context():
-        html = render_template("print/pdf.html", doc=printing.document(rota), **HELPERS)
+        html = render_template("print/pdf.html", doc=printing.document(rota))
     asked: list[str] = []
     pdf = printing.render_pdf(html, STYLESHEET, fetcher=printing.no_fetcher(asked))
     assert pdf.startswith(b"%PDF-")

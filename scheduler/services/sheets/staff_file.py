@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 from ... import dates
 from ...extensions import db
 from ...models import Competency, Site, SkillLevel, Staff, StaffRole
-from ..staff import LEVEL_LABELS, ROLE_LABELS, ROLE_ORDER
+from ..staff import ROLE_ORDER
 from .tables import Sheet
 
 LEVEL_SUFFIX = " level"
@@ -70,12 +70,8 @@ STAFF_COLUMNS = (
 )
 REQUIRED = ("Name", "Role", "Home site")
 BY_HEADER = {c.header.casefold(): c for c in STAFF_COLUMNS}
-ROLE_WORDS = {r.value: r for r in StaffRole} | {
-    label.casefold(): role for role, label in ROLE_LABELS.items()
-}
-LEVEL_WORDS = {lv.value: lv for lv in SkillLevel} | {
-    label.casefold(): lv for lv, label in LEVEL_LABELS.items()
-}
+ROLE_WORDS = {r.value: r for r in StaffRole} | {role.label.casefold(): role for role in StaffRole}
+LEVEL_WORDS = {lv.value: lv for lv in SkillLevel} | {lv.label.casefold(): lv for lv in SkillLevel}
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from ...filters import day_label, shift_times
 from ...models import AssignmentMode, Rota
-from ..rota_pages import PersonDay, by_person, day_label, shift_times, status_label, wall_chart
-from ..staff import ROLE_LABELS
+from ..rota_pages import PersonDay, by_person, status_label, wall_chart
 from .tables import Sheet
 
 OFF = "off"
@@ -77,7 +77,7 @@ def person_sheet(rota: Rota) -> Sheet:
     )
     for row in rows:
         cells = [_person_cell(d, trains.get((row.staff.id, d.day), [])) for d in row.days]
-        sheet.rows.append([row.staff.name, ROLE_LABELS[row.staff.role], *cells, row.minutes / 60])
+        sheet.rows.append([row.staff.name, row.staff.role.label, *cells, row.minutes / 60])
     return sheet
 
 
