@@ -16,10 +16,15 @@ from flask import Flask, current_app, url_for
 from sqlalchemy import MetaData, inspect
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
+from .dates import monday_of
 from .extensions import db
+from .jobs import RunEnded, SolveBusy
 from .models import AccountRole, Site, Staff, User
+from .services.rota_lookup import planned_with
 from .services.run_messages import SETUP_FAULTS
 from .services.scores import breakdown_lines, progress_score, rota_score
+from .services.solve_runs import NoRotaFound
+from .services.solving import run_solve
 from .solver import ProblemError
 
 CELL_WIDTH = 26
@@ -85,7 +90,6 @@ def solve_week_command(site_name: str, week: datetime, time_limit: float | None)
     exits with status 1.
     """
     from .services.grid import station_grid
-    from .services.planning import monday_of, planned_with, run_solve
 
     limit = time_limit or float(current_app.config["SOLVE_TIME_LIMIT"])
     try:
@@ -105,9 +109,6 @@ def solve_week_command(site_name: str, week: datetime, time_limit: float | None)
     if monday != day:
         click.echo(f"{day} is a {day:%A}; solving the week starting Monday {monday}.")
     click.echo(f"Solving {site.name}, week of {monday}, time limit {limit:g} s ...")
-
-    from .jobs import RunEnded, SolveBusy
-    from .jobs.runs import NoRotaFound
 
     try:
         rota = run_solve(site, monday, time_limit=limit, on_progress=_progress_printer(site))

@@ -29,6 +29,7 @@ from typing import Any
 
 import click
 from flask import Flask, current_app, has_app_context, has_request_context
+from flask_login import current_user
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
@@ -320,8 +321,6 @@ def init_app(app: Flask) -> None:
 def actor() -> tuple[int | None, str]:
     """Who is acting: the signed-in account in a request, else the command line or 'system'."""
     if has_request_context():
-        from flask_login import current_user
-
         if current_user.is_authenticated:
             return current_user.id, current_user.name
         return None, "anonymous visitor"

@@ -39,16 +39,9 @@ from ..solver.constraints.placement import placement_reason
 from ..solver.gaps import GapCheck
 from ..solver.validate import new_violations
 from .audit import last_change
-from .planning import (
-    IdMap,
-    assignment_to_solver,
-    build_problem,
-    costs_with_reasons,
-    latest_rota,
-    planned_with,
-    rota_to_solver,
-)
 from .priorities import rota_priorities
+from .problem_loader import build_problem
+from .rota_lookup import latest_rota, planned_with
 from .rotas import (
     RotaRefused,
     check_latest,
@@ -59,6 +52,8 @@ from .rotas import (
     with_people,
 )
 from .run_messages import failure_message
+from .score_data import costs_with_reasons
+from .solver_terms import IdMap, assignment_to_solver, rota_to_solver
 
 
 @dataclass

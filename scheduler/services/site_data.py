@@ -74,8 +74,8 @@ from ..models import (
     shift_type_forbidden_next,
     station_competencies,
 )
-from .planning import PREFIX, IdMap
 from .priorities import FAIRNESS_WEEKS_RANGE, settings_problems
+from .solver_terms import PREFIX, IdMap
 
 FORMAT = "pharmacy-scheduler/site"
 VERSION = 1

@@ -15,7 +15,7 @@ from datetime import date
 from ..clock import site_today
 from ..extensions import db
 from ..models import Rota, RotaAssignment, Site, Staff
-from .planning import latest_rota, published_rota
+from .rota_lookup import latest_rota, published_rota
 from .rotas import day_label
 
 

@@ -22,6 +22,7 @@ from flask_login import current_user
 from .. import dates, jobs
 from ..clock import site_today
 from ..database import database_int
+from ..dates import monday_of
 from ..extensions import db
 from ..forms.rotas import (
     AbsenceForm,
@@ -37,7 +38,8 @@ from ..models import Station as StationModel
 from ..security import MANAGERS, PIC, SUPERVISOR, roles_required
 from ..services import accounts, rota_edits, rotas, scores, setup_check, setup_warnings
 from ..services import priorities as priority_service
-from ..services.planning import latest_rota, monday_of, planned_with, replan_inputs
+from ..services.replanning import replan_inputs
+from ..services.rota_lookup import latest_rota, planned_with
 from ..services.rotas import RotaChanged, RotaRefused
 from ..services.run_messages import listed_conflicts, listed_faults
 from ..services.uncovered import uncovered_by

@@ -12,8 +12,9 @@ from scheduler.models import Duty, DutyKind, Rota, RotaStatus, ShiftRequest, Sit
 from scheduler.models.audit import AuditEvent
 from scheduler.services import priorities as svc
 from scheduler.services.audit import detail_lines
-from scheduler.services.planning import build_problem, run_solve
+from scheduler.services.problem_loader import build_problem
 from scheduler.services.site_data import SiteDataError, export_site, import_site
+from scheduler.services.solving import run_solve
 from scheduler.solver.priorities import RANKED_DEFAULTS, Priorities, Rule, Strength
 
 from .conftest import MONDAY
