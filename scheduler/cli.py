@@ -125,7 +125,7 @@ def solve_week_command(site_name: str, week: datetime, time_limit: float | None)
         for fault in faulty.faults:
             click.echo(f"  - {fault}", err=True)
         raise click.exceptions.Exit(1) from faulty
-    click.echo(f"Status: {rota.solve_status}  seconds: {rota.solve_runs[-1].seconds:.1f}")
+    click.echo(f"Status: {rota.solve_status}  seconds: {rota.solve_runs[-1].elapsed:.1f}")
     if rota.objective is not None:
         score = rota_score(rota)
         click.echo(f"Score by level: {score.line}")

@@ -50,3 +50,36 @@ def test_the_lazy_weasyprint_imports_are_found_and_allowed():
     lazy = function_level_imports(printing)
     assert lazy, "the check finds imports inside functions"
     assert all(allowed(printing, line, statement) for line, statement in lazy)
+
+
+def imported_modules(path: Path) -> set[str]:
+    """The absolute names of the modules a module of the package imports (anywhere in it)."""
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    package = parts[:-1]  # the package the module is in (for an __init__, the package itself)
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            found.add(".".join([*base, *([node.module] if node.module else [])]))
+    return found
+
+
+# each layer and the layers above it, which it may not import
+ABOVE = {
+    "solver": ("scheduler.models", "scheduler.services", "scheduler.jobs", "scheduler.views"),
+    "services": ("scheduler.jobs", "scheduler.views"),
+    "jobs": ("scheduler.views",),
+}
+
+
+def test_each_layer_imports_only_the_layers_below_it():
+    offending = [
+        f"{path.relative_to(PACKAGE.parent)} imports {name}"
+        for folder, above in ABOVE.items()
+        for path in sorted((PACKAGE / folder).rglob("*.py"))
+        for name in sorted(imported_modules(path))
+        if name.startswith(above)
+    ]
+    assert not offending, "\n".join(offending)
