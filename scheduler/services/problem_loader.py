@@ -74,7 +74,7 @@ def build_problem(
     every pin is kept, even one on approved leave: the solve then names the clash
     (a pin is only ever dropped by a person, never here).
     The priorities are those of ``priorities_of`` (the site a group's solve was asked
-    for), else of the first site. ``keep`` (see :func:`replan_inputs`) fixes the days
+    for), else of the first site. ``keep`` (see :func:`.replanning.replan_inputs`) fixes the days
     before a re-plan's start as they are in its rotas; leave recorded over those days
     does not rewrite them.
 

@@ -66,7 +66,7 @@ def run_solve(
     ``SolveBusy`` when the week is being solved); ``reference`` makes it a re-plan
     that changes as little as it can; ``pins_from`` names the rotas whose pinned
     rows hold (default: the latest drafts); ``keep`` the days it may not change
-    (:func:`replan_inputs`); ``based_on`` the version a re-plan started from, which
+    (:func:`.replanning.replan_inputs`); ``based_on`` the version a re-plan started from, which
     the new draft's list of changes compares with (default: the reference). While it
     solves, the run's heartbeat is kept fresh and a stop asked for from any process
     ends it early with the best rota found. When staff, cover, leave or requests
