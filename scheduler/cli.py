@@ -16,11 +16,16 @@ from flask import Flask, current_app, url_for
 from sqlalchemy import MetaData, inspect
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
+from .dates import monday_of
 from .extensions import db
+from .jobs import RunEnded, SolveBusy
 from .models import AccountRole, Site, Staff, User
+from .services.rota_lookup import planned_with
 from .services.rota_pages import WallChart, wall_chart
 from .services.run_messages import SETUP_FAULTS
 from .services.scores import breakdown_lines, progress_score, rota_score
+from .services.solve_runs import NoRotaFound
+from .services.solving import run_solve
 from .solver import ProblemError
 
 CELL_WIDTH = 26
@@ -85,7 +90,6 @@ def solve_week_command(site_name: str, week: datetime, time_limit: float | None)
     When no rota is found nothing is stored: the reasons are printed and the command
     exits with status 1.
     """
-    from .services.planning import monday_of, planned_with, run_solve
 
     limit = time_limit or float(current_app.config["SOLVE_TIME_LIMIT"])
     try:
@@ -106,9 +110,6 @@ def solve_week_command(site_name: str, week: datetime, time_limit: float | None)
         click.echo(f"{day} is a {day:%A}; solving the week starting Monday {monday}.")
     click.echo(f"Solving {site.name}, week of {monday}, time limit {limit:g} s ...")
 
-    from .jobs import RunEnded, SolveBusy
-    from .jobs.runs import NoRotaFound
-
     try:
         rota = run_solve(site, monday, time_limit=limit, on_progress=_progress_printer(site))
     except NoRotaFound as none:  # the run is failed with the reasons; no draft was stored
@@ -124,7 +125,7 @@ def solve_week_command(site_name: str, week: datetime, time_limit: float | None)
         for fault in faulty.faults:
             click.echo(f"  - {fault}", err=True)
         raise click.exceptions.Exit(1) from faulty
-    click.echo(f"Status: {rota.solve_status}  seconds: {rota.solve_runs[-1].seconds:.1f}")
+    click.echo(f"Status: {rota.solve_status}  seconds: {rota.solve_runs[-1].elapsed:.1f}")
     if rota.objective is not None:
         score = rota_score(rota)
         click.echo(f"Score by level: {score.line}")

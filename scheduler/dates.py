@@ -45,6 +45,11 @@ def parse_day(text: str | None) -> date | None:
     return day if in_range(day) else None
 
 
+def monday_of(day: date) -> date:
+    """The Monday on or before a date: the start of the week a date falls in."""
+    return day - timedelta(days=day.weekday())
+
+
 def week_in_range(monday: date) -> bool:
     """Whether a week (given by its Monday) is one the app plans."""
     return FIRST_MONDAY <= monday <= LAST_MONDAY

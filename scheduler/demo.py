@@ -10,7 +10,9 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, time, timedelta
 
+from . import solver as sv
 from .clock import fixed_today
+from .dates import monday_of
 from .extensions import db
 from .models import (
     AccountRole,
@@ -41,7 +43,9 @@ from .models import (
     User,
     VolunteerOffer,
 )
-from .services.planning import monday_of
+from .services.problem_loader import build_problem
+from .services.rota_lookup import planned_with
+from .services.solving import store_result
 
 SEED = 1729
 WEEKDAYS = "01234"
@@ -696,9 +700,6 @@ def _publish_previous_week(site: Site, monday: date) -> str:
     keeps every hard rule. The pharmacist-in-charge approves it and the supervisor
     publishes it.
     """
-    from . import solver as sv
-    from .services.planning import build_problem, planned_with, store_result
-
     previous = monday - timedelta(days=7)
     sites = planned_with(site)
     problem, ids = build_problem(sites, previous)

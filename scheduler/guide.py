@@ -21,12 +21,12 @@ from flask import g, redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
+from .clock import site_today
+from .dates import monday_of
 from .extensions import db
 from .models import AccountRole, Site
 from .services import first_run
 from .services.first_run import KEYS, Step
-from .services.planning import monday_of
-from .services.staff import today_at
 
 FLAG = "guide"  # session: {"user": the account's id, "site": the site's id or None}
 SET_UP = KEYS[:-1]  # the numbered steps; the first rota follows them
@@ -107,7 +107,7 @@ def step_page(key: str, site: Site | None) -> str | None:
         "levels": lambda: url_for("guide.levels", site=site.id),
         "accounts": lambda: url_for("accounts.index"),
         "rota": lambda: url_for(
-            "rotas.week", site_id=site.id, week=monday_of(today_at(site)).isoformat()
+            "rotas.week", site_id=site.id, week=monday_of(site_today(site)).isoformat()
         ),
     }
     return pages[key]()

@@ -19,9 +19,9 @@ from datetime import date
 from pathlib import Path
 
 from scheduler import create_app, jobs
+from scheduler.dates import monday_of
 from scheduler.extensions import db
 from scheduler.models import Site
-from scheduler.services.planning import monday_of
 
 
 def measure(app, client, site_id: int, monday: str, time_limit: float, poll: float) -> float:

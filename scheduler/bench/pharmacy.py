@@ -1,7 +1,7 @@
 """Generated pharmacy scenarios, stored with the app's models and solved the way the app solves.
 
 Each scenario is written into a fresh SQLite database through the ORM, read back by
-``services.planning.build_problem`` (the code behind the web app's "generate"
+``services.problem_loader.build_problem`` (the code behind the web app's "generate"
 button) and handed to ``solver.solve``. Sizes:
 
 * small: a retail pharmacy, 10 staff, one week, store hours, four stations;
@@ -221,7 +221,7 @@ def build(size: str, seed: int = 0, workdir: str | None = None):
     """Create a scenario in a fresh database and read it back as the app would."""
     from scheduler import create_app, models
     from scheduler.extensions import db
-    from scheduler.services.planning import build_problem
+    from scheduler.services.problem_loader import build_problem
 
     rng = random.Random(f"{size}:{seed}")
     folder = Path(workdir or tempfile.mkdtemp(prefix="pharmacy-bench-"))

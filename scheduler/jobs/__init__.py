@@ -9,9 +9,9 @@ solve goes to an RQ queue (``SOLVE_QUEUE``, default "solves") and any number of
 of the web process runs it. With ``SOLVE_JOBS_SYNC`` set (tests) the job runs
 before ``start_solve`` returns.
 
-Both backends agree through the run's row (:mod:`.runs`): the solving process
-writes progress and a heartbeat to it and polls its stop flag; whoever reads a
-run whose heartbeat has gone stale marks it failed with the reason, so a killed
+Both backends agree through the run's row (``services/solve_runs.py``): the solving
+process writes progress and a heartbeat to it and polls its stop flag; whoever reads
+a run whose heartbeat has gone stale marks it failed with the reason, so a killed
 worker never leaves a week stuck "running".
 """
 
@@ -26,9 +26,7 @@ from flask import current_app
 from ..extensions import db
 from ..models import Site, SolveKind, SolveRun
 from ..services.scores import progress_score, rota_score
-from . import threads
-from .runner import execute
-from .runs import (
+from ..services.solve_runs import (
     ACTIVE,
     STALE_INPUTS,
     JobSettings,
@@ -40,6 +38,8 @@ from .runs import (
     request_stop,
     settings,
 )
+from . import redis_queue, threads
+from .runner import execute
 
 __all__ = [
     "ACTIVE",
@@ -179,8 +179,6 @@ def start_solve(
     if conf.sync:
         threads.run_here(run_id)
     elif conf.uses_queue:
-        from . import redis_queue
-
         redis_queue.enqueue(run_id, float(time_limit), conf)
     else:
         threads.start(current_app._get_current_object(), run_id)

@@ -22,10 +22,12 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker, get_current_job
 
+from .. import create_app
 from ..extensions import db
 from ..models import SolveStatus
+from ..services.solve_runs import JobSettings, end_run
+from .priority import lower_priority
 from .runner import execute
-from .runs import JobSettings, end_run, lower_priority
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +84,7 @@ def perform(run_id: int) -> None:
     """The RQ job: solve one queued run in this worker, in its own app context."""
     if _serving is not None:
         app, name = _serving.app, _serving.name
-    else:  # a plain ``rq worker`` was pointed at the queue
-        from .. import create_app
-
+    else:  # a plain ``rq worker`` was pointed at the queue: it needs an app of its own
         job = get_current_job()
         app, name = create_app(), (job.worker_name if job is not None else "") or "rq worker"
     with app.app_context():

@@ -7,9 +7,12 @@ import threading
 
 from ..extensions import db
 from ..models import Rota, SolveKind, SolveRun, SolveStatus
+from ..services.replanning import replan_inputs
+from ..services.rota_lookup import latest_rota, planned_with
 from ..services.run_messages import failure_message
+from ..services.solve_runs import WORKER_SHUT_DOWN, RunEnded, claim, end_run
+from ..services.solving import run_solve
 from ..solver import ProblemError
-from .runs import WORKER_SHUT_DOWN, RunEnded, claim, end_run
 
 log = logging.getLogger(__name__)
 
@@ -21,8 +24,6 @@ def execute(run_id: int, worker: str, stop: threading.Event | None = None) -> No
     waiting too long) is left alone. ``stop`` lets this process end the solve
     early; a stop asked for from any other process arrives through the run's row.
     """
-    from ..services.planning import replan_inputs, run_solve
-
     if not claim(run_id, worker):
         log.info("solve run %s is no longer queued; nothing to do", run_id)
         return
@@ -64,7 +65,5 @@ def execute(run_id: int, worker: str, stop: threading.Event | None = None) -> No
 
 def _current_rotas(run: SolveRun) -> list[Rota]:
     """The latest version of the week at each site planned with the run's site."""
-    from ..services.planning import latest_rota, planned_with
-
     found = [latest_rota(site.id, run.week_start) for site in planned_with(run.site)]
     return [r for r in found if r is not None]

@@ -13,8 +13,9 @@ import threading
 from flask import Flask
 
 from ..extensions import db
+from ..services.solve_runs import process_label, settings
+from .priority import lower_priority
 from .runner import execute
-from .runs import lower_priority, process_label, settings
 
 _stops: dict[int, threading.Event] = {}
 _threads: dict[int, threading.Thread] = {}

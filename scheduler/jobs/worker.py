@@ -9,7 +9,8 @@ import click
 from flask import current_app
 from redis.exceptions import RedisError
 
-from .runs import settings
+from ..services.solve_runs import settings
+from .redis_queue import serve
 
 
 @click.command("worker")
@@ -30,8 +31,6 @@ from .runs import settings
 )
 def worker_command(burst: bool, name: str | None, queue_name: str | None, nice: int | None) -> None:
     """Take solves from the Redis queue (REDIS_URL) and run them, one at a time."""
-    from .redis_queue import serve
-
     conf = settings()
     if not conf.redis_url:
         raise click.ClickException(

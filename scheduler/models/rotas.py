@@ -153,17 +153,17 @@ class SolveRun(db.Model):
     keep_before: Mapped[date | None]
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     time_limit: Mapped[float]
-    best_objective: Mapped[float | None]  # progress: best score so far
+    # the best score found: the best so far while the solve runs, the final one once it ends
+    best_objective: Mapped[float | None]
     best_bound: Mapped[float | None]  # progress: proven bound so far
     best_levels: Mapped[list[int] | None] = mapped_column(JSON)  # progress: score per level
     best_level_bounds: Mapped[list[float | None] | None] = mapped_column(JSON)  # per level
     # progress: the best rota found so far, as rows, so the week page can show it live
     best_rota: Mapped[list | None] = mapped_column(JSON)
+    # seconds spent solving: so far while the solve runs, in all once it ends
     elapsed: Mapped[float] = mapped_column(default=0.0)
     solutions: Mapped[int] = mapped_column(default=0)
-    objective: Mapped[int | None]
     bound: Mapped[float | None]
-    seconds: Mapped[float | None]
     message: Mapped[str] = mapped_column(default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]

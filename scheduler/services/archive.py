@@ -3,7 +3,7 @@
 Stations, shift types and duties (per site) and competencies (shared by every site)
 are archived rather than deleted: past rotas name them, so they stay in the database
 and those rotas still show them. An archived row is left out of the set-up lists,
-the forms' choices and every new solve (``planning.build_problem``); restoring it
+the forms' choices and every new solve (``problem_loader.build_problem``); restoring it
 brings it back as it was, cover lines included.
 
 The rules keep one thing true: nothing in use depends on an archived row.

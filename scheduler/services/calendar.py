@@ -22,10 +22,11 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vDuration
 
+from ..dates import monday_of
 from ..extensions import db
 from ..filters import day_label
 from ..models import CalendarFeed, Rota, ShiftType, Site, Staff, User, utcnow
-from .planning import monday_of, published_rota
+from .rota_lookup import published_rota
 from .rota_pages import PublishedShift, published_shifts
 
 WEEKS_BACK = 4  # whole weeks before this one that the calendar still shows

@@ -17,6 +17,9 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from sqlalchemy import func
+
+from ..dates import monday_of
 from ..extensions import db
 from ..models import (
     AssignmentMode,
@@ -31,7 +34,7 @@ from ..models import (
     StaffCompetency,
     station_competencies,
 )
-from .planning import monday_of, shifts_done
+from .fairness_history import published_only
 
 SKILL_WARNING_DAYS = 30
 CERT_WARNING_DAYS = 90
@@ -223,6 +226,22 @@ class GoalProgress:
         if self.on_track is False:
             return "Behind: projected after the deadline"
         return "On track"
+
+
+def shifts_done(goal: DevelopmentGoal, before: date | None = None) -> int:
+    """Trainee shifts a person has in published rotas at stations needing the goal's competency."""
+    query = published_only(
+        db.select(func.count(RotaAssignment.id))
+        .join(station_competencies, station_competencies.c.station_id == RotaAssignment.station_id)
+        .where(
+            RotaAssignment.staff_id == goal.staff_id,
+            RotaAssignment.mode == AssignmentMode.TRAINEE,
+            station_competencies.c.competency_id == goal.competency_id,
+        )
+    )
+    if before is not None:
+        query = query.where(RotaAssignment.on_date < before)
+    return db.session.scalar(query) or 0
 
 
 def _planned_rotas(today: date) -> list[int]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from flask import current_app, url_for
 
+from ..clock import site_today
 from ..extensions import db
 from ..models import (
     AccountLink,
@@ -29,7 +30,6 @@ from ..models import (
 )
 from .accounts import aware, has_password
 from .setup_warnings import held_competencies
-from .staff import today_at
 
 KEYS = ("site", "shifts", "competencies", "stations", "people", "levels", "accounts", "rota")
 
@@ -96,7 +96,7 @@ def _waiting() -> list[Step]:
 
 def _unstaffed(site: Site) -> list[str]:
     """The site's stations with cover that no active person is qualified for, by name."""
-    held = held_competencies(site, today_at(site))
+    held = held_competencies(site, site_today(site))
     out = []
     for station in site.stations:
         if station.archived_at is not None:

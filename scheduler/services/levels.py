@@ -8,11 +8,12 @@ trainer's sign-off (a supervisor's record is not a sign-off). One commit saves a
 
 from __future__ import annotations
 
+from ..clock import site_today
 from ..extensions import db
 from ..models import Competency, Site, SkillLevel, Staff, StaffCompetency
 from .signoff import default_valid_until
 from .skills import matrix_competencies
-from .staff import site_staff, today_at
+from .staff import site_staff
 
 
 def grid_people(site: Site) -> list[Staff]:
@@ -45,7 +46,7 @@ def save_levels(
 
     None ("not held") leaves a level alone: levels are removed on a person's page.
     """
-    today = today_at(site)
+    today = site_today(site)
     skills = {(s.staff_id, s.competency_id): s for p in people for s in p.skills}
     by_id = {p.id: p for p in people}
     changed = 0

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from ..clock import fixed_today, site_today
+from ..dates import monday_of
 from ..extensions import db
 from ..models import (
     CEEntry,
@@ -20,7 +21,6 @@ from ..models import (
     VolunteerOffer,
 )
 from .development import skill_expiry_note
-from .planning import monday_of
 from .rota_pages import PublishedShift, published_shifts
 
 # ----- time ----------------------------------------------------------------

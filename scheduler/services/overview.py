@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import func
 
+from ..dates import monday_of
 from ..extensions import db
 from ..models import Rota, RotaStatus, Site, Staff
-from .planning import monday_of
 from .rota_pages import site_score_line
 
 WEEKS_AHEAD = 3

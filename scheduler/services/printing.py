@@ -23,7 +23,7 @@ from ..filters import day_label
 from ..models import AssignmentMode, Rota, RotaAssignment, ShiftType, Site, Staff, StaffCompetency
 from ..solver.constraints.ratio import counts_as, describe, slices
 from .development import SKILL_WARNING_DAYS
-from .planning import published_rota, ratio_rule
+from .rota_lookup import published_rota
 from .rota_pages import (
     ChartRow,
     Visit,
@@ -33,6 +33,7 @@ from .rota_pages import (
     wall_chart,
 )
 from .scores import RotaScore, rota_score
+from .solver_terms import ratio_rule
 
 MAX_COLUMNS = 28  # shift columns on one landscape page: four shifts a day, every day
 # Paper for the PDF: the query value and its CSS page size (Tabloid is CSS's "ledger").
@@ -526,6 +527,7 @@ def no_fetcher(asked: list[str] | None = None):
         raise FetchRefused(f"print pages fetch nothing: {url}")
 
     try:
+        # lazy: WeasyPrint loads its system libraries on first PDF
         from weasyprint.urls import URLFetcher
     except ImportError:  # older WeasyPrint takes a plain function
         return refuse
@@ -545,6 +547,7 @@ CHART_TYPE = {"a4": (14.0, 6.0), "letter": (14.0, 6.0), "a3": (18.0, 8.0), "tabl
 
 def _styles(stylesheet: Path, paper: str, fetcher, chart_pt: float | None) -> list:
     """The print stylesheet, the landscape paper size and the wall chart's type size."""
+    # lazy: WeasyPrint loads its system libraries on first PDF
     from weasyprint import CSS
 
     extra = f"@page {{ size: {PAPER_SIZES[paper]} landscape; }}"
@@ -578,6 +581,7 @@ def fit_chart(chart_html: str, stylesheet: Path, paper: str = "a4", fetcher=None
     layouts. Returns ``(size, document)``: the document (WeasyPrint's) of the chart at that
     size, or None when that size was not laid out.
     """
+    # lazy: WeasyPrint loads its system libraries on first PDF
     from weasyprint import HTML
 
     fetcher = fetcher if fetcher is not None else no_fetcher()
@@ -623,6 +627,7 @@ def render_pdf(
 ) -> bytes:
     """A print page as a landscape PDF on A4, A3, US Letter or Tabloid, styled by the print
     stylesheet; ``chart_pt`` sets the wall chart's type size (see ``chart_type_size``)."""
+    # lazy: WeasyPrint loads its system libraries on first PDF
     from weasyprint import HTML
 
     fetcher = fetcher if fetcher is not None else no_fetcher()

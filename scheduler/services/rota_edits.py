@@ -40,19 +40,14 @@ from ..solver.constraints.placement import placement_reason
 from ..solver.gaps import GapCheck
 from ..solver.validate import new_violations
 from .audit.reading import last_change
-from .planning import (
-    IdMap,
-    assignment_to_solver,
-    build_problem,
-    costs_with_reasons,
-    latest_rota,
-    planned_with,
-    rota_to_solver,
-)
 from .priorities import rota_priorities
+from .problem_loader import build_problem
+from .rota_lookup import latest_rota, planned_with
 from .rota_pages import with_people
 from .rota_workflow import RotaRefused, check_latest, check_lock, new_draft_from, saving
 from .run_messages import failure_message
+from .score_data import costs_with_reasons
+from .solver_terms import IdMap, assignment_to_solver, rota_to_solver
 
 
 @dataclass

@@ -33,9 +33,11 @@ from ..models import (
     Station,
 )
 from ..solver.penalties import Cost
-from .planning import IdMap, latest_rota, planned_with, published_rota, stored_costs
+from .rota_lookup import latest_rota, planned_with, published_rota
 from .run_messages import listed_conflicts, listed_faults
+from .score_data import stored_costs
 from .scores import RotaScore, rota_breakdown, rota_score, scored
+from .solver_terms import IdMap
 
 # ----- small labels ------------------------------------------------------------
 

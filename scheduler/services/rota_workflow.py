@@ -21,7 +21,7 @@ from ..filters import day_label
 from ..models import Rota, RotaAssignment, RotaStatus, Site, User, utcnow
 from ..models.rotas import RotaPolicy
 from .accounts import active_approvers
-from .planning import latest_rota, published_rota
+from .rota_lookup import latest_rota, published_rota
 
 
 class RotaRefused(Exception):

@@ -26,7 +26,7 @@ from ..solver.explain import (
 )
 from ..solver.penalties import Cost
 from ..solver.priorities import Priorities, level_title
-from .planning import stored_costs
+from .score_data import stored_costs
 
 ONE_LEVEL = Priorities(single_level=True)
 

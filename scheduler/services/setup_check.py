@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from ..extensions import db
-from ..jobs.runs import end_run, open_run
 from ..models import Site, SolveKind, SolveRun, SolveStatus
 from ..solver import ProblemError
-from .planning import build_problem, planned_with
+from .problem_loader import build_problem
+from .rota_lookup import planned_with
 from .run_messages import failure_message, listed_faults
+from .solve_runs import end_run, open_run
 
 
 def week_faults(site: Site, week_start: date) -> list[str]:

@@ -21,9 +21,9 @@ from datetime import UTC, date, datetime
 from sqlalchemy.orm import joinedload
 
 from ..clock import site_today
+from ..dates import monday_of
 from ..extensions import db
 from ..models import Rota, RotaAssignment, RotaStatus, Site, Staff, utcnow
-from .planning import monday_of
 from .rota_edits import placement_text
 
 NEVER = datetime.min.replace(tzinfo=UTC)  # sorts a rota published at no recorded time first

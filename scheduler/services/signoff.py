@@ -35,7 +35,7 @@ from ..models import (
 )
 from ..models.people import LEVEL_ORDER, SignOff, level_rank
 from .development import GoalProgress, goal_progress, trainee_shift_count
-from .planning import planned_with
+from .rota_lookup import planned_with
 
 MANAGER_ROLES = (AccountRole.SUPERVISOR, AccountRole.PHARMACIST_IN_CHARGE)
 

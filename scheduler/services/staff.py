@@ -30,7 +30,6 @@ from ..models import (
     User,
     VolunteerOffer,
 )
-from .me import site_today
 from .setup import taken
 
 ROLE_ORDER = (StaffRole.PHARMACIST, StaffRole.TECHNICIAN, StaffRole.TRAINEE)
@@ -79,11 +78,6 @@ def chosen_site(site_id: int | None, user: User | None = None) -> Site | None:
     if home is not None:
         return home
     return db.session.scalars(db.select(Site).order_by(Site.name).limit(1)).first()
-
-
-def today_at(site: Site) -> date:
-    """Today's date in the site's own time zone."""
-    return site_today(site)
 
 
 # ----- people and contracts ---------------------------------------------------

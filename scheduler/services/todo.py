@@ -23,6 +23,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import joinedload
 
 from ..clock import site_today
+from ..dates import monday_of
 from ..extensions import db
 from ..models import (
     AccountRole,
@@ -40,7 +41,7 @@ from ..models import (
 )
 from .fairness_history import published_only
 from .me import today_for
-from .planning import monday_of, planned_with
+from .rota_lookup import planned_with
 from .rota_workflow import requires_approval
 from .setup_check import week_faults
 from .shift_changes import unseen_changes

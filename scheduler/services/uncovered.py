@@ -16,7 +16,7 @@ from ..clock import site_today
 from ..extensions import db
 from ..filters import day_label
 from ..models import Rota, RotaAssignment, Site, Staff
-from .planning import latest_rota, published_rota
+from .rota_lookup import latest_rota, published_rota
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ import numpy as np
 from numba import njit
 
 from .problem import Assignment, Mode, Person, Problem, Rota
+from .validate import validate
 
 NEG = -1e15  # the value of an impossible state
 OUTER = 30  # rounds of shift-type and weekend price updates before a person is handed back
@@ -509,8 +510,6 @@ def first_rota(problem: Problem, order: list[str] | None = None) -> tuple[Rota, 
     model (rest across more than one day, say) is never broken silently: anyone with a
     violation is dropped from the rota and returned among the people left to place.
     """
-    from .validate import validate  # local import: validate builds on the registry
-
     placed, left = construct(problem, order or [p.id for p in problem.people])
     broken = {v.subject.person for v in validate(problem, Rota(tuple(placed))).violations}
     if None in broken:  # a violation about no one in particular: trust nobody's path

@@ -24,9 +24,14 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from .construct import first_rota
 from .problem import Assignment, Mode, Problem, Rota
+from .validate import validate
+
+if TYPE_CHECKING:
+    from .solve import SolveResult
 
 # A sub-problem's size in (person, day, shift) placements: small enough to solve in
 # a second or two on one core, large enough that a block can trade shifts.
@@ -97,13 +102,14 @@ def solve_in_blocks(
     on_improve: Callable[[int, Rota], None],
     stop: threading.Event | None,
     hint: Rota | None = None,
+    solve_whole: Callable[..., SolveResult],
 ) -> tuple[Rota | None, int | None, int]:
     """Build a rota block by block, then improve it by re-solving random blocks of people.
 
-    Returns the best rota, its objective and how many improving rotas were found.
+    ``solve_whole`` is the whole-model solve (``solve.solve``), which serves every
+    sub-problem. Returns the best rota, its objective and how many improving rotas
+    were found.
     """
-    from .solve import solve  # the whole-model solve serves every sub-problem
-    from .validate import validate
 
     started = time.monotonic()
     deadline = started + time_limit
@@ -140,7 +146,7 @@ def solve_in_blocks(
         for attempt in range(3):
             if stopped():
                 return None, None, 0
-            result = solve(
+            result = solve_whole(
                 sub,
                 time_limit=min(budget * 3**attempt, left_time()),
                 workers=workers,
@@ -172,7 +178,7 @@ def solve_in_blocks(
         sub = sub_problem(problem, block, fixed)
         current = Rota(tuple(a for pid in block for a in mine[pid]))
         before = validate(sub, current).objective
-        result = solve(
+        result = solve_whole(
             sub,
             time_limit=min(sweep_limit if sweeping else sub_limit, left_time()),
             workers=workers,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from .constraints import REGISTRY
+from .model import build_model, default_workers
 from .penalties import Cost, level_totals
 from .priorities import RANKED_LEVELS, Priorities, Rule, level_title
 from .problem import Problem
@@ -224,8 +225,6 @@ def diagnose(problem: Problem, time_limit: float = 10.0) -> list[str]:
     what is left stays infeasible; those checks only need a verdict, so they run
     with presolve and the full portfolio. Everything stops at ``time_limit``.
     """
-    from .solve import build_model, default_workers  # local import: solve imports this lazily
-
     ctx = build_model(problem, diagnose=True)
     if not ctx.guards:
         return ["The rota's structure itself is impossible (no rule could be named)."]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -12,13 +11,14 @@ from dataclasses import dataclass, field, replace
 from ortools.sat.python import cp_model
 from ortools.sat.python import cp_model_helper as cmh
 
-from .constraints import REGISTRY
 from .constraints.base import ModelContext
 from .construct import first_rota
 from .decompose import independent, solve_in_blocks, worth_decomposing
+from .explain import diagnose
+from .model import build_model, default_workers
 from .penalties import Cost, evaluated, level_totals
 from .problem import Assignment, Mode, Problem, Rota
-from .variables import RotaVars
+from .validate import validate
 
 
 @dataclass(frozen=True)
@@ -68,34 +68,6 @@ class SolveResult:
     def has_rota(self) -> bool:
         """Whether a rota came back (optimal or feasible)."""
         return self.rota is not None
-
-
-def default_workers() -> int:
-    """Search workers: CP-SAT's full 8-worker portfolio even on 2 cores (measured, see README).
-
-    Fewer workers drop the LP-based workers that prove bounds: on 2 cores the demo
-    week proved optimal in 3.5 s with 8 workers, 4-6 s with 4, and not in 30 s with 2.
-    """
-    return max(8, min(16, os.cpu_count() or 1))
-
-
-def build_model(problem: Problem, diagnose: bool = False) -> ModelContext:
-    """Create variables and post every family of the registry (hard only when diagnosing).
-
-    The objective is left to the solve, which minimises the priority levels in turn.
-    """
-    model = cp_model.CpModel()
-    ctx = ModelContext(
-        model=model,
-        vars=RotaVars(model, problem, prune=not diagnose),
-        problem=problem,
-        diagnose=diagnose,
-    )
-    for family in REGISTRY:
-        if diagnose and not family.posts_hard(problem):
-            continue
-        family.build(ctx)
-    return ctx
 
 
 def level_objectives(ctx: ModelContext) -> dict[int, cp_model.LinearExprT]:
@@ -301,8 +273,6 @@ def solve(
         result.level_bounds = final.level_bounds
         result.bound = final.bound
     elif status == cp_model.INFEASIBLE and explain_infeasible:
-        from .explain import diagnose  # local import: explain builds on this module
-
         result.reasons = diagnose(problem, time_limit=max(5.0, time_limit / 2))
     elif status == cp_model.MODEL_INVALID:  # a bug of ours, never the user's input
         raise RuntimeError(f"invalid CP-SAT model: {ctx.model.validate()}")
@@ -525,8 +495,6 @@ def _construct(
     Returns (rota, its costs, seconds), or None when the construction leaves anyone
     unplaced; the first rota is reported as progress at once.
     """
-    from .validate import validate  # local import: validate builds on the registry
-
     t0 = time.monotonic()
     rota, left = first_rota(problem)
     if left:
@@ -618,6 +586,7 @@ def _solve_blocks(
         on_improve=improved,
         stop=stop,
         hint=hint,
+        solve_whole=solve,
     )
     seconds = time.monotonic() - t0
     result = SolveResult(
@@ -632,8 +601,6 @@ def _solve_blocks(
         strategy="blocks",
     )
     if rota is not None:
-        from .validate import validate  # local import: validate builds on the registry
-
         result.costs = validate(problem, rota).costs
         result.levels = level_totals(result.costs, problem.priorities.level_count)
         if on_progress is not None:

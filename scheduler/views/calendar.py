@@ -20,9 +20,9 @@ from flask import (
 )
 from flask_login import current_user
 
+from ..clock import site_today
 from ..security import MANAGERS, TECHNICIAN, current_staff, roles_required
 from ..services import calendar as svc
-from ..services.me import site_today
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 

@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 
 from .. import navigation
 from ..clock import fixed_today
+from ..dates import monday_of
 from ..extensions import db
 from ..forms.home import HomeSiteForm
 from ..forms.staff import options
@@ -25,7 +26,6 @@ from ..security import MANAGERS, roles_required
 from ..services import first_run, todo
 from ..services import staff as staff_svc
 from ..services.overview import site_overview
-from ..services.planning import monday_of
 
 bp = Blueprint("main", __name__)
 navigation.add(

@@ -12,6 +12,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from .. import navigation
+from ..clock import site_today
+from ..dates import monday_of
 from ..filters import shift_times
 from ..forms.me import (
     CEEntryForm,
@@ -27,7 +29,7 @@ from ..services import me as svc
 from ..services import shift_changes, todo
 from ..services.development import ce_entries, certification_statuses, goals_of
 from ..services.fairness_history import shared_work
-from ..services.planning import monday_of, planned_with
+from ..services.rota_lookup import planned_with
 from ..services.uncovered import uncovered_by
 from .confirm import confirm_uncovered, wants_change
 
@@ -47,7 +49,7 @@ WISHES = {"leave": Leave, "requests": ShiftRequest, "offers": VolunteerOffer}
 def _me() -> tuple[Staff, date]:
     """The signed-in person's staff record and today's date at their site (403 without one)."""
     staff = current_staff()
-    return staff, svc.site_today(staff.home_site)
+    return staff, site_today(staff.home_site)
 
 
 def _own(kind: str, item_id: int):
@@ -77,7 +79,7 @@ def index():
     staff = current_user.staff
     if staff is None:
         return render_template("me/no_staff.html")
-    today = svc.site_today(staff.home_site)
+    today = site_today(staff.home_site)
     monday = monday_of(today)
     shifts = svc.my_shifts(staff, monday, monday + timedelta(weeks=2))
     weeks = [

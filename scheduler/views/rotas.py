@@ -22,6 +22,7 @@ from flask_login import current_user
 from .. import dates, jobs
 from ..clock import site_today
 from ..database import database_int
+from ..dates import monday_of
 from ..extensions import db
 from ..filters import day_label, shift_times
 from ..forms.rotas import (
@@ -56,7 +57,8 @@ from ..services import (
     setup_warnings,
 )
 from ..services import priorities as priority_service
-from ..services.planning import latest_rota, monday_of, planned_with, replan_inputs
+from ..services.replanning import replan_inputs
+from ..services.rota_lookup import latest_rota, planned_with
 from ..services.rota_workflow import RotaChanged, RotaRefused
 from ..services.run_messages import listed_conflicts, listed_faults
 from ..services.uncovered import uncovered_by

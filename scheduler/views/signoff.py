@@ -12,6 +12,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from .. import navigation
+from ..clock import site_today
 from ..database import database_int, page_number
 from ..extensions import db
 from ..forms.signoff import SignOffForm
@@ -19,7 +20,7 @@ from ..models import Competency, SkillLevel, Staff
 from ..security import MANAGERS, TECHNICIAN, roles_required
 from ..services import signoff as svc
 from ..services.development import goals_of, trainee_shift_count
-from ..services.me import site_today, today_for
+from ..services.me import today_for
 
 bp = Blueprint("signoff", __name__, url_prefix="/signoff")
 navigation.add(60, "signoff.index", "Sign-off", ("technician", "pic", "supervisor"))

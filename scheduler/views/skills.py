@@ -10,6 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from .. import guide, navigation
+from ..clock import site_today
 from ..extensions import db
 from ..forms.skills import CompetencyForm
 from ..forms.staff import options
@@ -19,7 +20,7 @@ from ..services import archive
 from ..services import skills as svc
 from ..services.archive import ArchiveRefused
 from ..services.setup import choices_with
-from ..services.staff import chosen_site, today_at
+from ..services.staff import chosen_site
 from .setup import refused_page
 from .staff import site_from_args, site_picker
 
@@ -92,7 +93,7 @@ def edit(competency_id: int):
 def matrix():
     """People down, competencies across: each person's level and its expiry at a glance."""
     site = site_from_args()
-    today = today_at(site) if site else None
+    today = site_today(site) if site else None
     return render_template(
         "skills/matrix.html",
         site=site,

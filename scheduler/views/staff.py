@@ -14,7 +14,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from .. import dates, guide, navigation
+from ..clock import site_today
 from ..database import database_int
+from ..dates import monday_of
 from ..extensions import db
 from ..filters import at_site, day, shift_times
 from ..forms.rotas import SolveForm
@@ -42,7 +44,6 @@ from ..models import (
 from ..security import MANAGERS, SUPERVISOR, roles_required
 from ..services import staff as svc
 from ..services.fairness_history import shared_work
-from ..services.planning import monday_of
 from ..services.signoff import default_valid_until
 from ..services.uncovered import uncovered_by, weeks_to_replan
 from .confirm import confirm_uncovered, wants_change
@@ -119,7 +120,7 @@ def _skill_form(person: Staff, skill: StaffCompetency | None = None) -> SkillFor
     Its "valid until" may not come before the sign-off: the trainer's sign-off of the
     level kept, else today at the person's home site (this save records the level).
     """
-    today = svc.today_at(person.home_site)
+    today = site_today(person.home_site)
     signed_off, words = today, f"recorded today, {day(today)} ({person.home_site.timezone})"
     if skill is not None and skill.signed_off_at is not None:
         when = at_site(skill.signed_off_at, person.home_site).date()
@@ -179,7 +180,7 @@ def new():
 def person(staff_id: int):
     """A person's record: contract, shared work, competency levels, certifications and CE log."""
     person = db.get_or_404(Staff, staff_id)
-    today = svc.today_at(person.home_site)
+    today = site_today(person.home_site)
     return render_template(
         "staff/person.html",
         person=person,
@@ -242,7 +243,7 @@ def new_skill(staff_id: int):
     if form.validate_on_submit():
         competency = db.get_or_404(Competency, form.competency_id.data)
         until = form.valid_until.data or default_valid_until(
-            competency, svc.today_at(person.home_site)
+            competency, site_today(person.home_site)
         )
         svc.record_skill(person, competency, SkillLevel(form.level.data), until)
         flash(
@@ -354,7 +355,7 @@ def leave():
     names those shifts and offers to re-plan each week they fall in.
     """
     site = site_from_args()
-    today = svc.today_at(site) if site else date.today()
+    today = site_today(site) if site else date.today()
     saved, shifts = _uncovered_by_saved(site)
     return render_template(
         "staff/leave.html",
@@ -509,7 +510,7 @@ def new_leave():
 def wishes():
     """What a site's staff volunteered for and asked for in a week, before generating its rota."""
     site = site_from_args()
-    today = svc.today_at(site) if site else date.today()
+    today = site_today(site) if site else date.today()
     week = request.args.get("week", default="")
     try:
         chosen = date.fromisoformat(week) if week else today + timedelta(days=7)

@@ -105,7 +105,8 @@ def publish_week(monday: date, seconds: float) -> list[str]:
     from scheduler.extensions import db
     from scheduler.models import AccountRole, Site, User
     from scheduler.services import rota_workflow
-    from scheduler.services.planning import latest_rota, planned_with, run_solve
+    from scheduler.services.rota_lookup import latest_rota, planned_with
+    from scheduler.services.solving import run_solve
 
     def first_account(role: AccountRole) -> User:
         return db.session.scalars(
@@ -204,7 +205,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Create the accounts, publish this week, write the plan; print what was done."""
     from scheduler import create_app
-    from scheduler.services.planning import monday_of
+    from scheduler.dates import monday_of
 
     args = parse_args(argv)
     app = create_app()

@@ -8,7 +8,7 @@ from datetime import date
 
 from playwright.sync_api import Page, expect
 
-from scheduler.services.planning import monday_of
+from scheduler.dates import monday_of
 
 from .conftest import approve_and_publish, shot, sign_in
 

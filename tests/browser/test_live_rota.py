@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, expect
 
-from scheduler.services.planning import monday_of
+from scheduler.dates import monday_of
 
 from .conftest import shot, sign_in
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from scheduler.services.planning import monday_of
+from scheduler.dates import monday_of
 
 from .conftest import shot, sign_in
 

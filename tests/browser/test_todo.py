@@ -7,7 +7,7 @@ from datetime import date
 
 from playwright.sync_api import Page, expect
 
-from scheduler.services.planning import monday_of
+from scheduler.dates import monday_of
 
 from .conftest import shot, sign_in
 from .test_flows import run_solve_from

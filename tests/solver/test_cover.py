@@ -26,9 +26,10 @@ from scheduler.solver import (
 )
 from scheduler.solver.constraints import family
 from scheduler.solver.gaps import gap_reasons
+from scheduler.solver.model import build_model
 from scheduler.solver.penalties import evaluated
 from scheduler.solver.priorities import Priorities
-from scheduler.solver.solve import build_model, extract_rota
+from scheduler.solver.solve import extract_rota
 
 from .conftest import with_cover
 

@@ -18,8 +18,8 @@ from scheduler.solver import (
     Station,
 )
 from scheduler.solver.constraints import family
+from scheduler.solver.model import build_model
 from scheduler.solver.priorities import Priorities
-from scheduler.solver.solve import build_model
 
 PLACEMENT = family("placement")
 

@@ -29,6 +29,8 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.security import generate_password_hash
 from werkzeug.test import encode_multipart
 
+from scheduler.clock import site_today
+from scheduler.dates import monday_of
 from scheduler.extensions import db
 from scheduler.filters import day_label
 from scheduler.models import (
@@ -60,8 +62,6 @@ from scheduler.models import (
     User,
     VolunteerOffer,
 )
-from scheduler.services.me import site_today
-from scheduler.services.planning import monday_of
 from scheduler.services.rota_edits import slot_words
 from scheduler.services.run_messages import no_rota_message
 

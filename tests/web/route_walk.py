@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+from scheduler.clock import site_today
 from scheduler.extensions import db
 from scheduler.models import (
     Certification,
@@ -32,7 +33,6 @@ from scheduler.models import (
     User,
 )
 from scheduler.services import calendar as calendar_service
-from scheduler.services.me import site_today
 
 from .conftest import MONDAY
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from scheduler.clock import site_today
 from scheduler.extensions import db
 from scheduler.models import Competency, ShiftType, Site, StaffRole, Station
 from scheduler.models import Staff as StaffRow
-from scheduler.services.me import site_today
 
 
 @dataclass

@@ -26,11 +26,13 @@ from scheduler.models import (
 )
 from scheduler.services import first_run
 from scheduler.services.accounts import technicians_without_account
-from scheduler.services.planning import build_problem, latest_rota, run_solve
+from scheduler.services.problem_loader import build_problem
 from scheduler.services.rota_edits import current_violations
+from scheduler.services.rota_lookup import latest_rota
 from scheduler.services.rota_pages import wall_chart
 from scheduler.services.setup_check import week_faults
 from scheduler.services.setup_warnings import week_warnings
+from scheduler.services.solving import run_solve
 
 from .conftest import MONDAY
 

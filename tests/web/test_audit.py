@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text, update
 from sqlalchemy.exc import DatabaseError
 
+from scheduler.clock import site_today
 from scheduler.extensions import db
 from scheduler.models import (
     AccountRole,
@@ -27,7 +28,6 @@ from scheduler.models import (
     User,
 )
 from scheduler.models.audit import AuditLogIsAppendOnly, append_only_sql
-from scheduler.services.me import site_today
 
 from .conftest import MONDAY
 from .route_walk import named, tiny_week_rows

@@ -9,10 +9,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from icalendar import Calendar
 
+from scheduler.clock import site_today
+from scheduler.dates import monday_of
 from scheduler.extensions import db
 from scheduler.models import CalendarFeed, RotaStatus, User
-from scheduler.services.me import site_today
-from scheduler.services.planning import monday_of
 
 TODAY = date(2026, 11, 4)  # a Wednesday; the calendar covers 5 Oct 2026 to 3 Jan 2027
 WEEK = monday_of(TODAY)  # Mon 2 Nov 2026, the first week of standard time in Chicago

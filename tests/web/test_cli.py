@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import inspect
 
 from scheduler import solver as sv
+from scheduler.dates import monday_of
 from scheduler.extensions import db
 from scheduler.models import (
     Competency,
@@ -23,14 +24,10 @@ from scheduler.models import (
     StaffRole,
     Station,
 )
-from scheduler.services.planning import (
-    build_problem,
-    latest_rota,
-    monday_of,
-    planned_with,
-    rota_to_solver,
-    run_solve,
-)
+from scheduler.services.problem_loader import build_problem
+from scheduler.services.rota_lookup import latest_rota, planned_with
+from scheduler.services.solver_terms import rota_to_solver
+from scheduler.services.solving import run_solve
 
 from .conftest import MONDAY
 

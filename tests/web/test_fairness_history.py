@@ -8,6 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from scheduler.clock import site_today
+from scheduler.dates import monday_of
 from scheduler.extensions import db
 from scheduler.models import (
     AssignmentMode,
@@ -18,8 +20,9 @@ from scheduler.models import (
     RotaStatus,
 )
 from scheduler.services.fairness_history import shared_counts, shared_work
-from scheduler.services.me import site_today
-from scheduler.services.planning import IdMap, build_problem, monday_of, run_solve
+from scheduler.services.problem_loader import build_problem
+from scheduler.services.solver_terms import IdMap
+from scheduler.services.solving import run_solve
 
 from .conftest import MONDAY
 

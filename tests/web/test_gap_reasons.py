@@ -20,7 +20,8 @@ from scheduler.models import (
     StaffCompetency,
     Station,
 )
-from scheduler.services.planning import latest_rota, run_solve
+from scheduler.services.rota_lookup import latest_rota
+from scheduler.services.solving import run_solve
 
 from .conftest import MONDAY
 

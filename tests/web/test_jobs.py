@@ -19,9 +19,8 @@ from sqlalchemy.exc import IntegrityError
 
 from scheduler import jobs
 from scheduler.extensions import db
-from scheduler.jobs import runs
 from scheduler.models import Leave, LeaveKind, Rota, SolveRun, SolveStatus, Staff, utcnow
-from scheduler.services import planning
+from scheduler.services import solve_runs, solving
 
 from .conftest import MONDAY
 
@@ -82,7 +81,7 @@ def run_id_of(response) -> int:
 @pytest.fixture
 def held_solve(monkeypatch):
     """Make the engine wait until stopped (or 20 s) before solving, so a run stays 'running'."""
-    real = planning.sv.solve
+    real = solving.sv.solve
     started = threading.Event()
 
     def waiting(problem, *, stop=None, on_progress=None, **kwargs):
@@ -91,7 +90,7 @@ def held_solve(monkeypatch):
             stop.wait(20)
         return real(problem, time_limit=1, on_progress=on_progress, stop=None)
 
-    monkeypatch.setattr(planning.sv, "solve", waiting)
+    monkeypatch.setattr(solving.sv, "solve", waiting)
     return started
 
 
@@ -158,7 +157,7 @@ def test_a_stop_through_the_runs_flag_alone_ends_the_solve(client, login, tiny_s
     login("supervisor")
     run_id = run_id_of(post_solve(client, tiny_site, 30))
     assert held_solve.wait(10)
-    assert runs.request_stop(run_id) is True  # no event of this process is touched
+    assert solve_runs.request_stop(run_id) is True  # no event of this process is touched
     data = poll(client, run_id, lambda d: d["finished"] or d["note"], timeout=10)
     if not data["finished"]:
         assert data["note"] == "Stopping: the best rota found so far will be kept."
@@ -183,7 +182,7 @@ def test_a_failing_solve_is_marked_failed_with_the_reason(client, login, tiny_si
     def broken(*args, **kwargs):
         raise RuntimeError("solver exploded")
 
-    monkeypatch.setattr(planning.sv, "solve", broken)
+    monkeypatch.setattr(solving.sv, "solve", broken)
     login("supervisor")
     run_id = run_id_of(post_solve(client, tiny_site))
     data = poll(client, run_id, lambda d: d["finished"])
@@ -296,7 +295,7 @@ def test_a_queued_run_shows_it_waits_for_a_worker_then_fails_when_none_takes_it(
 
 
 def test_a_queued_run_stops_at_once_and_no_worker_solves_it_later(app, tiny_site):
-    run = runs.open_run(tiny_site, MONDAY, 5)
+    run = solve_runs.open_run(tiny_site, MONDAY, 5)
     assert run.status is SolveStatus.QUEUED
     assert jobs.stop(run.id) is True
     stopped = fresh_run(run.id)
@@ -346,7 +345,7 @@ def test_a_start_that_loses_the_race_to_another_process_is_refused(app, tiny_sit
 def test_a_run_failed_as_dead_while_it_solves_stores_nothing(app, tiny_site, held_solve):
     run_id = jobs.start_solve(tiny_site.id, MONDAY, 30)
     assert held_solve.wait(10)
-    assert runs.end_run(run_id, SolveStatus.FAILED, "declared dead by another process")
+    assert solve_runs.end_run(run_id, SolveStatus.FAILED, "declared dead by another process")
     assert jobs.wait(run_id, 15)
     run = fresh_run(run_id)
     assert run.status is SolveStatus.FAILED
@@ -355,7 +354,7 @@ def test_a_run_failed_as_dead_while_it_solves_stores_nothing(app, tiny_site, hel
 
 
 def test_a_solve_whose_inputs_changed_meanwhile_says_so(client, login, tiny_site, monkeypatch):
-    real = planning.sv.solve
+    real = solving.sv.solve
     ann = db.session.scalar(db.select(Staff).where(Staff.name == "Ann"))
 
     def leave_booked_during_the_solve(problem, **kwargs):
@@ -372,7 +371,7 @@ def test_a_solve_whose_inputs_changed_meanwhile_says_so(client, login, tiny_site
             )
         return real(problem, **kwargs)
 
-    monkeypatch.setattr(planning.sv, "solve", leave_booked_during_the_solve)
+    monkeypatch.setattr(solving.sv, "solve", leave_booked_during_the_solve)
     client.application.config["SOLVE_JOBS_SYNC"] = True
     login("supervisor")
     run_id = run_id_of(post_solve(client, tiny_site))
@@ -387,7 +386,7 @@ def test_a_solve_whose_inputs_changed_meanwhile_says_so(client, login, tiny_site
     week = client.get(f"/rotas/{tiny_site.id}/{WEEK}?version=1").get_data(as_text=True)
     assert STALE in week
 
-    monkeypatch.setattr(planning.sv, "solve", real)  # nothing changes this time
+    monkeypatch.setattr(solving.sv, "solve", real)  # nothing changes this time
     again = run_id_of(post_solve(client, tiny_site))
     assert fresh_run(again).inputs_changed is False
     assert STALE not in client.get(f"/rotas/{tiny_site.id}/{WEEK}?version=2").get_data(as_text=True)
@@ -403,7 +402,7 @@ def test_stop_of_a_run_that_is_not_running_says_so(client, login, tiny_site, app
 
 
 def test_the_command_line_solve_is_refused_while_the_web_solves_that_week(app, runner, tiny_site):
-    busy = runs.open_run(tiny_site, MONDAY, 5)
+    busy = solve_runs.open_run(tiny_site, MONDAY, 5)
     result = runner.invoke(
         args=["solve-week", "--site", "Tiny Pharmacy", "--week", WEEK, "--time-limit", "2"]
     )

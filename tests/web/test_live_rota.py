@@ -11,9 +11,11 @@ import pytest
 
 from scheduler import solver as sv
 from scheduler.extensions import db
-from scheduler.jobs.runs import open_run
 from scheduler.models import RotaStatus, SiteGroup, SiteKind, SolveRun
-from scheduler.services.planning import IdMap, _ProgressWriter, build_problem
+from scheduler.services.problem_loader import build_problem
+from scheduler.services.solve_runs import open_run
+from scheduler.services.solver_terms import IdMap
+from scheduler.services.solving import ProgressWriter
 
 from .conftest import MONDAY
 
@@ -58,7 +60,7 @@ def test_the_writer_stores_the_first_rota_at_once_as_rows_of_the_runs_site(tiny_
     problem, ids = build_problem([tiny_site], MONDAY)
     rota = sv.solve(problem, time_limit=1.0, workers=2).rota
     run = open_run(tiny_site, MONDAY, 5.0, worker="test")
-    writer = _ProgressWriter(run.id, None, problem, ids, tiny_site.id)
+    writer = ProgressWriter(run.id, None, problem, ids, tiny_site.id)
     writer(sv.Progress(None, None, 0.1, 0, 5.0))  # a heartbeat: the next write waits a second
     first = rota.assignments[0]
     gap = (0, first.shift, first.activity, 1)
@@ -91,7 +93,7 @@ def test_the_writer_stores_the_first_rota_at_once_as_rows_of_the_runs_site(tiny_
 
 
 def test_a_group_solve_stores_only_the_runs_own_site_in_its_best_rota(app, group):
-    from scheduler.services.planning import run_solve
+    from scheduler.services.solving import run_solve
 
     run_solve(group["hospital"], MONDAY, time_limit=1.0)
     run = db.session.scalar(db.select(SolveRun).order_by(SolveRun.id.desc()))

@@ -12,10 +12,10 @@ import pytest
 
 from scheduler import jobs
 from scheduler.extensions import db
-from scheduler.jobs.runs import open_run
 from scheduler.models import Site, SolveRun, SolveStatus
-from scheduler.services import planning
+from scheduler.services import solve_runs, solving
 from scheduler.services.run_messages import NO_ROTA_IN_TIME, no_rota_message
+from scheduler.services.solve_runs import open_run
 
 from .conftest import MONDAY
 from .test_live_rota import group as group  # noqa: F401 (the fixture: two sites planned together)
@@ -159,7 +159,7 @@ def held_solve(app, monkeypatch):
     """Solves run in threads and the engine waits until stopped before solving, so a run
     stays 'running' while the test reads the week page."""
     app.config.update(REDIS_URL="", SOLVE_HEARTBEAT_SECONDS=0.2, SOLVE_STOP_POLL=0.1)
-    real = planning.sv.solve
+    real = solving.sv.solve
     started = threading.Event()
 
     def waiting(problem, *, stop=None, on_progress=None, **kwargs):
@@ -168,7 +168,7 @@ def held_solve(app, monkeypatch):
             stop.wait(20)
         return real(problem, time_limit=1, on_progress=on_progress, stop=None)
 
-    monkeypatch.setattr(planning.sv, "solve", waiting)
+    monkeypatch.setattr(solving.sv, "solve", waiting)
     return started
 
 
@@ -228,7 +228,7 @@ def test_once_done_the_week_page_shows_the_new_version(client, login, tiny_site,
 
 def test_a_solve_that_found_no_rota_shows_the_reasons_in_place(client, login, group):
     run = open_run(group["hospital"], MONDAY, 5.0, worker="test")
-    jobs.runs.end_run(
+    solve_runs.end_run(
         run.id, SolveStatus.FAILED, no_rota_message(["Nora is on leave on Tue 3 Mar"])
     )
     login("supervisor")
@@ -245,7 +245,7 @@ def test_a_solve_that_found_no_rota_shows_the_reasons_in_place(client, login, gr
 
 def test_a_solve_that_ran_out_of_time_says_so_on_the_week_page(client, login, group):
     run = open_run(group["hospital"], MONDAY, 5.0, worker="test")
-    jobs.runs.end_run(run.id, SolveStatus.FAILED, no_rota_message([]))
+    solve_runs.end_run(run.id, SolveStatus.FAILED, no_rota_message([]))
     login("supervisor")
     html = client.get(week_url(group["hospital"], run=run.id)).get_data(as_text=True)
     outcome = part(html, 'id="run-outcome"', "</p>")
@@ -259,7 +259,7 @@ def test_a_solve_that_ran_out_of_time_says_so_on_the_week_page(client, login, gr
 
 def test_an_unknown_or_foreign_run_in_the_address_is_ignored(client, login, group, tiny_site):
     other = open_run(tiny_site, MONDAY, 5.0, worker="test")
-    jobs.runs.end_run(other.id, SolveStatus.FAILED, "not this week's")
+    solve_runs.end_run(other.id, SolveStatus.FAILED, "not this week's")
     login("supervisor")
     for run_id in (other.id, 9999, "abc"):
         page = client.get(week_url(group["hospital"], run=run_id))
@@ -277,7 +277,7 @@ def test_the_run_page_opens_the_new_version_only_if_it_saw_the_run_running(clien
     html = client.get(f"/rotas/runs/{run.id}").get_data(as_text=True)
     assert 'data-finished="no"' in html  # the script opens the version when the run ends
     assert said(html) == f"Solving: best rota so far, {QUALITY}."
-    jobs.runs.end_run(run.id, SolveStatus.FAILED, no_rota_message([]))
+    solve_runs.end_run(run.id, SolveStatus.FAILED, no_rota_message([]))
     html = client.get(f"/rotas/runs/{run.id}").get_data(as_text=True)
     assert 'data-finished="yes"' in html  # history: the page stays as it is
     assert "Back to the week" in html
@@ -315,7 +315,7 @@ def test_a_site_planned_together_shows_which_site_is_solving_it(client, login, g
 
 def test_after_a_group_solve_each_site_opens_its_own_new_draft(client, login, group):
     hospital, shop = group["hospital"], group["shop"]
-    planning.run_solve(hospital, MONDAY, time_limit=1.0)
+    solving.run_solve(hospital, MONDAY, time_limit=1.0)
     run = db.session.scalar(db.select(SolveRun))
     login("supervisor")
     data = client.get(f"/rotas/runs/{run.id}.json?site={shop.id}").get_json()
@@ -338,7 +338,7 @@ def test_a_solve_that_ends_as_the_page_is_drawn_shows_how_it_ended(
     real = jobs.progress
 
     def ends_first(run_id):
-        jobs.runs.end_run(run_id, SolveStatus.FAILED, no_rota_message([]))
+        solve_runs.end_run(run_id, SolveStatus.FAILED, no_rota_message([]))
         return real(run_id)
 
     monkeypatch.setattr(jobs, "progress", ends_first)

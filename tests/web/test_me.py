@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from scheduler.dates import monday_of
 from scheduler.extensions import db
 from scheduler.models import (
     CEEntry,
@@ -21,7 +22,7 @@ from scheduler.models import (
     StaffCompetency,
     VolunteerOffer,
 )
-from scheduler.services.planning import build_problem, monday_of
+from scheduler.services.problem_loader import build_problem
 
 from .training_world import build_world
 

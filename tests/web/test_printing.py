@@ -25,9 +25,11 @@ from scheduler.models import (
     Station,
 )
 from scheduler.services import printing
-from scheduler.services.planning import build_problem, rota_to_solver, run_solve
+from scheduler.services.problem_loader import build_problem
 from scheduler.services.rota_pages import wall_chart
 from scheduler.services.rota_workflow import new_draft_from
+from scheduler.services.solver_terms import rota_to_solver
+from scheduler.services.solving import run_solve
 from scheduler.solver.constraints.ratio import RatioFamily
 
 from .conftest import MONDAY

@@ -12,10 +12,11 @@ from scheduler.models import Duty, DutyKind, Rota, RotaStatus, ShiftRequest, Sit
 from scheduler.models.audit import AuditEvent
 from scheduler.services import priorities as svc
 from scheduler.services.audit.reading import detail_lines
-from scheduler.services.planning import build_problem, run_solve
+from scheduler.services.problem_loader import build_problem
 from scheduler.services.site_data.exporting import export_site
 from scheduler.services.site_data.file_format import SiteDataError
 from scheduler.services.site_data.importing import import_site
+from scheduler.services.solving import run_solve
 from scheduler.solver.priorities import RANKED_DEFAULTS, Priorities, Rule, Strength
 
 from .conftest import MONDAY

@@ -15,6 +15,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import event
 
+from scheduler.clock import site_today
+from scheduler.dates import monday_of
 from scheduler.extensions import db
 from scheduler.models import (
     AssignmentMode,
@@ -31,8 +33,6 @@ from scheduler.models import (
     Station,
     User,
 )
-from scheduler.services.me import site_today
-from scheduler.services.planning import monday_of
 
 SMALL, LARGE = 5, 25
 

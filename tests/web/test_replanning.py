@@ -8,7 +8,8 @@ import pytest
 
 from scheduler.extensions import db
 from scheduler.models import Leave, LeaveKind, Rota, RotaStatus, SolveRun, Staff
-from scheduler.services.planning import build_problem, replan_inputs
+from scheduler.services.problem_loader import build_problem
+from scheduler.services.replanning import replan_inputs
 
 from .conftest import MONDAY
 from .test_rotas import WEEK, named, shown, solve

@@ -11,9 +11,8 @@ import pytest
 
 from scheduler import jobs
 from scheduler.extensions import db
-from scheduler.jobs import runs
 from scheduler.models import Rota, RotaStatus, ShiftType, SolveRun, SolveStatus, Staff, Station
-from scheduler.services import planning
+from scheduler.services import score_data, solve_runs, solving
 from scheduler.services.rota_workflow import new_draft_from
 from scheduler.solver import Progress
 from scheduler.solver.penalties import Cost, Subject
@@ -34,7 +33,7 @@ def text_of(html: str) -> str:
 
 
 def cost(rule: Rule, level: int, amount: int, weight: int, family: str, sentence: str) -> dict:
-    return planning.cost_to_dict(
+    return score_data.cost_to_dict(
         Cost(family, f"{family}:{sentence}", weight, amount, Subject(), sentence, rule, level)
     )
 
@@ -234,7 +233,7 @@ def test_a_solve_stores_bounds_per_level_and_its_progress_says_them(
 
 
 def test_a_running_solve_reports_its_points_level_by_level(client, login, tiny_site, app):
-    run = runs.open_run(tiny_site, MONDAY, 30)
+    run = solve_runs.open_run(tiny_site, MONDAY, 30)
     run.status = SolveStatus.RUNNING
     run.best_objective = 4080
     run.best_levels = [4000, 0, 0, 80, 0]
@@ -258,7 +257,7 @@ def test_a_running_solve_reports_its_points_level_by_level(client, login, tiny_s
 
 
 def test_a_run_that_found_nothing_yet_says_so(client, login, tiny_site, app):
-    run = runs.open_run(tiny_site, MONDAY, 30)
+    run = solve_runs.open_run(tiny_site, MONDAY, 30)
     run.status = SolveStatus.RUNNING
     db.session.commit()
     data = jobs.progress(run.id).as_json()
@@ -269,10 +268,10 @@ def test_a_run_that_found_nothing_yet_says_so(client, login, tiny_site, app):
 
 
 def test_the_progress_writer_stores_the_levels_and_their_bounds(app, tiny_site):
-    run = runs.open_run(tiny_site, MONDAY, 30)
+    run = solve_runs.open_run(tiny_site, MONDAY, 30)
     run.status = SolveStatus.RUNNING
     db.session.commit()
-    writer = planning._ProgressWriter(run.id, None)
+    writer = solving.ProgressWriter(run.id, None)
     writer(Progress(4080, None, 0.5, 2, 30, (4000, 0, 0, 80, 0), (4000.0, 0.0, 0.0, None, None)))
     db.session.expire_all()
     run = db.session.get(SolveRun, run.id)
@@ -303,5 +302,5 @@ def test_solve_week_prints_the_score_by_level_and_the_breakdown_by_level(tiny_si
 
 def test_an_infinite_bound_is_stored_as_no_bound():
     bounds = (12.0, float("inf"), None, float("-inf"))
-    assert planning.json_bounds(bounds) == [12.0, None, None, None]
-    assert planning.json_bounds(()) is None
+    assert score_data.json_bounds(bounds) == [12.0, None, None, None]
+    assert score_data.json_bounds(()) is None

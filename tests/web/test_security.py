@@ -11,6 +11,8 @@ import pytest
 from flask import Flask
 
 from scheduler import create_app, security
+from scheduler.clock import site_today
+from scheduler.dates import monday_of
 from scheduler.extensions import db
 from scheduler.models import (
     CECategory,
@@ -29,8 +31,6 @@ from scheduler.models import (
     VolunteerOffer,
 )
 from scheduler.services import calendar as calendar_service
-from scheduler.services.me import site_today
-from scheduler.services.planning import monday_of
 
 from .route_walk import Seeded, rules, seed, url_of
 

@@ -31,8 +31,8 @@ from scheduler.models import (
     StaffCompetency,
     StaffRole,
 )
-from scheduler.services.planning import IdMap
 from scheduler.services.sheets import pending
+from scheduler.services.solver_terms import IdMap
 from scheduler.views import sheets as sheets_view
 
 from .conftest import MONDAY

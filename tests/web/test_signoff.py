@@ -7,11 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from scheduler.dates import monday_of
 from scheduler.extensions import db
 from scheduler.filters import day
 from scheduler.models import GoalStatus, SkillLevel, StaffCompetency, StaffRole
 from scheduler.models.people import SignOff
-from scheduler.services.planning import build_problem, monday_of
+from scheduler.services.problem_loader import build_problem
 
 from .training_world import build_world
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from scheduler.dates import monday_of
 from scheduler.extensions import db
 from scheduler.filters import day
 from scheduler.models import (
@@ -20,7 +21,6 @@ from scheduler.models import (
     StaffCompetency,
     VolunteerOffer,
 )
-from scheduler.services.planning import monday_of
 
 from .setup_pharmacy import Pharmacy, build_pharmacy
 

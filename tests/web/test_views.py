@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from scheduler.dates import monday_of
 from scheduler.extensions import db
 from scheduler.models import RotaStatus
-from scheduler.services.planning import monday_of
 
 
 def test_home_page_without_sites_says_how_to_start(client, login):

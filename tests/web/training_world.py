@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from scheduler.clock import site_today
 from scheduler.extensions import db
 from scheduler.models import (
     Competency,
@@ -15,7 +16,6 @@ from scheduler.models import (
     Staff,
     Station,
 )
-from scheduler.services.me import site_today
 
 
 @dataclass

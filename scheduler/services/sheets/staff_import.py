@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlalchemy import null
 
+from ...clock import site_today
 from ...extensions import db
 from ...filters import at_site, day
 from ...models import Competency, Site, Staff, StaffCompetency
-from ..me import site_today
 from .staff_file import (
     STAFF_COLUMNS,
     Layout,

@@ -44,8 +44,8 @@ from ...models import (
     VolunteerOffer,
     shift_type_forbidden_next,
 )
-from ..planning import IdMap
 from ..priorities import FAIRNESS_WEEKS_RANGE, settings_problems
+from ..solver_terms import IdMap
 from .file_format import (
     FORMAT,
     NAME_FIELD,

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from ... import dates
 from ...models import Competency, Duty, ShiftType, Site, Staff, Station
-from ..planning import PREFIX
+from ..solver_terms import PREFIX
 
 INT_RANGE = (-(2**31), 2**31 - 1)  # the whole numbers every supported database stores
 
