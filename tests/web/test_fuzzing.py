@@ -3,9 +3,7 @@ values typed within a field's limits, snapshots that see and undo a change, mess
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
-
-from hypothesis import given
+from datetime import date, time
 
 from scheduler.extensions import db
 from scheduler.models import Competency
@@ -26,7 +24,6 @@ from .fuzzing import (
     snapshot,
     valid_values,
 )
-
 
 # ----- tests of the harness itself ------------------------------------------------------------
 
