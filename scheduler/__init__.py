@@ -13,8 +13,15 @@ from . import filters, security
 from .database import DatabaseIntConverter, database_url, engine_options
 from .extensions import csrf, db, login_manager, migrate
 
-ROOT = Path(__file__).resolve().parent.parent
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+PACKAGE = Path(__file__).resolve().parent
+MIGRATIONS = PACKAGE / "migrations"
+
+
+def web_folder(name: str) -> Path:
+    """The ``templates`` or ``static`` folder: inside the package when installed from a wheel
+    (setup.py puts them there), else beside it, at the top of a checkout."""
+    installed = PACKAGE / name
+    return installed if installed.is_dir() else PACKAGE.parent / name
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -22,8 +29,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        template_folder=str(web_folder("templates")),
+        static_folder=str(web_folder("static")),
     )
     app.config.from_mapping(
         SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL")

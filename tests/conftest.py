@@ -1,5 +1,6 @@
 """Fixtures for every test folder: the run's databases (SQLite files, or PostgreSQL when
-``TEST_DATABASE_URL`` names a server; see tests/databases.py)."""
+``TEST_DATABASE_URL`` names a server; see tests/databases.py), and the tests that need a part of
+the machine pip cannot install (Chromium, WeasyPrint's libraries; see tests/system_parts.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from werkzeug.security import generate_password_hash
 from scheduler.extensions import db
 from scheduler.models import accounts
 
+from . import system_parts
 from .databases import TestDatabases, server_url
 
 # Passwords are hashed with scrypt, as in production, at a lower cost: werkzeug's default
@@ -141,6 +143,36 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
     """Each test's setup, call and teardown under the run's lock (see ``_turn``)."""
     with _turn(item.config, alone(item)):
         return (yield)
+
+
+# Tests marked with one of these need a part of the machine that pip cannot install: the check
+# that says why it is missing here (with the command that installs it), and the environment
+# variable that makes a missing part fail those tests rather than skip them (CI sets both).
+SYSTEM_PARTS = {
+    "needs_browser": (system_parts.chromium_missing, "REQUIRE_BROWSER"),
+    "needs_pdf": (system_parts.pdf_libraries_missing, "REQUIRE_PDF"),
+}
+
+
+@cache
+def _missing(marker: str) -> str | None:
+    """Why this machine lacks the part a marker needs, or None (checked once a process)."""
+    check, _required = SYSTEM_PARTS[marker]
+    return check()
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before its fixtures: a test needing a part this machine lacks is skipped with the reason
+    and the command that installs it, or fails when the run requires that part."""
+    for marker, (_check, required) in SYSTEM_PARTS.items():
+        if item.get_closest_marker(marker) is None:
+            continue
+        reason = _missing(marker)
+        if reason is None:
+            continue
+        if os.environ.get(required):
+            pytest.fail(f"{required} is set but this test {reason}", pytrace=False)
+        pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")

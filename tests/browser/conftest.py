@@ -1,8 +1,11 @@
-"""Browser tests: the app served on a free local port, driven by Playwright in Debian's Chromium."""
+"""Browser tests: the app served on a free local port, driven by Playwright in Debian's Chromium.
+
+Every test here is marked ``needs_browser``: skipped, with the command that installs Chromium, on
+a machine without it (failed instead with ``REQUIRE_BROWSER=1``; see tests/conftest.py).
+"""
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +18,9 @@ from werkzeug.serving import make_server
 from scheduler import create_app
 from scheduler.extensions import db
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+from ..system_parts import CHROMIUM
+
+HERE = Path(__file__).resolve().parent
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -26,6 +31,13 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test of this folder ``needs_browser``: each drives Chromium."""
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.needs_browser)
 
 
 @contextmanager

@@ -235,7 +235,15 @@ def test_the_table_keeps_the_house_rules():
             assert technician == F, (endpoint, method)
 
 
-@pytest.mark.parametrize("role", ROLES)
+# The roles that get the rota's PDF (printing.rota_pdf), made with WeasyPrint: their walks need
+# its system libraries (see tests/system_parts.py).
+PRINTING_ROLES = ("pic", "supervisor")
+
+
+@pytest.mark.parametrize(
+    "role",
+    [pytest.param(r, marks=pytest.mark.needs_pdf) if r in PRINTING_ROLES else r for r in ROLES],
+)
 def test_each_role_gets_the_expected_status_everywhere(app, client, login, seeded, role):
     column = ROLES.index(role)
     if role != "anonymous":

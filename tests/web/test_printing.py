@@ -103,6 +103,7 @@ def hospital_pdf(demo, supervisor):
     return page, reader, [p.extract_text() for p in reader.pages]
 
 
+@pytest.mark.needs_pdf
 def test_the_pdf_holds_the_chart_a_sheet_per_person_and_compliance(ctx, hospital_pdf):
     page, reader, texts = hospital_pdf
     rota = published("Riverside Hospital")
@@ -154,6 +155,7 @@ def test_the_pdf_holds_the_chart_a_sheet_per_person_and_compliance(ctx, hospital
     assert "Demo State hospital 1:4" in compliance[0]
 
 
+@pytest.mark.needs_pdf
 def test_the_pdf_comes_on_letter_paper_too_and_other_sizes_are_refused(ctx, supervisor):
     rota = published("Main Street Pharmacy")
     page = supervisor.get(f"/print/rota/{rota.id}.pdf?paper=letter")
@@ -180,6 +182,7 @@ def name_sizes(page, names: set[str]) -> set[float]:
     return sizes
 
 
+@pytest.mark.needs_pdf
 @pytest.mark.parametrize(
     ("paper", "size", "smallest"), [("a4", A4_LANDSCAPE, 7.0), ("a3", A3_LANDSCAPE, 10.5)]
 )
@@ -211,6 +214,7 @@ def test_the_wall_chart_alone_fits_one_landscape_page(ctx, supervisor, paper, si
     assert min(sizes) >= smallest, sizes
 
 
+@pytest.mark.needs_pdf
 def test_the_chart_type_is_the_largest_half_point_size_that_fits_one_page(ctx):
     """The type-size search settles on a size at which the hospital's chart fits one page of
     US Letter and half a point larger does not (a paper where the first estimate is off)."""
@@ -228,6 +232,7 @@ def test_the_chart_type_is_the_largest_half_point_size_that_fits_one_page(ctx):
     assert len(PdfReader(BytesIO(larger)).pages) == 2
 
 
+@pytest.mark.needs_pdf
 def test_the_wall_chart_only_print_page_and_tabloid_paper(ctx, supervisor):
     rota = published("Main Street Pharmacy")
     html = supervisor.get(f"/print/rota/{rota.id}?only=chart").get_data(as_text=True)
@@ -286,6 +291,7 @@ def test_one_persons_sheet_and_404_for_someone_not_on_the_rota(ctx, supervisor):
     assert supervisor.get("/print/rota/9999").status_code == 404
 
 
+@pytest.mark.needs_pdf
 def test_a_draft_prints_with_its_state_on_every_page(ctx, supervisor):
     draft = new_draft_from(published("Main Street Pharmacy"))
     html = supervisor.get(f"/print/rota/{draft.id}").get_data(as_text=True)
@@ -319,6 +325,7 @@ def test_technicians_may_not_print(ctx):
         assert tech.get(url).status_code == 403, url
 
 
+@pytest.mark.needs_pdf
 def test_the_pdf_fetches_nothing(ctx):
     """The print page's PDF needs no file or URL; a page that asked for one gets refused."""
     from flask import render_template

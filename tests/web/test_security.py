@@ -277,6 +277,7 @@ def test_no_template_needs_inline_script_style_or_handlers():
     assert found == []
 
 
+@pytest.mark.needs_pdf
 def test_the_calendar_feed_and_the_pdf_keep_working_with_the_headers(client, login, seeded):
     feed = client.get(url_of(seeded, "calendar.feed", "/calendar/feed/<token>.ics"))
     assert feed.status_code == 200
