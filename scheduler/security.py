@@ -2,8 +2,8 @@
 
 Role checks for views and the signed-in person's staff record; and, set up once
 by :func:`init_app`: the secret key (never a constant in code), the session
-cookie flags, security headers, sign-in rate limits, a clear page for a refused
-CSRF token, and the audit log's recorder.
+cookie flags, the signed-in account's loader, security headers, sign-in rate limits
+and a clear page for a refused CSRF token.
 """
 
 from __future__ import annotations
