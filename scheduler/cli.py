@@ -17,13 +17,20 @@ from sqlalchemy import MetaData, inspect
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from .dates import monday_of
+from .demo import seed
 from .extensions import db
 from .jobs import RunEnded, SolveBusy
+from .jobs.worker import worker_command
 from .models import AccountRole, Site, Staff, User
+from .services import accounts
+from .services.accounts import password_problem
 from .services.rota_lookup import planned_with
 from .services.rota_pages import WallChart, wall_chart
 from .services.run_messages import SETUP_FAULTS
 from .services.scores import breakdown_lines, progress_score, rota_score
+from .services.site_data.exporting import export_site, export_sites
+from .services.site_data.file_format import SiteDataError, summary
+from .services.site_data.importing import import_data
 from .services.solve_runs import NoRotaFound
 from .services.solving import run_solve
 from .solver import ProblemError
@@ -43,8 +50,6 @@ def init_db_command() -> None:
 @click.command("seed-demo")
 def seed_demo_command() -> None:
     """Drop every table and load the demo hospital and retail pharmacy, dated to this week."""
-    from .demo import seed
-
     db.session.remove()  # nothing of this app context may hold a table the drop needs
     _drop_every_table()
     flask_migrate.upgrade(revision="head")
@@ -240,8 +245,6 @@ def create_user_command(
     The password must pass the same rules as on the web (length, not a common
     password, not the person's name or email); a refused one exits with the reason.
     """
-    from .services.accounts import password_problem
-
     email = email.strip().lower()
     if "@" not in email:
         raise click.BadParameter("an email address has an @", param_hint="--email")
@@ -278,15 +281,13 @@ def reset_password_command(email: str, base_url: str | None) -> None:
     used (valid for 24 hours; for an invitation not yet accepted, a new 7-day
     invitation link). Without --base-url or SERVER_NAME only the link's path is printed.
     """
-    from .services import accounts as svc
-
     if base_url is not None and not base_url.startswith(("http://", "https://")):
         raise click.BadParameter(
             "give the address with http:// or https://, e.g. https://rota.example.org",
             param_hint="--base-url",
         )
     try:
-        user = svc.find_by_email(email)
+        user = accounts.find_by_email(email)
     except (OperationalError, ProgrammingError) as exc:  # no such table: SQLite, PostgreSQL
         raise click.ClickException(
             "The database has no tables yet; run init-db or seed-demo."
@@ -294,12 +295,12 @@ def reset_password_command(email: str, base_url: str | None) -> None:
     if user is None:
         raise click.ClickException(f"There is no account for {email.strip().lower()}.")
     try:
-        issued = svc.reset_link(user, None)
-    except svc.AccountRefused as refused:
+        issued = accounts.reset_link(user, None)
+    except accounts.AccountRefused as refused:
         raise click.ClickException(str(refused)) from refused
     db.session.commit()
     link = _welcome_link(issued.token, base_url)
-    until = f"{svc.aware(issued.link.expires_at):%Y-%m-%d %H:%M} UTC"
+    until = f"{accounts.aware(issued.link.expires_at):%Y-%m-%d %H:%M} UTC"
     click.echo(f"One-time {issued.words} link for {user.name} ({user.email}), valid until {until}:")
     click.echo(link)
     if not link.startswith(("http://", "https://")):
@@ -343,9 +344,6 @@ def export_data_command(site_names: tuple[str, ...], every_site: bool, output: P
     audit log are left out. Sites of one group name each other's people: export them
     together (--all).
     """
-    from .services.site_data.exporting import export_site, export_sites
-    from .services.site_data.file_format import SiteDataError, summary
-
     if every_site == bool(site_names):
         raise click.UsageError(
             "Name a site with --site, or export every site with --all (not both)."
@@ -405,9 +403,6 @@ def import_data_command(file: Path, replace: bool) -> None:
     unless --replace is given. Every problem in the file is listed and nothing is
     written.
     """
-    from .services.site_data.file_format import SiteDataError
-    from .services.site_data.importing import import_data
-
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
@@ -443,8 +438,6 @@ def import_data_command(file: Path, replace: bool) -> None:
 
 def register(app: Flask) -> None:
     """Add the scheduler's commands to the app's ``flask`` command line."""
-    from .jobs.worker import worker_command
-
     for command in (
         init_db_command,
         seed_demo_command,

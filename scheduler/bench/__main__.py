@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from ..solver import solve, validate
-from . import nrp
+from . import nrp, pharmacy
 
 BEST_KNOWN = Path(__file__).resolve().parents[2].parent / "shared" / "bench" / "best_known.csv"
 LONG_DAYS = 182  # horizons of 26 weeks and more get the long time limit
@@ -173,8 +173,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.argv = argv
     if args.command == "pharmacy":
-        from . import pharmacy
-
         limit = args.time_limit or (60.0 if args.size == "large" else 10.0)
         record = pharmacy.run(args.size, args.seed, limit, args.workers, args.lexicographic)
         print(json.dumps(record), flush=True)

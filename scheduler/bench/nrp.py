@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..solver.priorities import Priorities
 from ..solver.problem import (
+    Assignment,
     Contract,
     Cover,
     Person,
@@ -181,8 +182,6 @@ def roster_lines(inst: NrpInstance, rota: Rota) -> list[str]:
 
 def read_roster(inst: NrpInstance, lines: list[str]) -> Rota:
     """Parse a roster grid back into a rota at the benchmark's single station."""
-    from ..solver.problem import Assignment
-
     out = []
     for line in lines:
         eid, *tokens = line.split()

@@ -20,6 +20,12 @@ from datetime import date
 from datetime import time as clock
 from pathlib import Path
 
+from .. import create_app, models
+from ..extensions import db
+from ..services.problem_loader import build_problem
+from ..solver import solve, validate
+from ..solver.priorities import Rule
+
 SIZES = ("small", "medium", "large")
 MONDAY = date(2026, 3, 2)
 
@@ -219,9 +225,6 @@ def _requests(db, models, rng, sites, days: int) -> None:
 
 def build(size: str, seed: int = 0, workdir: str | None = None):
     """Create a scenario in a fresh database and read it back as the app would."""
-    from scheduler import create_app, models
-    from scheduler.extensions import db
-    from scheduler.services.problem_loader import build_problem
 
     rng = random.Random(f"{size}:{seed}")
     folder = Path(workdir or tempfile.mkdtemp(prefix="pharmacy-bench-"))
@@ -260,8 +263,6 @@ def run(
     ``levels`` is the score per priority level (1 = cover) and ``level_bounds`` what
     was proven of each; ``cover_gaps`` counts heads short of a station's minimum.
     """
-    from scheduler.solver import solve, validate
-    from scheduler.solver.priorities import Rule
 
     started = time.monotonic()
     problem = build(size, seed)
