@@ -18,7 +18,8 @@ from flask import Flask
 from .models import OpeningHours, RatioRuleSet, ShiftType, Staff
 from .models.sites import zone_of
 
-DAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DAY_SHORT = tuple(name[:3] for name in DAY_NAMES)  # "Mon", ...
 
 
 def day(value: date | None) -> str:

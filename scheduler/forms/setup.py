@@ -28,11 +28,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..filters import DAY_SHORT
+from ..filters import DAY_NAMES, DAY_SHORT
 from ..models import Duty, DutyKind, ShiftType, Site, SiteGroup, SiteKind, SkillLevel, Station
 from ..models.sites import in_use
 from ..services.setup import (
-    DAY_NAMES,
     clash,
     clash_message,
     is_timezone,

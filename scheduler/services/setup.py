@@ -28,9 +28,6 @@ from ..models import (
 )
 from .archive import competencies_in_use
 
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
 # ----- lookups and uniqueness -------------------------------------------------
 
 

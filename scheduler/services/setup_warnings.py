@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 from ..extensions import db
+from ..filters import DAY_NAMES
 from ..models import (
     CoverRequirement,
     ShiftType,
@@ -22,7 +23,6 @@ from ..models import (
     Station,
 )
 
-DAY_NAMES = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
 ABLE = (SkillLevel.INDEPENDENT, SkillLevel.TRAINER)
 
 
@@ -38,7 +38,7 @@ def shift_on_closed_days(site: Site, shift: ShiftType) -> str | None:
     days = sorted(d for d in closed_days(site) if shift.runs_on(d))
     if not days:
         return None
-    names = ", ".join(DAY_NAMES[d] for d in days)
+    names = ", ".join(f"{DAY_NAMES[d]}s" for d in days)
     return (
         f"The {shift.name} shift runs on {names}, when {site.name} is closed: untick those days "
         "on the shift type, or add opening hours for them"
@@ -85,7 +85,7 @@ def shift_outside_hours(site: Site, shift: ShiftType) -> str | None:
 
 
 def _days(weekdays: list[int]) -> str:
-    return ", ".join(DAY_NAMES[d] for d in sorted(weekdays))
+    return ", ".join(f"{DAY_NAMES[d]}s" for d in sorted(weekdays))
 
 
 def _by_start(found: dict[ShiftType, list[int]]) -> list[tuple[ShiftType, list[int]]]:

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
+from ...filters import DAY_NAMES
 from ...models import (
     AccountLink,
     CEEntry,
@@ -47,9 +48,6 @@ SOLVING = (SolveStatus.QUEUED, SolveStatus.RUNNING)  # a run that may be storing
 def day_words(day: date) -> str:
     """A date as people read it, e.g. 'Mon 2 Mar 2026'."""
     return f"{day:%a} {day.day} {day:%b %Y}"
-
-
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def json_value(value: Any) -> Any:
@@ -207,7 +205,7 @@ def _leave_label(w: RowDescriber, x: Leave) -> str:
 def _cover_label(w: RowDescriber, x: CoverRequirement) -> str:
     """'cover of Central fill, Day shift, Mondays' or '..., on Mon 2 Mar 2026'."""
     when = (
-        f"{WEEKDAYS[x.weekday]}s"
+        f"{DAY_NAMES[x.weekday]}s"
         if x.weekday is not None
         else f"on {day_words(x.on_date)}"
         if x.on_date
@@ -248,7 +246,7 @@ _LABELS: dict[type, Callable[[RowDescriber, Any], str]] = {
     SiteGroup: lambda w, x: f"the site group {x.name}",
     RatioRuleSet: lambda w, x: f"the ratio rule {x.label}",
     OpeningHours: lambda w, x: (
-        f"{w.name(Site, x.site_id)}'s opening hours on {WEEKDAYS[x.weekday]}"
+        f"{w.name(Site, x.site_id)}'s opening hours on {DAY_NAMES[x.weekday]}"
     ),
     Station: lambda w, x: f"the station {x.name} at {w.name(Site, x.site_id)}",
     ShiftType: lambda w, x: f"the {x.name} shift at {w.name(Site, x.site_id)}",
