@@ -526,10 +526,8 @@ def no_fetcher(asked: list[str] | None = None):
         asked.append(url)
         raise FetchRefused(f"print pages fetch nothing: {url}")
 
-    try:
-        # lazy: WeasyPrint loads its system libraries on first PDF
-        from weasyprint.urls import URLFetcher
-    except ImportError:  # older WeasyPrint takes a plain function
+    URLFetcher = getattr(weasyprint().urls, "URLFetcher", None)
+    if URLFetcher is None:  # older WeasyPrint takes a plain function
         return refuse
 
     class Refuser(URLFetcher):
@@ -537,6 +535,31 @@ def no_fetcher(asked: list[str] | None = None):
             return refuse(url)
 
     return Refuser()
+
+
+# The Debian packages WeasyPrint needs to make a PDF (Pango, HarfBuzz's subsetter, a font).
+PDF_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
+
+
+class PdfUnavailable(Exception):
+    """This server cannot make PDFs: WeasyPrint's system libraries are missing."""
+
+
+def weasyprint():
+    """The WeasyPrint module, loaded on the first PDF (it loads Pango and HarfBuzz then).
+
+    Raises :class:`PdfUnavailable`, saying what to install, when those libraries are missing.
+    """
+    try:
+        # lazy: WeasyPrint loads its system libraries on first PDF
+        import weasyprint as module
+    except OSError as missing:
+        raise PdfUnavailable(
+            "This server cannot make PDFs yet: the PDF maker (WeasyPrint) needs the Pango "
+            f"and HarfBuzz libraries. On Debian or Ubuntu, `apt-get install {PDF_PACKAGES}` "
+            "adds them."
+        ) from missing
+    return module
 
 
 # The wall chart's type on each paper: the largest size tried first, then smaller ones in
@@ -547,8 +570,7 @@ CHART_TYPE = {"a4": (14.0, 6.0), "letter": (14.0, 6.0), "a3": (18.0, 8.0), "tabl
 
 def _styles(stylesheet: Path, paper: str, fetcher, chart_pt: float | None) -> list:
     """The print stylesheet, the landscape paper size and the wall chart's type size."""
-    # lazy: WeasyPrint loads its system libraries on first PDF
-    from weasyprint import CSS
+    CSS = weasyprint().CSS
 
     extra = f"@page {{ size: {PAPER_SIZES[paper]} landscape; }}"
     if chart_pt is not None:
@@ -581,8 +603,7 @@ def fit_chart(chart_html: str, stylesheet: Path, paper: str = "a4", fetcher=None
     layouts. Returns ``(size, document)``: the document (WeasyPrint's) of the chart at that
     size, or None when that size was not laid out.
     """
-    # lazy: WeasyPrint loads its system libraries on first PDF
-    from weasyprint import HTML
+    HTML = weasyprint().HTML
 
     fetcher = fetcher if fetcher is not None else no_fetcher()
     largest, smallest = CHART_TYPE[paper]
@@ -627,8 +648,7 @@ def render_pdf(
 ) -> bytes:
     """A print page as a landscape PDF on A4, A3, US Letter or Tabloid, styled by the print
     stylesheet; ``chart_pt`` sets the wall chart's type size (see ``chart_type_size``)."""
-    # lazy: WeasyPrint loads its system libraries on first PDF
-    from weasyprint import HTML
+    HTML = weasyprint().HTML
 
     fetcher = fetcher if fetcher is not None else no_fetcher()
     styles = _styles(stylesheet, paper, fetcher, chart_pt)

@@ -6,7 +6,7 @@ from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
 
 from ..extensions import db
 from ..models import Rota, Staff
@@ -58,6 +58,14 @@ def rota_pdf(rota_id: int):
         as_attachment=True,
         download_name=printing.pdf_filename(doc.rota, doc.chart_only),
     )
+
+
+@bp.errorhandler(printing.PdfUnavailable)
+def no_pdf(error: printing.PdfUnavailable):
+    """A server without WeasyPrint's libraries: say so, and offer the print page instead."""
+    only = {"only": "chart"} if request.args.get("only") == "chart" else {}
+    page = url_for("printing.rota_page", rota_id=request.view_args["rota_id"], **only)
+    return render_template("print/no_pdf.html", message=str(error), page=page), 503
 
 
 @bp.get("/rota/<int:rota_id>/person/<int:staff_id>")

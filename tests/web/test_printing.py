@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from datetime import timedelta
 from html import unescape
 from io import BytesIO
@@ -101,6 +102,33 @@ def hospital_pdf(demo, supervisor):
     assert page.status_code == 200
     reader = PdfReader(BytesIO(page.data))
     return page, reader, [p.extract_text() for p in reader.pages]
+
+
+def test_a_server_without_the_pdf_libraries_says_what_to_install(
+    ctx, supervisor, tmp_path, monkeypatch
+):
+    """Where Pango or HarfBuzz is missing, importing WeasyPrint fails with an OSError: the
+    download says so in words, names the packages, and links the print page instead."""
+    fake = tmp_path / "weasyprint"
+    fake.mkdir()
+    (fake / "__init__.py").write_text(
+        "raise OSError(\"cannot load library 'libgobject-2.0-0'\")\n", encoding="utf-8"
+    )
+    for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    rota = published("Riverside Hospital")
+    for query, page in (
+        ("", f"/print/rota/{rota.id}"),
+        ("?only=chart", f"/print/rota/{rota.id}?only=chart"),
+    ):
+        answer = supervisor.get(f"/print/rota/{rota.id}.pdf{query}")
+        assert answer.status_code == 503
+        html = answer.get_data(as_text=True)
+        assert "PDF not available on this server" in html
+        assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0" in html
+        assert f'href="{page}"' in html
+    assert supervisor.get(f"/print/rota/{rota.id}").status_code == 200  # the print page still works
 
 
 @pytest.mark.needs_pdf
