@@ -16,7 +16,7 @@ from ..forms.audit import AuditFilterForm
 from ..models import Site
 from ..security import MANAGERS, roles_required
 from ..services.audit import reading as svc
-from ..services.audit.vocabulary import ACTIONS, OBJECT_LABELS
+from ..services.audit.vocabulary import ACTIONS
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 navigation.add(90, "audit.index", "Audit log", ("supervisor", "pic"))
@@ -66,9 +66,5 @@ def index():
         form=form,
         page=page,
         kept=kept,
-        site_names={s.id: s.name for s in sites},
-        site_zones={s.id: s.timezone for s in sites},
-        actions=ACTIONS,
-        object_labels=OBJECT_LABELS,
-        detail_lines=svc.detail_lines,
+        rows=svc.event_rows(page.items, sites) if page is not None else [],
     ), 200 if valid else 400

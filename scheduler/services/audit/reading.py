@@ -8,9 +8,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from ...extensions import db
-from ...models import User
+from ...models import Site, User
 from ...models.audit import AuditEvent
 from .recording import log_enabled
+from .vocabulary import ACTIONS, OBJECT_LABELS
 from .wording import field_words
 
 
@@ -124,3 +125,34 @@ def _shown(value: Any) -> str:
     if isinstance(value, list):
         return "; ".join(_shown(v) for v in value) or "none"
     return str(value)
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One event as the audit page lists it: the event and its parts in words."""
+
+    event: AuditEvent
+    action: str  # e.g. "Published"
+    object_label: str  # e.g. "Rota"
+    site: str  # the site's name, "#7" for a site since deleted, "–" for none
+    zone: str  # the site's time zone, the event's time is shown in (UTC without a site)
+    lines: list[str]  # the details, a line each
+
+
+def event_rows(events: list[AuditEvent], sites: list[Site]) -> list[EventRow]:
+    """The audit page's rows for ``events``; ``sites`` names the sites they may belong to."""
+    by_id = {s.id: s for s in sites}
+    rows = []
+    for e in events:
+        site = by_id.get(e.site_id)
+        rows.append(
+            EventRow(
+                event=e,
+                action=ACTIONS.get(e.action, e.action),
+                object_label=OBJECT_LABELS.get(e.object_type, e.object_type),
+                site=site.name if site else (f"#{e.site_id}" if e.site_id else "\u2013"),
+                zone=site.timezone if site else "UTC",
+                lines=detail_lines(e.details),
+            )
+        )
+    return rows
