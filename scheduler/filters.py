@@ -15,7 +15,20 @@ from typing import Any
 
 from flask import Flask
 
-from .models import OpeningHours, RatioRuleSet, ShiftType, Staff
+from .models import (
+    AccountRole,
+    AssignmentMode,
+    GoalStatus,
+    LeaveKind,
+    LinkPurpose,
+    OpeningHours,
+    RatioRuleSet,
+    RotaStatus,
+    ShiftType,
+    SolveKind,
+    SolveStatus,
+    Staff,
+)
 from .models.sites import zone_of
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -146,9 +159,25 @@ FILTERS = (
 )
 
 
+# The enums templates compare a column with, e.g. ``rota.status == RotaStatus.DRAFT``.
+TEMPLATE_ENUMS = (
+    AccountRole,
+    AssignmentMode,
+    GoalStatus,
+    LeaveKind,
+    LinkPurpose,
+    RotaStatus,
+    SolveKind,
+    SolveStatus,
+)
+
+
 def init_app(app: Flask) -> None:
-    """Register every filter above on the app's Jinja environment, under its own name,
-    and the weekdays' short names as ``day_names`` (Monday first)."""
+    """Register every filter above on the app's Jinja environment, under its own name, the
+    weekdays' short names as ``day_names`` (Monday first) and the enums templates compare
+    columns with, under their class names."""
     for function in FILTERS:
         app.add_template_filter(function, function.__name__)
     app.add_template_global(DAY_SHORT, "day_names")
+    for kind in TEMPLATE_ENUMS:
+        app.add_template_global(kind, kind.__name__)
