@@ -155,7 +155,8 @@ class SolveRun(db.Model):
     time_limit: Mapped[float]
     # the best score found: the best so far while the solve runs, the final one once it ends
     best_objective: Mapped[float | None]
-    best_bound: Mapped[float | None]  # progress: proven bound so far
+    # the proven bound on the score: so far while the solve runs, the final one once it ends
+    best_bound: Mapped[float | None]
     best_levels: Mapped[list[int] | None] = mapped_column(JSON)  # progress: score per level
     best_level_bounds: Mapped[list[float | None] | None] = mapped_column(JSON)  # per level
     # progress: the best rota found so far, as rows, so the week page can show it live
@@ -163,7 +164,6 @@ class SolveRun(db.Model):
     # seconds spent solving: so far while the solve runs, in all once it ends
     elapsed: Mapped[float] = mapped_column(default=0.0)
     solutions: Mapped[int] = mapped_column(default=0)
-    bound: Mapped[float | None]
     message: Mapped[str] = mapped_column(default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]

@@ -131,7 +131,6 @@ def run_solve(
     rota = next(r for r in rotas if r.site_id == site.id)
     run.rota = rota
     run.status = SolveStatus.STOPPED if stop.is_set() else SolveStatus.DONE
-    run.bound = result.bound
     run.elapsed = result.seconds
     run.solutions = result.solutions
     run.best_objective = result.objective
