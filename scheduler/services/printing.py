@@ -444,7 +444,12 @@ class PrintDocument:
     @property
     def week(self) -> str:
         """'Week of Mon 16 Nov 2026'."""
-        return f"Week of {day_label(self.rota.week_start)} {self.rota.week_start.year}"
+        return f"W{self.week_in_text[1:]}"
+
+    @property
+    def week_in_text(self) -> str:
+        """'week of Mon 16 Nov 2026', for the middle of a title or sentence."""
+        return f"week of {day_label(self.rota.week_start)} {self.rota.week_start.year}"
 
     @property
     def version_line(self) -> str:

@@ -266,6 +266,8 @@ def test_the_wall_chart_only_print_page_and_tabloid_paper(ctx, supervisor):
     html = supervisor.get(f"/print/rota/{rota.id}?only=chart").get_data(as_text=True)
     text = unescape(re.sub(r"<[^>]+>", "", html))
     assert "Wall chart," in text
+    week = f"{day_label(rota.week_start)} {rota.week_start.year}"  # e.g. "Mon 30 Nov 2026"
+    assert f"<title>Print: Main Street Pharmacy, week of {week} ·" in html
     assert "Person sheet:" not in text
     assert "Compliance:" not in text
     assert f'href="/print/rota/{rota.id}.pdf?paper=tabloid&amp;only=chart"' in html
