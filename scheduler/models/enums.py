@@ -39,133 +39,79 @@ def weekday_set(text: str | None) -> frozenset[int] | None:
 # ----- enums ---------------------------------------------------------------
 
 
-class SiteKind(enum.StrEnum):
+class Worded(enum.StrEnum):
+    """A string enum whose members carry the words people use for them, written beside
+    their stored value: ``ANNUAL = "annual", "Annual leave"`` stores "annual" and reads
+    ``LeaveKind.ANNUAL.label == "Annual leave"``."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+
+class SiteKind(Worded):
     """The kind of pharmacy."""
 
-    HOSPITAL = "hospital"
-    RETAIL = "retail"
-    LONG_TERM_CARE = "long_term_care"
-
-    @property
-    def label(self) -> str:
-        """The kind as people say it."""
-        return {
-            "hospital": "Hospital (inpatient)",
-            "retail": "Retail / community",
-            "long_term_care": "Long-term care",
-        }[self.value]
+    HOSPITAL = "hospital", "Hospital (inpatient)"
+    RETAIL = "retail", "Retail / community"
+    LONG_TERM_CARE = "long_term_care", "Long-term care"
 
 
-class StaffRole(enum.StrEnum):
+class StaffRole(Worded):
     """A person's job."""
 
-    PHARMACIST = "pharmacist"
-    TECHNICIAN = "technician"
-    TRAINEE = "trainee"  # trainee technician
-
-    @property
-    def label(self) -> str:
-        """The job as people say it."""
-        return {
-            "pharmacist": "Pharmacist",
-            "technician": "Technician",
-            "trainee": "Trainee technician",
-        }[self.value]
+    PHARMACIST = "pharmacist", "Pharmacist"
+    TECHNICIAN = "technician", "Technician"
+    TRAINEE = "trainee", "Trainee technician"  # trainee technician
 
 
-class SkillLevel(enum.StrEnum):
+class SkillLevel(Worded):
     """How far a person has come in a competency."""
 
-    OBSERVE = "observe"
-    SUPERVISED = "supervised"
-    INDEPENDENT = "independent"
-    TRAINER = "trainer"
-
-    @property
-    def label(self) -> str:
-        """The level as people say it."""
-        return {
-            "observe": "Observe",
-            "supervised": "Supervised",
-            "independent": "Independent",
-            "trainer": "Trainer",
-        }[self.value]
+    OBSERVE = "observe", "Observe"
+    SUPERVISED = "supervised", "Supervised"
+    INDEPENDENT = "independent", "Independent"
+    TRAINER = "trainer", "Trainer"
 
 
-class DutyKind(enum.StrEnum):
+class DutyKind(Worded):
     """Work beyond station cover."""
 
-    INVENTORY_COUNT = "inventory_count"
-    CABINET_RESTOCK = "cabinet_restock"
-    QI_PROJECT = "qi_project"
-    TRAINING = "training"
-    PROTECTED_LEARNING = "protected_learning"
-
-    @property
-    def label(self) -> str:
-        """The duty as people say it."""
-        return {
-            "inventory_count": "Inventory count",
-            "cabinet_restock": "Cabinet restock",
-            "qi_project": "Quality improvement project",
-            "training": "Training others",
-            "protected_learning": "Protected learning time",
-        }[self.value]
+    INVENTORY_COUNT = "inventory_count", "Inventory count"
+    CABINET_RESTOCK = "cabinet_restock", "Cabinet restock"
+    QI_PROJECT = "qi_project", "Quality improvement project"
+    TRAINING = "training", "Training others"
+    PROTECTED_LEARNING = "protected_learning", "Protected learning time"
 
 
-class GoalStatus(enum.StrEnum):
+class GoalStatus(Worded):
     """Where a development goal stands."""
 
-    ACTIVE = "active"
-    MET = "met"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self) -> str:
-        """The state as people say it."""
-        return {
-            "active": "Active",
-            "met": "Met",
-            "cancelled": "Cancelled",
-        }[self.value]
+    ACTIVE = "active", "Active"
+    MET = "met", "Met"
+    CANCELLED = "cancelled", "Cancelled"
 
 
-class OfferKind(enum.StrEnum):
+class OfferKind(Worded):
     """What a person volunteers for in a week."""
 
-    DUTY = "duty"
-    TRAIN = "train"
-    EXTRA_SHIFTS = "extra_shifts"
-    STATION = "station"
-
-    @property
-    def label(self) -> str:
-        """The offer as people say it."""
-        return {
-            "duty": "Take on a duty",
-            "train": "Train others",
-            "extra_shifts": "Work extra shifts",
-            "station": "Cross-train at a station",
-        }[self.value]
+    DUTY = "duty", "Take on a duty"
+    TRAIN = "train", "Train others"
+    EXTRA_SHIFTS = "extra_shifts", "Work extra shifts"
+    STATION = "station", "Cross-train at a station"
 
 
-class LeaveKind(enum.StrEnum):
+class LeaveKind(Worded):
     """Why a person is away."""
 
-    ANNUAL = "annual"
-    SICK = "sick"
-    TRAINING = "training"
-    UNAVAILABLE = "unavailable"
-
-    @property
-    def label(self) -> str:
-        """The reason as people say it."""
-        return {
-            "annual": "Annual leave",
-            "sick": "Sick leave",
-            "training": "Training or course",
-            "unavailable": "Unavailable",
-        }[self.value]
+    ANNUAL = "annual", "Annual leave"
+    SICK = "sick", "Sick leave"
+    TRAINING = "training", "Training or course"
+    UNAVAILABLE = "unavailable", "Unavailable"
 
     @property
     def short_label(self) -> str:
@@ -178,113 +124,67 @@ class LeaveKind(enum.StrEnum):
         }[self.value]
 
 
-class CECategory(enum.StrEnum):
+class CECategory(Worded):
     """Continuing-education categories that PTCB recertification counts."""
 
-    LAW = "law"
-    PATIENT_SAFETY = "patient_safety"
-    TECHNICIAN = "technician"
-    GENERAL = "general"
-
-    @property
-    def label(self) -> str:
-        """The category as people say it."""
-        return {
-            "law": "Pharmacy law",
-            "patient_safety": "Patient safety",
-            "technician": "Technician-specific",
-            "general": "General",
-        }[self.value]
+    LAW = "law", "Pharmacy law"
+    PATIENT_SAFETY = "patient_safety", "Patient safety"
+    TECHNICIAN = "technician", "Technician-specific"
+    GENERAL = "general", "General"
 
 
-class RotaStatus(enum.StrEnum):
+class RotaStatus(Worded):
     """Whether a rota is still being worked on or has been published to staff."""
 
-    DRAFT = "draft"
-    PUBLISHED = "published"
-
-    @property
-    def label(self) -> str:
-        """The state as people say it."""
-        return {
-            "draft": "Draft",
-            "published": "Published",
-        }[self.value]
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
 
 
-class AssignmentMode(enum.StrEnum):
+class AssignmentMode(Worded):
     """How a person stands at a station: counted in cover, or as a supernumerary trainee."""
 
-    WORKS = "works"
-    TRAINEE = "trainee"
-
-    @property
-    def label(self) -> str:
-        """The way of standing as people say it."""
-        return {
-            "works": "Works",
-            "trainee": "Trainee",
-        }[self.value]
+    WORKS = "works", "Works"
+    TRAINEE = "trainee", "Trainee"
 
 
-class SolveStatus(enum.StrEnum):
+class SolveStatus(Worded):
     """The life of a solve run."""
 
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-    STOPPED = "stopped"
-
-    @property
-    def label(self) -> str:
-        """The state as people say it."""
-        return {
-            "queued": "Queued",
-            "running": "Running",
-            "done": "Done",
-            "failed": "Failed",
-            "stopped": "Stopped",
-        }[self.value]
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+    STOPPED = "stopped", "Stopped"
 
 
-class AccountRole(enum.StrEnum):
+class AccountRole(Worded):
     """What an account may do in the app."""
 
-    SUPERVISOR = "supervisor"
-    PHARMACIST_IN_CHARGE = "pic"
-    TECHNICIAN = "technician"
-
-    @property
-    def label(self) -> str:
-        """The role as people say it."""
-        return {
-            "supervisor": "Supervisor",
-            "pic": "Pharmacist-in-charge",
-            "technician": "Technician",
-        }[self.value]
+    SUPERVISOR = "supervisor", "Supervisor"
+    PHARMACIST_IN_CHARGE = "pic", "Pharmacist-in-charge"
+    TECHNICIAN = "technician", "Technician"
 
 
-class SolveOutcome(enum.StrEnum):
+class SolveOutcome(Worded):
     """How the solve that made a rota ended (the solver's own status names)."""
 
-    OPTIMAL = "optimal"  # proven best
-    FEASIBLE = "feasible"  # a rota, not proven best
-    INFEASIBLE = "infeasible"  # no rota keeps the hard rules
-    UNKNOWN = "unknown"  # none found in the time
-    INVALID = "invalid"  # the model was malformed
+    OPTIMAL = "optimal", "Proven best"
+    FEASIBLE = "feasible", "A rota, not proven best"
+    INFEASIBLE = "infeasible", "No rota keeps the hard rules"
+    UNKNOWN = "unknown", "None found in the time"
+    INVALID = "invalid", "The model was malformed"
 
 
-class SolveKind(enum.StrEnum):
+class SolveKind(Worded):
     """What a solve run makes: a whole rota, a rota around the pins, or a sick call's re-plan."""
 
-    FULL = "full"
-    COMPLETE = "complete"
-    REPLAN = "replan"
+    FULL = "full", "Generate a rota"
+    COMPLETE = "complete", "Complete around the pins"
+    REPLAN = "replan", "Re-plan"
 
 
-class LinkPurpose(enum.StrEnum):
-    """What an emailed account link is for."""
+class LinkPurpose(Worded):
+    """What an emailed account link is for; its label is the words before "link"."""
 
-    INVITE = "invite"
-    RESET = "reset"
+    INVITE = "invite", "invitation"
+    RESET = "reset", "password-reset"

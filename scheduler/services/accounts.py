@@ -37,7 +37,6 @@ from ..models import (
 )
 
 LINK_LIFETIME = {LinkPurpose.INVITE: timedelta(days=7), LinkPurpose.RESET: timedelta(hours=24)}
-LINK_WORDS = {LinkPurpose.INVITE: "invitation", LinkPurpose.RESET: "password-reset"}
 UNUSABLE_PREFIX = "!"  # a password hash no password matches: werkzeug cannot read it
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
@@ -63,7 +62,7 @@ class IssuedLink:
     @property
     def words(self) -> str:
         """'invitation' or 'password-reset'."""
-        return LINK_WORDS[self.link.purpose]
+        return self.link.purpose.label
 
 
 def token_hash(token: str) -> str:
@@ -108,7 +107,7 @@ def link_problem(link: AccountLink | None) -> str | None:
             "This link is not known. Check that the whole address was copied, or ask a "
             "supervisor for a new link."
         )
-    what = LINK_WORDS.get(link.purpose, "account")
+    what = link.purpose.label
     if link.used_at is not None:
         return (
             f"This {what} link has already been used. Sign in with your password, or ask a "
@@ -385,7 +384,7 @@ def link_words(link: AccountLink | None) -> str:
     """The state of an account's last link in words: 'Invitation open until ...' and so on."""
     if link is None:
         return "No link issued"
-    what = LINK_WORDS[link.purpose].capitalize()
+    what = link.purpose.label.capitalize()
     if link.used_at is not None:
         return f"{what} link used"
     if aware(link.expires_at) <= utcnow():

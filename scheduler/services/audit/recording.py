@@ -50,7 +50,7 @@ from ...models import (
     utcnow,
 )
 from ...models.audit import AuditEvent
-from ..accounts import LINK_WORDS, UNUSABLE_PREFIX
+from ..accounts import UNUSABLE_PREFIX
 from ..priorities import settings_changes, window_change
 from .vocabulary import ACTIONS, AUDITED, OBJECT_LABELS, SECRET_FIELDS
 from .wording import RowDescriber, day_words, json_value
@@ -521,7 +521,7 @@ def _link_events(
 ) -> list[dict[str, Any]]:
     """An invitation or reset link issued, used or closed, in words (never its secret)."""
     link: AccountLink = change.target
-    what = LINK_WORDS.get(link.purpose, link.purpose)
+    what = link.purpose.label
     user = words.get(User, link.user_id)
     account = f"the account {user.email}" if user is not None else f"account #{link.user_id}"
     until = link.expires_at
