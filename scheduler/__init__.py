@@ -6,12 +6,14 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, render_template
 from sqlalchemy import event
 
-from . import filters, security
+from . import filters, navigation, security
 from .database import DatabaseIntConverter, database_url, engine_options
 from .extensions import csrf, db, login_manager, migrate
+from .services import mail
+from .services.audit import recording as audit_recording
 
 PACKAGE = Path(__file__).resolve().parent
 MIGRATIONS = PACKAGE / "migrations"
@@ -57,9 +59,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = DatabaseIntConverter  # an id past INTEGER: 404
     csrf.init_app(app)
     login_manager.init_app(app)
-    from .services import mail
-    from .services.audit import recording as audit_recording
-
     mail.init_app(app)  # MAIL_* settings; links are e-mailed where MAIL_SERVER is set
     filters.init_app(app)  # |day, |day_label, |shift_times, |site_time, ...
     security.init_app(app)  # secret key, cookies, headers, rate limits
@@ -68,7 +67,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
 
-    from . import cli, navigation
+    # The command line and the views reach the job queue, whose Redis worker builds its own
+    # app with this function: they are imported once the package has it (the Flask factory).
+    from . import cli
     from .views import (
         accounts,
         audit,
@@ -121,7 +122,6 @@ ERROR_PAGES = {
 
 def _register_error_pages(app: Flask) -> None:
     """Render HTTP errors as pages in the app's layout, never as a bare traceback."""
-    from flask import render_template
 
     def handler(error):
         code = getattr(error, "code", 500) or 500
