@@ -15,14 +15,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from scheduler.services.printing import PDF_PACKAGES
+
 # The browser tests' Chromium: Debian's, unless CHROMIUM names another executable.
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 INSTALL_CHROMIUM = "sudo apt-get install chromium"
 
-# WeasyPrint's libraries (Pango, HarfBuzz with its subsetter) and a font for its PDFs.
-INSTALL_PDF_LIBRARIES = (
-    "sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
-)
+# WeasyPrint's libraries (Pango, HarfBuzz with its subsetter) and a font, as the app names them.
+INSTALL_PDF_LIBRARIES = f"sudo apt-get install {PDF_PACKAGES}"
 
 # A one-paragraph PDF, made as the app makes one, with every warning an error as in the tests:
 # WeasyPrint warns (DeprecationWarning) when HarfBuzz-Subset is missing, and cannot be imported

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..clock import site_today
-from ..models import Rota, Site
+from ..models import Rota, Site, SolveKind
 from .rota_lookup import latest_rota, planned_with, published_rota
 
 
@@ -45,7 +45,7 @@ class Replan:
 def replan_inputs(
     site: Site,
     week_start: date,
-    kind: str = "full",
+    kind: SolveKind = SolveKind.FULL,
     chosen: Rota | None = None,
     keep_before: date | None = None,
 ) -> Replan:
@@ -54,7 +54,7 @@ def replan_inputs(
     - Days already worked are history: when the week has a published version at any
       site planned with this one, the days before the site's today are kept as the
       latest version has them.
-    - A sick call (``kind`` "replan", first absent day ``keep_before``) also keeps the
+    - A sick call (``kind`` REPLAN, first absent day ``keep_before``) also keeps the
       days before the absence, as the version re-planned from (``chosen``) has them.
     - The changes are counted against the published version of each site that has one,
       and the latest version of a site of the group that has none; a sick call of a week
@@ -71,12 +71,12 @@ def replan_inputs(
     days = 0
     if published:
         days = min(7, max(0, today))
-    if kind == "replan" and keep_before is not None:
+    if kind == SolveKind.REPLAN and keep_before is not None:
         days = max(days, min(7, max(0, (keep_before - week_start).days)))
     if published:  # a site of the group never published: its latest version is what it has
         done = {r.site_id for r in published}
         reference = published + [r for r in current if r.site_id not in done]
-    elif kind == "replan":
+    elif kind == SolveKind.REPLAN:
         reference = current
     else:
         reference = None

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from scheduler.extensions import db
-from scheduler.models import Leave, LeaveKind, Rota, RotaStatus, SolveRun, Staff
+from scheduler.models import Leave, LeaveKind, Rota, RotaStatus, SolveKind, SolveRun, Staff
 from scheduler.services.problem_loader import build_problem
 from scheduler.services.replanning import replan_inputs
 
@@ -47,7 +47,7 @@ def test_a_published_week_keeps_the_days_before_today_and_counts_changes_against
     draft = make_rota(tiny_site, status=RotaStatus.DRAFT, rows=[], version=2)
     db.session.commit()
     app.config["TODAY"] = MONDAY + timedelta(days=3)  # Thursday
-    replan = replan_inputs(tiny_site, MONDAY, "complete")
+    replan = replan_inputs(tiny_site, MONDAY, SolveKind.COMPLETE)
     assert replan.keep.days == 3  # Monday to Wednesday are history
     assert replan.keep.rotas == (draft,)  # as the latest version has them
     assert replan.reference == [published]  # changes are counted against what people have
@@ -62,9 +62,9 @@ def test_a_week_never_published_keeps_nothing_unless_a_sick_call_starts_later(
     draft = make_rota(tiny_site, status=RotaStatus.DRAFT, rows=[])
     db.session.commit()
     app.config["TODAY"] = MONDAY + timedelta(days=3)
-    assert replan_inputs(tiny_site, MONDAY, "complete").keep.days == 0
-    assert replan_inputs(tiny_site, MONDAY, "complete").reference is None
-    sick = replan_inputs(tiny_site, MONDAY, "replan", draft, MONDAY + timedelta(days=5))
+    assert replan_inputs(tiny_site, MONDAY, SolveKind.COMPLETE).keep.days == 0
+    assert replan_inputs(tiny_site, MONDAY, SolveKind.COMPLETE).reference is None
+    sick = replan_inputs(tiny_site, MONDAY, SolveKind.REPLAN, draft, MONDAY + timedelta(days=5))
     assert sick.keep.days == 5  # the days before the absence
     assert sick.reference == [draft]
 
@@ -77,7 +77,7 @@ def test_leave_recorded_over_a_kept_day_does_not_rewrite_it(app, tiny_site, make
     )
     db.session.commit()
     app.config["TODAY"] = MONDAY + timedelta(days=2)
-    replan = replan_inputs(tiny_site, MONDAY, "complete")
+    replan = replan_inputs(tiny_site, MONDAY, SolveKind.COMPLETE)
     problem, ids = build_problem(tiny_site, MONDAY, reference=replan.reference, keep=replan.keep)
     away = problem.person[ids.key("staff", ann.id)].unavailable
     assert {d for d, _shift in away} >= {2, 3, 4}
